@@ -1,0 +1,122 @@
+"""What the conversation tells its front-ends (the TUI, the headless commands).
+
+The turn controller (`core/conversation.py`) yields these; front-ends only render them. App messages
+in here are already in the person's language; text that came from the server is already sanitised.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, Field
+
+from ..protocol import Credits, Draft, MediaItem
+
+
+class ReplyStarted(BaseModel):
+    kind: Literal["reply_started"] = "reply_started"
+
+
+class ReplyDelta(BaseModel):
+    """A piece of the assistant's reply, GUI phrases already translated. Append it."""
+
+    kind: Literal["reply_delta"] = "reply_delta"
+    text: str
+
+
+class ReplyFinished(BaseModel):
+    """The whole reply (replace what was streamed with it). `text` is empty when none came."""
+
+    kind: Literal["reply_finished"] = "reply_finished"
+    text: str = ""
+
+
+class Activity(BaseModel):
+    """A tool is running (`label` says what, in words) or stopped (`running` False)."""
+
+    kind: Literal["activity"] = "activity"
+    label: str = ""
+    running: bool = True
+
+
+class StillWorking(BaseModel):
+    kind: Literal["still_working"] = "still_working"
+    text: str = "⏳ Still working..."
+
+
+class Notice(BaseModel):
+    """An app message: setup, errors, confirmations. `level` picks its styling."""
+
+    kind: Literal["notice"] = "notice"
+    level: Literal["info", "success", "warning", "error"] = "info"
+    text: str
+
+
+class SuggestedAction(BaseModel):
+    """A GUI phrase the app turned into something it can do, offered on one key."""
+
+    kind: Literal["suggested_action"] = "suggested_action"
+    action: Literal["export", "state", "timeline", "send", "credits"]
+    label: str
+    payload: str = ""
+
+
+class ConfirmNeeded(BaseModel):
+    """The router was not sure ("don't export yet"): ask before acting."""
+
+    kind: Literal["confirm_needed"] = "confirm_needed"
+    question: str
+    action: Literal["export", "upload", "credits", "state"]
+    payload: str = ""
+
+
+class TimelineUpdated(BaseModel):
+    kind: Literal["timeline_updated"] = "timeline_updated"
+    draft: Draft
+    summary: str
+    changes: str | None = None
+
+
+class CreditsUpdated(BaseModel):
+    kind: Literal["credits_updated"] = "credits_updated"
+    credits: Credits
+
+
+class SessionChanged(BaseModel):
+    kind: Literal["session_changed"] = "session_changed"
+    session_id: str
+    resumed: bool = False
+
+
+class Progress(BaseModel):
+    """Render / download / upload progress; `fraction` None when unknown."""
+
+    kind: Literal["progress"] = "progress"
+    phase: Literal["render", "download", "upload"]
+    fraction: float | None = None
+    done: int | None = None
+    total: int | None = None
+
+
+class ExportDone(BaseModel):
+    kind: Literal["export_done"] = "export_done"
+    path: Path
+    duration_s: float
+    size_bytes: int
+    width: int
+    height: int
+
+
+class UploadDone(BaseModel):
+    kind: Literal["upload_done"] = "upload_done"
+    media: list[MediaItem]
+
+
+ConversationEvent = Annotated[
+    Union[
+        ReplyStarted, ReplyDelta, ReplyFinished, Activity, StillWorking, Notice, SuggestedAction,
+        ConfirmNeeded, TimelineUpdated, CreditsUpdated, SessionChanged, Progress, ExportDone, UploadDone,
+    ],
+    Field(discriminator="kind"),
+]

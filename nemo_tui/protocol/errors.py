@@ -1,0 +1,199 @@
+"""One exception hierarchy for everything the wire can say went wrong.
+
+Each error carries the user-facing message the seed prescribes (`user_message`), in English and
+Chinese. Nothing here ever holds the token: messages are built from codes and public ids only.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+SUPPORTED_FORMATS: tuple[str, ...] = (
+    "mp4", "mov", "avi", "webm", "mkv",
+    "jpg", "png", "gif", "webp",
+    "mp3", "wav", "m4a", "aac",
+)
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+# The seed names no registration host; the cloud's web app is assumed (inferred). The local engine
+# sends its own `register_url` with code 2001, which wins.
+DEFAULT_REGISTER_URL = "https://nemovideo.ai/register"
+
+
+def _lang(lang: str) -> str:
+    return "zh" if lang.startswith("zh") else "en"
+
+
+class NemoError(Exception):
+    """Base of every error the client raises. `code` is the envelope code or the HTTP status."""
+
+    code: ClassVar[int | None] = None
+    messages: ClassVar[dict[str, str]] = {
+        "en": "Something went wrong talking to the video service.",
+        "zh": "与视频服务通信时出错。",
+    }
+
+    def __init__(self, detail: str = "", *, http_status: int | None = None) -> None:
+        self.detail = detail
+        self.http_status = http_status
+        super().__init__(self.user_message("en") + (f" ({detail})" if detail else ""))
+
+    def user_message(self, lang: str = "en") -> str:
+        return self.messages[_lang(lang)]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, detail={self.detail!r})"
+
+
+class TokenExpired(NemoError):
+    code = 1001
+    messages = {
+        "en": "Your access token is invalid or expired, and getting a new one failed.",
+        "zh": "访问令牌无效或已过期，重新获取失败。",
+    }
+
+
+class SessionNotFound(NemoError):
+    code = 1002
+    messages = {
+        "en": "That session no longer exists on the server.",
+        "zh": "服务器上已没有这个会话。",
+    }
+
+
+class NoCredits(NemoError):
+    code = 2001
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        anonymous: bool = True,
+        bind_id: str | None = None,
+        register_url: str | None = None,
+        http_status: int | None = None,
+    ) -> None:
+        self.anonymous = anonymous
+        self.bind_id = bind_id
+        self.register_url = register_url or DEFAULT_REGISTER_URL
+        super().__init__(detail, http_status=http_status)
+
+    @property
+    def registration_link(self) -> str | None:
+        if not self.anonymous:
+            return None
+        if not self.bind_id:
+            return self.register_url
+        sep = "&" if "?" in self.register_url else "?"
+        return f"{self.register_url}{sep}bind={self.bind_id}"
+
+    def user_message(self, lang: str = "en") -> str:
+        zh = _lang(lang) == "zh"
+        if not self.anonymous:
+            return "积分不足。请在您的账户中充值积分。" if zh else (
+                "You're out of credits. Top up credits in your account."
+            )
+        link = self.registration_link
+        return (f"积分已用完。注册即可获得更多积分：{link}" if zh else
+                f"You're out of free credits. Register to get more: {link}")
+
+
+class UnsupportedFile(NemoError):
+    code = 4001
+
+    def user_message(self, lang: str = "en") -> str:
+        formats = ", ".join(SUPPORTED_FORMATS)
+        if _lang(lang) == "zh":
+            return f"不支持这种文件格式。支持的格式：{formats}。"
+        return f"That file format isn't supported. Supported formats: {formats}."
+
+
+class FileTooLarge(NemoError):
+    code = 4002
+    messages = {
+        "en": "That file is larger than 200 MB. Compress it or trim it to a shorter clip, then try again.",
+        "zh": "文件超过 200 MB。请先压缩或裁剪成更短的片段后再试。",
+    }
+
+
+class MissingClientId(NemoError):
+    code = 400
+    messages = {
+        "en": "The server asked for a client id and refused a new one.",
+        "zh": "服务器要求客户端 ID，且拒绝了新的 ID。",
+    }
+
+
+class ExportBlocked(NemoError):
+    """HTTP 402: a plan problem, not a credits problem."""
+
+    code = 402
+    messages = {
+        "en": "Register or upgrade your plan to unlock export.",
+        "zh": "请注册或升级套餐以解锁导出。",
+    }
+
+
+class RateLimited(NemoError):
+    code = 429
+    messages = {
+        "en": "The server is rate-limiting this client (one new token per client every 7 days). "
+              "Tried again after 30 seconds and it still refused; try again later.",
+        "zh": "服务器限制了请求频率（每个客户端 7 天只能获取一个新令牌）。30 秒后重试仍被拒绝，请稍后再试。",
+    }
+
+
+class NetworkError(NemoError):
+    messages = {
+        "en": "Couldn't reach the video service. Check the connection and try again.",
+        "zh": "无法连接视频服务。请检查网络后重试。",
+    }
+
+
+class ServerError(NemoError):
+    messages = {
+        "en": "The video service answered with an error.",
+        "zh": "视频服务返回了错误。",
+    }
+
+    def user_message(self, lang: str = "en") -> str:
+        base = self.messages[_lang(lang)]
+        return f"{base} {self.detail}".strip() if self.detail else base
+
+
+class StreamError(NemoError):
+    """The SSE stream broke: dropped mid-turn, malformed event, or an agent error event."""
+
+    messages = {
+        "en": "The reply stream broke off.",
+        "zh": "回复流中断了。",
+    }
+
+    def user_message(self, lang: str = "en") -> str:
+        base = self.messages[_lang(lang)]
+        return f"{base} {self.detail}".strip() if self.detail else base
+
+
+class RenderFailed(NemoError):
+    messages = {
+        "en": "The export failed on the server.",
+        "zh": "服务器导出失败。",
+    }
+
+    def user_message(self, lang: str = "en") -> str:
+        base = self.messages[_lang(lang)]
+        return f"{base} {self.detail}".strip() if self.detail else base
+
+
+class InvalidInput(NemoError):
+    """Checked on this side before anything is sent (a typo'd path, say)."""
+
+    def user_message(self, lang: str = "en") -> str:
+        return self.detail or super().user_message(lang)
+
+
+ERRORS_BY_CODE: dict[int, type[NemoError]] = {
+    cls.code: cls
+    for cls in (TokenExpired, SessionNotFound, NoCredits, UnsupportedFile, FileTooLarge)
+    if cls.code is not None
+}
