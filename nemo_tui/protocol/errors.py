@@ -36,7 +36,8 @@ class NemoError(Exception):
     def __init__(self, detail: str = "", *, http_status: int | None = None) -> None:
         self.detail = detail
         self.http_status = http_status
-        super().__init__(self.user_message("en") + (f" ({detail})" if detail else ""))
+        shown = self.user_message("en")
+        super().__init__(shown if not detail or detail in shown else f"{shown} ({detail})")
 
     def user_message(self, lang: str = "en") -> str:
         return self.messages[_lang(lang)]

@@ -1,0 +1,239 @@
+"""The engine's agent: turns an English or Chinese editing request into tool calls and a reply.
+
+Pure: it reads the current draft and the session's uploads, and returns a `Plan` (tool calls with
+arguments, the reply text, the seconds of video it will generate). Running the calls, and the media
+work some of them need, is `turns.py`'s job. Each clause of a message ("…, then add music") is
+read on its own, so one message can carry several edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import lexicon as lx
+from .edits import ASPECTS, timeline_ms, video_end_ms
+
+DEFAULT_GENERATE_S = 5.0
+MAX_GENERATE_S = 60.0
+DEFAULT_MUSIC_S = 10.0
+DEFAULT_VOLUME = 0.3
+
+
+@dataclass
+class Call:
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    calls: list[Call] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    language: str = "en"
+    generate_seconds: float = 0.0
+
+    @property
+    def reply(self) -> str:
+        return ("" if self.language == "zh" else " ").join(self.sentences)
+
+    @property
+    def editing(self) -> bool:
+        return bool(self.calls)
+
+
+def plan_turn(text: str, draft: dict[str, Any], uploads: list[dict[str, Any]] | None = None, *,
+              can_undo: bool = True) -> Plan:
+    lang = "zh" if lx.has_cjk(text) else "en"
+    plan = Plan(language=lang)
+    say = lambda en, zh: plan.sentences.append(zh if lang == "zh" else en)  # noqa: E731
+    state = {"draft_ms": timeline_ms(draft), "video_ms": video_end_ms(draft),
+             "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])), "can_undo": can_undo,
+             "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])]}
+    not_understood: list[str] = []
+    for clause in lx.clauses(text):
+        if not _plan_clause(clause, plan, state, uploads or [], say):
+            not_understood.append(clause)
+    if not plan.calls and not plan.sentences:
+        say("I can't do that here. " + lx.HELP_EN, "这个我做不到。" + lx.HELP_ZH)
+    elif not_understood and plan.calls:
+        skipped = "; ".join(f"“{c}”" for c in not_understood)
+        say(f"I didn't understand {skipped}, so I left that out.", f"我没能理解{skipped}，这部分没有处理。")
+    return plan
+
+
+def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[dict[str, Any]], say) -> bool:
+    low = lx.strip_quotes(clause).lower()
+    if lx.UNDO.search(low):
+        if not state["can_undo"]:
+            say("There's nothing to undo yet.", "还没有可以撤销的编辑。")
+            return True
+        plan.calls.append(Call("undo", {}))
+        state["can_undo"] = False
+        say("Undoing the last edit.", "已撤销上一步编辑。")
+        return True
+    makes_video = bool(lx.GENERATE.search(low)) and (bool(lx.VIDEO_NOUN.search(low)) or not (
+        lx.MUSIC.search(low) or lx.TEXT_WORD.search(low)))
+    if lx.MUSIC.search(low) and not makes_video:
+        return _music(low, plan, state, say)
+    if makes_video:
+        aspect = lx.aspect(low)
+        if aspect:
+            _aspect(aspect, plan, say)
+        _generate(clause, plan, state, say)
+        if lx.MUSIC.search(low):
+            _music(low, plan, state, say)
+        if lx.TEXT_WORD.search(low) and lx.quoted(clause):
+            _text(clause, plan, state, say)
+        return True
+    if lx.TEXT_WORD.search(low) and not lx.REMOVE.search(low) and (lx.quoted(clause) or lx.ADD_VERB.search(low)):
+        return _text(clause, plan, state, say)
+    if lx.REMOVE.search(low) and _remove(low, plan, state, say):
+        return True
+    if lx.USE_UPLOAD.search(low):
+        return _use_upload(plan, state, uploads, say)
+    seconds = lx.seconds(low)
+    if seconds is not None and lx.DURATION_VERB.search(low):
+        return _duration(seconds, plan, state, say)
+    aspect = lx.aspect(low)
+    if aspect:
+        _aspect(aspect, plan, say)
+        return True
+    if lx.HELP.search(low):
+        say(lx.HELP_EN, lx.HELP_ZH)
+        return True
+    return False
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _aspect(ratio: str, plan: Plan, say) -> None:
+    width, height = ASPECTS[ratio]
+    plan.calls.append(Call("set_aspect_ratio", {"ratio": ratio}))
+    names = {"16:9": ("landscape", "横屏"), "9:16": ("vertical", "竖屏"), "1:1": ("square", "方形")}[ratio]
+    say(f"Switching to {names[0]} {ratio} ({width}x{height}).", f"已切换为{names[1]} {ratio}（{width}x{height}）。")
+
+
+def _generate(clause: str, plan: Plan, state: dict[str, Any], say) -> None:
+    asked = lx.seconds(clause.lower())
+    seconds = DEFAULT_GENERATE_S if asked is None else min(max(asked, 1.0), MAX_GENERATE_S)
+    prompt = lx.scene_prompt(clause) or ("风景" if plan.language == "zh" else "a calm landscape")
+    # Whole seconds travel as integers, like the cloud's tool arguments ({"duration": 10}).
+    plan.calls.append(Call("generate_video", {"prompt": prompt, "duration": _number(seconds)}))
+    plan.generate_seconds += seconds
+    state["video_ms"] += int(seconds * 1000)
+    state["draft_ms"] = max(state["draft_ms"], state["video_ms"])
+    shown = f"{seconds:g}"
+    article = "an" if shown.startswith("8") or shown in ("11", "18") else "a"
+    say(f"Generating {article} {shown}-second clip of {prompt} "
+        "(a procedural scene drawn on this machine, not a neural model).",
+        f"正在生成{shown}秒的「{prompt}」视频（本机程序化绘制的场景，不是神经网络模型）。")
+    if asked is not None and asked > MAX_GENERATE_S:
+        say(f"Clips are at most {MAX_GENERATE_S:g} seconds, so I capped it.", f"单个片段最长{MAX_GENERATE_S:g}秒，已按上限生成。")
+
+
+def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
+    if lx.REMOVE.search(low):
+        if not state["has_music"]:
+            say("There's no background music to remove.", "当前没有背景音乐。")
+            return True
+        plan.calls.append(Call("remove_background_music", {}))
+        say("Removing the background music.", "已去掉背景音乐。")
+        state["has_music"] = False
+        return True
+    volume = lx.volume(low)
+    style = lx.music_style(low)
+    if style is None and volume is not None and state["has_music"] and not lx.ADD_VERB.search(low):
+        plan.calls.append(Call("set_background_music", {"style": None, "volume": volume}))
+        say(f"Setting the music volume to {volume:.0%}.", f"背景音乐音量已调到{volume:.0%}。")
+        return True
+    style = style or lx.DEFAULT_STYLE
+    volume = DEFAULT_VOLUME if volume is None else volume
+    seconds = (state["draft_ms"] / 1000) or DEFAULT_MUSIC_S
+    plan.calls.append(Call("set_background_music", {"style": style, "volume": volume, "duration": _number(seconds)}))
+    verb = ("Replacing the background music with", "把背景音乐换成") if state["has_music"] else \
+        ("Adding", "添加")
+    say(f"{verb[0]} {lx.STYLE_EN[style]} background music at {volume:.0%} volume.",
+        f"{verb[1]}{lx.STYLE_ZH[style]}背景音乐，音量{volume:.0%}。")
+    state["has_music"] = True
+    return True
+
+
+def _text(clause: str, plan: Plan, state: dict[str, Any], say) -> bool:
+    low = clause.lower()
+    words = lx.quoted(clause) or lx.text_after_says(clause)
+    role = "caption" if lx.CAPTION.search(low) else "title"
+    if not words:
+        say("What should the text say? Put it in quotes, e.g. add a title 'Urban Dreams'.",
+            "标题要写什么？请用引号写出文字，例如：添加标题“城市之梦”。")
+        return True
+    total_ms = state["draft_ms"] or 3000
+    start_ms, length_ms = lx.time_range(low, total_ms) or (0, 3000 if role == "title" else total_ms)
+    position = lx.position(low) or ("bottom" if role == "caption" else "center")
+    color = lx.color(low) or "white"
+    plan.calls.append(Call("add_text", {"text": words, "start_ms": start_ms, "duration_ms": length_ms,
+                                        "position": position, "color": color, "role": role}))
+    a, b = start_ms / 1000, (start_ms + length_ms) / 1000
+    noun = ("title", "标题") if role == "title" else ("caption", "字幕")
+    say(f"Adding the {noun[0]} “{words}” from {a:g}s to {b:g}s, {color}, at the {position}.",
+        f"已添加{noun[1]}“{words}”，{a:g}–{b:g}秒，{lx.COLOR_ZH.get(color, color)}，位置：{lx.POSITION_ZH[position]}。")
+    return True
+
+
+def _remove(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
+    index = lx.track_index(low)
+    kind = lx.track_kind(low)
+    if index is None and kind is None:
+        return False
+    kinds = state["track_kinds"]
+    if index is not None:
+        if not 1 <= index <= len(kinds):
+            say(f"There's no track {index}: the timeline has {len(kinds)}.",
+                f"没有第{index}条轨道：时间线上共有{len(kinds)}条。")
+            return True
+        plan.calls.append(Call("remove_track", {"index": index}))
+        say(f"Removing track {index}.", f"正在删除第{index}条轨道。")
+        del kinds[index - 1]
+        return True
+    what, what_zh = {0: ("video track", "视频轨道"), 1: ("music track", "音乐轨道"), 7: ("text track", "文字轨道")}[kind]
+    if kind not in kinds:
+        say(f"There's no {what} to remove.", f"没有可删除的{what_zh}。")
+        return True
+    plan.calls.append(Call("remove_track", {"kind": kind}))
+    say(f"Removing the {what}.", f"正在删除{what_zh}。")
+    state["track_kinds"] = [k for k in kinds if k != kind]
+    return True
+
+
+def _use_upload(plan: Plan, state: dict[str, Any], uploads: list[dict[str, Any]], say) -> bool:
+    usable = [m for m in uploads if m.get("kind") in ("video", "image") and m.get("path")]
+    if not usable:
+        say("I don't see an uploaded clip or image in this session yet. Upload one first, then ask again.",
+            "这个会话里还没有上传的视频或图片。请先上传，再告诉我。")
+        return True
+    media = usable[-1]
+    plan.calls.append(Call("use_upload", {"media_id": media["media_id"]}))
+    state["video_ms"] += int(media.get("duration_ms") or 5000)
+    state["draft_ms"] = max(state["draft_ms"], state["video_ms"])
+    say(f"Adding your upload “{media['name']}” to the video track.", f"已把你上传的“{media['name']}”加到视频轨道。")
+    return True
+
+
+def _duration(seconds: float, plan: Plan, state: dict[str, Any], say) -> bool:
+    target_ms = int(seconds * 1000)
+    if state["draft_ms"] == 0:
+        say("The timeline is empty, so there's nothing to trim yet. Generate a clip first.",
+            "时间线还是空的，没有可裁剪的内容。请先生成一个片段。")
+        return True
+    if target_ms > state["video_ms"]:
+        have = state["video_ms"] / 1000
+        say(f"The video is only {have:g} seconds long; I can shorten it but not stretch it. "
+            "Generate another clip to make it longer.",
+            f"视频只有{have:g}秒，只能缩短不能拉长。想更长的话，请再生成一个片段。")
+        return True
+    plan.calls.append(Call("set_duration", {"seconds": _number(seconds)}))
+    state["draft_ms"] = state["video_ms"] = target_ms
+    say(f"Trimming the video to {seconds:g} seconds.", f"已把视频裁剪到{seconds:g}秒。")
+    return True

@@ -1,0 +1,85 @@
+"""The local engine's settings and its switchable faults (every fault is off by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+DEFAULT_REGISTER_PATH = "/register"
+
+
+@dataclass
+class Faults:
+    """Misbehaviours the cloud can show, switched on at runtime (tests, `POST /_engine/faults`).
+
+    The app reads this object on every request, so flipping a field on a running server takes effect
+    at once. The `*_once` counters count down as requests consume them.
+    """
+
+    expire_tokens: bool = False            # every authed request answers 1001
+    expire_tokens_once: int = 0            # the next N authed requests answer 1001
+    lose_sessions_once: int = 0            # the next N session-scoped requests answer 1002
+    require_client_id: bool = True         # False lets anonymous-token through without X-Client-Id
+    rate_limit_once: int = 0               # the next N requests answer HTTP 429
+    block_export: bool = False             # exports answer HTTP 402
+    no_credits: bool = False               # generation answers 2001
+    drop_stream_after_events: int | None = None   # /run_sse closes abruptly after N events
+    malformed_event: bool = False          # /run_sse sends one frame that is not JSON
+    agent_error: str | None = None         # /run_sse ends with an {"error": ...} event
+    fail_render: str | None = None         # render jobs end `failed` with this reason
+    slow_stream_s: float = 0.0             # delay between stream events (heartbeats keep flowing)
+    slow_render_s: float = 0.0             # extra time a render job spends `rendering` (for polling tests)
+
+    def reset(self) -> None:
+        for f in fields(self):
+            setattr(self, f.name, f.default)
+
+    def update(self, values: dict[str, Any]) -> list[str]:
+        """Set the named fields; returns the names that are not faults (left untouched)."""
+        known = {f.name: f for f in fields(self)}
+        unknown = [name for name in values if name not in known]
+        for name, value in values.items():
+            if name in known:
+                setattr(self, name, _coerce(known[name].default, value))
+        return unknown
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _coerce(default: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(default, bool):
+        return bool(value)
+    if isinstance(default, int) and not isinstance(default, bool):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value
+
+
+@dataclass
+class EngineConfig:
+    data_dir: Path
+    token_ttl_s: float = 7 * 86400
+    initial_credits: int = 100
+    heartbeat_s: float = 15.0              # `: ping` comment lines while a turn's work runs
+    silent_turns: Literal["random", "always", "never"] = "random"  # ~30 % of editing turns send no text
+    silent_ratio: float = 0.3
+    seed: int | None = None
+    faults: Faults = field(default_factory=Faults)
+    # Empty means "<this server's base URL>/register", worked out per request.
+    register_url: str = ""
+    # Generated clips are procedural and stored at reduced size; the renderer scales them up.
+    max_generate_height: int = 360
+    # None renders at the draft's full size (up to 1920x1080 / 1080x1920); tests pass a small cap.
+    max_render_height: int | None = None
+    generate_fps: int = 30
+    render_fps: int = 30
+    max_turn_s: float = 15 * 60            # the seed's ceiling for one /run_sse turn
+    allow_file_urls: bool = True           # upload-by-URL may copy `file://` paths on this machine
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)

@@ -1,0 +1,331 @@
+"""The endpoints of PROTOCOL.md, plus file downloads, a register page and the loopback fault switch."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from ..protocol import MAX_UPLOAD_BYTES, Draft, RenderRequest, RunSseRequest
+from .agent import plan_turn
+from .jobs import render_size
+from .server import (BAD_REQUEST, NOT_FOUND, ApiError, authenticate, base_url, db, engine_of,
+                     error_response, json_body, ok, rate_gate, register_url, session_of)
+from .sse import SseResponse
+from .turns import Turn
+from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, probe_upload
+
+ATTRIBUTION = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
+SSE_REFUSAL_STATUS = {1001: 401, 1002: 404, 2001: 403}
+
+
+async def anonymous_token(request: Request) -> Response:
+    rate_gate(request)
+    engine = engine_of(request)
+    client_id = request.headers.get("x-client-id", "").strip()
+    if not client_id:
+        if engine.faults.require_client_id:
+            raise ApiError(400, "Missing X-Client-Id header: send a client id (a random UUID) to get a token.",
+                           http_status=400)
+        client_id = "anon-" + uuid.uuid4().hex
+    if len(client_id) > 128:
+        raise ApiError(400, "The X-Client-Id header is too long: send a UUID.", http_status=400)
+    now = time.time()
+    issued = await db(engine.db().live_token_issued_at, client_id, now)
+    if issued is not None:
+        raise ApiError(429, "Rate limit: one token per client id every 7 days, and this client id "
+                            "already holds a valid token. Keep using it.", http_status=429)
+    token, expires_at, credits = await db(engine.db().issue_token, client_id, engine.config.token_ttl_s,
+                                          engine.config.initial_credits)
+    return ok({"token": token, "expires_at": expires_at, "expires_in": engine.config.token_ttl_s,
+               "credits": credits})
+
+
+async def create_session(request: Request) -> Response:
+    client_id = await authenticate(request)
+    body = await json_body(request) if await request.body() else {}
+    if not isinstance(body, dict):
+        raise ApiError(BAD_REQUEST, "The body must be a JSON object like "
+                                    '{"task_name": "project", "language": "en"}.', http_status=400)
+    task_name, language = body.get("task_name", "project"), body.get("language", "en")
+    if not isinstance(task_name, str) or not isinstance(language, str) or len(task_name) > 200:
+        raise ApiError(BAD_REQUEST, "task_name and language must be short strings.", http_status=400)
+    row = await db(engine_of(request).db().create_session, client_id, task_name, language or "en")
+    return ok({"task_id": row.task_id, "session_id": row.session_id, "task_name": row.task_name,
+               "language": row.language})
+
+
+async def run_sse(request: Request) -> Response:
+    try:
+        return await _start_turn(request)
+    except ApiError as err:
+        return error_response(err, http_status=SSE_REFUSAL_STATUS.get(err.code), detail=True)
+
+
+async def _start_turn(request: Request) -> Response:
+    engine = engine_of(request)
+    client_id = await authenticate(request)
+    try:
+        req = RunSseRequest.model_validate(await json_body(request))
+    except ValidationError as exc:
+        raise ApiError(BAD_REQUEST, f"Invalid /run_sse body: {exc.errors()[0]['msg']} at "
+                                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}.", http_status=400) from None
+    text = req.new_message.text.strip()
+    if not text:
+        raise ApiError(BAD_REQUEST, "The message has no text.", http_status=400)
+    session = await session_of(request, client_id, req.session_id)
+    uploads = await db(engine.db().session_media, session.session_id, "upload")
+    plan = plan_turn(text, session.draft, uploads, can_undo=bool(session.undo_stack))
+    if plan.generate_seconds > 0:
+        frozen = not engine.faults.no_credits and await db(
+            engine.db().freeze_credits, client_id, plan.generate_seconds)
+        if not frozen:
+            available, _ = await db(engine.db().credits, client_id)
+            raise ApiError(2001, f"Not enough credits: {plan.generate_seconds:g} seconds of video cost "
+                                 f"{plan.generate_seconds:g} credits and {available:g} are left.",
+                           data={"bind_id": session.task_id, "register_url": register_url(request)})
+    mode = engine.config.silent_turns
+    silent = plan.editing and (mode == "always" or (
+        mode == "random" and engine.rng.random() < engine.config.silent_ratio))
+    turn = Turn(engine.db(), engine.config, session, plan, streaming=req.streaming is not False,
+                silent=silent, rng=engine.rng, frozen_credits=plan.generate_seconds)
+    return SseResponse(turn.run, heartbeat_s=engine.config.heartbeat_s, max_s=engine.config.max_turn_s,
+                       faults=engine.faults)
+
+
+def media_wire(media: dict[str, Any], base: str) -> dict[str, Any]:
+    url = (f"{base}/files/media/{media['media_id']}/{quote(Path(media['path']).name)}" if media.get("path")
+           else media.get("remote_url"))
+    out = {"id": media["media_id"], "name": media["name"], "kind": media["kind"], "url": url,
+           "duration_ms": media["duration_ms"], "size": media["size"], "origin": media["origin"],
+           "remote": not media.get("path")}
+    out.update({k: v for k, v in media["meta"].items() if k in ("prompt", "style", "note", "procedural")})
+    return out
+
+
+async def upload(request: Request) -> Response:
+    engine = engine_of(request)
+    client_id = await authenticate(request)
+    session = await session_of(request, client_id, request.path_params["session_id"])
+    folder = engine.config.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    ctype = request.headers.get("content-type", "")
+    received: list[ReceivedFile | dict[str, Any]] = []
+    try:
+        if ctype.startswith("multipart/form-data"):
+            received = list(await _receive_multipart(request, folder))
+        elif ctype.startswith("application/json"):
+            body = await json_body(request)
+            urls = body.get("urls") if isinstance(body, dict) else None
+            if not urls or not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+                raise ApiError(BAD_REQUEST, 'Send {"urls": ["<url>"], "source_type": "url"}.', http_status=400)
+            for url in urls:
+                received.append(await fetch_url(url, folder, allow_file_urls=engine.config.allow_file_urls))
+        else:
+            raise ApiError(BAD_REQUEST, "Send a file as the multipart field `files`, or JSON "
+                                        '{"urls": ["<url>"], "source_type": "url"}.', http_status=400)
+        items = [await _store_upload(engine, session.session_id, item) for item in received]
+    except UploadRefused as exc:
+        for item in received:
+            if isinstance(item, ReceivedFile):
+                item.path.unlink(missing_ok=True)
+        raise ApiError(exc.code, exc.message) from None
+    base = base_url(request)
+    return ok({"session_id": session.session_id, "media": [media_wire(m, base) for m in items]})
+
+
+async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFile]:
+    from python_multipart.exceptions import MultipartParseError
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 1024 * 1024:
+        raise UploadRefused(4002, "The upload is larger than 200 MB. Compress it or trim it, then upload again.")
+    _, params = parse_options_header(request.headers["content-type"])
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise ApiError(BAD_REQUEST, "The multipart body has no boundary.", http_status=400)
+    sink = MultipartSink(folder)
+    parser = MultipartParser(boundary, sink.callbacks())
+    try:
+        async for chunk in request.stream():
+            if sink.refused is None:  # once refused, keep reading (so the client hears the answer) but store nothing
+                parser.write(chunk)
+                await db(sink.flush)
+        if sink.refused is None:
+            parser.finalize()
+    except MultipartParseError as exc:
+        await db(sink.discard)
+        raise ApiError(BAD_REQUEST, f"The multipart body is malformed: {exc}", http_status=400) from None
+    if sink.refused is not None:
+        await db(sink.discard)
+        raise sink.refused
+    if not sink.files:
+        raise ApiError(BAD_REQUEST, "No file in the multipart field `files`.", http_status=400)
+    return sink.files
+
+
+async def _store_upload(engine, session_id: str, item: ReceivedFile | dict[str, Any]) -> dict[str, Any]:
+    store = engine.db()
+    if isinstance(item, dict):
+        return await db(store.add_media, session_id=session_id, origin="upload", kind=item["kind"],
+                        name=item["name"], path=None, remote_url=item["remote_url"], meta=item["meta"])
+    kind, duration_ms = await db(probe_upload, item.path, item.ext, item.name)
+    rel = item.path.relative_to(engine.config.data_dir).as_posix()
+    return await db(store.add_media, session_id=session_id, origin="upload", kind=kind, name=item.name,
+                    path=rel, duration_ms=duration_ms, size=item.path.stat().st_size)
+
+
+async def credits(request: Request) -> Response:
+    client_id = await authenticate(request)
+    available, frozen = await db(engine_of(request).db().credits, client_id)
+    return ok({"available": available, "frozen": frozen, "total": available + frozen})
+
+
+async def state(request: Request) -> Response:
+    engine = engine_of(request)
+    client_id = await authenticate(request)
+    session = await session_of(request, client_id, request.path_params["session_id"])
+    media = await db(engine.db().session_media, session.session_id)
+    base = base_url(request)
+    return ok({"session_id": session.session_id, "task_id": session.task_id, "state": {
+        "draft": session.draft,
+        "video_infos": [media_wire(m, base) for m in media if m["origin"] == "upload"],
+        "generated_media": [media_wire(m, base) for m in media if m["origin"] == "generated"],
+    }})
+
+
+def render_wire(job: dict[str, Any], base: str) -> dict[str, Any]:
+    done = job["status"] == "completed"
+    error = job["error"]
+    return {"id": job["render_id"], "sessionId": job["session_id"], "status": job["status"],
+            "progress": job["progress"], "overallProgress": job["progress"], "done": done,
+            "fatalErrorEncountered": job["status"] == "failed", "errors": [error] if error else [],
+            "error": error, "width": job["width"], "height": job["height"],
+            "output": {"format": "mp4", "url": f"{base}/files/{job['output_path']}"} if done else None,
+            "createdAt": job["created_at"], "updatedAt": job["updated_at"]}
+
+
+async def start_render(request: Request) -> Response:
+    engine = engine_of(request)
+    client_id = await authenticate(request)
+    missing = [h for h in ATTRIBUTION if not request.headers.get(h, "").strip()]
+    if missing or engine.faults.block_export:
+        why = f" (missing attribution headers: {', '.join(missing)})" if missing else ""
+        raise ApiError(402, "Register or upgrade your plan to unlock export." + why, http_status=402)
+    try:
+        req = RenderRequest.model_validate(await json_body(request))
+        draft = Draft.from_wire(req.draft)
+    except ValidationError as exc:
+        raise ApiError(BAD_REQUEST, f"Invalid render request: {exc.errors()[0]['msg']} at "
+                                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}.", http_status=400) from None
+    session = await session_of(request, client_id, req.sessionId)
+    if req.output.format.lower() != "mp4":
+        raise ApiError(BAD_REQUEST, f"Only mp4 export is supported, not {req.output.format}.", http_status=400)
+    if draft.duration_ms <= 0:
+        raise ApiError(BAD_REQUEST, "The draft is empty: add a clip before exporting.", http_status=400)
+    width, height = render_size(req.draft, engine.config.max_render_height)
+    job, created = await db(engine.db().create_render, req.id, client_id, session.session_id, req.draft,
+                            width, height)
+    if job is None:
+        raise ApiError(BAD_REQUEST, f"The render id {req.id} is already taken; send a new one.", http_status=409)
+    if created:
+        engine.runner.submit(job["render_id"])
+    return ok(render_wire(job, base_url(request)))
+
+
+async def render_status(request: Request) -> Response:
+    client_id = await authenticate(request)
+    job = await db(engine_of(request).db().get_render, request.path_params["render_id"], client_id)
+    if job is None:
+        raise ApiError(NOT_FOUND, f"No render job {request.path_params['render_id']}.", http_status=404)
+    return ok(render_wire(job, base_url(request)))
+
+
+async def media_file(request: Request) -> Response:
+    engine = engine_of(request)
+    media = await db(engine.db().get_media, request.path_params["media_id"])
+    if media is None or not media.get("path") or not (engine.config.data_dir / media["path"]).is_file():
+        raise ApiError(NOT_FOUND, "No such media file.", http_status=404)
+    return FileResponse(engine.config.data_dir / media["path"])
+
+
+async def render_file(request: Request) -> Response:
+    engine = engine_of(request)
+    key, name = request.path_params["key"], request.path_params["name"]
+    path = engine.config.data_dir / "renders" / key / name
+    # Partial outputs are hidden files: only a finished, renamed render is ever served.
+    if not key.isalnum() or "/" in name or name.startswith(".") or not path.is_file():
+        raise ApiError(NOT_FOUND, "No such render output.", http_status=404)
+    return FileResponse(path, media_type="video/mp4")
+
+
+async def register_page(request: Request) -> Response:
+    bind = request.query_params.get("bind", "")
+    return HTMLResponse("<!doctype html><title>nemo-tui local engine</title><p>This is the local engine: "
+                        "it has no accounts to register. Restart it or give this client more credits "
+                        f"with <code>POST /_engine/credits</code>.</p><p>bind id: {quote(bind)}</p>")
+
+
+def _loopback_only(request: Request) -> None:
+    host = request.client.host if request.client else ""
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        raise ApiError(403, "The engine's admin routes answer only on loopback.", http_status=403)
+
+
+async def faults_route(request: Request) -> Response:
+    _loopback_only(request)
+    faults = engine_of(request).faults
+    if request.method == "POST":
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            raise ApiError(BAD_REQUEST, "Send a JSON object of fault names and values.", http_status=400)
+        if body.pop("reset", False):
+            faults.reset()
+        unknown = faults.update(body)
+        if unknown:
+            raise ApiError(BAD_REQUEST, f"Unknown faults: {', '.join(unknown)}. Known: "
+                                        f"{', '.join(faults.as_dict())}.", http_status=400)
+    return ok(faults.as_dict())
+
+
+async def grant_credits(request: Request) -> Response:
+    """Loopback admin: add credits to the account of the bearer token (`{"credits": 50}`)."""
+    _loopback_only(request)
+    client_id = await authenticate(request)
+    body = await json_body(request)
+    amount = body.get("credits") if isinstance(body, dict) else None
+    if not isinstance(amount, (int, float)) or amount <= 0:
+        raise ApiError(BAD_REQUEST, 'Send {"credits": <a positive number>}.', http_status=400)
+    store = engine_of(request).db()
+    await db(store.grant_credits, client_id, float(amount))
+    available, frozen = await db(store.credits, client_id)
+    return ok({"available": available, "frozen": frozen, "total": available + frozen})
+
+
+async def root(request: Request) -> Response:
+    return JSONResponse({"code": 0, "message": "ok", "data": {"engine": "nemo-tui local engine"}})
+
+
+ROUTES = [
+    ("/", root, ["GET"]),
+    ("/api/auth/anonymous-token", anonymous_token, ["POST"]),
+    ("/api/tasks/me/with-session/nemo_agent", create_session, ["POST"]),
+    ("/run_sse", run_sse, ["POST"]),
+    ("/api/upload-video/nemo_agent/me/{session_id}", upload, ["POST"]),
+    ("/api/credits/balance/simple", credits, ["GET"]),
+    ("/api/state/nemo_agent/me/{session_id}/latest", state, ["GET"]),
+    ("/api/render/proxy/lambda", start_render, ["POST"]),
+    ("/api/render/proxy/lambda/{render_id}", render_status, ["GET"]),
+    ("/files/media/{media_id}/{name}", media_file, ["GET", "HEAD"]),
+    ("/files/renders/{key}/{name}", render_file, ["GET", "HEAD"]),
+    ("/register", register_page, ["GET"]),
+    ("/_engine/faults", faults_route, ["GET", "POST"]),
+    ("/_engine/credits", grant_credits, ["POST"]),
+]

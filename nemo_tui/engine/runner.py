@@ -1,0 +1,117 @@
+"""Running the engine: `EngineServer` (uvicorn in a daemon thread) and the blocking `serve()`."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from .config import EngineConfig, Faults
+from .server import create_app
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("nemo-tui")) / "engine"
+
+
+def _uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
+    # Short graceful shutdown: an open /run_sse stream must not hold up stop() for long.
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
+                          timeout_graceful_shutdown=2, access_log=False)
+
+
+class EngineServer:
+    """The engine on loopback in a background thread, for tests and `nemo-tui --local`.
+
+    `start()` returns once it accepts connections; `stop()` then `start()` again reopens the same
+    data dir (nothing is lost). `faults` is the very object the app reads, so tests flip it live.
+    """
+
+    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0,
+                 config: EngineConfig | None = None) -> None:
+        if not is_loopback(host):
+            raise ValueError(f"EngineServer listens on loopback only, not {host!r}.")
+        self.config = config or EngineConfig(data_dir=Path(data_dir))
+        self.config.data_dir = Path(data_dir)
+        self.host = host
+        self.port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def faults(self) -> Faults:
+        return self.config.faults
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self, timeout_s: float = 20.0) -> "EngineServer":
+        if self._thread is not None:
+            return self
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]  # port 0 became a free port; keep it across restarts
+        server = uvicorn.Server(_uvicorn_config(create_app(self.config), self.host, self.port))
+        server.install_signal_handlers = lambda: None  # not the main thread
+        self._server = server
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+                                        name=f"nemo-engine:{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"The local engine did not start on {self.base_url}.")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def __enter__(self) -> "EngineServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None, *,
+          allow_remote: bool = False, config: EngineConfig | None = None) -> None:
+    """Run the engine in the foreground until interrupted (`nemo-tui serve`).
+
+    It has no real accounts and its admin routes trust loopback, so a non-loopback host is refused
+    unless `allow_remote` says the person knows what they are exposing.
+    """
+    if not is_loopback(host) and not allow_remote:
+        raise ValueError(f"Refusing to listen on {host!r}: the local engine is for loopback only "
+                         "(pass allow_remote=True / --allow-remote to override).")
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    cfg = config or EngineConfig(data_dir=folder)
+    cfg.data_dir = folder
+    server = uvicorn.Server(_uvicorn_config(create_app(cfg), host, port))
+    server.run()

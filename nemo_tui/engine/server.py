@@ -1,0 +1,183 @@
+"""The local engine's HTTP app: the cloud's endpoints, envelope, codes and statuses on loopback.
+
+Envelope errors on JSON endpoints answer HTTP 200 with `code` ≠ 0, like the cloud; the statuses
+the seed names (400 missing client id, 402 export blocked, 429 rate limit) are real HTTP statuses
+carrying the same envelope. `/run_sse` refuses *before* its stream with a non-2xx status (401 for
+1001, 404 for 1002, 403 for 2001) and the envelope plus an ADK-style `detail`, so a client that
+calls `raise_for_status()` never reads a refusal as a stream.
+
+A token reaches only its own account's sessions: another account's session id answers 1002,
+exactly like a session that does not exist (nothing reveals that it exists).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ..protocol import Envelope
+from .config import EngineConfig
+from .jobs import RenderRunner
+from .store import SessionRow, Store
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, message: str, *, http_status: int = 200, data: Any = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.http_status, self.data = code, message, http_status, data
+
+
+BAD_REQUEST = 4000        # a malformed body (not a seed code; clients show the message)
+NOT_FOUND = 4004
+
+
+@dataclass
+class Engine:
+    config: EngineConfig
+    rng: random.Random
+    store: Store | None = None
+    runner: RenderRunner | None = None
+
+    @property
+    def faults(self):
+        return self.config.faults
+
+    def db(self):
+        assert self.store is not None, "the engine is not started"
+        return self.store
+
+
+def engine_of(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+async def db(fn, *args, **kwargs):
+    """Every store call runs in a worker thread: sqlite3 never blocks the event loop."""
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+
+def ok(data: Any) -> JSONResponse:
+    return JSONResponse(Envelope.ok(data))
+
+
+def error_response(err: ApiError, *, http_status: int | None = None, detail: bool = False) -> JSONResponse:
+    body = Envelope.error(err.code, err.message, err.data)
+    if detail:
+        body["detail"] = err.message
+    return JSONResponse(body, status_code=http_status or err.http_status)
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def register_url(request: Request) -> str:
+    return engine_of(request).config.register_url or f"{base_url(request)}/register"
+
+
+# ---- guards shared by the routes -----------------------------------------------------------------
+
+
+def rate_gate(request: Request) -> None:
+    faults = engine_of(request).faults
+    if faults.rate_limit_once > 0:
+        faults.rate_limit_once -= 1
+        raise ApiError(429, "Too many requests: slow down and try again in 30 seconds.", http_status=429)
+
+
+async def authenticate(request: Request) -> str:
+    """The account id of the request's bearer token, or ApiError 1001."""
+    rate_gate(request)
+    engine = engine_of(request)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(1001, "Missing token: send `Authorization: Bearer <token>` "
+                             "(get one from /api/auth/anonymous-token).")
+    faults = engine.faults
+    if faults.expire_tokens or faults.expire_tokens_once > 0:
+        if faults.expire_tokens_once > 0:
+            faults.expire_tokens_once -= 1
+        # The fault invalidates the token for real, so the client may get a new one at once.
+        await db(engine.db().revoke_token, token)
+        raise ApiError(1001, "Token expired or invalid: get a new anonymous token.")
+
+    check = await db(engine.db().check_token, token, time.time())
+    if check.client_id is None:
+        reason = {"expired": "Token expired (tokens last 7 days)", "revoked": "Token no longer valid"}.get(
+            check.reason, "Unknown token")
+        raise ApiError(1001, f"{reason}: get a new anonymous token.")
+    return check.client_id
+
+
+async def session_of(request: Request, client_id: str, session_id: str) -> SessionRow:
+    engine = engine_of(request)
+    if engine.faults.lose_sessions_once > 0:
+        engine.faults.lose_sessions_once -= 1
+        raise ApiError(1002, f"Session not found: {session_id}")
+    row = await db(engine.db().get_session, session_id, client_id)
+    if row is None:
+        raise ApiError(1002, f"Session not found: {session_id}")
+    return row
+
+
+async def json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise ApiError(BAD_REQUEST, "The request body must be JSON.", http_status=400) from None
+
+
+# ---- the app ------------------------------------------------------------------------------------
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    message = {404: f"No such endpoint: {request.method} {request.url.path}",
+               405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
+    return JSONResponse(Envelope.error(exc.status_code, message), status_code=exc.status_code)
+
+
+async def _crash(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(Envelope.error(500, f"The engine failed: {type(exc).__name__}"), status_code=500)
+
+
+def create_app(config: EngineConfig) -> Starlette:
+    from . import routes
+
+    engine = Engine(config=config, rng=random.Random(config.seed))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        engine.store = await anyio.to_thread.run_sync(Store, config.data_dir)
+        engine.runner = RenderRunner(engine.store, config)
+        await anyio.to_thread.run_sync(engine.runner.resume_unfinished)
+        try:
+            yield
+        finally:
+            engine.runner.shutdown()
+            engine.store.close()
+
+    app = Starlette(
+        routes=[Route(path, fn, methods=methods) for path, fn, methods in routes.ROUTES],
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    return app

@@ -1,0 +1,110 @@
+"""The `/run_sse` response: ADK-style `data: <json>` frames, `: ping` heartbeats, and the faults.
+
+A producer coroutine emits frames into a small buffer; the pump sends them, and sends a `: ping`
+comment whenever `heartbeat_s` passes with nothing to send (so proxies keep the line open while a
+tool runs). A client disconnect cancels the producer, like ADK cancels the run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+import anyio.abc
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from ..protocol import AdkEvent
+from .config import Faults
+
+Emit = Callable[[AdkEvent | dict[str, Any]], Awaitable[None]]
+Producer = Callable[[Emit], Awaitable[None]]
+PING = b": ping\n\n"
+BROKEN_FRAME = b'data: {"content": {"parts": [{"text": "unterminated\n\n'
+
+
+def frame(event: AdkEvent | dict[str, Any]) -> bytes:
+    data = event.to_sse_data() if isinstance(event, AdkEvent) else json.dumps(event, ensure_ascii=False)
+    return f"data: {data}\n\n".encode("utf-8")
+
+
+class SseResponse(Response):
+    media_type = "text/event-stream"
+
+    def __init__(self, producer: Producer, *, heartbeat_s: float, max_s: float, faults: Faults) -> None:
+        # No body attribute and no Content-Length: the response is streamed (chunked), like
+        # StreamingResponse sets itself up.
+        self.status_code = 200
+        self.background = None
+        self.init_headers({"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        self.producer = producer
+        self.heartbeat_s = heartbeat_s
+        self.max_s = max_s
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        frames_in, frames_out = anyio.create_memory_object_stream[bytes](max_buffer_size=64)
+        faults = self.faults
+        dropped = disconnected = False
+
+        async def emit(event: AdkEvent | dict[str, Any]) -> None:
+            if faults.slow_stream_s > 0:
+                await anyio.sleep(faults.slow_stream_s)
+            await frames_in.send(frame(event))
+
+        async def produce() -> None:
+            async with frames_in:
+                try:
+                    with anyio.fail_after(self.max_s):
+                        await self.producer(emit)
+                except TimeoutError:
+                    await frames_in.send(frame(AdkEvent.error_payload(
+                        "TimeoutError", f"the turn ran past {self.max_s / 60:g} minutes")))
+                except Exception as exc:  # an agent failure becomes the stream's last event
+                    await frames_in.send(frame(AdkEvent.error_payload(type(exc).__name__, str(exc))))
+
+        async def pump() -> None:
+            nonlocal dropped
+            sent = 0
+            malformed = faults.malformed_event
+            while True:
+                with anyio.move_on_after(self.heartbeat_s) as idle:
+                    try:
+                        data = await frames_out.receive()
+                    except anyio.EndOfStream:
+                        return
+                if idle.cancelled_caught:
+                    await send({"type": "http.response.body", "body": PING, "more_body": True})
+                    continue
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+                sent += 1
+                if malformed and sent == 1:
+                    malformed = False
+                    await send({"type": "http.response.body", "body": BROKEN_FRAME, "more_body": True})
+                drop_after = faults.drop_stream_after_events
+                if drop_after is not None and sent >= drop_after:
+                    dropped = True
+                    return
+
+        async def watch_disconnect(group: anyio.abc.TaskGroup) -> None:
+            nonlocal disconnected
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            disconnected = True
+            group.cancel_scope.cancel()
+
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(produce)
+                group.start_soon(watch_disconnect, group)
+                await pump()
+                group.cancel_scope.cancel()
+        except OSError:
+            return  # the client went away mid-send
+        if not dropped and not disconnected:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        # When dropped, returning without the final body message makes the server cut the connection
+        # mid-stream: the client sees an abrupt close, not a clean end.

@@ -1,0 +1,284 @@
+"""The engine's SQLite store: accounts, tokens, sessions (with drafts), media and render jobs.
+
+Everything is synchronous stdlib sqlite3 behind one lock; the server calls it through
+`anyio.to_thread`, never on the event loop. WAL mode, schema versioned on `PRAGMA user_version`.
+Tokens are stored only as SHA-256 hashes, so the database never holds a usable credential.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    client_id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL,
+    credits_available REAL NOT NULL,
+    credits_frozen REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL REFERENCES accounts(client_id),
+    issued_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS tokens_by_client ON tokens(client_id, issued_at);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    task_name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    draft TEXT NOT NULL DEFAULT '{"t": []}',
+    undo_stack TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS media (
+    media_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    origin TEXT NOT NULL,          -- upload | generated
+    kind TEXT NOT NULL,            -- video | image | audio
+    name TEXT NOT NULL,
+    path TEXT,                     -- relative to the data dir; NULL for a remote URL kept as-is
+    remote_url TEXT,
+    duration_ms INTEGER,
+    size INTEGER,
+    meta TEXT NOT NULL DEFAULT '{}',
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS media_by_session ON media(session_id, created_at);
+CREATE TABLE IF NOT EXISTS renders (
+    render_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0,
+    error TEXT,
+    output_path TEXT,
+    draft TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+"""
+UNDO_DEPTH = 20
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class TokenCheck:
+    client_id: str | None      # the account the token belongs to, None when unusable
+    reason: str = ""           # why it is unusable: unknown | expired | revoked
+
+
+@dataclass
+class SessionRow:
+    session_id: str
+    task_id: str
+    client_id: str
+    task_name: str
+    language: str
+    draft: dict[str, Any]
+    undo_stack: list[dict[str, Any]]
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.data_dir / "engine.sqlite3", check_same_thread=False,
+                                   isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._db.executescript(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _q(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # ---- tokens and accounts -------------------------------------------------------------------
+    def live_token_issued_at(self, client_id: str, now: float) -> float | None:
+        """When the client's still-valid token was issued, or None when it has none."""
+        rows = self._q("SELECT issued_at FROM tokens WHERE client_id=? AND revoked=0 AND expires_at>? "
+                       "ORDER BY issued_at DESC LIMIT 1", (client_id, now))
+        return rows[0]["issued_at"] if rows else None
+
+    def issue_token(self, client_id: str, ttl_s: float, initial_credits: float) -> tuple[str, float, float]:
+        """A new token for the client's account -> (token, expires_at, available credits).
+
+        A new client id starts with `initial_credits`. A known one keeps its sessions and balance;
+        when its last token ran out its 7 days, the free grant is renewed (topped up to the grant).
+        """
+        token = "nemo_local_" + secrets.token_urlsafe(32)
+        now = time.time()
+        with self._lock, self._db:
+            row = self._db.execute("SELECT credits_available FROM accounts WHERE client_id=?",
+                                   (client_id,)).fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO accounts VALUES (?,?,?,0)", (client_id, now, initial_credits))
+            else:
+                last = self._db.execute("SELECT expires_at FROM tokens WHERE client_id=? "
+                                        "ORDER BY issued_at DESC LIMIT 1", (client_id,)).fetchone()
+                if last is not None and last["expires_at"] <= now:
+                    self._db.execute("UPDATE accounts SET credits_available=MAX(credits_available, ?) "
+                                     "WHERE client_id=?", (initial_credits, client_id))
+            self._db.execute("INSERT INTO tokens VALUES (?,?,?,?,0)",
+                             (hash_token(token), client_id, now, now + ttl_s))
+            available = self._db.execute("SELECT credits_available FROM accounts WHERE client_id=?",
+                                         (client_id,)).fetchone()[0]
+        return token, now + ttl_s, available
+
+    def check_token(self, token: str, now: float) -> TokenCheck:
+        rows = self._q("SELECT client_id, expires_at, revoked FROM tokens WHERE token_hash=?",
+                       (hash_token(token),))
+        if not rows:
+            return TokenCheck(None, "unknown")
+        row = rows[0]
+        if row["revoked"]:
+            return TokenCheck(None, "revoked")
+        if row["expires_at"] <= now:
+            return TokenCheck(None, "expired")
+        return TokenCheck(row["client_id"])
+
+    def revoke_token(self, token: str) -> None:
+        self._q("UPDATE tokens SET revoked=1 WHERE token_hash=?", (hash_token(token),))
+
+    # ---- credits ------------------------------------------------------------------------------
+    def credits(self, client_id: str) -> tuple[float, float]:
+        rows = self._q("SELECT credits_available, credits_frozen FROM accounts WHERE client_id=?",
+                       (client_id,))
+        return (rows[0][0], rows[0][1]) if rows else (0.0, 0.0)
+
+    def freeze_credits(self, client_id: str, amount: float) -> bool:
+        """Reserve credits for a generation; False when the balance is short."""
+        with self._lock, self._db:
+            cur = self._db.execute("UPDATE accounts SET credits_available=credits_available-?, "
+                                   "credits_frozen=credits_frozen+? WHERE client_id=? "
+                                   "AND credits_available>=?", (amount, amount, client_id, amount))
+            return cur.rowcount == 1
+
+    def settle_credits(self, client_id: str, amount: float, *, spent: bool) -> None:
+        """Release a reservation: spent (generation done) or refunded (it failed)."""
+        refund = 0.0 if spent else amount
+        self._q("UPDATE accounts SET credits_frozen=MAX(credits_frozen-?, 0), "
+                "credits_available=credits_available+? WHERE client_id=?", (amount, refund, client_id))
+
+    def grant_credits(self, client_id: str, amount: float) -> None:
+        self._q("UPDATE accounts SET credits_available=credits_available+? WHERE client_id=?", (amount, client_id))
+
+    # ---- sessions -----------------------------------------------------------------------------
+    def create_session(self, client_id: str, task_name: str, language: str) -> SessionRow:
+        now = time.time()
+        sid = uuid.uuid4().hex
+        task_id = "task_" + uuid.uuid4().hex[:16]
+        self._q("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
+                (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})))
+        return SessionRow(sid, task_id, client_id, task_name, language, {"t": []}, [])
+
+    def get_session(self, session_id: str, client_id: str) -> SessionRow | None:
+        """Only the account's own sessions are visible; another account's id reads as missing."""
+        rows = self._q("SELECT * FROM sessions WHERE session_id=? AND client_id=?", (session_id, client_id))
+        if not rows:
+            return None
+        r = rows[0]
+        return SessionRow(r["session_id"], r["task_id"], r["client_id"], r["task_name"], r["language"],
+                          json.loads(r["draft"]), json.loads(r["undo_stack"]))
+
+    def save_draft(self, session_id: str, draft: dict[str, Any], *, undoable_from: dict[str, Any] | None,
+                   pop_undo: bool = False) -> None:
+        """Store the new draft; push the previous one on the undo stack (or pop it for an undo)."""
+        with self._lock, self._db:
+            row = self._db.execute("SELECT undo_stack FROM sessions WHERE session_id=?",
+                                   (session_id,)).fetchone()
+            stack = json.loads(row["undo_stack"]) if row else []
+            if pop_undo and stack:
+                stack.pop()
+            elif undoable_from is not None:
+                stack = (stack + [undoable_from])[-UNDO_DEPTH:]
+            self._db.execute("UPDATE sessions SET draft=?, undo_stack=?, updated_at=? WHERE session_id=?",
+                             (json.dumps(draft), json.dumps(stack), time.time(), session_id))
+
+    # ---- media --------------------------------------------------------------------------------
+    def add_media(self, *, session_id: str, origin: str, kind: str, name: str, path: str | None,
+                  remote_url: str | None = None, duration_ms: int | None = None, size: int | None = None,
+                  meta: dict[str, Any] | None = None, media_id: str | None = None) -> dict[str, Any]:
+        media_id = media_id or "media_" + uuid.uuid4().hex[:20]
+        self._q("INSERT INTO media VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (media_id, session_id, origin, kind, name, path, remote_url, duration_ms, size,
+                 json.dumps(meta or {}, default=str), time.time()))
+        return self.get_media(media_id) or {}
+
+    def get_media(self, media_id: str) -> dict[str, Any] | None:
+        rows = self._q("SELECT * FROM media WHERE media_id=?", (media_id,))
+        return _media_dict(rows[0]) if rows else None
+
+    def session_media(self, session_id: str, origin: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM media WHERE session_id=?" + (" AND origin=?" if origin else "")
+        args = (session_id, origin) if origin else (session_id,)
+        return [_media_dict(r) for r in self._q(sql + " ORDER BY created_at", args)]
+
+    # ---- render jobs --------------------------------------------------------------------------
+    def create_render(self, render_id: str, client_id: str, session_id: str, draft: dict[str, Any],
+                      width: int, height: int) -> tuple[dict[str, Any] | None, bool]:
+        """(job, created): the existing job when this account sent the id before; None when the id
+        belongs to another account."""
+        now = time.time()
+        with self._lock, self._db:
+            row = self._db.execute("SELECT client_id FROM renders WHERE render_id=?", (render_id,)).fetchone()
+            if row is not None:
+                return (None if row["client_id"] != client_id else self._render_locked(render_id)), False
+            self._db.execute("INSERT INTO renders VALUES (?,?,?,'queued',0,NULL,NULL,?,?,?,?,?)",
+                             (render_id, client_id, session_id, json.dumps(draft), width, height, now, now))
+            return self._render_locked(render_id), True
+
+    def _render_locked(self, render_id: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT * FROM renders WHERE render_id=?", (render_id,)).fetchone()
+        return dict(row) if row else None
+
+    def get_render(self, render_id: str, client_id: str | None = None) -> dict[str, Any] | None:
+        with self._lock:
+            job = self._render_locked(render_id)
+        if job is None or (client_id is not None and job["client_id"] != client_id):
+            return None
+        return job
+
+    def update_render(self, render_id: str, **values: Any) -> None:
+        cols = ", ".join(f"{k}=?" for k in values)
+        self._q(f"UPDATE renders SET {cols}, updated_at=? WHERE render_id=?",
+                (*values.values(), time.time(), render_id))
+
+    def unfinished_renders(self) -> list[str]:
+        rows = self._q("SELECT render_id FROM renders WHERE status IN ('queued','rendering') "
+                       "ORDER BY created_at")
+        return [r["render_id"] for r in rows]
+
+
+def _media_dict(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    d["meta"] = json.loads(d["meta"] or "{}")
+    return d

@@ -1,0 +1,178 @@
+"""Running one `/run_sse` turn: the agent's plan becomes ADK events, draft edits and media.
+
+Event order follows PROTOCOL.md: the reply's text as `partial` deltas, then each tool as a
+functionCall event and a functionResponse event whose `actions.stateDelta.draft` holds the new
+draft (wire keys), then one non-partial event with the whole text. A silent turn sends only the
+tool events. The draft is saved after every tool, so a stream that breaks leaves the state as far
+as it got; the draft from before the turn goes on the undo stack once.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from ..protocol import AdkEvent
+from . import edits
+from .agent import Call, Plan
+from .config import EngineConfig
+from .sse import Emit
+from .store import SessionRow, Store
+
+# Generation is CPU-heavy: one clip or track at a time, in a worker thread.
+GENERATION_SLOTS = anyio.CapacityLimiter(1)
+
+
+def text_chunks(text: str) -> list[str]:
+    """Deltas the way a model streams them: a few words (or CJK characters) at a time."""
+    if not text:
+        return []
+    pieces = re.findall(r"\S+\s*|\s+", text) if " " in text else [text[i:i + 6] for i in range(0, len(text), 6)]
+    return ["".join(pieces[i:i + 3]) for i in range(0, len(pieces), 3)]
+
+
+def generation_size(width: int, height: int, max_height: int) -> tuple[int, int]:
+    """Procedural clips are drawn at reduced size (even numbers, for yuv420p)."""
+    scale = min(1.0, max_height / height)
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+@dataclass
+class Turn:
+    store: Store
+    config: EngineConfig
+    session: SessionRow
+    plan: Plan
+    streaming: bool
+    silent: bool
+    rng: random.Random
+    frozen_credits: float = 0.0
+
+    async def run(self, emit: Emit) -> None:
+        try:
+            await self._run(emit)
+        finally:
+            if self.frozen_credits > 0:  # the turn failed or was cut off before generating it all
+                # Shielded: a client disconnect cancels the turn, and the refund must still happen.
+                with anyio.CancelScope(shield=True):
+                    await self._db(self.store.settle_credits, self.session.client_id, self.frozen_credits,
+                                   spent=False)
+                self.frozen_credits = 0.0
+
+    async def _run(self, emit: Emit) -> None:
+        invocation = "e-" + uuid.uuid4().hex
+        reply = "" if self.silent else self.plan.reply
+        if reply and self.streaming:
+            for chunk in text_chunks(reply):
+                await emit(AdkEvent.text_event(invocation, chunk, partial=True))
+        if self.config.faults.agent_error:
+            await emit(AdkEvent.error_payload("RuntimeError", self.config.faults.agent_error))
+            return
+        draft = self.session.draft
+        before_turn: dict[str, Any] | None = draft
+        for call in self.plan.calls:
+            call_id = "fc-" + uuid.uuid4().hex[:12]
+            await emit(AdkEvent.call_event(invocation, call_id, call.name, call.args))
+            new_draft, response, undone = await self._tool(call, draft)
+            delta: dict[str, Any] = {}
+            if new_draft is not None and new_draft != draft:
+                if undone:
+                    await self._db(self.store.save_draft, self.session.session_id, new_draft,
+                                   undoable_from=None, pop_undo=True)
+                else:
+                    await self._db(self.store.save_draft, self.session.session_id, new_draft,
+                                   undoable_from=before_turn)
+                    before_turn = None
+                draft = new_draft
+                delta = {"draft": draft}
+            await emit(AdkEvent.response_event(invocation, call_id, call.name, response, state_delta=delta))
+        if reply:
+            await emit(AdkEvent.text_event(invocation, reply))
+
+    @staticmethod
+    async def _db(fn, *args, **kwargs):
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+    async def _tool(self, call: Call, draft: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], bool]:
+        args = call.args
+        if call.name == "set_aspect_ratio":
+            return (*edits.set_aspect_ratio(draft, args["ratio"]), False)
+        if call.name == "generate_video":
+            return (*await self._generate_video(draft, args["prompt"], float(args["duration"])), False)
+        if call.name == "set_background_music":
+            return (*await self._music(draft, args.get("style"), float(args["volume"])), False)
+        if call.name == "remove_background_music":
+            return (*edits.remove_tracks(draft, kind=1), False)
+        if call.name == "add_text":
+            return (*edits.add_text(draft, **args), False)
+        if call.name == "set_duration":
+            return (*edits.set_duration(draft, int(float(args["seconds"]) * 1000)), False)
+        if call.name == "remove_track":
+            return (*edits.remove_tracks(draft, kind=args.get("kind"), index=args.get("index")), False)
+        if call.name == "use_upload":
+            media = await self._db(self.store.get_media, args["media_id"])
+            if media is None:
+                return None, {"status": "error", "message": "that upload is gone"}, False
+            return (*edits.add_video_segment(draft, source=media["media_id"], name=media["name"],
+                                             duration_ms=media["duration_ms"] or 5000, kind=media["kind"]), False)
+        if call.name == "undo":
+            fresh = await self._db(self.store.get_session, self.session.session_id, self.session.client_id)
+            if fresh is None or not fresh.undo_stack:
+                return None, {"status": "nothing_to_undo"}, False
+            return fresh.undo_stack[-1], {"status": "ok"}, True
+        raise RuntimeError(f"unknown tool {call.name}")
+
+    def _media_paths(self, media_id: str, ext: str) -> tuple[Path, Path]:
+        folder = self.config.data_dir / "media"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f".{media_id}.partial.{ext}", folder / f"{media_id}.{ext}"
+
+    async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
+        from .media.scenes import generate_clip  # deferred: the server starts without the media stack
+
+        width, height = generation_size(*edits.canvas(draft), self.config.max_generate_height)
+        media_id = "media_" + uuid.uuid4().hex[:20]
+        tmp, final = self._media_paths(media_id, "mp4")
+        job = partial(generate_clip, prompt, seconds, width, height, tmp,
+                      seed=self.rng.randrange(2**31), fps=self.config.generate_fps)
+        meta = await anyio.to_thread.run_sync(job, limiter=GENERATION_SLOTS)
+        os.replace(tmp, final)
+        await self._db(self.store.settle_credits, self.session.client_id, seconds, spent=True)
+        self.frozen_credits -= seconds
+        await self._db(self.store.add_media, session_id=self.session.session_id, origin="generated",
+                       kind="video", name=prompt[:80], path=f"media/{final.name}",
+                       duration_ms=int(seconds * 1000), size=final.stat().st_size,
+                       meta={"prompt": prompt, "width": width, "height": height, **(meta or {})},
+                       media_id=media_id)
+        new, response = edits.add_video_segment(draft, source=media_id, name=prompt[:40],
+                                                duration_ms=int(seconds * 1000), prompt=prompt)
+        response.update({"media_id": media_id, "procedural": True})
+        return new, response
+
+    async def _music(self, draft: dict[str, Any], style: str | None, volume: float):
+        if style is None:
+            return edits.set_background_music(draft, source=None, style=None, volume=volume, duration_ms=0)
+        from .media.music import generate_music  # deferred, as above
+
+        seconds = (edits.timeline_ms(draft) / 1000) or 10.0
+        media_id = "media_" + uuid.uuid4().hex[:20]
+        tmp, final = self._media_paths(media_id, "m4a")
+        job = partial(generate_music, style, seconds, tmp, seed=self.rng.randrange(2**31))
+        written = await anyio.to_thread.run_sync(job, limiter=GENERATION_SLOTS)
+        os.replace(Path(written or tmp), final)
+        await self._db(self.store.add_media, session_id=self.session.session_id, origin="generated",
+                       kind="audio", name=f"{style} music", path=f"media/{final.name}",
+                       duration_ms=int(seconds * 1000), size=final.stat().st_size,
+                       meta={"style": style}, media_id=media_id)
+        new, response = edits.set_background_music(draft, source=media_id, style=style, volume=volume,
+                                                   duration_ms=int(seconds * 1000))
+        response["media_id"] = media_id
+        return new, response

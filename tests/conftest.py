@@ -1,0 +1,29 @@
+"""Shared fixtures: a real local engine on a free loopback port, with its own data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nemo_tui.engine.config import EngineConfig
+from nemo_tui.engine.runner import EngineServer
+
+
+def small_engine_config(data_dir: Path) -> EngineConfig:
+    """Deterministic and quick: fixed seed, every turn speaks, tiny clips and renders."""
+    return EngineConfig(data_dir=data_dir, seed=1234, silent_turns="never", max_generate_height=72,
+                        max_render_height=144, generate_fps=12, render_fps=12)
+
+
+@pytest.fixture
+def engine_server(tmp_path: Path) -> Iterator[EngineServer]:
+    """A running EngineServer (fresh per test). Flip `engine_server.faults.*` or `.config.*` live;
+    `engine_server.base_url` is where it listens. Faults are reset when the test ends."""
+    server = EngineServer(tmp_path / "engine", config=small_engine_config(tmp_path / "engine")).start()
+    try:
+        yield server
+    finally:
+        server.faults.reset()
+        server.stop()
