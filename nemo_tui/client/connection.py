@@ -1,0 +1,392 @@
+"""The connection under NemoClient: one httpx.AsyncClient, auth, sessions, and recovery.
+
+Recovery lives in one place, `_send`, which every call and the stream opener go through:
+1001/401 → new anonymous token, retry once (impossible with NEMO_TOKEN → TokenExpired);
+1002/404-session → new session in the same language, retry once (session-bound calls only);
+HTTP 400 missing client id → new client id, retry once; 429 → wait `retry_after_429_s` through the
+injected `sleep`, retry once. Everything else becomes the typed error from `nemo_tui.protocol`.
+The token lives in a SecretStr and is scrubbed from any server text before it can reach an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from pydantic import SecretStr
+
+from .. import __version__
+from ..protocol import (
+    APP_NAME,
+    USER_ID,
+    AnonymousToken,
+    CreateSessionRequest,
+    InvalidInput,
+    MissingClientId,
+    NemoError,
+    NetworkError,
+    NoCredits,
+    RateLimited,
+    ServerError,
+    SessionInfo,
+    SessionNotFound,
+    TokenExpired,
+    attribution_headers,
+    error_for,
+    unwrap,
+)
+from .api import Sleep
+from .credentials import TOKEN_LIFETIME_S, CredentialStore, StoredCredentials, new_client_id
+from .language import DEFAULT_LANGUAGE, detect_language
+from .stream import sanitize_deep
+
+log = logging.getLogger("nemo_tui.client")
+
+TURN_CEILING_S = 15 * 60  # the seed: a turn takes at most 15 minutes
+REDACTED = "[redacted]"
+
+# What `on_recovery` is told (the UI shows it as a notice).
+MSG_SESSION_RENEWED = "Session expired — started a new one."
+MSG_TOKEN_RENEWED = "Access token expired — got a new one."
+MSG_RATE_LIMITED = "The service asked us to slow down — trying again in {s:.0f} s."
+MSG_CLIENT_ID_RENEWED = "The service asked for a client id — made a new one."
+
+
+@dataclass
+class Call:
+    """One HTTP request, rebuilt on every attempt so a retry sees the renewed session."""
+
+    method: str
+    url: str
+    json_body: Any = None
+    content: Callable[[], AsyncIterable[bytes]] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: httpx.Timeout | None = None
+    auth: bool = True
+    session_bound: bool = False
+    accept_status: frozenset[int] = frozenset()
+
+
+class NemoConnection:
+    """Transport, credentials and session bookkeeping; `NemoClient` adds the endpoints."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        credentials: CredentialStore | None = None,
+        credentials_key: str | None = None,
+        poll_interval: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+        retry_after_429_s: float = 30.0,
+        platform: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout_s: float = 30.0,
+        connect_timeout_s: float = 10.0,
+        upload_timeout_s: float = 300.0,
+        turn_ceiling_s: float = TURN_CEILING_S,
+        language: str = DEFAULT_LANGUAGE,
+        on_recovery: Callable[[str], None] | None = None,
+    ) -> None:
+        """
+        base_url: the cloud (`https://mega-api-prod.nemovideo.ai`) or the engine's loopback URL.
+        token: an explicit token (NEMO_TOKEN); None reads NEMO_TOKEN from the environment. When
+            set it wins over the cache and is never renewed (a 1001 then raises TokenExpired).
+        credentials / credentials_key: where the anonymous token, client id and expiry are
+            cached and under which slot (default: base_url; the app uses "local" for the engine,
+            whose port changes). None keeps them in memory only.
+        poll_interval / sleep: render polling period, and the clock used for it and for the
+            429 wait (`retry_after_429_s`) — tests inject one that records instead of waiting.
+        platform: X-Skill-Platform override (default: detected from the install path).
+        transport: an httpx transport, for tests of wire shapes no real server sends.
+        turn_ceiling_s: the most one /run_sse turn may take (the seed: 15 minutes).
+        on_recovery: told in words when a session or token was renewed, or a 429 wait began.
+        """
+        self.base_url = base_url.rstrip("/")
+        explicit = token if token else os.environ.get("NEMO_TOKEN") or None
+        self._explicit_token = explicit is not None
+        self._token: SecretStr | None = SecretStr(explicit) if explicit else None
+        self._token_expires_at: float | None = None
+        self._client_id: str | None = None
+        self._store = credentials
+        self._store_key = credentials_key or self.base_url
+        self._store_loaded = False
+        self.poll_interval = poll_interval
+        self._sleep = sleep
+        self.retry_after_429_s = retry_after_429_s
+        self._attribution = attribution_headers(__version__, platform)
+        self.turn_ceiling_s = turn_ceiling_s
+        self.language = language
+        self.session: SessionInfo | None = None
+        self.on_recovery = on_recovery
+        self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
+        # The stream has no read timeout: tools run silently for minutes; the ceiling bounds it.
+        self._stream_timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s, read=None)
+        self._upload_timeout = httpx.Timeout(upload_timeout_s, connect=connect_timeout_s)
+        self._auth_lock = asyncio.Lock()
+        self._session_lock = asyncio.Lock()
+        # Proxy settings from the environment must not capture loopback traffic to the engine.
+        host = urlsplit(self.base_url).hostname or ""
+        self._http = httpx.AsyncClient(
+            transport=transport, timeout=self._timeout, follow_redirects=True,
+            trust_env=host not in ("127.0.0.1", "localhost", "::1"),
+        )
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        sid = self.session.session_id if self.session else None
+        return (f"{type(self).__name__}(base_url={self.base_url!r}, session={sid!r}, "
+                f"anonymous={self.is_anonymous})")
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self._explicit_token
+
+    @property
+    def client_id(self) -> str | None:
+        return self._client_id
+
+    def _url(self, path_or_url: str) -> str:
+        return urljoin(self.base_url + "/", path_or_url)
+
+    def _same_origin(self, url: str) -> bool:
+        a, b = urlsplit(url), urlsplit(self.base_url)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+    def _session_id(self) -> str:
+        if self.session is None:
+            raise InvalidInput("No session yet: start one first.")
+        return self.session.session_id
+
+    def _notify(self, message: str) -> None:
+        if self.on_recovery is not None:
+            self.on_recovery(message)
+
+    def _scrub(self, body: bytes) -> bytes:
+        """Remove our token from server text before it can end up in an error message."""
+        if self._token is not None:
+            secret = self._token.get_secret_value().encode()
+            if secret and secret in body:
+                body = body.replace(secret, REDACTED.encode())
+        return body
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        headers = dict(self._attribution)
+        if self._client_id:
+            headers["X-Client-Id"] = self._client_id
+        if call.auth and self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
+        headers.update(call.headers)
+        return headers
+
+    # -- the one place requests go through ------------------------------------------------------
+    async def _send(self, build: Callable[[], Call], *, stream: bool = False) -> httpx.Response:
+        """Send, map errors, recover once per kind. Returns the response (open when `stream`)."""
+        recovered: set[type[NemoError]] = set()
+        while True:
+            call = build()
+            if call.auth:
+                await self.ensure_token()
+            token_used, session_used = self._token, self.session
+            request = self._http.build_request(
+                call.method, call.url, json=call.json_body,
+                content=call.content() if call.content is not None else None,
+                headers=self._headers(call), timeout=call.timeout or self._timeout,
+            )
+            path = urlsplit(call.url).path
+            started = time.monotonic()
+            try:
+                response = await self._http.send(request, stream=True)
+            except httpx.TimeoutException:
+                log.debug("%s %s -> timeout", call.method, path)
+                raise NetworkError(f"{urlsplit(call.url).netloc} did not answer in time") from None
+            except httpx.HTTPError as exc:
+                log.debug("%s %s -> %s", call.method, path, type(exc).__name__)
+                raise NetworkError(
+                    f"could not reach {urlsplit(call.url).netloc} ({type(exc).__name__})"
+                ) from None
+            log.debug("%s %s -> %s (%.0f ms)", call.method, path, response.status_code,
+                      (time.monotonic() - started) * 1000)
+            try:
+                error = await self._error_in(response, call, stream)
+            except BaseException:
+                await response.aclose()
+                raise
+            if error is None:
+                return response
+            await response.aclose()
+            kind = type(error)
+            if kind in recovered or not await self._recover(error, call, token_used, session_used):
+                raise self._final(error)
+            recovered.add(kind)
+
+    async def _error_in(self, response: httpx.Response, call: Call, stream: bool) -> NemoError | None:
+        status = response.status_code
+        if status in call.accept_status:
+            return None
+        ctype = response.headers.get("content-type", "")
+        if stream and status < 400 and "json" not in ctype:
+            return None  # an event stream or a file: its body is the caller's
+        try:
+            body = await response.aread()
+        except httpx.HTTPError as exc:
+            raise NetworkError(f"the connection dropped ({type(exc).__name__})") from None
+        error = error_for(status, self._scrub(body))
+        if error is None and stream and status < 400:
+            kind = "an event stream" if call.url.endswith("/run_sse") else "a file"
+            error = ServerError(f"expected {kind} but got JSON", http_status=status)
+        return error
+
+    async def _recover(self, error: NemoError, call: Call, token_used: SecretStr | None,
+                       session_used: SessionInfo | None) -> bool:
+        """Fix what the error says is wrong; False when it cannot be fixed here."""
+        log.debug("%s %s answered %s", call.method, urlsplit(call.url).path, type(error).__name__)
+        if isinstance(error, TokenExpired):
+            if not call.auth or self._explicit_token:
+                return False
+            async with self._auth_lock:
+                if self._token is token_used:  # nobody in this process renewed it meanwhile
+                    self._token = None
+                    # Another app instance sharing the cache may have renewed it already; asking
+                    # the server again would hit "one token per client id" (429).
+                    if not await self._adopt_cached_token(token_used):
+                        await self._fetch_anonymous_token()
+            self._notify(MSG_TOKEN_RENEWED)
+            return True
+        if isinstance(error, SessionNotFound):
+            if not call.session_bound:
+                return False
+            async with self._session_lock:
+                if self.session is session_used:
+                    await self._new_session(self.language)
+            self._notify(MSG_SESSION_RENEWED)
+            return True
+        if isinstance(error, MissingClientId):
+            self._client_id = new_client_id()
+            await self._save_credentials()
+            self._notify(MSG_CLIENT_ID_RENEWED)
+            return True
+        if isinstance(error, RateLimited):
+            self._notify(MSG_RATE_LIMITED.format(s=self.retry_after_429_s))
+            await self._sleep(self.retry_after_429_s)
+            return True
+        return False
+
+    def _final(self, error: NemoError) -> NemoError:
+        if isinstance(error, NoCredits):
+            return NoCredits(
+                error.detail, anonymous=self.is_anonymous,
+                bind_id=error.bind_id or (self.session.task_id if self.session else None),
+                register_url=error.register_url, http_status=error.http_status,
+            )
+        if isinstance(error, TokenExpired) and self._explicit_token:
+            return TokenExpired(
+                "NEMO_TOKEN was refused: set a fresh one, or unset it to use a free anonymous token",
+                http_status=error.http_status,
+            )
+        return error
+
+    async def _request(self, build: Callable[[], Call]) -> Any:
+        response = await self._send(build)
+        return sanitize_deep(unwrap(response.status_code, response.content))
+
+    # -- auth and sessions -----------------------------------------------------------------------
+    async def _load_credentials(self) -> None:
+        if self._store_loaded:
+            return
+        self._store_loaded = True
+        stored = await asyncio.to_thread(self._store.load, self._store_key) if self._store else None
+        if stored is not None:
+            self._client_id = self._client_id or stored.client_id
+            if not self._explicit_token and self._token is None:
+                token = stored.usable_token()
+                if token is not None:
+                    self._token, self._token_expires_at = token, stored.expires_at
+        if self._client_id is None:
+            self._client_id = new_client_id()
+
+    async def _adopt_cached_token(self, stale: SecretStr | None) -> bool:
+        if self._store is None:
+            return False
+        stored = await asyncio.to_thread(self._store.load, self._store_key)
+        token = stored.usable_token() if stored is not None else None
+        if token is None or (stale is not None and token.get_secret_value() == stale.get_secret_value()):
+            return False
+        self._token, self._token_expires_at = token, stored.expires_at
+        return True
+
+    async def _save_credentials(self) -> None:
+        if self._store is None or self._client_id is None:
+            return
+        creds = StoredCredentials(
+            client_id=self._client_id,
+            token=None if self._explicit_token else self._token,
+            expires_at=None if self._explicit_token else self._token_expires_at,
+        )
+        await asyncio.to_thread(self._store.save, self._store_key, creds)
+
+    def _token_valid(self) -> bool:
+        if self._token is None:
+            return False
+        if self._explicit_token or self._token_expires_at is None:
+            return True
+        return self._token_expires_at - 60 > time.time()
+
+    async def ensure_token(self) -> None:
+        await self._load_credentials()
+        if self._token_valid():
+            return
+        async with self._auth_lock:
+            if not self._token_valid():
+                await self._fetch_anonymous_token()
+
+    async def _fetch_anonymous_token(self) -> None:
+        """POST /api/auth/anonymous-token with our X-Client-Id; cache the answer. Holds _auth_lock."""
+        data = await self._request(lambda: Call("POST", self._url("/api/auth/anonymous-token"),
+                                                 auth=False))
+        if not isinstance(data, dict):
+            raise ServerError("the token answer had no token in it")
+        issued = AnonymousToken.model_validate(data)
+        expires = issued.expires_at
+        if expires is not None and expires > 1e12:  # milliseconds
+            expires /= 1000.0
+        self._token = SecretStr(issued.token)
+        self._token_expires_at = expires if expires is not None else time.time() + TOKEN_LIFETIME_S
+        await self._save_credentials()
+
+    async def create_session(self, first_message: str | None = None,
+                             language: str | None = None) -> SessionInfo:
+        if language is None:
+            # langdetect's first call loads its profiles (~175 ms): keep it off the event loop.
+            language = (await asyncio.to_thread(detect_language, first_message, self.language)
+                        if first_message else self.language)
+        return await self._new_session(language)
+
+    async def _new_session(self, language: str) -> SessionInfo:
+        self.language = language
+        body = CreateSessionRequest(language=language).model_dump()
+        data = await self._request(lambda: Call(
+            "POST", self._url(f"/api/tasks/{USER_ID}/with-session/{APP_NAME}"), json_body=body))
+        info = SessionInfo.model_validate(data)
+        self.session = info
+        return info
+
+    def use_session(self, session_id: str, task_id: str | None = None) -> None:
+        self.session = SessionInfo(session_id=session_id, task_id=task_id)

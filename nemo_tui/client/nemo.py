@@ -1,0 +1,244 @@
+"""NemoClient: the NemoVideo API (cloud or local engine) — every endpoint of PROTOCOL.md.
+
+Every request goes through `NemoConnection._send` (connection.py), where errors are mapped and
+recovered once. Constructor arguments: see `NemoConnection.__init__`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..protocol import (
+    APP_NAME,
+    USER_ID,
+    Credits,
+    Draft,
+    InvalidInput,
+    NetworkError,
+    RenderFailed,
+    RenderJob,
+    RenderRequest,
+    RunSseRequest,
+    SessionState,
+    StateResponse,
+    StreamError,
+    TurnEvent,
+    UploadResult,
+    UploadUrlsRequest,
+)
+from .api import ProgressCallback
+from .connection import (
+    MSG_CLIENT_ID_RENEWED,
+    MSG_RATE_LIMITED,
+    MSG_SESSION_RENEWED,
+    MSG_TOKEN_RENEWED,
+    Call,
+    NemoConnection,
+)
+from .stream import read_turn
+from .transfer import (
+    MultipartFile,
+    checked_upload,
+    download_target,
+    parse_content_range,
+    unsatisfied_total,
+)
+
+log = logging.getLogger("nemo_tui.client")
+
+__all__ = ["NemoClient", "MSG_CLIENT_ID_RENEWED", "MSG_RATE_LIMITED", "MSG_SESSION_RENEWED",
+           "MSG_TOKEN_RENEWED"]
+
+
+class NemoClient(NemoConnection):
+    """Implements `nemo_tui.client.api.VideoBackend`. Use as `async with NemoClient(...) as c:`."""
+
+    # -- a turn ----------------------------------------------------------------------------------
+    async def send_message(self, text: str) -> AsyncIterator[TurnEvent]:
+        if not text or not text.strip():
+            raise InvalidInput("Type a message to send.")
+        if self.session is None:
+            await self.create_session(text)
+        response = await self._send(lambda: Call(
+            "POST", self._url("/run_sse"),
+            json_body=RunSseRequest.for_text(self._session_id(), text).to_wire(),
+            headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
+            timeout=self._stream_timeout, session_bound=True,
+        ), stream=True)
+        # From here on bytes may have arrived: whatever happens, this POST is never sent again.
+        try:
+            ctype = response.headers.get("content-type", "")
+            if "text/event-stream" not in ctype:
+                raise StreamError(f"expected an event stream, got {ctype or 'no content type'}")
+            deadline = asyncio.get_running_loop().time() + self.turn_ceiling_s
+            async for event in read_turn(response, deadline=deadline):
+                yield event
+        finally:
+            await response.aclose()
+
+    # -- media -----------------------------------------------------------------------------------
+    def _upload_url(self) -> str:
+        return self._url(f"/api/upload-video/{APP_NAME}/{USER_ID}/{self._session_id()}")
+
+    async def upload_file(self, path: str | Path, progress: ProgressCallback | None = None) -> UploadResult:
+        file, size = checked_upload(path)
+        if self.session is None:
+            await self.create_session()
+        body = MultipartFile(file, size)
+
+        def build() -> Call:
+            return Call("POST", self._upload_url(), content=lambda: body.body(progress),
+                         headers=body.headers, timeout=self._upload_timeout, session_bound=True)
+
+        return UploadResult.model_validate(await self._request(build) or [])
+
+    async def upload_urls(self, urls: list[str]) -> UploadResult:
+        urls = [u.strip() for u in urls if u and u.strip()]
+        if not urls:
+            raise InvalidInput("No URL was given to upload.")
+        # file:// is for the local engine on this machine; the server has the last word on it.
+        bad = [u for u in urls if urlsplit(u).scheme not in ("http", "https", "file")]
+        if bad:
+            raise InvalidInput(f"{bad[0]} is not a link (it should start with https://).")
+        if self.session is None:
+            await self.create_session()
+        body = UploadUrlsRequest(urls=urls).model_dump()
+        data = await self._request(lambda: Call("POST", self._upload_url(), json_body=body,
+                                                 timeout=self._upload_timeout, session_bound=True))
+        return UploadResult.model_validate(data or [])
+
+    # -- credits, state, render ------------------------------------------------------------------
+    async def credits(self) -> Credits:
+        data = await self._request(lambda: Call("GET", self._url("/api/credits/balance/simple")))
+        return Credits.model_validate(data or {})
+
+    async def state(self) -> SessionState:
+        data = await self._request(lambda: Call(
+            "GET", self._url(f"/api/state/{APP_NAME}/{USER_ID}/{self._session_id()}/latest"),
+            session_bound=True))
+        if isinstance(data, dict) and data.get("task_id") and self.session and not self.session.task_id:
+            # A session resumed by id alone learns its task id here (the 2001 bind link needs it).
+            self.session.task_id = str(data["task_id"])
+        return StateResponse.model_validate(data or {}).state
+
+    async def start_render(self, draft: Draft | None = None) -> RenderJob:
+        if draft is None:
+            draft = (await self.state()).draft
+        if not draft.tracks:
+            raise InvalidInput("The timeline is empty: there is nothing to export yet.")
+        stamp = time.time()
+
+        def build() -> Call:
+            request = RenderRequest.new(self._session_id(), draft, now=stamp)
+            return Call("POST", self._url("/api/render/proxy/lambda"),
+                         json_body=request.model_dump(mode="json"), session_bound=True)
+
+        data = await self._request(build)
+        job = RenderJob.model_validate(data or {})
+        if not job.id:
+            job.id = f"render_{int(stamp * 1000)}"
+        return job
+
+    async def render_status(self, job_id: str) -> RenderJob:
+        data = await self._request(lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{job_id}")))
+        job = RenderJob.model_validate(data or {})
+        if not job.id:
+            job.id = job_id
+        return job
+
+    async def wait_for_render(self, job_id: str,
+                              on_update: Callable[[RenderJob], None] | None = None) -> RenderJob:
+        while True:
+            job = await self.render_status(job_id)
+            if on_update is not None:
+                on_update(job)
+            if job.status == "completed":
+                return job
+            if job.status == "failed":
+                raise RenderFailed(job.error or "")
+            await self._sleep(self.poll_interval)
+
+    # -- download --------------------------------------------------------------------------------
+    async def download(self, url: str, dest: str | Path, progress: ProgressCallback | None = None) -> Path:
+        """Download to `<dest>.part`, resuming it with Range; rename into place once complete."""
+        full_url = self._url(url)
+        final = download_target(full_url, dest)
+        await asyncio.to_thread(final.parent.mkdir, parents=True, exist_ok=True)
+        part = final.with_name(final.name + ".part")
+        drops = 0
+        while True:
+            try:
+                return await self._download_once(full_url, final, part, progress)
+            except _Dropped as drop:
+                drops += 1
+                if drops > 1:
+                    raise NetworkError(
+                        f"the download broke off twice ({drop}); "
+                        f"{part.name} keeps what arrived and the next try resumes from it"
+                    ) from None
+                log.debug("download dropped (%s); resuming from the bytes on disk", drop)
+
+    async def _download_once(self, url: str, final: Path, part: Path,
+                             progress: ProgressCallback | None) -> Path:
+        offset = part.stat().st_size if part.exists() else 0
+        headers = {"Accept-Encoding": "identity"}
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        response = await self._send(lambda: Call(
+            "GET", url, headers=headers, auth=self._same_origin(url),
+            accept_status=frozenset({416})), stream=True)
+        try:
+            if response.status_code == 416:
+                if unsatisfied_total(response.headers.get("content-range")) == offset:
+                    await asyncio.to_thread(os.replace, part, final)  # the .part was complete
+                    return final
+                await asyncio.to_thread(part.unlink, missing_ok=True)  # no prefix of this file
+                raise _Dropped("the server refused to resume")
+            total: int | None
+            span = parse_content_range(response.headers.get("content-range"))
+            if response.status_code == 206 and span is not None and span[0] == offset:
+                total = span[1]
+            else:
+                offset = 0  # a full answer (200), or a range we did not ask for
+                length = response.headers.get("content-length")
+                total = int(length) if length and length.isdigit() else None
+            written = await self._write_body(response, part, offset, total, progress)
+        finally:
+            await response.aclose()
+        if total is not None and written != total:
+            raise _Dropped(f"got {written} of {total} bytes")
+        await asyncio.to_thread(os.replace, part, final)
+        return final
+
+    async def _write_body(self, response: httpx.Response, part: Path, offset: int,
+                          total: int | None, progress: ProgressCallback | None) -> int:
+        handle = await asyncio.to_thread(open, part, "ab" if offset else "wb")
+        written = offset
+        try:
+            if progress is not None:
+                progress(written, total)
+            # No chunk_size: httpx would hold bytes back, and a drop would lose them instead of
+            # leaving them on disk for the resume.
+            async for chunk in response.aiter_bytes():
+                await asyncio.to_thread(handle.write, chunk)
+                written += len(chunk)
+                if progress is not None:
+                    progress(written, total)
+        except httpx.HTTPError as exc:
+            raise _Dropped(type(exc).__name__) from None
+        finally:
+            await asyncio.to_thread(handle.close)
+        return written
+
+
+class _Dropped(Exception):
+    """A download that broke off; the bytes on disk stay for the resume."""
+

@@ -1,0 +1,146 @@
+"""Upload and download helpers with no HTTP of their own: checks, multipart body, file names.
+
+Kept apart from `nemo.py` so the client reads as the protocol and these read as file handling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS, FileTooLarge, InvalidInput, UnsupportedFile
+
+CHUNK_BYTES = 256 * 1024
+DEFAULT_DOWNLOAD_NAME = "nemo-export.mp4"
+
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def checked_upload(path: str | Path) -> tuple[Path, int]:
+    """The file to upload and its size, or a clear error before a byte is sent."""
+    raw = str(path).strip()
+    if not raw:
+        raise InvalidInput("No file was given to upload.")
+    file = Path(raw).expanduser()
+    if not file.exists():
+        raise InvalidInput(f"There is no file at {raw}. Check the path and try again.")
+    if not file.is_file():
+        raise InvalidInput(f"{raw} is a folder, not a file. Choose a file inside it to upload.")
+    ext = file.suffix.lower().lstrip(".")
+    if ext not in SUPPORTED_FORMATS:
+        raise UnsupportedFile(file.name)
+    size = file.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"{file.name} is {size / (1024 * 1024):.0f} MB")
+    if size == 0:
+        raise InvalidInput(f"{raw} is empty (0 bytes); there is nothing to upload.")
+    return file, size
+
+
+def _quote_filename(name: str) -> str:
+    # HTML5 form encoding: the name goes out as UTF-8 with quotes, CR and LF percent-encoded.
+    return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+@dataclass
+class MultipartFile:
+    """A one-file `multipart/form-data` body streamed from disk in chunks, with progress."""
+
+    path: Path
+    size: int
+    field: str = "files"
+
+    def __post_init__(self) -> None:
+        self.boundary = uuid.uuid4().hex
+        ctype = mimetypes.guess_type(self.path.name)[0] or "application/octet-stream"
+        self._head = (
+            f"--{self.boundary}\r\n"
+            f'Content-Disposition: form-data; name="{self.field}"; '
+            f'filename="{_quote_filename(self.path.name)}"\r\n'
+            f"Content-Type: {ctype}\r\n\r\n"
+        ).encode()
+        self._tail = f"\r\n--{self.boundary}--\r\n".encode("ascii")
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {
+            "Content-Type": f"multipart/form-data; boundary={self.boundary}",
+            "Content-Length": str(len(self._head) + self.size + len(self._tail)),
+        }
+
+    async def body(self, progress: ProgressCallback | None) -> AsyncIterator[bytes]:
+        yield self._head
+        sent = 0
+        handle = await asyncio.to_thread(open, self.path, "rb")
+        try:
+            while sent < self.size:
+                chunk = await asyncio.to_thread(handle.read, min(CHUNK_BYTES, self.size - sent))
+                if not chunk:
+                    raise InvalidInput(f"{self.path.name} got shorter while it was being uploaded.")
+                yield chunk
+                # The next chunk is asked for once this one went out: report it as sent.
+                sent += len(chunk)
+                if progress is not None:
+                    progress(sent, self.size)
+        finally:
+            await asyncio.to_thread(handle.close)
+        yield self._tail
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def safe_download_name(url: str) -> str:
+    """A file name from a server URL that cannot leave the folder it is put in."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    name = _UNSAFE_NAME.sub("_", name).strip().lstrip(".")
+    if not name or name in (".", ".."):
+        return DEFAULT_DOWNLOAD_NAME
+    if "." not in name:
+        name += ".mp4"
+    return name[:200]
+
+
+def download_target(url: str, dest: str | Path) -> Path:
+    """Where the file goes: `dest` itself, or a safe name inside it when it is a folder.
+
+    A folder is one that exists, a path ending in a separator, or a path that does not exist yet
+    and has no extension (an exports folder still to be created; files always have one).
+    """
+    target = Path(dest).expanduser()
+    is_folder = target.is_dir() or str(dest).endswith(("/", "\\")) or (
+        not target.exists() and not target.suffix)
+    if is_folder:
+        folder = target
+        final = folder / safe_download_name(url)
+        if final.resolve().parent != folder.resolve():  # belt and braces after sanitising
+            final = folder / DEFAULT_DOWNLOAD_NAME
+        return final
+    return target
+
+
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
+
+
+def parse_content_range(value: str | None) -> tuple[int, int | None] | None:
+    """`bytes 100-199/1000` → (100, 1000); total None when `*`."""
+    match = _CONTENT_RANGE.match(value or "")
+    if not match:
+        return None
+    total = None if match.group(3) == "*" else int(match.group(3))
+    return int(match.group(1)), total
+
+
+_UNSATISFIED = re.compile(r"bytes\s+\*/(\d+)", re.IGNORECASE)
+
+
+def unsatisfied_total(value: str | None) -> int | None:
+    """The size in a 416's `bytes */1000`, or None."""
+    match = _UNSATISFIED.match(value or "")
+    return int(match.group(1)) if match else None
