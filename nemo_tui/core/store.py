@@ -1,0 +1,220 @@
+"""The app's memory: sessions (to reopen the last one), chat history, and render jobs (so an export
+started before a crash is resumed and downloaded next time instead of orphaned).
+
+Plain sqlite3, synchronous: the UI calls it from thread workers, the conversation through
+`asyncio.to_thread`. One connection guarded by a lock (sqlite3 objects may cross threads only
+with `check_same_thread=False` and one user at a time). WAL so a reader never blocks the writer.
+Every write is one transaction (`with self._conn`): it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+
+# Each entry moves the schema one version up; PRAGMA user_version says how many have run.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sessions (
+        session_id  TEXT PRIMARY KEY,
+        backend_key TEXT NOT NULL,
+        task_id     TEXT,
+        title       TEXT NOT NULL DEFAULT '',
+        language    TEXT NOT NULL DEFAULT 'en',
+        created     REAL NOT NULL,
+        last_used   REAL NOT NULL
+    );
+    CREATE TABLE messages (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'notice')),
+        text       TEXT NOT NULL,
+        ts         REAL NOT NULL
+    );
+    CREATE TABLE render_jobs (
+        job_id     TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        backend_key TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        dest       TEXT NOT NULL,
+        started    REAL NOT NULL,
+        finished   REAL
+    );
+    """,
+    # History grows without bound; these keep reopening and resuming fast.
+    """
+    CREATE INDEX messages_by_session ON messages (session_id, id);
+    CREATE INDEX sessions_by_backend ON sessions (backend_key, last_used);
+    CREATE INDEX renders_pending ON render_jobs (backend_key, finished);
+    """,
+)
+
+Role = Literal["user", "assistant", "notice"]
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("nemo-tui")) / "nemo.db"
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: str
+    backend_key: str
+    task_id: str | None
+    title: str
+    language: str
+    created: float
+    last_used: float
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    id: int
+    session_id: str
+    role: Role
+    text: str
+    ts: float
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    job_id: str
+    session_id: str
+    backend_key: str
+    status: str
+    dest: Path
+    started: float
+    finished: float | None
+
+
+class StoreError(Exception):
+    """The database file is unusable (written by a newer version, or not a database)."""
+
+
+class Store:
+    def __init__(self, path: Path | None = None, *, migrations: tuple[str, ...] = MIGRATIONS) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate(migrations)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"Can't open the app's database at {self.path}: {exc}") from exc
+
+    def _migrate(self, migrations: tuple[str, ...]) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(migrations):
+            raise StoreError(
+                f"The database at {self.path} was written by a newer nemo-tui (schema {version}); "
+                "update nemo-tui or move that file away."
+            )
+        for number, script in enumerate(migrations[version:], start=version + 1):
+            # executescript commits first, so the script and its version bump run as one transaction.
+            self._conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        with self._lock, self._conn:
+            self._conn.execute(sql, args)
+
+    def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    # ---- sessions ------------------------------------------------------------------------------
+    def save_session(self, backend_key: str, session_id: str, *, task_id: str | None = None,
+                     title: str | None = None, language: str | None = None,
+                     now: float | None = None) -> None:
+        """Insert, or mark as used now; a given title/language/task id replaces the stored one."""
+        now = time.time() if now is None else now
+        self._write(
+            """INSERT INTO sessions (session_id, backend_key, task_id, title, language, created, last_used)
+               VALUES (?, ?, ?, COALESCE(?, ''), COALESCE(?, 'en'), ?, ?)
+               ON CONFLICT (session_id) DO UPDATE SET
+                 last_used = excluded.last_used,
+                 task_id = COALESCE(?, task_id),
+                 title = COALESCE(?, title),
+                 language = COALESCE(?, language)""",
+            (session_id, backend_key, task_id, title, language, now, now, task_id, title, language),
+        )
+
+    def last_session(self, backend_key: str) -> SessionRecord | None:
+        rows = self._read("SELECT * FROM sessions WHERE backend_key = ? ORDER BY last_used DESC LIMIT 1",
+                          (backend_key,))
+        return SessionRecord(**dict(rows[0])) if rows else None
+
+    def list_sessions(self, backend_key: str | None = None) -> list[SessionRecord]:
+        if backend_key is None:
+            rows = self._read("SELECT * FROM sessions ORDER BY last_used DESC")
+        else:
+            rows = self._read("SELECT * FROM sessions WHERE backend_key = ? ORDER BY last_used DESC",
+                              (backend_key,))
+        return [SessionRecord(**dict(r)) for r in rows]
+
+    def forget_session(self, session_id: str) -> None:
+        """The server lost it: stop reopening it (its history stays searchable)."""
+        self._write("DELETE FROM sessions WHERE session_id = ?", (session_id,))
+
+    # ---- messages ------------------------------------------------------------------------------
+    def add_message(self, session_id: str, role: Role, text: str, *, ts: float | None = None) -> None:
+        self._write("INSERT INTO messages (session_id, role, text, ts) VALUES (?, ?, ?, ?)",
+                    (session_id, role, text, time.time() if ts is None else ts))
+
+    def messages(self, session_id: str, limit: int = 200) -> list[MessageRecord]:
+        """The last `limit` messages of a session, oldest first."""
+        rows = self._read("SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+                          (session_id, limit))
+        return [MessageRecord(**dict(r)) for r in reversed(rows)]
+
+    def search(self, query: str, limit: int = 50) -> list[MessageRecord]:
+        """Messages containing `query` (case-insensitive for ASCII), newest first."""
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._read(
+            "SELECT * FROM messages WHERE text LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?",
+            (f"%{escaped}%", limit),
+        )
+        return [MessageRecord(**dict(r)) for r in rows]
+
+    # ---- render jobs ---------------------------------------------------------------------------
+    def save_render(self, job_id: str, session_id: str, backend_key: str, dest: Path, *,
+                    status: str = "queued", now: float | None = None) -> None:
+        self._write(
+            """INSERT INTO render_jobs (job_id, session_id, backend_key, status, dest, started)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (job_id) DO UPDATE SET status = excluded.status""",
+            (job_id, session_id, backend_key, status, str(dest), time.time() if now is None else now),
+        )
+
+    def finish_render(self, job_id: str, status: str, *, now: float | None = None) -> None:
+        """`status` is "completed" (downloaded) or "failed"; either way it is no longer pending."""
+        self._write("UPDATE render_jobs SET status = ?, finished = ? WHERE job_id = ?",
+                    (status, time.time() if now is None else now, job_id))
+
+    def pending_renders(self, backend_key: str) -> list[RenderRecord]:
+        rows = self._read(
+            "SELECT * FROM render_jobs WHERE backend_key = ? AND finished IS NULL ORDER BY started",
+            (backend_key,),
+        )
+        return [RenderRecord(**{**dict(r), "dest": Path(r["dest"])}) for r in rows]
+
+    def render(self, job_id: str) -> RenderRecord | None:
+        rows = self._read("SELECT * FROM render_jobs WHERE job_id = ?", (job_id,))
+        return RenderRecord(**{**dict(rows[0]), "dest": Path(rows[0]["dest"])}) if rows else None

@@ -1,0 +1,41 @@
+"""Settings from the environment, with the token kept secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nemo_tui.core.settings import DEFAULT_API_BASE, Settings, SettingsError
+
+
+def test_defaults() -> None:
+    s = Settings.from_env({})
+    assert (s.backend, s.api_base, s.token) == ("auto", DEFAULT_API_BASE, None)
+    assert s.export_dir.is_absolute() and s.db_path.name == "nemo.db"
+
+
+def test_environment_and_overrides(tmp_path: Path) -> None:
+    env = {"NEMO_BACKEND": "Local", "NEMO_API_BASE": "http://127.0.0.1:9/", "NEMO_EXPORT_DIR": "~/out",
+           "NEMO_TOKEN": "tok-very-secret"}
+    s = Settings.from_env(env)
+    assert (s.backend, s.api_base) == ("local", "http://127.0.0.1:9")
+    assert s.export_dir == Path("~/out").expanduser()
+    assert s.token is not None and s.token.get_secret_value() == "tok-very-secret"
+    assert "tok-very-secret" not in repr(s) and "tok-very-secret" not in str(s)
+    assert Settings.from_env(env, backend="cloud", export_dir=tmp_path).export_dir == tmp_path
+
+
+def test_empty_variables_count_as_unset() -> None:
+    assert Settings.from_env({"NEMO_BACKEND": "", "NEMO_TOKEN": "  "}).token is None
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({"NEMO_BACKEND": "mars"}, "NEMO_BACKEND (cloud, local or auto)"),
+    ({"NEMO_API_BASE": "ftp://x"}, "NEMO_API_BASE: Value error, must start with http"),
+])
+def test_bad_values_get_a_clear_message(env: dict[str, str], says: str) -> None:
+    with pytest.raises(SettingsError, match="Invalid setting") as info:
+        Settings.from_env({**env, "NEMO_TOKEN": "tok-very-secret"})
+    assert says in str(info.value)
+    assert "tok-very-secret" not in str(info.value)
