@@ -1,0 +1,544 @@
+"""NemoApp: the terminal front-end of a Conversation.
+
+Construction is cheap (the CLI builds the backend and the Conversation); everything that does I/O
+runs after the first paint in async workers of one exclusive group, "turn". Each worker drives one of
+the Conversation's async generators and applies its events to the widgets as they arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from ..core.events import (
+    Activity,
+    ConfirmNeeded,
+    CreditsUpdated,
+    ExportDone,
+    Notice,
+    Progress,
+    ReplyDelta,
+    ReplyFinished,
+    ReplyStarted,
+    SessionChanged,
+    StillWorking,
+    SuggestedAction,
+    TimelineUpdated,
+    UploadDone,
+)
+from ..protocol import Draft
+from .commands import NemoCommands
+from .environment import Terminal, detect_terminal, system_opener
+from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
+from .screens.confirm import ConfirmScreen
+from .screens.help import HelpScreen
+from .screens.upload import UploadScreen
+from .strings import t
+from .styles import stylesheets
+from .widgets.activity import ActivityIndicator
+from .widgets.chat_log import ChatLog
+from .widgets.prompt import PromptInput
+from .widgets.status_bar import StatusBar
+from .widgets.timeline import TimelineView
+from .widgets.transfer import TransferProgress
+
+EventStream = AsyncIterator[Any]
+
+
+class ConversationLike(Protocol):
+    """What the app needs of `core.conversation.Conversation` (each method an async generator)."""
+
+    def start(self) -> EventStream: ...
+    def handle(self, text: str) -> EventStream: ...
+    def chat(self, text: str) -> EventStream: ...
+    def export(self) -> EventStream: ...
+    def upload(self, path_or_url: str) -> EventStream: ...
+    def credits(self) -> EventStream: ...
+    def show_state(self) -> EventStream: ...
+    def new_session(self) -> EventStream: ...
+
+
+def key_name(key: str) -> str:
+    """"ctrl+e" → "Ctrl+E", "f1" → "F1": how the help screen spells keys."""
+    return "+".join(part.upper() if len(part) <= 2 else part.capitalize() for part in key.split("+"))
+
+
+class NemoApp(App[None]):
+    CSS_PATH = stylesheets()
+    TITLE = "nemo-tui"
+    COMMANDS = App.COMMANDS | {NemoCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    # Priority bindings: the prompt (a TextArea) has its own meanings for ctrl+e/u/y/... and
+    # these must win wherever the focus is. ctrl+c stays Textual's copy; quit is ctrl+q.
+    BINDINGS = [
+        Binding("ctrl+e", "export", "Export", id="app.export", priority=True),
+        Binding("ctrl+u", "upload", "Upload", id="app.upload", priority=True),
+        Binding("ctrl+t", "focus_timeline", "Timeline", id="app.timeline", priority=True),
+        Binding("ctrl+n", "new_session", "New", id="app.new_session", priority=True),
+        Binding("ctrl+y", "copy_reply", "Copy reply", id="app.copy_reply", priority=True),
+        Binding("ctrl+o", "open_export", "Play", id="app.open_export", priority=True),
+        Binding("ctrl+g", "stop", "Stop", id="app.stop", priority=True),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+end", "follow_chat", "Latest", show=False, id="app.latest", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("alt+e", "suggestion('export')", show=False, id="app.suggest_export", priority=True),
+        Binding("alt+s", "suggestion('state')", show=False, id="app.suggest_state", priority=True),
+        Binding("alt+t", "suggestion('timeline')", show=False, id="app.suggest_timeline", priority=True),
+        Binding("alt+c", "suggestion('credits')", show=False, id="app.suggest_credits", priority=True),
+        Binding("alt+g", "suggestion('send')", show=False, id="app.suggest_send", priority=True),
+    ]
+
+    def __init__(
+        self,
+        conversation: ConversationLike,
+        *,
+        backend_label: str,
+        local: bool | None = None,
+        lang: str = "en",
+        history: list[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        animate: bool = True,
+        warm_up: Callable[[], None] | None = None,
+        theme: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.conversation = conversation
+        self.backend_label = backend_label
+        self.local = ("local" in backend_label.lower()) if local is None else local
+        self.lang = lang
+        self.terminal: Terminal = detect_terminal(environ)
+        self._history = list(history or [])
+        self._clock = clock
+        self._animate = animate
+        self._warm_up = warm_up
+        self._export_finished = False  # an export completed in the running turn: say how to play it
+        self.busy = False
+        self._turn: Worker | None = None
+        self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
+        self._queued: list[tuple[str, Callable[[], EventStream]]] = []
+        self.last_export: Path | None = None
+        self.timeline_summary = ""
+        self.sub_title = backend_label
+        # NO_COLOR is Textual's own (a monochrome filter); a 16-colour terminal gets the ANSI theme so
+        # the palette is the terminal's, not an approximation of truecolour.
+        chosen = theme or ("ansi-dark" if self.terminal.sixteen_colours else None)
+        if chosen:
+            self.theme = chosen
+        self._localise_bindings()
+
+    # Footer labels come from the bindings' descriptions: put them in the person's language.
+    BINDING_WORDS = {
+        "app.export": "key.export", "app.upload": "key.upload", "app.timeline": "key.timeline",
+        "app.new_session": "key.new", "app.copy_reply": "key.copy", "app.open_export": "key.open",
+        "app.stop": "key.stop", "app.help": "key.help", "app.quit": "key.quit",
+    }
+
+    def _localise_bindings(self) -> None:
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=t(self.BINDING_WORDS[b.id], self.lang))
+                if b.id in self.BINDING_WORDS else b
+                for b in bindings
+            ]
+
+    def set_language(self, lang: str) -> None:
+        """The person switched language (the Conversation detected it): follow with the app's words."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        self._localise_bindings()
+        self.refresh_bindings()
+        prompt = self.query_one(PromptInput)
+        prompt.placeholder = t("prompt.placeholder", lang)
+        chat = self.query_one(ChatLog)
+        chat.you, chat.assistant = t("chat.you", lang), t("chat.assistant", lang)
+        timeline = self.query_one(TimelineView)
+        timeline.lang = lang
+        timeline.show_draft(timeline.draft, timeline.summary)
+        self.query_one(TransferProgress).lang = lang
+        status = self.query_one(StatusBar)
+        status.lang = lang
+        status.refresh_all()
+
+    # ---- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="main"):
+            yield TimelineView(lang=self.lang, ascii_only=self.terminal.ascii_only, id="timeline")
+            yield ChatLog(you=t("chat.you", self.lang), assistant=t("chat.assistant", self.lang),
+                          new_output=t("chat.new_output", self.lang), id="chat")
+            yield ActivityIndicator(clock=self._clock, animate=self._animate,
+                                    ascii_only=self.terminal.ascii_only, id="activity")
+            yield PromptInput(placeholder=t("prompt.placeholder", self.lang), history=self._history,
+                              id="prompt")
+        yield TransferProgress(lang=self.lang, id="transfer")
+        yield StatusBar(backend_label=self.backend_label, local=self.local, lang=self.lang,
+                        user_host=self.terminal.user_host, id="status")
+        yield Footer(compact=True, show_command_palette=True)
+
+    def on_mount(self) -> None:
+        prompt = self.query_one(PromptInput)
+        prompt.cursor_blink = self._animate
+        prompt.focus()
+        self.query_one(TimelineView).show_draft(Draft())
+        # Startup I/O after the first paint: connect, then pick up renders left from last time.
+        self.call_after_refresh(self._begin)
+
+    def _begin(self) -> None:
+        # start() connects, reopens the last session and resumes renders left from a previous run.
+        self.run_stream("start", self.conversation.start)
+        if self._warm_up is not None:
+            self._warm(self._warm_up)
+
+    @work(thread=True, exit_on_error=False, group="warm-up")
+    def _warm(self, warm_up: Callable[[], None]) -> None:
+        """Blocking first-use costs (language detection loads its profiles) off the event loop."""
+        warm_up()
+
+    def show_recovery(self, text: str) -> None:
+        """The client recovered by itself (new token, new session): say so, from any thread."""
+        def show() -> None:
+            self.run_worker(self.query_one(ChatLog).add_notice(text, "warning"), group="notices")
+
+        if self._thread_id == threading.get_ident():
+            show()
+        else:
+            self.call_from_thread(show)
+
+    # ---- running the conversation -----------------------------------------------------------------
+
+    def run_stream(self, kind: str, factory: Callable[[], EventStream], *, prompt_text: str | None = None
+                   ) -> Worker | None:
+        """Drive one Conversation generator in the turn worker; refuse (and say so) while busy."""
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return None
+        self.busy = True
+        self._turn_prompt = prompt_text
+        self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
+        self._turn = self._drive(kind, factory)
+        self.refresh_bindings()
+        return self._turn
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def _drive(self, kind: str, factory: Callable[[], EventStream]) -> str:
+        stream = factory()
+        try:
+            async for event in stream:
+                await self.apply_event(event)
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        return kind
+
+    async def apply_event(self, event: Any) -> None:
+        chat = self.query_one(ChatLog)
+        if isinstance(event, ReplyStarted):
+            await chat.start_reply()
+        elif isinstance(event, ReplyDelta):
+            await chat.append_reply(event.text)
+        elif isinstance(event, ReplyFinished):
+            await chat.finish_reply(event.text)
+        elif isinstance(event, Activity):
+            # The indicator runs for the whole request (elapsed counts from its start); a tool
+            # only changes what it says.
+            label = event.label if event.running and event.label else t("activity.working", self.lang)
+            self.query_one(ActivityIndicator).start(label)
+        elif isinstance(event, StillWorking):
+            await chat.add_still_working(event.text)
+        elif isinstance(event, Notice):
+            await chat.add_notice(event.text, event.level)
+            if event.level == "error":
+                self.query_one(StatusBar).set_connection(self._connection_after_error(event.text))
+        elif isinstance(event, SuggestedAction):
+            await chat.add_suggestion(event.action, event.label, event.payload)
+        elif isinstance(event, ConfirmNeeded):
+            self._ask(event)
+        elif isinstance(event, TimelineUpdated):
+            self.timeline_summary = event.summary
+            self.query_one(TimelineView).show_draft(event.draft, event.summary)
+        elif isinstance(event, CreditsUpdated):
+            status = self.query_one(StatusBar)
+            status.set_credits(event.credits)
+            status.set_connection("connected")  # the backend answered an authenticated call
+        elif isinstance(event, SessionChanged):
+            status = self.query_one(StatusBar)
+            status.set_session(event.session_id)
+            status.set_connection("connected")
+            if event.resumed:
+                saved = await self._saved_messages(event.session_id)
+                await chat.restore(saved)
+                self.query_one(PromptInput).add_history([text for role, text in saved if role == "user"])
+        elif isinstance(event, Progress):
+            self.query_one(TransferProgress).show(event)
+        elif isinstance(event, ExportDone):
+            # The Conversation follows this with its own "Saved …" message (path, duration, size,
+            # resolution); the app adds how to play it once the flow is over.
+            self.query_one(TransferProgress).hide()
+            self.last_export = event.path
+            self._export_finished = True
+            self.refresh_bindings()
+        elif isinstance(event, UploadDone):
+            self.query_one(TransferProgress).hide()
+        else:  # a newer Conversation may yield more; never crash on it
+            self.log.warning("unhandled conversation event", event)
+
+    async def _saved_messages(self, session_id: str) -> list[tuple[str, str]]:
+        """The reopened session's chat from the Conversation's store (sqlite: read in a thread)."""
+        store = getattr(self.conversation, "store", None)
+        if store is None or not hasattr(store, "messages"):
+            return []
+        try:
+            records = await asyncio.to_thread(store.messages, session_id)
+        except Exception:  # history is a convenience: a locked or old database must not stop the app
+            self.log.warning("could not read saved messages")
+            return []
+        return [(r.role, r.text) for r in records]
+
+    def _connection_after_error(self, text: str) -> str:
+        current = self.query_one(StatusBar).connection
+        lowered = text.lower()
+        if "reach" in lowered or "连接" in text:
+            return "offline"
+        return current if current == "connected" else "error"
+
+    @on(Worker.StateChanged)
+    async def _turn_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "turn" or event.state not in (
+            WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
+        ):
+            return
+        chat = self.query_one(ChatLog)
+        self.query_one(ActivityIndicator).stop()
+        self.query_one(TransferProgress).hide()
+        if event.state == WorkerState.CANCELLED:
+            await chat.drop_partial_reply()
+            if self._turn_prompt:
+                self.query_one(PromptInput).restore(self._turn_prompt)
+                await chat.add_notice(t("chat.cancelled", self.lang), "warning")
+            else:
+                await chat.add_notice(t("chat.cancelled_action", self.lang), "warning")
+        else:
+            if chat.current is not None:  # the stream ended without ReplyFinished: keep what came
+                await chat.finish_reply("")
+            if event.state == WorkerState.ERROR:
+                await chat.add_notice(self._describe_error(event.worker.error), "error")
+                self.query_one(StatusBar).set_connection("error")
+        if self._export_finished:
+            self._export_finished = False
+            await chat.add_notice(t("export.open_hint", self.lang), "info")
+        self.busy = False
+        self._turn = None
+        self._turn_prompt = None
+        lang = getattr(self.conversation, "lang", None)
+        if isinstance(lang, str) and lang in ("en", "zh"):
+            self.set_language(lang)
+        self.refresh_bindings()
+        if self._queued:
+            kind, factory = self._queued.pop(0)
+            self.run_stream(kind, factory)
+
+    def _describe_error(self, error: BaseException | None) -> str:
+        user_message = getattr(error, "user_message", None)
+        if callable(user_message):
+            try:
+                return str(user_message(self.lang))
+            except Exception:  # a broken error class must not hide the failure itself
+                pass
+        return t("chat.unexpected", self.lang, kind=type(error).__name__ if error else "?")
+
+    # ---- input -----------------------------------------------------------------------------------
+
+    @on(PromptSubmitted)
+    async def _submitted(self, event: PromptSubmitted) -> None:
+        if self.busy:
+            self.query_one(PromptInput).restore(event.text)
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+        await self.query_one(ChatLog).add_user(event.text)
+        self.query_one(ChatLog).action_follow()
+        self.run_stream("turn", lambda: self.conversation.handle(event.text), prompt_text=event.text)
+
+    @on(SuggestionChosen)
+    def _suggestion(self, event: SuggestionChosen) -> None:
+        self._run_suggestion(event.action, event.payload)
+
+    def _run_suggestion(self, action: str, payload: str) -> None:
+        if action == "export":
+            self.action_export()
+        elif action in ("state", "timeline"):
+            self.run_stream("state", self.conversation.show_state)
+            if action == "timeline":
+                self.action_focus_timeline()
+        elif action == "credits":
+            self.run_stream("credits", self.conversation.credits)
+        elif action == "send" and payload:
+            self.post_message(PromptSubmitted(payload))
+
+    def action_suggestion(self, action: str) -> None:
+        pending = self.query_one(ChatLog).pending_suggestions
+        if action in pending:
+            self._run_suggestion(action, pending[action][1])
+
+    def _ask(self, event: ConfirmNeeded) -> None:
+        original = self._turn_prompt  # the message that raised the question
+
+        def answered(yes: bool | None) -> None:
+            if yes is None:  # closed with Escape: do nothing at all
+                return
+            if yes:
+                factory = self._factory_for(event.action, event.payload)
+            elif original and hasattr(self.conversation, "chat"):
+                # "No" means it wasn't a command after all: it goes to the agent as a message.
+                factory = lambda: self.conversation.chat(original)  # type: ignore[attr-defined]  # noqa: E731
+            else:
+                return
+            if self.busy:  # the question came mid-turn: run right after it
+                self._queued.append((event.action, factory))
+            else:
+                self.run_stream(event.action, factory)
+
+        self.push_screen(ConfirmScreen(event.question, lang=self.lang), answered)
+
+    def _factory_for(self, action: str, payload: str) -> Callable[[], EventStream]:
+        conv = self.conversation
+        if action == "export":
+            return conv.export
+        if action == "upload":
+            return lambda: conv.upload(payload)
+        if action == "credits":
+            return conv.credits
+        return conv.show_state
+
+    @on(LinkActivated)
+    def _link(self, event: LinkActivated) -> None:
+        # Over SSH a browser would open on the remote machine: copy the link instead.
+        if self.terminal.over_ssh:
+            self.copy_to_clipboard(event.href)
+            self.notify(t("copy.link", self.lang, url=event.href), markup=False)
+        else:
+            self.notify(t("open.link", self.lang, url=event.href), markup=False)
+            self.open_url(event.href)
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "upload", "new_session", "credits", "state"):
+            return not self.busy
+        if action == "stop":
+            return self.busy
+        if action == "copy_reply":
+            return self.is_mounted(ChatLog) and self.query_one(ChatLog).last_reply() is not None
+        if action == "open_export":
+            return self.last_export is not None
+        if action == "copy_summary":
+            return bool(self.timeline_summary)
+        return True
+
+    def is_mounted(self, widget_type: type) -> bool:
+        return bool(self.screen_stack) and bool(self.query(widget_type))
+
+    def action_export(self) -> None:
+        self.run_stream("export", self.conversation.export)
+
+    def action_upload(self) -> None:
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.run_stream("upload", lambda: self.conversation.upload(target))
+
+        self.push_screen(UploadScreen(lang=self.lang), chosen)
+
+    def action_credits(self) -> None:
+        self.run_stream("credits", self.conversation.credits)
+
+    def action_state(self) -> None:
+        self.run_stream("state", self.conversation.show_state)
+
+    async def action_new_session(self) -> None:
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+        await self.query_one(ChatLog).clear_log()
+        self.query_one(TimelineView).show_draft(Draft())
+        self.timeline_summary = ""
+        self.run_stream("new_session", self.conversation.new_session)
+
+    def action_focus_timeline(self) -> None:
+        self.query_one(TimelineView).focus()
+
+    def action_follow_chat(self) -> None:
+        self.query_one(ChatLog).action_follow()
+
+    def action_focus_prompt(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    def action_copy_reply(self) -> None:
+        text = self.query_one(ChatLog).last_reply()
+        if text is None:
+            self.notify(t("copy.nothing", self.lang), markup=False)
+            return
+        self.copy_to_clipboard(text)
+        self.notify(t("copy.reply", self.lang, chars=len(text)), markup=False)
+
+    def action_copy_summary(self) -> None:
+        self.query_one(TimelineView).action_copy_summary()
+
+    def action_stop(self) -> None:
+        if self._turn is not None:
+            self._turn.cancel()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang))
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        rows = [("Enter", t("key.send", self.lang)), ("Ctrl+J / Alt+Enter", t("key.newline", self.lang))]
+        names = self.BINDING_WORDS
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id in names:
+                rows.append((key_name(binding.key), t(names[binding.id], self.lang)))
+        rows.append(("Ctrl+P", t("key.palette", self.lang)))
+        rows.append(("y", t("key.copy_summary", self.lang) + " (" + t("key.timeline", self.lang) + ")"))
+        return rows
+
+    async def action_open_export(self) -> None:
+        path = self.last_export
+        chat = self.query_one(ChatLog)
+        if path is None:
+            await chat.add_notice(t("export.none", self.lang), "info")
+            return
+        if self.terminal.over_ssh:
+            await chat.add_notice(t("export.ssh", self.lang, path=str(path), host=self.terminal.host), "info")
+            return
+        opener = system_opener()
+        if opener is None:
+            await chat.add_notice(t("export.no_player", self.lang, path=str(path)), "warning")
+            return
+        self.notify(t("export.opening", self.lang, name=path.name), markup=False)
+        process = await asyncio.create_subprocess_exec(
+            *opener, str(path), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        # Reap it in the background so no zombie is left; the player outlives nothing of ours.
+        asyncio.create_task(process.wait())

@@ -1,0 +1,96 @@
+"""The status line above the key footer: connection, backend, session, credits, user@host."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Label
+
+from ...protocol import Credits
+from ..strings import t
+
+CONNECTION_STATES = ("connecting", "connected", "offline", "error")
+
+
+def _amount(value: float) -> str:
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+NARROW = 100  # below this many columns the words "connected" and "Session" give way to the numbers
+
+
+class StatusBar(Horizontal):
+    def __init__(self, *, backend_label: str, local: bool, lang: str = "en", user_host: str = "",
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lang = lang
+        self.backend_label = backend_label
+        self.local = local
+        self.user_host = user_host
+        self.connection = "connecting"
+        self.session_id: str | None = None
+        self.credits: Credits | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="status-connection", markup=False)
+        yield Label(Content(self.backend_label), id="status-backend",
+                    classes="-local" if self.local else "-cloud", markup=False)
+        yield Label(id="status-session", markup=False)
+        yield Label(id="status-credits", markup=False)
+        if self.user_host:
+            yield Label(Content(self.user_host), id="status-host", markup=False)
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        self._show_connection()
+        self._show_session()
+        self._show_credits()
+
+    def on_resize(self) -> None:
+        self._show_connection()
+        self._show_session()
+
+    @property
+    def narrow(self) -> bool:
+        return 0 < self.size.width < NARROW
+
+    def set_connection(self, state: str) -> None:
+        self.connection = state if state in CONNECTION_STATES else "error"
+        self._show_connection()
+
+    def set_session(self, session_id: str | None) -> None:
+        self.session_id = session_id
+        self._show_session()
+
+    def set_credits(self, credits: Credits | None) -> None:
+        self.credits = credits
+        self._show_credits()
+
+    def _show_connection(self) -> None:
+        label = self.query_one("#status-connection", Label)
+        dot = {"connected": "●", "connecting": "◌", "offline": "○", "error": "✕"}[self.connection]
+        word = t("status." + self.connection, self.lang)
+        # Narrow: only the dot, unless something is wrong (then the word matters more than space).
+        label.update(Content(dot if self.narrow and self.connection == "connected" else f"{dot} {word}"))
+        label.set_classes(f"-{self.connection}")
+
+    def _show_session(self) -> None:
+        sid = self.session_id
+        if not sid:
+            text = t("status.no_session", self.lang)
+        else:
+            text = sid[:8] if self.narrow else t("status.session", self.lang, sid=sid[:8])
+        self.query_one("#status-session", Label).update(Content(text))
+
+    def _show_credits(self) -> None:
+        c = self.credits
+        text = t("status.credits_unknown", self.lang) if c is None else t(
+            "status.credits", self.lang, available=_amount(c.available), frozen=_amount(c.frozen),
+            total=_amount(c.total),
+        )
+        label = self.query_one("#status-credits", Label)
+        label.update(Content(text))
+        label.set_class(c is not None and c.available <= 0, "-empty")

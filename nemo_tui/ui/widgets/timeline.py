@@ -1,0 +1,209 @@
+"""The timeline: a time ruler and one row per track, segments as proportional blocks.
+
+Line API (`render_line` -> `Strip`): the rows are built once per (draft, width, style) and cached,
+so a refresh or a scroll never rebuilds widgets (the way toolong draws its log lines).
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...protocol import Draft, Track, TrackType, sanitize_text
+from ..strings import t
+
+LABEL_WIDTH = 14
+NICE_STEPS_S = (0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
+
+# (icon, ascii icon, component class, string key) per track type.
+TRACK_LOOK = {
+    TrackType.VIDEO: ("🎬", "V", "video", "timeline.video"),
+    TrackType.AUDIO: ("♪", "A", "audio", "timeline.audio"),
+    TrackType.TEXT: ("T", "T", "text", "timeline.text"),
+}
+OTHER_LOOK = ("▪", "#", "other", "timeline.other")
+
+
+def format_seconds(ms: int) -> str:
+    secs = ms / 1000
+    if secs < 60:
+        return f"{secs:g}s" if secs == int(secs) else f"{secs:.1f}s"
+    minutes, rest = divmod(int(round(secs)), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def fit(text: str, width: int) -> str:
+    """Exactly `width` cells: padded, or cut with an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+
+
+def one_line(text: str) -> str:
+    """Server text on one row: no escapes or controls (they would reach the terminal), no breaks."""
+    return " ".join(sanitize_text(text).split())
+
+
+class TimelineView(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("y", "copy_summary", "Copy summary", id="timeline.copy_summary"),
+        Binding("escape", "app.focus_prompt", "Back to prompt", id="timeline.back", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "timeline--ruler", "timeline--label", "timeline--gap", "timeline--empty",
+        "timeline--video", "timeline--video-alt", "timeline--audio", "timeline--audio-alt",
+        "timeline--text", "timeline--text-alt", "timeline--other", "timeline--other-alt",
+    }
+
+    DEFAULT_CSS = """
+    TimelineView { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, *, lang: str = "en", ascii_only: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lang = lang
+        self.ascii_only = ascii_only
+        self.draft = Draft()
+        self.summary = ""
+        self._version = 0
+        self._cache_key: tuple | None = None
+        self._lines: list[Strip] = []
+        self.virtual_size = Size(0, 1)
+
+    # ---- data ------------------------------------------------------------------------------------
+
+    def show_draft(self, draft: Draft, summary: str = "") -> None:
+        self.draft = draft
+        self.summary = summary
+        self._version += 1
+        self.virtual_size = Size(self.size.width, self._line_count())
+        self._update_titles()
+        self.refresh(layout=True)
+
+    def _line_count(self) -> int:
+        if not self.draft.tracks or self.draft.duration_ms <= 0:
+            return 1
+        return 1 + len(self.draft.tracks)
+
+    def _update_titles(self) -> None:
+        n = len(self.draft.tracks)
+        title = t("timeline.title", self.lang)
+        if n and self.draft.duration_ms > 0:
+            title = f"{title} · {n} · {format_seconds(self.draft.duration_ms)}"
+        self.border_title = Content(title)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache_key = None  # theme changed: colours live in the cached strips
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self._line_count())
+
+    # ---- drawing ---------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        lines = self._rendered(width)
+        index = y + int(self.scroll_offset.y)
+        if 0 <= index < len(lines):
+            return lines[index]
+        return Strip.blank(width, self.rich_style)
+
+    def _rendered(self, width: int) -> list[Strip]:
+        key = (self._version, width)
+        if key != self._cache_key:
+            self._lines = self._build(width)
+            self._cache_key = key
+        return self._lines
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"timeline--{name}")
+
+    def _build(self, width: int) -> list[Strip]:
+        draft = self.draft
+        total_ms = draft.duration_ms
+        if not draft.tracks or total_ms <= 0:
+            text = fit(" " + t("timeline.empty", self.lang), width)
+            return [Strip([RichSegment(text, self._style("empty"))], width)]
+        label_w = min(LABEL_WIDTH, max(width // 4, 4))
+        bar_w = max(width - label_w, 1)
+        lines = [self._ruler(label_w, bar_w, total_ms)]
+        counters: dict[int, int] = {}
+        for track in draft.tracks:
+            counters[track.type] = counters.get(track.type, 0) + 1
+            lines.append(self._track_line(track, counters[track.type], label_w, bar_w, total_ms))
+        return [line.adjust_cell_length(width, self.rich_style) for line in lines]
+
+    def _ruler(self, label_w: int, bar_w: int, total_ms: int) -> Strip:
+        total_s = total_ms / 1000
+        # The smallest "nice" step that leaves room for a label between ticks.
+        step = next((s for s in NICE_STEPS_S if bar_w * s / total_s >= 8), NICE_STEPS_S[-1])
+        cells = [" "] * bar_w
+        glyph = "|" if self.ascii_only else "╵"
+        free_from = 0  # first column a new label may use, so labels never overwrite each other
+        count = int(total_s / step + 1e-9)
+        for index in range(count + 1):
+            tick = index * step
+            col = min(int(tick / total_s * bar_w), bar_w - 1)
+            label = glyph + format_seconds(int(tick * 1000))
+            if col + len(label) > bar_w:  # the last tick: its label goes to the left of the mark
+                label = format_seconds(int(tick * 1000)) + glyph
+                col = bar_w - len(label)
+            if col < free_from:
+                continue
+            cells[col:col + len(label)] = label
+            free_from = col + len(label) + 1
+        style = self._style("ruler")
+        return Strip([RichSegment(" " * label_w, style), RichSegment("".join(cells), style)])
+
+    def _track_line(self, track: Track, number: int, label_w: int, bar_w: int, total_ms: int) -> Strip:
+        icon, ascii_icon, cls, key = TRACK_LOOK.get(track.kind, OTHER_LOOK) if track.kind is not None \
+            else OTHER_LOOK
+        icon = ascii_icon if self.ascii_only else icon
+        label = fit(f" {icon} {t(key, self.lang)} {number}", label_w)
+        # The label wears its track's colour as text colour, so rows read even without the blocks.
+        label_style = self._style("label") + Style(color=self._style(cls).bgcolor, bold=True)
+        segments = [RichSegment(label, label_style)]
+        cursor = 0
+        styles = (self._style(cls), self._style(f"{cls}-alt"))
+        gap_style = self._style("gap")
+        edge = "|" if self.ascii_only else "▌"
+        for index, (start_ms, end_ms, seg) in enumerate(track.layout()):
+            start = int(start_ms / total_ms * bar_w)
+            end = max(int(end_ms / total_ms * bar_w), start + 1)
+            start = max(start, cursor)  # overlapping segments draw after the previous one
+            if start >= bar_w:
+                break
+            end = min(end, bar_w)
+            if start > cursor:
+                segments.append(RichSegment("·" * (start - cursor), gap_style))
+            name = seg.name or "—"
+            if track.kind == TrackType.TEXT and seg.text:
+                name = f'"{seg.text}"'
+            name = one_line(name)
+            info = f"{name} {format_seconds(seg.duration_ms)}"
+            if track.kind == TrackType.AUDIO and seg.volume is not None:
+                info += f" {round(seg.volume * 100)}%"
+            segments.append(RichSegment(fit(edge + info, end - start), styles[index % 2]))
+            cursor = end
+        if cursor < bar_w:
+            segments.append(RichSegment("·" * (bar_w - cursor), gap_style))
+        return Strip(segments)
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    def action_copy_summary(self) -> None:
+        if not self.summary:
+            self.notify(t("timeline.nothing", self.lang), markup=False)
+            return
+        self.app.copy_to_clipboard(self.summary)
+        self.notify(t("timeline.copied", self.lang, summary=self.summary), markup=False)
