@@ -1,4 +1,6 @@
-"""Typed settings from the environment (NEMO_BACKEND, NEMO_API_BASE, NEMO_EXPORT_DIR, NEMO_TOKEN).
+"""Typed settings from the environment (NEMO_BACKEND, NEMO_API_BASE, NEMO_EXPORT_DIR, NEMO_TOKEN,
+NEMO_DATA_DIR, NEMO_CONFIG_DIR — the last two move the database and the credentials, e.g. for tests
+or several profiles; unset, they follow platformdirs).
 
 The token is a `SecretStr`: its repr, str and any validation error show asterisks, never the value.
 """
@@ -62,7 +64,8 @@ class Settings(BaseModel):
         """Read NEMO_* variables (empty ones count as unset); `overrides` (from flags) win."""
         env = os.environ if env is None else env
         names = {"backend": "NEMO_BACKEND", "api_base": "NEMO_API_BASE",
-                 "export_dir": "NEMO_EXPORT_DIR", "token": "NEMO_TOKEN"}
+                 "export_dir": "NEMO_EXPORT_DIR", "token": "NEMO_TOKEN",
+                 "data_dir": "NEMO_DATA_DIR", "config_dir": "NEMO_CONFIG_DIR"}
         values: dict[str, object] = {}
         for field, var in names.items():
             raw = (env.get(var) or "").strip()
@@ -78,7 +81,8 @@ class Settings(BaseModel):
 def _explain(exc: ValidationError) -> str:
     """One readable line per bad setting; the offending token value is never echoed."""
     variables = {"backend": "NEMO_BACKEND (cloud, local or auto)", "api_base": "NEMO_API_BASE",
-                 "export_dir": "NEMO_EXPORT_DIR", "token": "NEMO_TOKEN"}
+                 "export_dir": "NEMO_EXPORT_DIR", "token": "NEMO_TOKEN",
+                 "data_dir": "NEMO_DATA_DIR", "config_dir": "NEMO_CONFIG_DIR"}
     lines = []
     for err in exc.errors(include_input=False):
         field = str(err["loc"][0]) if err["loc"] else "settings"

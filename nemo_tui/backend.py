@@ -1,0 +1,142 @@
+"""Picking and connecting the backend — one place for the TUI (`ui/launch.py`) and the headless
+commands (`commands/`), so both open the same store, credentials and sessions.
+
+`connect()` is synchronous and runs before the event loop: it may probe the cloud (`auto`) and start
+the embedded engine (`local`), both blocking. Heavy modules (httpx, the engine's numpy/uvicorn) are
+imported inside it, never at import time, so `nemo-tui --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .client.nemo import NemoClient
+    from .core.conversation import Conversation
+    from .core.settings import Settings
+    from .core.store import Store
+    from .engine.runner import EngineServer
+
+CLOUD_PROBE_TIMEOUT_S = 3.0
+# The seed polls a cloud render every 30 s; the engine on this machine renders in seconds, and a
+# 30 s wait there would only make every local export (and every test) 30 s slower.
+CLOUD_RENDER_POLL_S = 30.0
+LOOPBACK_RENDER_POLL_S = 0.5
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """The person's language for the app's own words, from the locale (zh_CN.UTF-8 → "zh")."""
+    env = os.environ if environ is None else environ
+    for var in ("NEMO_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = (env.get(var) or "").strip().lower()
+        if value:
+            return "zh" if value.startswith("zh") else "en"
+    return "en"
+
+
+def cloud_answers(base_url: str, timeout_s: float = CLOUD_PROBE_TIMEOUT_S) -> bool:
+    """For `--backend auto`: does anything answer HTTP at the cloud's address? (Any status counts.)"""
+    import httpx
+
+    try:
+        httpx.get(base_url, timeout=timeout_s, follow_redirects=False)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def choose_backend(settings: Settings) -> str:
+    """"local" or "cloud": `auto` means the cloud when a token is set or the cloud answers."""
+    if settings.backend != "auto":
+        return settings.backend
+    return "cloud" if settings.token or cloud_answers(settings.api_base) else "local"
+
+
+def is_loopback_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def backend_key_for(kind: str, base_url: str, default_api_base: str) -> str:
+    """The store's key for sessions: one per backend, so a session is only reopened where it lives.
+    A cloud other than the default (NEMO_API_BASE) gets its own key, like its cached token."""
+    if kind == "local":
+        return "local"
+    return "cloud" if base_url == default_api_base else f"cloud@{base_url}"
+
+
+@dataclass
+class Backend:
+    """Everything one front-end run needs; close with `await aclose()` in the loop, then `close()`."""
+
+    kind: str                     # "local" or "cloud"
+    backend_key: str
+    base_url: str
+    settings: Settings
+    client: NemoClient
+    store: Store
+    conversation: Conversation
+    engine: EngineServer | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.kind == "local"
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def close(self) -> None:
+        self.store.close()
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+
+
+def connect(settings: Settings, *, lang: str | None = None,
+            on_recovery: Callable[[str], None] | None = None) -> Backend:
+    """Pick the backend, start the engine when local, open the store, build client + conversation.
+
+    Raises StoreError for an unusable database and RuntimeError when the engine can't start.
+    """
+    from .client.credentials import CredentialStore
+    from .client.nemo import NemoClient
+    from .core.conversation import Conversation
+    from .core.settings import DEFAULT_API_BASE
+    from .core.store import Store
+
+    lang = lang or locale_language()
+    kind = choose_backend(settings)
+    engine = None
+    if kind == "local":
+        from .engine.runner import EngineServer
+
+        # Under the app's data dir, so NEMO_DATA_DIR moves it too (the default is the same folder
+        # the engine's own default_data_dir() names).
+        engine = EngineServer(settings.data_dir / "engine").start()
+        base_url, token = engine.base_url, None
+    else:
+        base_url = settings.api_base
+        token = settings.token.get_secret_value() if settings.token else None
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = Store(settings.db_path)
+    except BaseException:
+        if engine is not None:
+            engine.stop()
+        raise
+    poll_s = LOOPBACK_RENDER_POLL_S if is_loopback_url(base_url) else CLOUD_RENDER_POLL_S
+    client = NemoClient(base_url, token=token,
+                        credentials=CredentialStore(settings.config_dir / "credentials.json"),
+                        # The engine's port changes every run; its tokens live in its data dir.
+                        credentials_key="local-engine" if kind == "local" else None,
+                        language=lang, poll_interval=poll_s, on_recovery=on_recovery)
+    key = backend_key_for(kind, base_url, DEFAULT_API_BASE)
+    conversation = Conversation(client, store, backend_key=key, export_dir=settings.export_dir,
+                                lang=lang, local_engine=kind == "local", render_poll_s=poll_s)
+    return Backend(kind=kind, backend_key=key, base_url=base_url, settings=settings, client=client,
+                   store=store, conversation=conversation, engine=engine)

@@ -1,0 +1,95 @@
+"""`nemo-tui export [-o PATH]`: render the session's timeline, download and check the MP4."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from ..core.events import ExportDone, Notice
+from . import exits
+from .exits import CommandError
+from .runtime import Body, Context
+
+
+def split_output(output: Path | None) -> tuple[Path | None, Path | None]:
+    """(folder to export into, file to rename the result to) for `-o`."""
+    if output is None:
+        return None, None
+    target = output.expanduser()
+    if target.is_dir() or str(output).endswith(("/", os.sep)):
+        return target, None
+    target = target.absolute()
+    if target.exists() and not target.is_file():
+        raise CommandError(f"Can't write the MP4 to {output}: it exists and is not a file.")
+    return target.parent, target
+
+
+def resume_body() -> Body:
+    async def body(ctx: Context) -> int:
+        paths: list[Path] = []
+
+        def on_event(event: Any) -> None:
+            if isinstance(event, ExportDone):
+                paths.append(event.path)
+            elif isinstance(event, Notice) and event.level in ("info", "success"):
+                ctx.out.note(event.text)
+
+        outcome = await ctx.drive(ctx.conversation.resume_pending(), on_event)
+        if not ctx.out.json:
+            for path in paths:
+                ctx.out.line(str(path))
+        if outcome.ok and not paths:
+            ctx.out.note("No unfinished exports.")
+        return outcome.exit_code
+
+    return body
+
+
+def prepare(args: argparse.Namespace) -> Body:
+    if args.resume:
+        if args.session:
+            raise CommandError("--resume finishes every unfinished export; it takes no --session.")
+        return resume_body()
+    folder, file = split_output(args.output)
+
+    async def body(ctx: Context) -> int:
+        await ctx.open_session(args.session)
+        if ctx.session_id is None:
+            raise CommandError('Nothing to export yet: no session on this backend. '
+                               'Start one with `nemo-tui ask "generate …"`.')
+        if folder is not None:
+            ctx.conversation.export_dir = folder
+        done: list[ExportDone] = []
+        moved: dict[str, str] = {}  # the conversation's file name → the -o name, for its report
+
+        def on_event(event: Any) -> Any:
+            if isinstance(event, ExportDone):
+                if file is not None:
+                    moved[str(event.path)] = str(file)
+                    try:
+                        os.replace(event.path, file)  # same folder: an atomic rename
+                    except OSError as exc:
+                        raise CommandError(f"Exported to {event.path} but couldn't move it to {file}: "
+                                           f"{exc.strerror or exc}", exits.SERVER) from None
+                    event = event.model_copy(update={"path": file})
+                done.append(event)
+                return event
+            if isinstance(event, Notice) and event.level in ("info", "success"):
+                for before, after in moved.items():
+                    event = event.model_copy(update={"text": event.text.replace(before, after)})
+                ctx.out.note(event.text)
+                return event
+            return None
+
+        outcome = await ctx.drive(ctx.conversation.export(), on_event)
+        if not outcome.ok:
+            return outcome.exit_code
+        if not done:
+            return exits.USAGE  # nothing to export: the warning saying so is already on stderr
+        if not ctx.out.json:
+            ctx.out.line(str(done[-1].path))
+        return exits.OK
+
+    return body

@@ -1,0 +1,131 @@
+"""The headless sub-commands' flags and help. Only argparse here: `nemo-tui credits --help` must
+not pay for the client, the engine or Textual (the work lives in the sibling modules, imported
+when a command runs)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions")
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  ok                 3  auth: token refused             5  network or rate limit (retry later)
+  1  server or generic  4  out of credits, or plan (402)  130  interrupted
+  2  usage or input: bad flag, unreadable file, unknown session, nothing to export"""
+
+_SHARED = """
+The session is the last one used on this backend (shared with the TUI) unless --session says.
+Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir.
+Environment: NEMO_BACKEND, NEMO_API_BASE, NEMO_TOKEN, NEMO_EXPORT_DIR, NEMO_DATA_DIR, NEMO_CONFIG_DIR,
+NO_COLOR. Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
+"""
+
+_EXAMPLES = {
+    "ask": """examples:
+  nemo-tui ask --new "generate a 10-second video of a sunset"
+  nemo-tui --local ask "add a title 'Golden Hour' for 3 seconds"
+  echo "add lo-fi background music at 35%" | nemo-tui ask -
+  nemo-tui ask --json "make it 5 seconds" | jq -r 'select(.kind=="reply_finished").text'""",
+    "export": """examples:
+  nemo-tui export                       save to the export dir, print the MP4's path
+  nemo-tui export -o sunset.mp4
+  nemo-tui export --session 3f2a -o ~/Videos/
+  nemo-tui export --resume              after an interrupted export""",
+    "credits": """examples:
+  nemo-tui credits
+  nemo-tui credits --json | jq .available""",
+    "status": """examples:
+  nemo-tui status                       Timeline (2 tracks): 1. Video: … 2. BGM: …
+  nemo-tui status --json > draft.json""",
+    "upload": """examples:
+  nemo-tui upload ./beach.mp4
+  nemo-tui upload https://example.com/clip.mov --json""",
+    "sessions": """examples:
+  nemo-tui sessions
+  nemo-tui sessions --json | jq -r '.[0].session_id'
+  nemo-tui sessions --offline           from the local database only (no durations)""",
+}
+
+
+def shared_flags() -> argparse.ArgumentParser:
+    """The top-level backend flags, also accepted after the command. SUPPRESS keeps a flag given
+    before the command from being reset by the sub-parser's default."""
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("backend")
+    group.add_argument("--backend", choices=("cloud", "local", "auto"), default=argparse.SUPPRESS,
+                       help="cloud, local or auto (env NEMO_BACKEND)")
+    group.add_argument("--local", action="store_true", default=argparse.SUPPRESS,
+                       help="short for --backend local (embedded engine, offline)")
+    group.add_argument("--export-dir", type=Path, default=argparse.SUPPRESS, help="where exported MP4s go")
+    group.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="log HTTP traffic (tokens redacted) to a file")
+    return parent
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str, description: str,
+             parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name, help=summary, description=description + "\n" + _SHARED, parents=[parent],
+        epilog=_EXAMPLES[name] + "\n\n" + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--json", action="store_true", help=_JSON_HELP[name])
+    return parser
+
+
+_JSON_HELP = {
+    "ask": "print one JSON object per event (core event models, field `kind`)",
+    "export": "print one JSON object per event; the last is `export_done` with the path",
+    "upload": "print one JSON object per event; `upload_done` lists the stored media",
+    "credits": "print the balance as a JSON object (available, frozen, total)",
+    "status": "print the session's draft as JSON (the wire's keys: t, tt, sg, d, m)",
+    "sessions": "print a JSON array of sessions",
+}
+
+
+def add_headless_commands(sub: argparse._SubParsersAction) -> None:
+    parent = shared_flags()
+    ask = _command(sub, "ask", "send one message and print the reply",
+                   "Send one message to the video agent (generate, edit, add music…) and print its "
+                   "reply as it streams. Like the TUI, \"export\", \"credits\", \"status\" or a file "
+                   "path are handled directly.", parent)
+    ask.add_argument("prompt", help='the message; "-" reads it from stdin')
+    which = ask.add_mutually_exclusive_group()
+    which.add_argument("--session", metavar="ID", help="continue this session (id or unique prefix)")
+    which.add_argument("--new", action="store_true", help="start a new session (an empty timeline)")
+    ask.add_argument("-y", "--yes", action="store_true",
+                     help="when the message is ambiguous (\"don't export yet\"), take it as the "
+                          "action it names; without -y it is sent to the agent as a message")
+
+    export = _command(sub, "export", "render the timeline and download the MP4",
+                      "Render the session's timeline to an MP4 (H.264 + AAC), download it, check "
+                      "it, and print its path.", parent)
+    export.add_argument("--session", metavar="ID", help="export this session (id or unique prefix)")
+    how = export.add_mutually_exclusive_group()
+    how.add_argument("-o", "--output", type=Path, metavar="PATH",
+                     help="file to write (replaced if it exists), or an existing folder")
+    how.add_argument("--resume", action="store_true",
+                     help="finish exports an earlier run left unfinished (Ctrl+C, lost connection) "
+                          "and print their paths, instead of starting a new one")
+
+    _command(sub, "credits", "show the credit balance", "Show the account's credits.", parent)
+
+    status = _command(sub, "status", "show the session's timeline",
+                      "Show the session's timeline in one line (or its draft as JSON).", parent)
+    status.add_argument("--session", metavar="ID", help="show this session (id or unique prefix)")
+
+    upload = _command(sub, "upload", "upload a file or a URL into the session",
+                      "Upload a local file (mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, "
+                      "wav, m4a, aac; up to 200 MB) or a link into the session.", parent)
+    upload.add_argument("item", metavar="PATH|URL", help="a file path or an http(s) link")
+    upload.add_argument("--session", metavar="ID", help="upload into this session (id or unique prefix)")
+
+    sessions = _command(sub, "sessions", "list the sessions on this backend",
+                        "List the sessions on this backend, most recently used first, with their "
+                        "title, last use and timeline duration.", parent)
+    sessions.add_argument("--offline", action="store_true",
+                          help="don't ask the backend for each timeline's duration")
+    sessions.add_argument("--limit", type=int, default=20, metavar="N",
+                          help="list at most N sessions (default 20)")

@@ -1,0 +1,42 @@
+"""`--debug` logging: to a file in the user log dir (never the terminal the TUI draws on), redacted."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+_BEARER = re.compile(r"(?i)(bearer\s+|authorization['\"]?\s*[:=]\s*['\"]?(?:bearer\s+)?)[^\s'\",}]+")
+_TOKEN_FIELD = re.compile(r"(?i)(['\"]?token['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]+")
+
+
+def redact(text: str) -> str:
+    """Hide bearer tokens and `token` fields, whatever shape the log line has."""
+    return _TOKEN_FIELD.sub(r"\1[redacted]", _BEARER.sub(r"\1[redacted]", text))
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+def enable_debug_logging(path: Path | None = None) -> Path:
+    if path is None:
+        from platformdirs import user_log_dir
+
+        path = Path(user_log_dir("nemo-tui")) / "debug.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger("nemo_tui")
+    root.setLevel(logging.DEBUG)
+    root.addHandler(handler)
+    # httpx logs request lines at INFO; its headers never reach the log, but keep it redacted too.
+    for name in ("httpx", "httpcore"):
+        other = logging.getLogger(name)
+        other.setLevel(logging.INFO)
+        other.addHandler(handler)
+    return path
