@@ -89,7 +89,8 @@ class MultipartSink:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": lambda d, s, e: setattr(self, "_field", self._field + d[s:e].decode("latin-1")),
-            "on_header_value": lambda d, s, e: setattr(self, "_value", self._value + d[s:e].decode("utf-8", "replace")),
+            # latin-1 keeps the raw bytes: browsers and httpx send UTF-8 file names unescaped.
+            "on_header_value": lambda d, s, e: setattr(self, "_value", self._value + d[s:e].decode("latin-1")),
             "on_header_end": self._header_end,
             "on_headers_finished": self._headers_finished,
             "on_part_data": self._part_data,
@@ -105,7 +106,8 @@ class MultipartSink:
     def _headers_finished(self) -> None:
         from python_multipart.multipart import parse_options_header
 
-        _, params = parse_options_header(self._headers.get("content-disposition", ""))
+        raw = self._headers.get("content-disposition", "").encode("latin-1")
+        _, params = parse_options_header(raw)
         field_name = params.get(b"name", b"").decode("utf-8", "replace")
         filename = params.get(b"filename")
         if field_name != "files" or filename is None or self.refused:

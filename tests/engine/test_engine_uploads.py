@@ -36,6 +36,16 @@ def test_multipart_upload_is_stored_probed_and_served(api, tmp_path):
     assert served.status_code == 200 and served.content == clip.read_bytes()
 
 
+def test_a_chinese_file_name_is_kept(api, tmp_path):
+    clip = tmp_path / "海边 日落.mp4"
+    make_test_clip(clip, seconds=1.0)
+    body = upload_file(api, clip).json()
+    assert body["code"] == 0, body
+    (media,) = body["data"]["media"]
+    assert media["name"] == "海边 日落.mp4"
+    assert api.http.get(media["url"]).content == clip.read_bytes()
+
+
 def test_unsupported_extension_answers_4001_and_keeps_nothing(api, engine_server, tmp_path):
     doc = tmp_path / "notes.txt"
     doc.write_text("hello")
