@@ -1,0 +1,293 @@
+"""Finding and running ffmpeg: the executable, a progress-reporting runner, probing, fonts.
+
+Command lines built on top of this module stay within what distribution ffmpeg 5.1 understands
+(inline `-filter_complex`, `-fps_mode`), because NEMO_FFMPEG may point at one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+class FFmpegError(Exception):
+    """ffmpeg failed; str(e) is its last meaningful stderr line."""
+
+
+def ffmpeg_exe() -> str:
+    """NEMO_FFMPEG wins (a system ffmpeg ≥ 5.1); else the static build shipped by imageio-ffmpeg."""
+    override = os.environ.get("NEMO_FFMPEG")
+    if override:
+        found = shutil.which(override)
+        if not found:
+            raise FFmpegError(f"NEMO_FFMPEG is set to {override!r}, which is not a program that can be run")
+        return found
+    import imageio_ffmpeg  # deferred: importing it is cheap, but only media work needs it
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+# Lines ffmpeg prints that say nothing about why it failed.
+_NOISE = re.compile(
+    r"^(ffmpeg version|built with|configuration:|lib\w+\s+\d|Input #|Output #|Stream #|Stream mapping|"
+    r"Metadata:|Duration:|Press \[q\]|\s|Conversion failed!?$|Exiting normally|frame=|size=)"
+)
+
+
+# Lines that only say *that* something failed; a line before them usually says why.
+_GENERIC = re.compile(
+    r"(Error marking filters|Cannot determine format|Conversion failed|Error while (filtering|processing)|"
+    r"Task finished with error|Terminating thread|Error closing|Error sending frames|Nothing was written|"
+    r"exit code|Exiting|Error opening output|Error initializing output)", re.IGNORECASE
+)
+
+
+def _clean(line: str) -> str:
+    text = re.sub(r"^\[[^\]]*@ 0x[0-9a-f]+\]\s*", "", line.strip())
+    return re.sub(r"^\[\w+#?\d*(:\d+)?(/\w+)?\s*@?[^\]]*\]\s*", "", text)
+
+
+def meaningful_error(stderr_lines: list[str] | deque[str]) -> str:
+    """The last stderr line that explains a failure, without ffmpeg's `[tag @ 0x…]` prefix."""
+    lines = [ln for ln in stderr_lines if ln.strip() and not _NOISE.match(ln)]
+    for skip_generic in (True, False):
+        for line in reversed(lines):
+            text = _clean(line)
+            if text and not (skip_generic and _GENERIC.search(text)):
+                return text
+    return "ffmpeg failed without saying why"
+
+
+def run_ffmpeg(
+    args: list[str],
+    *,
+    duration_s: float | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    feed_stdin: Callable[[object], None] | None = None,
+    stall_s: float = 120.0,
+) -> float:
+    """Run `ffmpeg <args>` with `-progress pipe:1`, reporting out_time / duration_s as 0..1.
+
+    `feed_stdin(pipe)` runs in a writer thread (raw frames or samples) and must not close the pipe.
+    A run whose output time stops advancing for `stall_s` is stopped (a damaged input can make ffmpeg
+    spin without producing anything). Returns the output time reached, in seconds. Raises FFmpegError
+    with ffmpeg's reason, or the writer's own exception.
+    """
+    # -nostdin only when stdin carries no data: ffmpeg would otherwise read keystrokes from it.
+    no_stdin = [] if feed_stdin else ["-nostdin"]
+    cmd = [ffmpeg_exe(), "-hide_banner", *no_stdin, "-nostats", "-loglevel", "error",
+           "-progress", "pipe:1", *args]
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE if feed_stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as exc:
+        raise FFmpegError(f"ffmpeg could not be started: {exc.strerror or exc}") from exc
+    stderr_tail: deque[str] = deque(maxlen=40)
+    writer_error: list[BaseException] = []
+    out_time = [0.0]
+    last_advance = [time.monotonic()]
+    stalled = threading.Event()
+    finished = threading.Event()
+
+    def drain_stderr() -> None:
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            stderr_tail.append(raw.decode("utf-8", "replace").rstrip())
+
+    def write_stdin() -> None:
+        assert proc.stdin is not None and feed_stdin is not None
+        try:
+            feed_stdin(proc.stdin)
+        except BrokenPipeError:
+            pass  # ffmpeg stopped reading: its own error explains why
+        except BaseException as exc:  # surfaced to the caller after ffmpeg is stopped
+            writer_error.append(exc)
+            proc.kill()
+        finally:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+
+    def watchdog() -> None:
+        while not finished.wait(1.0):
+            if time.monotonic() - last_advance[0] > stall_s:
+                stalled.set()
+                proc.kill()
+                return
+
+    threads = [threading.Thread(target=drain_stderr, daemon=True), threading.Thread(target=watchdog, daemon=True)]
+    if feed_stdin:
+        threads.append(threading.Thread(target=write_stdin, daemon=True))
+    for t in threads:
+        t.start()
+    try:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            # out_time_us; old builds misname microseconds as out_time_ms.
+            if key in ("out_time_us", "out_time_ms") and value.isdigit():
+                seconds = int(value) / 1e6
+                if seconds > out_time[0]:
+                    out_time[0] = seconds
+                    last_advance[0] = time.monotonic()
+                if on_progress and duration_s:
+                    on_progress(min(max(seconds / duration_s, 0.0), 1.0))
+        proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        finished.set()
+        for t in threads:
+            t.join(timeout=10)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe:
+                pipe.close()
+    if writer_error:
+        raise writer_error[0]
+    if stalled.is_set():
+        raise FFmpegError(f"ffmpeg made no progress for {stall_s:.0f} s (a damaged input?) and was stopped")
+    if proc.returncode != 0:
+        raise FFmpegError(meaningful_error(stderr_tail))
+    return out_time[0]
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration_s: float | None
+    has_video: bool
+    has_audio: bool
+    is_still_image: bool
+    width: int | None = None
+    height: int | None = None
+
+
+_IMAGE_DEMUXERS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe")
+
+
+def probe(path: Path) -> MediaInfo:
+    """What a media file holds, read from `ffmpeg -i` (imageio-ffmpeg ships no ffprobe), after
+    decoding its first 0.2 s: a header alone can look fine on a file whose media is missing.
+
+    Raises FFmpegError with a reason when the file cannot be opened or played as media.
+    """
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-t", "0.2", "-f", "null", "-"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60,
+    )
+    text = proc.stderr.decode("utf-8", "replace")
+    if "Input #0" not in text:
+        raise FFmpegError(meaningful_error(text.splitlines()))
+    if "received no packets" in text or "Output file is empty" in text:
+        raise FFmpegError("it holds no frames or sound (the file may be cut short)")
+    if proc.returncode != 0:
+        raise FFmpegError(meaningful_error(text.splitlines()))
+    streams = re.findall(r"Stream #0:\d+.*?: (Video|Audio): ([^\n]*)", text)
+    video = [detail for kind, detail in streams if kind == "Video"]
+    audio = [detail for kind, detail in streams if kind == "Audio"]
+    if not video and not audio:
+        raise FFmpegError("it holds no video or audio")
+    duration = None
+    match = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
+    if match:
+        h, m, s = match.groups()
+        duration = int(h) * 3600 + int(m) * 60 + float(s)
+    demuxer = re.search(r"Input #0, ([\w,]+), from", text)
+    still = bool(demuxer and demuxer.group(1).split(",")[0] in _IMAGE_DEMUXERS)
+    width = height = None
+    if video:
+        size = re.search(r"(\d{2,5})x(\d{2,5})", video[0])
+        if size:
+            width, height = int(size.group(1)), int(size.group(2))
+    return MediaInfo(duration, bool(video), bool(audio), still, width, height)
+
+
+# Fonts: drawtext needs an explicit file. CJK-capable faces first so Chinese titles render as glyphs;
+# each platform's usual locations, then Latin-only faces (CJK text then shows as boxes: see find_font).
+_CJK_FONT_PATHS = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+    "C:/Windows/Fonts/simsun.ttc",
+]
+_LATIN_FONT_PATHS = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
+    "/System/Library/Fonts/Helvetica.ttc",
+    "/Library/Fonts/Arial.ttf",
+    "C:/Windows/Fonts/arial.ttf",
+]
+
+
+def _fc_list(query: str) -> list[str]:
+    if not shutil.which("fc-list"):
+        return []
+    try:
+        out = subprocess.run(["fc-list", query, "file"], capture_output=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = [line.split(":")[0].strip() for line in out.decode("utf-8", "replace").splitlines()]
+    # Prefer sans faces over serif/mono, and regular weights: a title should read plainly.
+    def rank(p: str) -> tuple[int, str]:
+        low = p.lower()
+        return (("serif" in low) + ("mono" in low) + ("light" in low), low)
+    return sorted((f for f in files if f and os.path.isfile(f)), key=rank)
+
+
+@lru_cache(maxsize=2)
+def find_font(cjk: bool = True) -> Path | None:
+    """A font file for drawtext: NEMO_FONT, then a CJK-capable face (when `cjk`), then a Latin one.
+
+    Without any CJK font installed, Chinese text still renders but as boxes; installing
+    fonts-noto-cjk or fonts-wqy-zenhei (or pointing NEMO_FONT at a .ttf/.ttc) fixes it.
+    """
+    override = os.environ.get("NEMO_FONT")
+    if override and os.path.isfile(override):
+        return Path(override)
+    candidates: list[str] = []
+    if cjk:
+        candidates += _CJK_FONT_PATHS + _fc_list(":lang=zh")
+    candidates += _LATIN_FONT_PATHS + _fc_list(":lang=en")
+    for path in candidates:
+        if os.path.isfile(path):
+            return Path(path)
+    return None
+
+
+@lru_cache(maxsize=8)
+def font_covers_cjk(font: Path | None) -> bool:
+    """Whether the chosen font is one of the CJK-capable ones (by location or fontconfig)."""
+    if font is None:
+        return False
+    return str(font) in _CJK_FONT_PATHS or str(font) in _fc_list(":lang=zh")
