@@ -17,6 +17,17 @@ DEFAULT_CANVAS = ASPECTS["16:9"]
 Edit = tuple[dict[str, Any], dict[str, Any]]
 
 
+def short_name(text: str, limit: int = 40) -> str:
+    """A segment name from a prompt: whole words up to `limit` characters, an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:") + "…"
+
+
 def canvas(draft: dict[str, Any]) -> tuple[int, int]:
     meta = draft.get("m") or {}
     try:

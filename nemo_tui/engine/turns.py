@@ -152,7 +152,7 @@ class Turn:
                        duration_ms=int(seconds * 1000), size=final.stat().st_size,
                        meta={"prompt": prompt, "width": width, "height": height, **(meta or {})},
                        media_id=media_id)
-        new, response = edits.add_video_segment(draft, source=media_id, name=prompt[:40],
+        new, response = edits.add_video_segment(draft, source=media_id, name=edits.short_name(prompt),
                                                 duration_ms=int(seconds * 1000), prompt=prompt)
         response.update({"media_id": media_id, "procedural": True})
         return new, response

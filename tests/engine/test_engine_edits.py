@@ -178,3 +178,12 @@ def test_music_volume_change_keeps_the_same_track(api):
     said(api.turn("set the music volume to 60%"))
     (segment,) = only_track(api.draft(), 1)["sg"]
     assert segment["m"]["volume"] == 0.6 and segment["m"]["source"] == source
+
+
+def test_segment_names_from_long_prompts_end_on_a_whole_word():
+    from nemo_tui.engine.edits import short_name
+
+    assert short_name("sunset over the ocean with waves crashing") == "sunset over the ocean with waves…"
+    assert short_name("a city at night") == "a city at night"
+    cjk = short_name("海边" * 40)
+    assert len(cjk) == 40 and cjk.endswith("…")
