@@ -16,11 +16,11 @@ import os
 import time
 from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from .. import __version__
 from ..protocol import (
@@ -45,7 +45,7 @@ from ..protocol import (
 from .api import Sleep
 from .credentials import TOKEN_LIFETIME_S, CredentialStore, StoredCredentials, new_client_id
 from .language import DEFAULT_LANGUAGE, detect_language
-from .stream import sanitize_deep
+from .stream import NestedTooDeep, sanitize_deep
 
 log = logging.getLogger("nemo_tui.client")
 
@@ -57,6 +57,20 @@ MSG_SESSION_RENEWED = "Session expired — started a new one."
 MSG_TOKEN_RENEWED = "Access token expired — got a new one."
 MSG_RATE_LIMITED = "The service asked us to slow down — trying again in {s:.0f} s."
 MSG_CLIENT_ID_RENEWED = "The service asked for a client id — made a new one."
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_answer(model: type[M], data: Any) -> M:
+    """A reply's `data` as `model`; a reply of the wrong shape is the server's error, in words
+    (never a pydantic traceback in front of the person)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "the reply"
+        raise ServerError(f"its answer could not be read ({where}: {first['msg']})") from None
 
 
 @dataclass
@@ -305,7 +319,11 @@ class NemoConnection:
 
     async def _request(self, build: Callable[[], Call]) -> Any:
         response = await self._send(build)
-        return sanitize_deep(unwrap(response.status_code, response.content))
+        try:
+            return sanitize_deep(unwrap(response.status_code, response.content))
+        except NestedTooDeep as exc:
+            raise ServerError(f"the server sent a reply that cannot be read ({exc})",
+                              http_status=response.status_code) from None
 
     # -- auth and sessions -----------------------------------------------------------------------
     async def _load_credentials(self) -> None:
@@ -363,7 +381,7 @@ class NemoConnection:
                                                  auth=False))
         if not isinstance(data, dict):
             raise ServerError("the token answer had no token in it")
-        issued = AnonymousToken.model_validate(data)
+        issued = parse_answer(AnonymousToken, data)
         expires = issued.expires_at
         if expires is not None and expires > 1e12:  # milliseconds
             expires /= 1000.0
@@ -384,7 +402,7 @@ class NemoConnection:
         body = CreateSessionRequest(language=language).model_dump()
         data = await self._request(lambda: Call(
             "POST", self._url(f"/api/tasks/{USER_ID}/with-session/{APP_NAME}"), json_body=body))
-        info = SessionInfo.model_validate(data)
+        info = parse_answer(SessionInfo, data)
         self.session = info
         return info
 

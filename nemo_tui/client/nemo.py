@@ -27,6 +27,7 @@ from ..protocol import (
     RenderJob,
     RenderRequest,
     RunSseRequest,
+    ServerError,
     SessionState,
     StateResponse,
     StreamError,
@@ -36,6 +37,7 @@ from ..protocol import (
 )
 from .api import ProgressCallback
 from .connection import (
+    parse_answer,
     MSG_CLIENT_ID_RENEWED,
     MSG_RATE_LIMITED,
     MSG_SESSION_RENEWED,
@@ -46,6 +48,7 @@ from .connection import (
 from .stream import read_turn
 from .transfer import (
     MultipartFile,
+    SaveFailed,
     checked_upload,
     download_target,
     parse_content_range,
@@ -53,6 +56,7 @@ from .transfer import (
 )
 
 log = logging.getLogger("nemo_tui.client")
+RENDER_ID_TRIES = 3
 
 __all__ = ["NemoClient", "MSG_CLIENT_ID_RENEWED", "MSG_RATE_LIMITED", "MSG_SESSION_RENEWED",
            "MSG_TOKEN_RENEWED"]
@@ -67,18 +71,24 @@ class NemoClient(NemoConnection):
             raise InvalidInput("Type a message to send.")
         if self.session is None:
             await self.create_session(text)
-        response = await self._send(lambda: Call(
-            "POST", self._url("/run_sse"),
-            json_body=RunSseRequest.for_text(self._session_id(), text).to_wire(),
-            headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
-            timeout=self._stream_timeout, session_bound=True,
-        ), stream=True)
+        # The stream has no read timeout, so the ceiling must also cover waiting for its headers:
+        # a server that accepts the POST and never answers would otherwise hang the turn for ever.
+        deadline = asyncio.get_running_loop().time() + self.turn_ceiling_s
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self._send(lambda: Call(
+                    "POST", self._url("/run_sse"),
+                    json_body=RunSseRequest.for_text(self._session_id(), text).to_wire(),
+                    headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
+                    timeout=self._stream_timeout, session_bound=True,
+                ), stream=True)
+        except TimeoutError:
+            raise StreamError("no reply within the 15-minute limit") from None
         # From here on bytes may have arrived: whatever happens, this POST is never sent again.
         try:
             ctype = response.headers.get("content-type", "")
             if "text/event-stream" not in ctype:
                 raise StreamError(f"expected an event stream, got {ctype or 'no content type'}")
-            deadline = asyncio.get_running_loop().time() + self.turn_ceiling_s
             async for event in read_turn(response, deadline=deadline):
                 yield event
         finally:
@@ -98,7 +108,7 @@ class NemoClient(NemoConnection):
             return Call("POST", self._upload_url(), content=lambda: body.body(progress),
                          headers=body.headers, timeout=self._upload_timeout, session_bound=True)
 
-        return UploadResult.model_validate(await self._request(build) or [])
+        return parse_answer(UploadResult, await self._request(build) or [])
 
     async def upload_urls(self, urls: list[str]) -> UploadResult:
         urls = [u.strip() for u in urls if u and u.strip()]
@@ -113,12 +123,12 @@ class NemoClient(NemoConnection):
         body = UploadUrlsRequest(urls=urls).model_dump()
         data = await self._request(lambda: Call("POST", self._upload_url(), json_body=body,
                                                  timeout=self._upload_timeout, session_bound=True))
-        return UploadResult.model_validate(data or [])
+        return parse_answer(UploadResult, data or [])
 
     # -- credits, state, render ------------------------------------------------------------------
     async def credits(self) -> Credits:
         data = await self._request(lambda: Call("GET", self._url("/api/credits/balance/simple")))
-        return Credits.model_validate(data or {})
+        return parse_answer(Credits, data or {})
 
     async def state(self) -> SessionState:
         data = await self._request(lambda: Call(
@@ -127,7 +137,7 @@ class NemoClient(NemoConnection):
         if isinstance(data, dict) and data.get("task_id") and self.session and not self.session.task_id:
             # A session resumed by id alone learns its task id here (the 2001 bind link needs it).
             self.session.task_id = str(data["task_id"])
-        return StateResponse.model_validate(data or {}).state
+        return parse_answer(StateResponse, data or {}).state
 
     async def start_render(self, draft: Draft | None = None) -> RenderJob:
         if draft is None:
@@ -141,15 +151,24 @@ class NemoClient(NemoConnection):
             return Call("POST", self._url("/api/render/proxy/lambda"),
                          json_body=request.model_dump(mode="json"), session_bound=True)
 
-        data = await self._request(build)
-        job = RenderJob.model_validate(data or {})
+        for attempt in range(RENDER_ID_TRIES):
+            try:
+                data = await self._request(build)
+                break
+            except ServerError as exc:
+                # `render_<ms>` ids are shared by every user of the service: another one can take
+                # ours in the same millisecond (HTTP 409). Take the next millisecond and try again.
+                if exc.http_status != 409 or attempt == RENDER_ID_TRIES - 1:
+                    raise
+                stamp = max(time.time(), stamp + 0.001)
+        job = parse_answer(RenderJob, data or {})
         if not job.id:
             job.id = f"render_{int(stamp * 1000)}"
         return job
 
     async def render_status(self, job_id: str) -> RenderJob:
         data = await self._request(lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{job_id}")))
-        job = RenderJob.model_validate(data or {})
+        job = parse_answer(RenderJob, data or {})
         if not job.id:
             job.id = job_id
         return job
@@ -171,12 +190,16 @@ class NemoClient(NemoConnection):
         """Download to `<dest>.part`, resuming it with Range; rename into place once complete."""
         full_url = self._url(url)
         final = download_target(full_url, dest)
-        await asyncio.to_thread(final.parent.mkdir, parents=True, exist_ok=True)
         part = final.with_name(final.name + ".part")
         drops = 0
         while True:
             try:
+                await asyncio.to_thread(final.parent.mkdir, parents=True, exist_ok=True)
                 return await self._download_once(full_url, final, part, progress)
+            except OSError as exc:  # this machine's disk, not the network (httpx errors are not OSError)
+                # A disk that is full stays full: give its space back rather than keep a .part.
+                await asyncio.to_thread(part.unlink, missing_ok=True)
+                raise SaveFailed(final.parent, exc) from None
             except _Dropped as drop:
                 drops += 1
                 if drops > 1:

@@ -127,14 +127,25 @@ class SseParser:
         return []
 
 
-def sanitize_deep(value: Any) -> Any:
+# Real replies nest a dozen levels at most (a draft inside a state delta). Past this, recursing
+# would run into Python's stack limit: such data is refused as unreadable instead.
+MAX_NESTING = 200
+
+
+class NestedTooDeep(ValueError):
+    """Server data nested deeper than MAX_NESTING."""
+
+
+def sanitize_deep(value: Any, _depth: int = 0) -> Any:
     """sanitize_text on every string inside JSON-like data (keys left alone)."""
     if isinstance(value, str):
         return sanitize_text(value)
+    if isinstance(value, (dict, list)) and _depth >= MAX_NESTING:
+        raise NestedTooDeep(f"the data is nested more than {MAX_NESTING} levels deep")
     if isinstance(value, dict):
-        return {k: sanitize_deep(v) for k, v in value.items()}
+        return {k: sanitize_deep(v, _depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [sanitize_deep(v) for v in value]
+        return [sanitize_deep(v, _depth + 1) for v in value]
     return value
 
 
@@ -172,12 +183,18 @@ class TurnAssembler:
             if not isinstance(raw, dict):
                 raise ValueError("not an object")
             event = AdkEvent.model_validate(raw)
-        except (ValueError, ValidationError):
-            return [*self._flush_error(), TurnError(
-                message=f"The server sent a reply event that could not be read: {_snippet(data)!r}",
-                error_type="MalformedEvent",
-            )]
-        return self._event(event)
+        except (ValueError, ValidationError, RecursionError):  # nested past any sense: unreadable too
+            return self._unreadable(data)
+        try:
+            return self._event(event)
+        except NestedTooDeep:
+            return self._unreadable(data)
+
+    def _unreadable(self, data: str) -> list[TurnEvent]:
+        return [*self._flush_error(), TurnError(
+            message=f"The server sent a reply event that could not be read: {_snippet(data)!r}",
+            error_type="MalformedEvent",
+        )]
 
     def finish(self) -> list[TurnEvent]:
         return [*self._flush_error(), TurnEnd(

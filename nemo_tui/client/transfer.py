@@ -6,6 +6,7 @@ Kept apart from `nemo.py` so the client reads as the protocol and these read as 
 from __future__ import annotations
 
 import asyncio
+import errno
 import mimetypes
 import re
 import uuid
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS, FileTooLarge, InvalidInput, UnsupportedFile
+from ..protocol import (MAX_UPLOAD_BYTES, SUPPORTED_FORMATS, FileTooLarge, InvalidInput, NemoError,
+                        UnsupportedFile)
 
 CHUNK_BYTES = 256 * 1024
 DEFAULT_DOWNLOAD_NAME = "nemo-export.mp4"
@@ -27,7 +29,10 @@ def checked_upload(path: str | Path) -> tuple[Path, int]:
     raw = str(path).strip()
     if not raw:
         raise InvalidInput("No file was given to upload.")
-    file = Path(raw).expanduser()
+    try:
+        file = Path(raw).expanduser()
+    except RuntimeError:  # "~name" with no such user
+        raise InvalidInput(f"There is no file at {raw}. Check the path and try again.") from None
     if not file.exists():
         raise InvalidInput(f"There is no file at {raw}. Check the path and try again.")
     if not file.is_file():
@@ -93,6 +98,32 @@ class MultipartFile:
         yield self._tail
 
 
+# Why a write failed, in English and Chinese.
+_WHY = {
+    errno.ENOSPC: ("the disk is full", "磁盘已满"),
+    errno.EDQUOT: ("the disk quota is used up", "磁盘配额已用完"),
+    errno.EACCES: ("permission denied", "没有写入权限"),
+    errno.EPERM: ("permission denied", "没有写入权限"),
+    errno.EROFS: ("the disk is read-only", "磁盘是只读的"),
+}
+
+
+class SaveFailed(NemoError):
+    """A download that could not be written on this machine. The partial file is removed."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        self.folder = folder
+        self.why = _WHY.get(exc.errno or 0, (exc.strerror or type(exc).__name__,) * 2)
+        super().__init__(exc.strerror or type(exc).__name__)
+
+    def user_message(self, lang: str = "en") -> str:
+        if lang.startswith("zh"):
+            return (f"无法把视频保存到 {self.folder}：{self.why[1]}。"
+                    "请释放磁盘空间或换一个导出文件夹，然后重新导出。")
+        return (f"Couldn't save the video in {self.folder}: {self.why[0]}. Free some disk space or "
+                "choose another export folder, then export again.")
+
+
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
@@ -113,7 +144,10 @@ def download_target(url: str, dest: str | Path) -> Path:
     A folder is one that exists, a path ending in a separator, or a path that does not exist yet
     and has no extension (an exports folder still to be created; files always have one).
     """
-    target = Path(dest).expanduser()
+    try:
+        target = Path(dest).expanduser()
+    except RuntimeError:  # "~name" with no such user: a folder literally named so
+        target = Path(dest)
     is_folder = target.is_dir() or str(dest).endswith(("/", "\\")) or (
         not target.exists() and not target.suffix)
     if is_folder:

@@ -141,8 +141,14 @@ class Conversation:
         try:
             async for event in flow:
                 yield event
+            renewed = await self._catch_renewal()
+            if renewed:
+                yield renewed
         except NemoError as exc:
             log.debug("flow ended with %r", exc)
+            renewed = await self._catch_renewal()
+            if renewed:
+                yield renewed
             yield await self._notice(exc.user_message(self.lang), "error")
         except (asyncio.CancelledError, GeneratorExit):
             raise
@@ -150,6 +156,13 @@ class Conversation:
             log.exception("unexpected error in the conversation")
             yield await self._notice(t("error.unexpected", self.lang, detail=f"{type(exc).__name__}: {exc}"),
                                      "error")
+
+    async def _catch_renewal(self) -> SessionChanged | None:
+        """The client may replace a session the server lost (1002) in any call, not only in a
+        turn: switch to it, or the next start would reopen the dead one."""
+        if self._session_id is None or self.backend.session is None:
+            return None
+        return await self._remember_session()
 
     async def _notice(self, text: str, level: str = "info") -> Notice:
         """An app message that is also kept in the session's history."""

@@ -71,7 +71,10 @@ def _unquote(raw: str) -> str:
 def _to_path(raw: str, cwd: Path) -> Path:
     if raw.lower().startswith("file://"):
         raw = unquote(urlparse(raw).path)
-    path = Path(raw).expanduser()
+    try:
+        path = Path(raw).expanduser()
+    except RuntimeError:  # "~name" with no such user, or no home directory: keep it literal
+        path = Path(raw)
     return path if path.is_absolute() else cwd / path
 
 

@@ -92,9 +92,9 @@ def _items(draft: Draft) -> dict[tuple[str, str], list[_Item]]:
     out: dict[tuple[str, str], list[_Item]] = defaultdict(list)
     for track in draft.tracks:
         label = track_label(track)
-        for _, _, seg in track.layout():
+        for start, end, seg in track.layout():  # the layout's span: a negative duration counts as 0
             name = _segment_name(track, seg)
-            out[(label, name)].append(_Item(label, name, seg.duration_ms, seg.volume))
+            out[(label, name)].append(_Item(label, name, end - start, seg.volume))
     return out
 
 

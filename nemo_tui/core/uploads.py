@@ -15,7 +15,10 @@ from .i18n import t
 def check_upload(raw: str | Path, lang: str = "en", *, cwd: Path | None = None) -> tuple[Path | None, str | None]:
     """(the file to send, None), or (None, the message saying why not)."""
     shown = str(raw)
-    path = Path(raw).expanduser()
+    try:
+        path = Path(raw).expanduser()
+    except RuntimeError:  # "~name" with no such user: then it is simply not there
+        return None, t("upload.missing", lang, path=shown)
     if not path.is_absolute() and cwd is not None:
         path = cwd / path
     if not path.exists():

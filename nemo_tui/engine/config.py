@@ -25,11 +25,17 @@ class Faults:
     block_export: bool = False             # exports answer HTTP 402
     no_credits: bool = False               # generation answers 2001
     drop_stream_after_events: int | None = None   # /run_sse closes abruptly after N events
+    drop_stream_mid_event: bool = False    # ...and first sends half of the next event's bytes
+    slow_response_s: float = 0.0           # every authenticated request waits this long before answering
     malformed_event: bool = False          # /run_sse sends one frame that is not JSON
     agent_error: str | None = None         # /run_sse ends with an {"error": ...} event
     fail_render: str | None = None         # render jobs end `failed` with this reason
     slow_stream_s: float = 0.0             # delay between stream events (heartbeats keep flowing)
     slow_render_s: float = 0.0             # extra time a render job spends `rendering` (for polling tests)
+    # A render download asked for from byte 0 sends this fraction of the file, then the connection
+    # breaks (a resumed request with a Range header is served whole): tests the client's resume.
+    cut_download_at_fraction: float | None = None
+    stall_download_s: float = 0.0          # ...and waits this long at the cut before breaking off
 
     def reset(self) -> None:
         for f in fields(self):

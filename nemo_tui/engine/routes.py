@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -21,6 +22,10 @@ from .sse import SseResponse
 from .turns import Turn
 from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, probe_upload
 
+# The longest draft the engine renders. Generated clips are at most a minute and a person edits a
+# few dozen of them, so an hour is generous; anything longer is a broken or hostile draft that
+# would keep ffmpeg busy for days.
+MAX_RENDER_MS = 60 * 60 * 1000
 ATTRIBUTION = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
 SSE_REFUSAL_STATUS = {1001: 401, 1002: 404, 2001: 403}
 
@@ -228,8 +233,7 @@ async def start_render(request: Request) -> Response:
     session = await session_of(request, client_id, req.sessionId)
     if req.output.format.lower() != "mp4":
         raise ApiError(BAD_REQUEST, f"Only mp4 export is supported, not {req.output.format}.", http_status=400)
-    if draft.duration_ms <= 0:
-        raise ApiError(BAD_REQUEST, "The draft is empty: add a clip before exporting.", http_status=400)
+    _check_renderable(draft)
     width, height = render_size(req.draft, engine.config.max_render_height)
     job, created = await db(engine.db().create_render, req.id, client_id, session.session_id, req.draft,
                             width, height)
@@ -238,6 +242,20 @@ async def start_render(request: Request) -> Response:
     if created:
         engine.runner.submit(job["render_id"])
     return ok(render_wire(job, base_url(request)))
+
+
+def _check_renderable(draft: Draft) -> None:
+    for t_index, track in enumerate(draft.tracks, start=1):
+        for s_index, seg in enumerate(track.segments, start=1):
+            if seg.duration_ms < 0:
+                raise ApiError(BAD_REQUEST, f"Track {t_index}, segment {s_index} has a negative duration "
+                                            f"({seg.duration_ms} ms): fix it before exporting.", http_status=400)
+    if draft.duration_ms <= 0:
+        raise ApiError(BAD_REQUEST, "The draft is empty: add a clip before exporting.", http_status=400)
+    if draft.duration_ms > MAX_RENDER_MS:
+        raise ApiError(BAD_REQUEST, f"The draft is {draft.duration_ms / 3_600_000:,.1f} hours long; exports are "
+                                    f"at most {MAX_RENDER_MS // 60_000} minutes. Shorten it before exporting.",
+                       http_status=400)
 
 
 async def render_status(request: Request) -> Response:
@@ -263,7 +281,33 @@ async def render_file(request: Request) -> Response:
     # Partial outputs are hidden files: only a finished, renamed render is ever served.
     if not key.isalnum() or "/" in name or name.startswith(".") or not path.is_file():
         raise ApiError(NOT_FOUND, "No such render output.", http_status=404)
+    cut = engine.faults.cut_download_at_fraction
+    if cut is not None and request.method == "GET" and "range" not in request.headers:
+        return CutFileResponse(path, fraction=cut, stall_s=engine.faults.stall_download_s)
     return FileResponse(path, media_type="video/mp4")
+
+
+class CutFileResponse(Response):
+    """The cut_download_at_fraction fault: announce the whole file, send part of it, break off."""
+
+    def __init__(self, path: Path, *, fraction: float, stall_s: float = 0.0) -> None:
+        self.status_code = 200
+        self.stall_s = stall_s
+        self.background = None
+        self.path = path
+        self.size = path.stat().st_size
+        self.keep = int(self.size * min(max(fraction, 0.0), 1.0))
+        self.init_headers({"content-type": "video/mp4", "content-length": str(self.size),
+                           "accept-ranges": "bytes"})
+
+    async def __call__(self, scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        with open(self.path, "rb") as handle:  # tiny test renders: one read is fine
+            head = handle.read(self.keep)
+        await send({"type": "http.response.body", "body": head, "more_body": True})
+        if self.stall_s > 0:
+            await anyio.sleep(self.stall_s)
+        # Returning without the last body message makes the server close the connection mid-body.
 
 
 async def register_page(request: Request) -> Response:

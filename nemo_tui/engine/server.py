@@ -100,6 +100,8 @@ async def authenticate(request: Request) -> str:
     """The account id of the request's bearer token, or ApiError 1001."""
     rate_gate(request)
     engine = engine_of(request)
+    if engine.faults.slow_response_s > 0:
+        await anyio.sleep(engine.faults.slow_response_s)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:

@@ -86,6 +86,13 @@ class SseResponse(Response):
                 drop_after = faults.drop_stream_after_events
                 if drop_after is not None and sent >= drop_after:
                     dropped = True
+                    if faults.drop_stream_mid_event:
+                        try:
+                            upcoming = await frames_out.receive()
+                        except anyio.EndOfStream:
+                            return
+                        await send({"type": "http.response.body", "body": upcoming[: len(upcoming) // 2],
+                                    "more_body": True})
                     return
 
         async def watch_disconnect(group: anyio.abc.TaskGroup) -> None:

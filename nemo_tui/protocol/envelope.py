@@ -64,7 +64,7 @@ def error_for(http_status: int, body_bytes: bytes | str | None) -> NemoError | N
     if body_bytes:
         try:
             body = json.loads(body_bytes)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
             body = None
     env = Envelope.parse(body) if isinstance(body, dict) else None
     if env is not None and env.code != 0:
