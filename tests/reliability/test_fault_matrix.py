@@ -1,5 +1,5 @@
 """Every seed error code at every endpoint where it can occur, through the Conversation (what the
-TUI renders), against the live engine with its faults switched on. FAULTS.md lists the same rows.
+TUI renders), against the live engine with its faults switched on. The README's Reliability table lists the same rows.
 """
 
 from __future__ import annotations
