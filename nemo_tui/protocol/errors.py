@@ -151,18 +151,22 @@ class NetworkError(NemoError):
     }
 
 
-class ServerError(NemoError):
-    messages = {
-        "en": "The video service answered with an error.",
-        "zh": "视频服务返回了错误。",
-    }
+class _ErrorWithDetail(NemoError):
+    """Errors whose detail (what failed, from the server) is part of what the person reads."""
 
     def user_message(self, lang: str = "en") -> str:
         base = self.messages[_lang(lang)]
         return f"{base} {self.detail}".strip() if self.detail else base
 
 
-class StreamError(NemoError):
+class ServerError(_ErrorWithDetail):
+    messages = {
+        "en": "The video service answered with an error.",
+        "zh": "视频服务返回了错误。",
+    }
+
+
+class StreamError(_ErrorWithDetail):
     """The SSE stream broke: dropped mid-turn, malformed event, or an agent error event."""
 
     messages = {
@@ -170,20 +174,12 @@ class StreamError(NemoError):
         "zh": "回复流中断了。",
     }
 
-    def user_message(self, lang: str = "en") -> str:
-        base = self.messages[_lang(lang)]
-        return f"{base} {self.detail}".strip() if self.detail else base
 
-
-class RenderFailed(NemoError):
+class RenderFailed(_ErrorWithDetail):
     messages = {
         "en": "The export failed on the server.",
         "zh": "服务器导出失败。",
     }
-
-    def user_message(self, lang: str = "en") -> str:
-        base = self.messages[_lang(lang)]
-        return f"{base} {self.detail}".strip() if self.detail else base
 
 
 class InvalidInput(NemoError):
