@@ -130,6 +130,7 @@ class Conversation:
         self.render_poll_s = render_poll_s  # the seed: poll a cloud render every 30 s
         self._session_id: str | None = None
         self._draft: Draft | None = None  # the last draft seen, to describe what a turn changed
+        self._untitled = False  # made by new_session(): titled by the next message
 
     @property
     def lang(self) -> str:
@@ -248,7 +249,8 @@ class Conversation:
                 yield event
         if self._session_id:
             await asyncio.to_thread(self.store.add_message, self._session_id, "user", text)
-            await asyncio.to_thread(self.store.save_session, self.backend_key, self._session_id)
+            title, self._untitled = (text[:80] if self._untitled else None), False
+            await asyncio.to_thread(self.store.save_session, self.backend_key, self._session_id, title=title)
         if intent.confidence == "ask":
             payload = str(intent.paths[0]) if intent.paths else (intent.urls[0] if intent.urls else "")
             yield ConfirmNeeded(question=intent.question or "", action=intent.kind.value,  # type: ignore[arg-type]
@@ -363,12 +365,39 @@ class Conversation:
 
     async def _new_session(self) -> AsyncIterator[Event]:
         await self.backend.create_session(None, language=self.language)
+        # A deliberate new session: the previous one stays in the store's list (only a session
+        # the server lost is forgotten), and the first message gives this one its title.
+        self._session_id = None
+        self._untitled = True
         changed = await self._remember_session()
         self._draft = Draft()
         if changed:
             yield changed
         yield TimelineUpdated(draft=Draft(), summary=timeline_summary(Draft(), self.lang))
         yield await self._notice(t("session.new", self.lang), "success")
+
+    def open_session(self, session_id: str) -> AsyncIterator[Event]:
+        """Switch to another stored session of this backend (the TUI's session list):
+        SessionChanged(resumed=True) then its TimelineUpdated; one the server lost is replaced by
+        a fresh session, as in start(). An id this backend never stored yields nothing."""
+        return self._guard(self._open_session(session_id))
+
+    async def _open_session(self, session_id: str) -> AsyncIterator[Event]:
+        records = await asyncio.to_thread(self.store.list_sessions, self.backend_key)
+        record = next((r for r in records if r.session_id == session_id), None)
+        if record is None:
+            return
+        self.language = record.language or self.language
+        self.backend.use_session(record.session_id, record.task_id)
+        self._session_id = record.session_id
+        update, _ = await self._refresh(announce_changes=False)
+        renewed = await self._remember_session()
+        if renewed is None:
+            await asyncio.to_thread(self.store.save_session, self.backend_key, record.session_id)
+            yield SessionChanged(session_id=record.session_id, resumed=True)
+        else:
+            yield renewed
+        yield update
 
     # ---- export --------------------------------------------------------------------------------
     def export(self) -> AsyncIterator[Event]:

@@ -184,6 +184,11 @@ class Store:
                           (session_id, limit))
         return [MessageRecord(**dict(r)) for r in reversed(rows)]
 
+    def message_count(self, session_id: str) -> int:
+        """How many messages (the person's and the assistant's, not app notices) a session has."""
+        return self._read("SELECT COUNT(*) FROM messages WHERE session_id = ? AND role != 'notice'",
+                          (session_id,))[0][0]
+
     def search(self, query: str, limit: int = 50) -> list[MessageRecord]:
         """Messages containing `query` (case-insensitive for ASCII), newest first."""
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
