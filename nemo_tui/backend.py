@@ -1,13 +1,18 @@
 """Picking and connecting the backend — one place for the TUI (`ui/launch.py`) and the headless
 commands (`commands/`), so both open the same store, credentials and sessions.
 
-`connect()` is synchronous and runs before the event loop: it may probe the cloud (`auto`) and start
-the embedded engine (`local`), both blocking. Heavy modules (httpx, the engine's numpy/uvicorn) are
-imported inside it, never at import time, so `nemo-tui --help` stays fast.
+`connect()` is synchronous, for the headless commands: it may probe the cloud (`auto`) and start the
+embedded engine (`local`), both blocking. `connect_async()` does the same inside the TUI's event loop
+after its first paint: the probe is async, the engine start and the store run in threads. Both end in
+`_assemble()`, so sessions keys, data dirs and polling are the same whichever front-end opened them.
+Heavy modules (httpx, the engine's numpy/uvicorn) are imported inside them, never at import time, so
+`nemo-tui --help` and the TUI's first paint stay fast.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -50,6 +55,17 @@ def cloud_answers(base_url: str, timeout_s: float = CLOUD_PROBE_TIMEOUT_S) -> bo
     return True
 
 
+async def cloud_answers_async(base_url: str, timeout_s: float = CLOUD_PROBE_TIMEOUT_S) -> bool:
+    """`cloud_answers` without blocking the loop (httpx's import, ~50 ms, runs in a thread too)."""
+    httpx = await asyncio.to_thread(importlib.import_module, "httpx")
+    try:
+        async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=False) as probe:
+            await probe.get(base_url)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
 def choose_backend(settings: Settings) -> str:
     """"local" or "cloud": `auto` means the cloud when a token is set or the cloud answers."""
     if settings.backend != "auto":
@@ -82,6 +98,8 @@ class Backend:
     store: Store
     conversation: Conversation
     engine: EngineServer | None = None
+    # `auto` found no cloud at this address and fell back to the local engine: front-ends say so.
+    fell_back_from: str | None = None
 
     @property
     def local(self) -> bool:
@@ -97,12 +115,52 @@ class Backend:
             self.engine = None
 
 
+def engine_for(settings: Settings) -> EngineServer:
+    """The embedded engine, not started yet. Under the app's data dir, so NEMO_DATA_DIR moves it too
+    (the default is the same folder the engine's own default_data_dir() names)."""
+    from .engine.runner import EngineServer
+
+    return EngineServer(settings.data_dir / "engine")
+
+
 def connect(settings: Settings, *, lang: str | None = None,
             on_recovery: Callable[[str], None] | None = None) -> Backend:
     """Pick the backend, start the engine when local, open the store, build client + conversation.
 
     Raises StoreError for an unusable database and RuntimeError when the engine can't start.
     """
+    kind = choose_backend(settings)
+    engine = engine_for(settings).start() if kind == "local" else None
+    fell_back = settings.api_base if settings.backend == "auto" and kind == "local" else None
+    return _assemble(settings, kind, engine, lang=lang, on_recovery=on_recovery, fell_back_from=fell_back)
+
+
+async def connect_async(settings: Settings, *, lang: str | None = None,
+                        on_recovery: Callable[[str], None] | None = None,
+                        on_engine: Callable[[EngineServer], None] | None = None) -> Backend:
+    """`connect()` for a running event loop: nothing here blocks it.
+
+    `on_engine` gets the engine before it starts: a thread can't be interrupted, so if this is
+    cancelled mid-start the caller must stop that engine itself (after the loop has closed, when
+    the start thread is sure to have finished).
+    """
+    kind = settings.backend
+    if kind == "auto":
+        kind = "cloud" if settings.token or await cloud_answers_async(settings.api_base) else "local"
+    engine = None
+    if kind == "local":
+        engine = await asyncio.to_thread(engine_for, settings)  # imports numpy, uvicorn, starlette
+        if on_engine is not None:
+            on_engine(engine)
+        await asyncio.to_thread(engine.start)
+    fell_back = settings.api_base if settings.backend == "auto" and kind == "local" else None
+    return await asyncio.to_thread(_assemble, settings, kind, engine, lang=lang, on_recovery=on_recovery,
+                                   fell_back_from=fell_back)
+
+
+def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lang: str | None,
+              on_recovery: Callable[[str], None] | None, fell_back_from: str | None) -> Backend:
+    """Open the store and build client + conversation for `kind` ("local" with a started engine)."""
     from .client.credentials import CredentialStore
     from .client.nemo import NemoClient
     from .core.conversation import Conversation
@@ -110,14 +168,7 @@ def connect(settings: Settings, *, lang: str | None = None,
     from .core.store import Store
 
     lang = lang or locale_language()
-    kind = choose_backend(settings)
-    engine = None
-    if kind == "local":
-        from .engine.runner import EngineServer
-
-        # Under the app's data dir, so NEMO_DATA_DIR moves it too (the default is the same folder
-        # the engine's own default_data_dir() names).
-        engine = EngineServer(settings.data_dir / "engine").start()
+    if engine is not None:
         base_url, token = engine.base_url, None
     else:
         base_url = settings.api_base
@@ -139,4 +190,4 @@ def connect(settings: Settings, *, lang: str | None = None,
     conversation = Conversation(client, store, backend_key=key, export_dir=settings.export_dir,
                                 lang=lang, local_engine=kind == "local", render_poll_s=poll_s)
     return Backend(kind=kind, backend_key=key, base_url=base_url, settings=settings, client=client,
-                   store=store, conversation=conversation, engine=engine)
+                   store=store, conversation=conversation, engine=engine, fell_back_from=fell_back_from)

@@ -1,19 +1,23 @@
 """NemoApp: the terminal front-end of a Conversation.
 
-Construction is cheap (the CLI builds the backend and the Conversation); everything that does I/O
-runs after the first paint in async workers of one exclusive group, "turn". Each worker drives one of
-the Conversation's async generators and applies its events to the widgets as they arrive.
+Construction is cheap; everything that does I/O runs after the first paint in async workers of one
+exclusive group, "turn". Each worker drives one of the Conversation's async generators and applies
+its events to the widgets as they arrive. The app takes either a ready Conversation (tests) or a
+`connect` coroutine factory (the CLI): then the first paint shows "Setting up..." and the footer at
+once, and choosing the backend, starting the engine and connecting happen in the first turn worker.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -22,23 +26,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from ..core.events import (
-    Activity,
-    ConfirmNeeded,
-    CreditsUpdated,
-    ExportDone,
-    Notice,
-    Progress,
-    ReplyDelta,
-    ReplyFinished,
-    ReplyStarted,
-    SessionChanged,
-    StillWorking,
-    SuggestedAction,
-    TimelineUpdated,
-    UploadDone,
-)
-from ..protocol import Draft
+from ..core.i18n import t as core_t
 from .commands import NemoCommands
 from .environment import Terminal, detect_terminal, system_opener
 from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
@@ -54,6 +42,12 @@ from .widgets.status_bar import StatusBar
 from .widgets.timeline import TimelineView
 from .widgets.transfer import TransferProgress
 
+if TYPE_CHECKING:
+    from ..core.events import ConfirmNeeded
+
+# nemo_tui.core.events and nemo_tui.protocol (pydantic models, ~100 ms with pydantic) are imported
+# where events are handled, not here: the first paint needs neither. `connect` loads them in a thread.
+
 EventStream = AsyncIterator[Any]
 
 
@@ -68,6 +62,31 @@ class ConversationLike(Protocol):
     def credits(self) -> EventStream: ...
     def show_state(self) -> EventStream: ...
     def new_session(self) -> EventStream: ...
+    def open_session(self, session_id: str) -> EventStream: ...
+
+
+@dataclass
+class Connected:
+    """What a `connect` factory hands the app once the backend is up."""
+
+    conversation: ConversationLike
+    backend_label: str
+    local: bool
+    notice: str | None = None  # said first, as a warning (e.g. `auto` fell back to the local engine)
+
+
+ConnectFactory = Callable[[], Awaitable[Connected]]
+# Set by the start-up benchmark (tests/bench_ui.py): the wall-clock time of the first paint goes there.
+READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
+
+
+def freeze_startup_objects() -> None:
+    """Once connected: move everything alive (modules, classes, pydantic schemas, the widgets of the
+    layout) out of the garbage collector's sight. A full collection otherwise walks them all, and
+    with the engine and the protocol loaded that stalled the app 30-40 ms at random moments (felt
+    as key lag while a reply streams). They live as long as the app anyway."""
+    gc.collect()
+    gc.freeze()
 
 
 def key_name(key: str) -> str:
@@ -88,6 +107,8 @@ class NemoApp(App[None]):
         Binding("ctrl+u", "upload", "Upload", id="app.upload", priority=True),
         Binding("ctrl+t", "focus_timeline", "Timeline", id="app.timeline", priority=True),
         Binding("ctrl+n", "new_session", "New", id="app.new_session", priority=True),
+        # Not in the footer (it would push F1 off an 80-column one): F1 help and the palette list it.
+        Binding("ctrl+s", "sessions", "Sessions", show=False, id="app.sessions", priority=True),
         Binding("ctrl+y", "copy_reply", "Copy reply", id="app.copy_reply", priority=True),
         Binding("ctrl+o", "open_export", "Play", id="app.open_export", priority=True),
         Binding("ctrl+g", "stop", "Stop", id="app.stop", priority=True),
@@ -103,8 +124,9 @@ class NemoApp(App[None]):
 
     def __init__(
         self,
-        conversation: ConversationLike,
+        conversation: ConversationLike | None = None,
         *,
+        connect: ConnectFactory | None = None,
         backend_label: str,
         local: bool | None = None,
         lang: str = "en",
@@ -116,7 +138,10 @@ class NemoApp(App[None]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
+        if (conversation is None) == (connect is None):
+            raise TypeError("NemoApp needs a conversation or a connect factory (exactly one)")
         self.conversation = conversation
+        self._connect = connect
         self.backend_label = backend_label
         self.local = ("local" in backend_label.lower()) if local is None else local
         self.lang = lang
@@ -127,6 +152,7 @@ class NemoApp(App[None]):
         self._warm_up = warm_up
         self._export_finished = False  # an export completed in the running turn: say how to play it
         self.busy = False
+        self._first_turn_done = False
         self._turn: Worker | None = None
         self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
         self._queued: list[tuple[str, Callable[[], EventStream]]] = []
@@ -143,7 +169,7 @@ class NemoApp(App[None]):
     # Footer labels come from the bindings' descriptions: put them in the person's language.
     BINDING_WORDS = {
         "app.export": "key.export", "app.upload": "key.upload", "app.timeline": "key.timeline",
-        "app.new_session": "key.new", "app.copy_reply": "key.copy", "app.open_export": "key.open",
+        "app.new_session": "key.new", "app.sessions": "key.sessions", "app.copy_reply": "key.copy", "app.open_export": "key.open",
         "app.stop": "key.stop", "app.help": "key.help", "app.quit": "key.quit",
     }
 
@@ -190,19 +216,62 @@ class NemoApp(App[None]):
                         user_host=self.terminal.user_host, id="status")
         yield Footer(compact=True, show_command_palette=True)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         prompt = self.query_one(PromptInput)
         prompt.cursor_blink = self._animate
         prompt.focus()
-        self.query_one(TimelineView).show_draft(Draft())
+        self.query_one(TimelineView).show_draft(None)
+        if self.conversation is None:
+            # Part of the first paint: the person sees the app is alive before anything connects.
+            await self.query_one(ChatLog).add_notice(core_t("setup", self.lang))
         # Startup I/O after the first paint: connect, then pick up renders left from last time.
         self.call_after_refresh(self._begin)
 
+    def on_ready(self) -> None:
+        stamp = os.environ.get(READY_FILE_ENV)
+        if stamp:
+            Path(stamp).write_text(repr(time.time()), encoding="utf-8")
+
     def _begin(self) -> None:
         # start() connects, reopens the last session and resumes renders left from a previous run.
-        self.run_stream("start", self.conversation.start)
+        self.run_stream("start", self._connect_and_start if self.conversation is None
+                        else self.conversation.start)
         if self._warm_up is not None:
             self._warm(self._warm_up)
+
+    async def _connect_and_start(self) -> EventStream:
+        """The CLI's first turn: build the backend (maybe start the engine), then start()."""
+        assert self._connect is not None
+        try:
+            connected = await self._connect()
+        except Exception as exc:  # the engine didn't start, the database is unusable...
+            from ..core.events import Notice
+
+            if self.return_code is not None:  # the connect step closed the app (bad settings)
+                return
+            self.query_one(StatusBar).set_connection("error")
+            yield Notice(text=t("app.connect_failed", self.lang, detail=str(exc) or type(exc).__name__),
+                         level="error")
+            return
+        self.conversation = connected.conversation
+        self.local = connected.local
+        self.backend_label = connected.backend_label
+        self.sub_title = connected.backend_label
+        self.query_one(StatusBar).set_backend(connected.backend_label, connected.local)
+        from ..core.events import Notice
+
+        if connected.notice:
+            yield Notice(text=connected.notice, level="warning")
+        announced = core_t("setup", self.lang)
+        first = True
+        async for event in connected.conversation.start():
+            # "Setting up..." is on screen since the first paint: don't say it twice.
+            if first and isinstance(event, Notice) and event.text == announced:
+                first = False
+                continue
+            first = False
+            yield event
+        self.refresh_bindings()
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _warm(self, warm_up: Callable[[], None]) -> None:
@@ -227,6 +296,9 @@ class NemoApp(App[None]):
         if self.busy:
             self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
             return None
+        if self.conversation is None and kind != "start":
+            self.notify(t("app.not_connected", self.lang), severity="error", markup=False)
+            return None
         self.busy = True
         self._turn_prompt = prompt_text
         self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
@@ -247,6 +319,23 @@ class NemoApp(App[None]):
         return kind
 
     async def apply_event(self, event: Any) -> None:
+        from ..core.events import (
+            Activity,
+            ConfirmNeeded,
+            CreditsUpdated,
+            ExportDone,
+            Notice,
+            Progress,
+            ReplyDelta,
+            ReplyFinished,
+            ReplyStarted,
+            SessionChanged,
+            StillWorking,
+            SuggestedAction,
+            TimelineUpdated,
+            UploadDone,
+        )
+
         chat = self.query_one(ChatLog)
         if isinstance(event, ReplyStarted):
             await chat.start_reply()
@@ -345,6 +434,9 @@ class NemoApp(App[None]):
         self.busy = False
         self._turn = None
         self._turn_prompt = None
+        if not self._first_turn_done:  # the start turn: connected, protocol and engine loaded
+            self._first_turn_done = True
+            freeze_startup_objects()
         lang = getattr(self.conversation, "lang", None)
         if isinstance(lang, str) and lang in ("en", "zh"):
             self.set_language(lang)
@@ -438,8 +530,8 @@ class NemoApp(App[None]):
     # ---- actions ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("export", "upload", "new_session", "credits", "state"):
-            return not self.busy
+        if action in ("export", "upload", "new_session", "credits", "state", "sessions"):
+            return not self.busy and self.conversation is not None
         if action == "stop":
             return self.busy
         if action == "copy_reply":
@@ -478,9 +570,34 @@ class NemoApp(App[None]):
             self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
             return
         await self.query_one(ChatLog).clear_log()
-        self.query_one(TimelineView).show_draft(Draft())
+        self.query_one(TimelineView).show_draft(None)
         self.timeline_summary = ""
         self.run_stream("new_session", self.conversation.new_session)
+
+    def action_sessions(self) -> None:
+        """Ctrl+S: past sessions of this backend and a search over past messages."""
+        from .screens.sessions import SessionsScreen
+
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+        if isinstance(self.screen, SessionsScreen):
+            return
+        store = getattr(self.conversation, "store", None)
+        backend_key = getattr(self.conversation, "backend_key", None)
+        if store is None or backend_key is None:
+            return
+        current = self.query_one(StatusBar).session_id
+
+        async def chosen(session_id: str | None) -> None:
+            if not session_id or session_id == current or self.busy:
+                return
+            await self.query_one(ChatLog).clear_log()
+            self.query_one(TimelineView).show_draft(None)
+            self.timeline_summary = ""
+            self.run_stream("open_session", lambda: self.conversation.open_session(session_id))  # type: ignore[union-attr]
+
+        self.push_screen(SessionsScreen(store, backend_key, current=current, lang=self.lang), chosen)
 
     def action_focus_timeline(self) -> None:
         self.query_one(TimelineView).focus()

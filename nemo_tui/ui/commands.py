@@ -24,7 +24,7 @@ class NemoCommands(Provider):
 
         for key, action in (
             ("export", "export"), ("upload", "upload"), ("credits", "credits"), ("state", "state"),
-            ("new", "new_session"), ("copy", "copy_reply"), ("copy_summary", "copy_summary"),
+            ("new", "new_session"), ("sessions", "sessions"), ("copy", "copy_reply"), ("copy_summary", "copy_summary"),
             ("open", "open_export"), ("timeline", "focus_timeline"), ("stop", "stop"), ("help", "help"),
         ):
             if app.check_action(action, ()):

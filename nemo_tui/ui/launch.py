@@ -1,7 +1,10 @@
-"""`nemo-tui` without a sub-command: build the backend, the Conversation and the app, then run it.
+"""`nemo-tui` without a sub-command: read the settings, paint the app, connect behind it.
 
-The engine (numpy, uvicorn) and the client (httpx) are imported here, after the flags are parsed;
-the app's own start-up I/O (token, session, credits) happens inside it, after the first paint.
+Everything is built by `nemo_tui.backend` (`connect_async`), the same code as the headless commands,
+so both use the same session keys, engine data dir, credentials and render polling. The app paints
+first ("Setting up..." and the footer); reading the settings (pydantic), choosing the backend (the
+`auto` probe), starting the engine (numpy, uvicorn) and opening the store happen in its first worker.
+A bad NEMO_* value closes the app at once and is one clear line on stderr (exit status 2).
 """
 
 from __future__ import annotations
@@ -10,93 +13,85 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-CLOUD_PROBE_TIMEOUT_S = 3.0
+if TYPE_CHECKING:
+    from ..backend import Backend
+    from ..core.settings import Settings
+    from ..engine.runner import EngineServer
 
 
 def ui_language(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
     """The person's language for the app's own words, from the locale (zh_CN.UTF-8 → "zh")."""
-    env = os.environ if environ is None else environ
-    for var in ("NEMO_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = (env.get(var) or "").strip().lower()
-        if value:
-            return "zh" if value.startswith("zh") else "en"
-    return "en"
+    from ..backend import locale_language
+
+    return locale_language(os.environ if environ is None else environ)
 
 
-def cloud_answers(base_url: str, timeout_s: float = CLOUD_PROBE_TIMEOUT_S) -> bool:
-    """For `--backend auto`: does anything answer HTTP at the cloud's address? (Any status counts.)"""
-    import httpx
+def _warm_up() -> None:
+    # Imported in the warm-up thread: langdetect's profiles are not the first paint's business.
+    from ..client.language import warm_up
 
-    try:
-        httpx.get(base_url, timeout=timeout_s, follow_redirects=False)
-    except httpx.HTTPError:
-        return False
-    return True
+    warm_up()
+
+
+def _read_settings(backend: str, export_dir: Path | None) -> Settings:
+    from ..core.settings import Settings
+
+    return Settings.from_env(backend=backend, export_dir=export_dir)
+
+
+class _BadSettings(Exception):
+    """The settings can't be used; the app is closing and run_app prints why."""
 
 
 def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
-    from ..client.credentials import CredentialStore
-    from ..client.language import warm_up
-    from ..client.nemo import NemoClient
-    from ..core.conversation import Conversation
-    from ..core.settings import Settings, SettingsError
-    from ..core.store import Store
-    from .app import NemoApp
+    from ..backend import connect_async
+    from .app import Connected, NemoApp
     from .strings import t
 
-    try:
-        settings = Settings.from_env(backend=backend, export_dir=export_dir)
-    except SettingsError as exc:
-        print(f"nemo-tui: {exc}", file=sys.stderr)
-        return 2
     lang = ui_language()
-    chosen = settings.backend
-    if chosen == "auto":
-        chosen = "cloud" if settings.token or cloud_answers(settings.api_base) else "local"
+    opened: list[Backend] = []
+    engines: list[EngineServer] = []  # started, or starting when the person quit
+    bad_settings: list[str] = []
 
-    engine = None
-    if chosen == "local":
-        from ..engine.runner import EngineServer, default_data_dir
-
+    async def connect() -> Connected:
         try:
-            engine = EngineServer(default_data_dir()).start()
-        except (RuntimeError, OSError) as exc:
-            print(f"nemo-tui: the local engine did not start: {exc}", file=sys.stderr)
-            return 1
-        base_url = engine.base_url
-        token = None
-    else:
-        base_url = settings.api_base
-        token = settings.token.get_secret_value() if settings.token else None
+            settings = await asyncio.to_thread(_read_settings, backend, export_dir)
+        except ValueError as exc:  # SettingsError: one readable line, the token never echoed
+            bad_settings.append(str(exc))
+            app.exit(return_code=2)
+            raise _BadSettings(str(exc)) from None
+        built = await connect_async(settings, lang=lang, on_recovery=app.show_recovery,
+                                    on_engine=engines.append)
+        opened.append(built)
+        if built.fell_back_from:
+            return Connected(built.conversation, t("app.sub_fallback", lang), True,
+                             notice=t("app.fell_back", lang, url=built.fell_back_from))
+        return Connected(built.conversation, t("app.sub_local" if built.local else "app.sub_cloud", lang),
+                         built.local)
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.db_path)
-    client = NemoClient(base_url, token=token,
-                        credentials=CredentialStore(),
-                        # The engine's port changes every run; its tokens live in its data dir.
-                        credentials_key="local-engine" if chosen == "local" else None,
-                        language=lang)
-    backend_key = "local" if chosen == "local" else "cloud"
-    conversation = Conversation(client, store, backend_key=backend_key,
-                                export_dir=settings.export_dir, lang=lang,
-                                local_engine=chosen == "local")
-    label = t("app.sub_local" if chosen == "local" else "app.sub_cloud", lang)
+    first_label = {"local": "app.sub_local", "cloud": "app.sub_cloud"}.get(backend, "app.sub_auto")
     # The reopened session's chat (and Up history) comes back through the app's SessionChanged.
-    app = NemoApp(conversation, backend_label=label, local=chosen == "local", lang=lang, warm_up=warm_up)
-    client.on_recovery = app.show_recovery
+    app = NemoApp(connect=connect, backend_label=t(first_label, lang), local=backend == "local",
+                  lang=lang, warm_up=_warm_up)
 
     async def main() -> None:
         try:
             await app.run_async()
         finally:
-            await client.aclose()
+            for built in opened:
+                await built.aclose()
 
     try:
         asyncio.run(main())
     finally:
-        store.close()
-        if engine is not None:
+        # asyncio.run has waited for its threads, so an engine start cut short by quitting is over.
+        for built in opened:
+            built.close()
+        for engine in engines:
             engine.stop()
+    if bad_settings:
+        print(f"nemo-tui: {bad_settings[0]}", file=sys.stderr)
+        return 2
     return app.return_code or 0
-

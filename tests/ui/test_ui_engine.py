@@ -155,7 +155,7 @@ async def test_turn_without_text_refreshes_timeline_and_shows_server_names_liter
 
 
 async def test_upload_prompt_and_every_upload_problem(engine_conversation, tmp_path: Path):
-    good = tiny_png(tmp_path / "logo.png")
+    tiny_png(tmp_path / "logo.png")  # completed from "l" below
     (tmp_path / "notes.txt").write_text("hi")
     (tmp_path / "empty.mp4").write_bytes(b"")
     with open(tmp_path / "huge.mp4", "wb") as f:  # sparse: 201 MB on paper, nothing on disk

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ...protocol import sanitize_text
+from ..text import clean
 from ..strings import t
 
 
@@ -23,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool | None]):
 
     def __init__(self, question: str, *, lang: str = "en") -> None:
         super().__init__()
-        self.question = sanitize_text(question)
+        self.question = clean(question)
         self.lang = lang
 
     def compose(self) -> ComposeResult:

@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...protocol import sanitize_text
+from ..text import clean
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 SPINNER_ASCII = "|/-\\"
@@ -37,7 +37,7 @@ class ActivityIndicator(Widget):
         return self._started is not None
 
     def start(self, label: str) -> None:
-        self.label = sanitize_text(label)
+        self.label = clean(label)
         if self._started is None:
             self._started = self._clock()
             self._frame = 0

@@ -8,28 +8,40 @@ the terminal even if a caller forgot.
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Static
 
-from ...protocol import sanitize_text
+from ..text import clean
 from ..messages import LinkActivated, SuggestionChosen
 
-# Mounted message widgets beyond this are removed from the top (their text stays in `transcript`).
-MAX_MOUNTED = 200
+# A window of mounted message widgets (each costs ~100 KB of widget state and render caches): past
+# MAX_MOUNTED the oldest are unmounted and kept as (role, text); scrolling to the top mounts them
+# back, EARLIER_BATCH at a time. `transcript` always holds the whole chat.
+MAX_MOUNTED = 60
+EARLIER_BATCH = 20
 FLUSH_INTERVAL_S = 0.08  # between 50 and 100 ms: smooth, and cheap for thousands of deltas
 FOLLOW_SLACK = 2  # rows from the bottom that still count as "at the bottom"
+
+# Textual's MarkdownStream re-parses and re-renders a document's last block on every write, so one
+# long streamed block would cost more and more per flush (a 5,000-word paragraph: ~60 ms, felt as
+# key lag). Past CHUNK_CHARS a streamed reply continues in a fresh Markdown widget at the next block
+# boundary, or past HARD_CHUNK_CHARS at the next space even mid-paragraph (only a runaway paragraph
+# gets there, and it then shows one extra paragraph break).
+CHUNK_CHARS = 2000
+HARD_CHUNK_CHARS = 4000
+_NOT_A_BLOCK_START = " \t\n-*+>|0123456789"  # list items, quotes, tables: they continue the block above
 
 SUGGESTION_KEYS = {"export": "e", "state": "s", "timeline": "t", "credits": "c", "send": "g"}
 
 
 class UserMessage(Static):
     def __init__(self, text: str, *, author: str) -> None:
-        super().__init__(Content(sanitize_text(text)), markup=False, classes="message user")
+        self.message_text = clean(text)
+        super().__init__(Content(self.message_text), markup=False, classes="message user")
         self.border_title = Content(author)
 
 
@@ -37,30 +49,53 @@ class NoticeLine(Static):
     """An app message; `level` (info/success/warning/error) picks the style."""
 
     def __init__(self, text: str, level: str = "info") -> None:
-        super().__init__(Content(sanitize_text(text)), markup=False, classes=f"notice -{level}")
+        self.message_text = clean(text)
+        super().__init__(Content(self.message_text), markup=False, classes=f"notice -{level}")
         self.level = level
 
 
 class StillWorkingLine(Static):
     def __init__(self, text: str) -> None:
-        super().__init__(Content(sanitize_text(text)), markup=False, classes="still-working")
+        super().__init__(Content(clean(text)), markup=False, classes="still-working")
 
 
-class ReplyMarkdown(Markdown):
-    """Markdown that never opens a link itself: the app decides (copy over SSH, open when local)."""
+def reply_markdown(text: str) -> Widget:
+    """A Markdown widget that never opens a link itself: the app decides (copy over SSH, open when
+    local). Textual's Markdown pulls in markdown-it and pygments (~35 ms): imported with the first
+    reply, not before the first paint."""
+    from textual.widgets import Markdown
+
+    return Markdown(text, open_links=False)
+
+
+def block_boundary(text: str, start: int) -> int | None:
+    """The first index ≥ `start` where a new top-level Markdown block begins and nothing above it
+    continues (not inside a ``` fence, not a list item, quote or table row); None when there is none."""
+    pos = text.find("\n\n", start)
+    while pos != -1:
+        after = pos + 2
+        while after < len(text) and text[after] == "\n":
+            after += 1
+        if after < len(text) and text[after] not in _NOT_A_BLOCK_START and text.count("```", 0, pos) % 2 == 0:
+            return after
+        pos = text.find("\n\n", after)
+    return None
 
 
 class AssistantReply(Vertical):
-    """One assistant reply. Deltas are buffered and appended to a MarkdownStream every ~80 ms; the
-    finished reply replaces what was streamed with one update of the full (translated) text."""
+    """One assistant reply. Deltas are buffered and appended to a MarkdownStream every ~80 ms,
+    in chunks of a few thousand characters (see CHUNK_CHARS); the finished reply is shown by one
+    update of the full (translated) text, unless it streamed in several chunks and is unchanged."""
 
     def __init__(self, *, author: str) -> None:
         super().__init__(classes="message assistant")
         self.border_title = Content(author)
-        self.markdown = ReplyMarkdown("", open_links=False)
+        self.markdown = reply_markdown("")
         self._stream = None
         self._pending: list[str] = []
         self._parts: list[str] = []
+        self._chunk_text = ""  # what the newest Markdown widget holds while streaming
+        self.chunks = [self.markdown]
         self.finished = False
         self.final_text = ""
         # Hidden until the first text: a turn that edits silently shows no empty box.
@@ -70,10 +105,11 @@ class AssistantReply(Vertical):
     def complete(cls, text: str, *, author: str) -> "AssistantReply":
         """A reply from an earlier run, shown whole (no streaming)."""
         reply = cls(author=author)
-        reply.final_text = sanitize_text(text)
+        reply.final_text = clean(text)
         reply.finished = True
         reply.display = bool(reply.final_text.strip())
-        reply.markdown = ReplyMarkdown(reply.final_text, open_links=False)
+        reply.markdown = reply_markdown(reply.final_text)
+        reply.chunks = [reply.markdown]
         return reply
 
     def compose(self) -> ComposeResult:
@@ -84,7 +120,7 @@ class AssistantReply(Vertical):
         return self.final_text if self.finished else "".join(self._parts)
 
     def append(self, delta: str) -> None:
-        delta = sanitize_text(delta)
+        delta = clean(delta)
         if delta:
             self._pending.append(delta)
             self._parts.append(delta)
@@ -97,12 +133,35 @@ class AssistantReply(Vertical):
         self._pending.clear()
         if self._stream is None:
             self.display = True
-            self._stream = Markdown.get_stream(self.markdown)
-        await self._stream.write(chunk)
+            self._stream = self.markdown.get_stream(self.markdown)  # type: ignore[attr-defined]
+        text = self._chunk_text + chunk
+        if len(text) > CHUNK_CHARS:
+            cut = block_boundary(text, max(len(self._chunk_text) - 2, 0))
+            if cut is None and len(text) > HARD_CHUNK_CHARS:
+                space = text.rfind(" ", len(self._chunk_text))
+                cut = space + 1 if space > 0 else None
+            if cut is not None and cut >= len(self._chunk_text) > 0:
+                await self._stream.write(text[len(self._chunk_text):cut])
+                await self._next_chunk()
+                chunk = text[cut:]
+        self._chunk_text += chunk
+        if chunk:
+            await self._stream.write(chunk)
         return True
 
+    async def _next_chunk(self) -> None:
+        await self._stream.stop()
+        widget = reply_markdown("")
+        self.chunks.append(widget)
+        await self.mount(widget)
+        self._stream = widget.get_stream(widget)  # type: ignore[attr-defined]
+        self._chunk_text = ""
+
     async def finish(self, text: str) -> None:
-        text = sanitize_text(text) or "".join(self._parts)
+        text = clean(text) or "".join(self._parts)
+        keep = len(self.chunks) > 1 and text == "".join(self._parts)
+        if keep:
+            await self.flush()  # the last deltas, not yet written
         self._pending.clear()
         if self._stream is not None:
             await self._stream.stop()
@@ -110,7 +169,12 @@ class AssistantReply(Vertical):
         self.finished = True
         self.final_text = text
         self.display = bool(text.strip())
-        await self.markdown.update(text)
+        if keep:
+            return  # already on screen, chunk by chunk: one big re-render would stall the app
+        for extra in self.chunks[1:]:
+            await extra.remove()
+        self.chunks = [self.markdown]
+        await self.markdown.update(text)  # type: ignore[attr-defined]
 
     async def abandon(self) -> None:
         self._pending.clear()
@@ -141,7 +205,7 @@ class SuggestionHints(Horizontal, can_focus=True):
             return
         self.actions[action] = (label, payload)
         key = SUGGESTION_KEYS.get(action, "?").upper()
-        self.mount(Label(Content(f"[{key}] {sanitize_text(label)}"), markup=False, classes="hint"))
+        self.mount(Label(Content(f"[{key}] {clean(label)}"), markup=False, classes="hint"))
 
     def action_choose(self, action: str) -> None:
         if action in self.actions:
@@ -171,6 +235,7 @@ class ChatLog(VerticalScroll, can_focus=True):
         self.assistant = assistant
         self.new_output_text = new_output
         self.transcript: list[tuple[str, str]] = []  # (role, text), the whole chat even when unmounted
+        self.earlier: list[tuple[str, str]] = []  # unmounted from the top, oldest first
         self.following = True
         self.current: AssistantReply | None = None
         self._hints: SuggestionHints | None = None
@@ -201,6 +266,8 @@ class ChatLog(VerticalScroll, can_focus=True):
         self.following = self.at_bottom()
         if self.following:
             self.query_one(NewOutputHint).display = False
+        if self.scroll_y <= 0 and self.earlier and self.max_scroll_y > 0:
+            self.call_later(self.mount_earlier)
 
     def _after_growth(self) -> None:
         if self.following:
@@ -221,26 +288,72 @@ class ChatLog(VerticalScroll, can_focus=True):
         self._after_growth()
         return widget
 
+    def _items(self) -> list[Widget]:
+        return [w for w in self.children if not isinstance(w, NewOutputHint)]
+
     def _trim(self) -> None:
-        items = [w for w in self.children if not isinstance(w, NewOutputHint)]
+        if not self.following:  # the person is reading up there: unmount nothing under their eyes
+            return
+        items = self._items()
         excess = len(items) - MAX_MOUNTED
         if excess > 0:
             for widget in items[:excess]:
+                entry = self._as_data(widget)
+                if entry is not None:
+                    self.earlier.append(entry)
                 widget.remove()
+
+    @staticmethod
+    def _as_data(widget: Widget) -> tuple[str, str] | None:
+        """What an unmounted widget was, to mount it again (hints and "still working" lines are
+        moments, not history)."""
+        if isinstance(widget, UserMessage):
+            return ("user", widget.message_text)
+        if isinstance(widget, AssistantReply):
+            return ("assistant", widget.text) if widget.text.strip() else None
+        if isinstance(widget, NoticeLine):
+            return (f"notice:{widget.level}", widget.message_text)
+        return None
+
+    def _widget_for(self, role: str, text: str) -> Widget | None:
+        if role == "user":
+            return UserMessage(text, author=self.you)
+        if role == "assistant":
+            return AssistantReply.complete(text, author=self.assistant)
+        if role.startswith("notice:"):
+            return NoticeLine(text, role.partition(":")[2])
+        return None
+
+    async def _mount_on_top(self, entries: list[tuple[str, str]]) -> None:
+        widgets = [w for w in (self._widget_for(role, text) for role, text in entries) if w is not None]
+        if not widgets:
+            return
+        first = next(iter(self._items()), None)
+        await self.mount(*widgets, before=first) if first is not None else await self.mount(*widgets)
+
+    async def mount_earlier(self) -> int:
+        """Mount the next EARLIER_BATCH unmounted messages above the top, keeping the view still."""
+        if not self.earlier:
+            return 0
+        batch, self.earlier = self.earlier[-EARLIER_BATCH:], self.earlier[:-EARLIER_BATCH]
+        height = self.virtual_size.height
+        await self._mount_on_top(batch)
+
+        def keep_place() -> None:
+            self.scroll_to(y=self.scroll_y + self.virtual_size.height - height, animate=False, immediate=True)
+
+        self.call_after_refresh(keep_place)
+        return len(batch)
 
     async def restore(self, messages: list[tuple[str, str]]) -> None:
         """Earlier messages of a reopened session, above what this run has shown so far."""
-        widgets: list[Widget] = []
-        for role, text in messages[-MAX_MOUNTED // 2:]:
-            if role == "user":
-                widgets.append(UserMessage(text, author=self.you))
-            elif role == "assistant":
-                widgets.append(AssistantReply.complete(text, author=self.assistant))
-        if not widgets:
+        kept = [(role, text) for role, text in messages if role in ("user", "assistant")]
+        if not kept:
             return
-        self.transcript[:0] = [(role, text) for role, text in messages if role in ("user", "assistant")]
-        first = next((w for w in self.children if not isinstance(w, NewOutputHint)), None)
-        await self.mount(*widgets, before=first) if first is not None else await self.mount(*widgets)
+        self.transcript[:0] = kept
+        room = max(MAX_MOUNTED // 2, MAX_MOUNTED - len(self._items()))
+        self.earlier[:0] = kept[:-room]
+        await self._mount_on_top(kept[-room:])
         self._after_growth()
 
     async def add_user(self, text: str) -> None:
@@ -327,13 +440,13 @@ class ChatLog(VerticalScroll, can_focus=True):
         self.current = None
         self._hints = None
         self.transcript.clear()
+        self.earlier.clear()
         await self.query(",".join(("UserMessage", "NoticeLine", "StillWorkingLine", "AssistantReply",
                                    "SuggestionHints"))).remove()
         self.following = True
         self.query_one(NewOutputHint).display = False
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event) -> None:  # Markdown.LinkClicked (imported lazily)
         event.stop()
         self.post_message(LinkActivated(event.href))
 

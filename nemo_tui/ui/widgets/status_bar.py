@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label
 
-from ...protocol import Credits
+if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
+    from ...protocol import Credits
 from ..strings import t
 
 CONNECTION_STATES = ("connecting", "connected", "offline", "error")
@@ -56,6 +59,13 @@ class StatusBar(Horizontal):
     @property
     def narrow(self) -> bool:
         return 0 < self.size.width < NARROW
+
+    def set_backend(self, label: str, local: bool) -> None:
+        """The backend is known (the CLI connects after the first paint)."""
+        self.backend_label, self.local = label, local
+        widget = self.query_one("#status-backend", Label)
+        widget.update(Content(label))
+        widget.set_classes("-local" if local else "-cloud")
 
     def set_connection(self, state: str) -> None:
         self.connection = state if state in CONNECTION_STATES else "error"

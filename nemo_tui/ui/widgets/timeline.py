@@ -15,19 +15,31 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...protocol import Draft, Track, TrackType, sanitize_text
+from typing import TYPE_CHECKING
+
 from ..strings import t
+from ..text import clean
+
+if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
+    from ...protocol import Draft, Track
 
 LABEL_WIDTH = 14
 NICE_STEPS_S = (0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
 
-# (icon, ascii icon, component class, string key) per track type.
-TRACK_LOOK = {
-    TrackType.VIDEO: ("🎬", "V", "video", "timeline.video"),
-    TrackType.AUDIO: ("♪", "A", "audio", "timeline.audio"),
-    TrackType.TEXT: ("T", "T", "text", "timeline.text"),
-}
 OTHER_LOOK = ("▪", "#", "other", "timeline.other")
+
+
+def track_look(kind: int | None) -> tuple[str, str, str, str]:
+    """(icon, ascii icon, component class, string key) for a track type."""
+    from ...protocol import TrackType
+
+    looks = {
+        # Not the 🎬 emoji: terminals disagree on its width (1 or 2 cells), which shifts the row.
+        TrackType.VIDEO: ("▶", "V", "video", "timeline.video"),
+        TrackType.AUDIO: ("♪", "A", "audio", "timeline.audio"),
+        TrackType.TEXT: ("T", "T", "text", "timeline.text"),
+    }
+    return looks.get(kind, OTHER_LOOK) if kind is not None else OTHER_LOOK
 
 
 def format_seconds(ms: int) -> str:
@@ -49,7 +61,7 @@ def fit(text: str, width: int) -> str:
 
 def one_line(text: str) -> str:
     """Server text on one row: no escapes or controls (they would reach the terminal), no breaks."""
-    return " ".join(sanitize_text(text).split())
+    return " ".join(clean(text).split())
 
 
 class TimelineView(ScrollView, can_focus=True):
@@ -72,7 +84,7 @@ class TimelineView(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.lang = lang
         self.ascii_only = ascii_only
-        self.draft = Draft()
+        self.draft: Draft | None = None  # None: nothing yet (shown like an empty draft)
         self.summary = ""
         self._version = 0
         self._cache_key: tuple | None = None
@@ -81,7 +93,7 @@ class TimelineView(ScrollView, can_focus=True):
 
     # ---- data ------------------------------------------------------------------------------------
 
-    def show_draft(self, draft: Draft, summary: str = "") -> None:
+    def show_draft(self, draft: Draft | None, summary: str = "") -> None:
         self.draft = draft
         self.summary = summary
         self._version += 1
@@ -90,14 +102,14 @@ class TimelineView(ScrollView, can_focus=True):
         self.refresh(layout=True)
 
     def _line_count(self) -> int:
-        if not self.draft.tracks or self.draft.duration_ms <= 0:
+        if self.draft is None or not self.draft.tracks or self.draft.duration_ms <= 0:
             return 1
         return 1 + len(self.draft.tracks)
 
     def _update_titles(self) -> None:
-        n = len(self.draft.tracks)
+        n = len(self.draft.tracks) if self.draft is not None else 0
         title = t("timeline.title", self.lang)
-        if n and self.draft.duration_ms > 0:
+        if n and self.draft is not None and self.draft.duration_ms > 0:
             title = f"{title} · {n} · {format_seconds(self.draft.duration_ms)}"
         self.border_title = Content(title)
 
@@ -130,10 +142,10 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _build(self, width: int) -> list[Strip]:
         draft = self.draft
-        total_ms = draft.duration_ms
-        if not draft.tracks or total_ms <= 0:
+        if draft is None or not draft.tracks or draft.duration_ms <= 0:
             text = fit(" " + t("timeline.empty", self.lang), width)
             return [Strip([RichSegment(text, self._style("empty"))], width)]
+        total_ms = draft.duration_ms
         label_w = min(LABEL_WIDTH, max(width // 4, 4))
         bar_w = max(width - label_w, 1)
         lines = [self._ruler(label_w, bar_w, total_ms)]
@@ -166,8 +178,9 @@ class TimelineView(ScrollView, can_focus=True):
         return Strip([RichSegment(" " * label_w, style), RichSegment("".join(cells), style)])
 
     def _track_line(self, track: Track, number: int, label_w: int, bar_w: int, total_ms: int) -> Strip:
-        icon, ascii_icon, cls, key = TRACK_LOOK.get(track.kind, OTHER_LOOK) if track.kind is not None \
-            else OTHER_LOOK
+        from ...protocol import TrackType
+
+        icon, ascii_icon, cls, key = track_look(track.kind)
         icon = ascii_icon if self.ascii_only else icon
         label = fit(f" {icon} {t(key, self.lang)} {number}", label_w)
         # The label wears its track's colour as text colour, so rows read even without the blocks.

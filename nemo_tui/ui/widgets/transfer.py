@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
-from ...core.events import Progress
+if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
+    from ...core.events import Progress
 from ..environment import human_size
 from ..strings import t
 
