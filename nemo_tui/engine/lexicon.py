@@ -214,11 +214,12 @@ def scene_prompt(clause: str) -> str:
     """What to draw: "a 10-second video of a sunset over the ocean" -> "sunset over the ocean"."""
     text = strip_quotes(clause).strip()
     if has_cjk(text):
-        text = re.sub(r"请|帮我|给我|为我|生成|制作|创建|做|来|拍", "", text)
+        # Only the leading request verbs: inside the scene they are words ("海浪拍岸", "未来城市").
+        text = re.sub(r"^(?:请|麻烦|帮我|给我|为我)*(?:生成|制作|创建|做|来|拍摄?)*", "", text)
         text = re.sub(rf"{_NUM}\s*(?:秒钟?|分钟)的?", "", text)
         text = re.sub(r"竖屏|竖版|横屏|横版|正方形|方形|的?(?:背景音乐|音乐|配乐).*$", "", text)
         text = re.sub(r"^(?:一个|一段|一条|个|段|条)", "", text.strip())
-        text = re.sub(r"(?:的)?(?:视频|短片|片段|画面|动画)$", "", text.strip())
+        text = re.sub(r"(?:的)?(?:视频|短片|片段|画面|动画)(?=[，,。；;]|$)", "", text.strip())
         return text.strip(" 的，。")
     low = text
     m = re.search(r"\b(?:video|clip|footage|scene|animation|shot)s?\s+(?:of|showing|about|featuring|depicting)\s+(.+)",

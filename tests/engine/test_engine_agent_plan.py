@@ -21,6 +21,9 @@ def calls(text, draft=None, uploads=None, **kw):
     ("create a video of snow falling on a forest", 5, "snow falling on a forest"),
     ("generate a 90 second video of stars", 60, "stars"),
     ("生成十五秒的城市夜景视频", 15, "城市夜景"),
+    # request verbs are stripped only in front: inside the scene they are part of words
+    ("生成一个8秒的海上日落视频，海浪拍岸", 8, "海上日落，海浪拍岸"),
+    ("请帮我生成一段6秒的未来城市视频", 6, "未来城市"),
 ])
 def test_generation_reads_duration_and_scene(text, seconds, prompt):
     got, plan = calls(text)
