@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 EventStream = AsyncIterator[Any]
 
 
+BACKEND_LABELS = ("app.sub_local", "app.sub_cloud", "app.sub_auto", "app.sub_fallback")
+
+
 class ConversationLike(Protocol):
     """What the app needs of `core.conversation.Conversation` (each method an async generator)."""
 
@@ -185,7 +188,7 @@ class NemoApp(App[None]):
         """The person switched language (the Conversation detected it): follow with the app's words."""
         if lang == self.lang:
             return
-        self.lang = lang
+        before, self.lang = self.lang, lang
         self._localise_bindings()
         self.refresh_bindings()
         prompt = self.query_one(PromptInput)
@@ -198,6 +201,11 @@ class NemoApp(App[None]):
         self.query_one(TransferProgress).lang = lang
         status = self.query_one(StatusBar)
         status.lang = lang
+        for key in BACKEND_LABELS:  # the backend's name was said in the language it started with
+            if self.backend_label == t(key, before):
+                self.backend_label = self.sub_title = t(key, lang)
+                status.set_backend(self.backend_label, self.local)
+                break
         status.refresh_all()
 
     # ---- layout ----------------------------------------------------------------------------------

@@ -122,6 +122,7 @@ async def test_chinese_session_gets_chinese_words_everywhere(engine_conversation
         assert app.lang == "zh"  # the app followed the person's language
         text = screen_text(app)
         assert "描述一个视频" in text and "导出" in text and "积分 可用" in text
+        assert app.query_one(StatusBar).backend_label == "本地引擎"  # the backend's name too
         assert app.query_one(TimelineView).draft.tracks
         await send(app, pilot, "积分")
         assert notices(app)[-1].startswith("积分：可用 ")
