@@ -108,6 +108,7 @@ async def test_english_session_streams_edits_uploads_and_exports_a_playable_file
         assert_plays(exported, 1.0)
 
         assert token not in screen_text(app) and all(token not in t for _, t in app.query_one(ChatLog).transcript)
+        assert token not in app.export_screenshot()  # nor in a screenshot (SVG) of the session
         monkeypatch.setattr("nemo_tui.ui.app.system_opener", lambda: None)
         await pilot.press("ctrl+o")
         await pilot.pause()
