@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -35,6 +36,7 @@ from .screens.help import HelpScreen
 from .screens.upload import UploadScreen
 from .strings import t
 from .styles import stylesheets
+from .text import clean
 from .widgets.activity import ActivityIndicator
 from .widgets.chat_log import ChatLog
 from .widgets.prompt import PromptInput
@@ -50,6 +52,8 @@ if TYPE_CHECKING:
 
 EventStream = AsyncIterator[Any]
 
+
+WEB_SCHEMES = ("http", "https")  # the only links a click opens (see _link)
 
 BACKEND_LABELS = ("app.sub_local", "app.sub_cloud", "app.sub_auto", "app.sub_fallback")
 
@@ -154,13 +158,12 @@ class NemoApp(App[None]):
         self._animate = animate
         self._warm_up = warm_up
         self._export_finished = False  # an export completed in the running turn: say how to play it
-        self.busy = False
         self._first_turn_done = False
         self._turn: Worker | None = None
         self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
         self._queued: list[tuple[str, Callable[[], EventStream]]] = []
         self.last_export: Path | None = None
-        self.timeline_summary = ""
+        self._reapers: set[asyncio.Task[int]] = set()  # players started with Ctrl+O, until they exit
         self.sub_title = backend_label
         # NO_COLOR is Textual's own (a monochrome filter); a 16-colour terminal gets the ANSI theme so
         # the palette is the terminal's, not an approximation of truecolour.
@@ -168,6 +171,17 @@ class NemoApp(App[None]):
         if chosen:
             self.theme = chosen
         self._localise_bindings()
+
+    @property
+    def busy(self) -> bool:
+        """A turn worker is running (one at a time: everything else waits or is refused)."""
+        return self._turn is not None
+
+    @property
+    def timeline_summary(self) -> str:
+        """The summary of the draft on the timeline ("" when there is none), for Copy summary."""
+        timelines = self.query(TimelineView) if self.screen_stack else []
+        return timelines.first().summary if timelines else ""
 
     # Footer labels come from the bindings' descriptions: put them in the person's language.
     BINDING_WORDS = {
@@ -289,7 +303,8 @@ class NemoApp(App[None]):
     def show_recovery(self, text: str) -> None:
         """The client recovered by itself (new token, new session): say so, from any thread."""
         def show() -> None:
-            self.run_worker(self.query_one(ChatLog).add_notice(text, "warning"), group="notices")
+            self.run_worker(self.query_one(ChatLog).add_notice(text, "warning"), group="notices",
+                            exit_on_error=False)
 
         if self._thread_id == threading.get_ident():
             show()
@@ -307,7 +322,6 @@ class NemoApp(App[None]):
         if self.conversation is None and kind != "start":
             self.notify(t("app.not_connected", self.lang), severity="error", markup=False)
             return None
-        self.busy = True
         self._turn_prompt = prompt_text
         self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
         self._turn = self._drive(kind, factory)
@@ -367,7 +381,6 @@ class NemoApp(App[None]):
         elif isinstance(event, ConfirmNeeded):
             self._ask(event)
         elif isinstance(event, TimelineUpdated):
-            self.timeline_summary = event.summary
             self.query_one(TimelineView).show_draft(event.draft, event.summary)
         elif isinstance(event, CreditsUpdated):
             status = self.query_one(StatusBar)
@@ -439,7 +452,6 @@ class NemoApp(App[None]):
         if self._export_finished:
             self._export_finished = False
             await chat.add_notice(t("export.open_hint", self.lang), "info")
-        self.busy = False
         self._turn = None
         self._turn_prompt = None
         if not self._first_turn_done:  # the start turn: connected, protocol and engine loaded
@@ -527,13 +539,23 @@ class NemoApp(App[None]):
 
     @on(LinkActivated)
     def _link(self, event: LinkActivated) -> None:
-        # Over SSH a browser would open on the remote machine: copy the link instead.
+        # Over SSH a browser would open on the remote machine: copy the link instead. A link that
+        # isn't a web address (file:, a custom scheme) came from the server and would start whatever
+        # handler the system has for it: copied, never opened.
         if self.terminal.over_ssh:
             self.copy_to_clipboard(event.href)
             self.notify(t("copy.link", self.lang, url=event.href), markup=False)
+        elif urlsplit(event.href).scheme.lower() not in WEB_SCHEMES:
+            self.copy_to_clipboard(event.href)
+            self.notify(t("copy.link_not_web", self.lang, url=event.href), markup=False)
         else:
             self.notify(t("open.link", self.lang, url=event.href), markup=False)
-            self.open_url(event.href)
+            self._open_in_browser(event.href)
+
+    @work(thread=True, exit_on_error=False, group="open-link")
+    def _open_in_browser(self, url: str) -> None:
+        """webbrowser blocks: its first use runs `xdg-settings` to find the browser, then starts it."""
+        self.open_url(url)
 
     # ---- actions ---------------------------------------------------------------------------------
 
@@ -543,15 +565,13 @@ class NemoApp(App[None]):
         if action == "stop":
             return self.busy
         if action == "copy_reply":
-            return self.is_mounted(ChatLog) and self.query_one(ChatLog).last_reply() is not None
+            chats = self.query(ChatLog) if self.screen_stack else []
+            return bool(chats) and chats.first().last_reply() is not None
         if action == "open_export":
             return self.last_export is not None
         if action == "copy_summary":
             return bool(self.timeline_summary)
         return True
-
-    def is_mounted(self, widget_type: type) -> bool:
-        return bool(self.screen_stack) and bool(self.query(widget_type))
 
     def action_export(self) -> None:
         self.run_stream("export", self.conversation.export)
@@ -579,7 +599,6 @@ class NemoApp(App[None]):
             return
         await self.query_one(ChatLog).clear_log()
         self.query_one(TimelineView).show_draft(None)
-        self.timeline_summary = ""
         self.run_stream("new_session", self.conversation.new_session)
 
     def action_sessions(self) -> None:
@@ -602,7 +621,6 @@ class NemoApp(App[None]):
                 return
             await self.query_one(ChatLog).clear_log()
             self.query_one(TimelineView).show_draft(None)
-            self.timeline_summary = ""
             self.run_stream("open_session", lambda: self.conversation.open_session(session_id))  # type: ignore[union-attr]
 
         self.push_screen(SessionsScreen(store, backend_key, current=current, lang=self.lang), chosen)
@@ -660,10 +678,18 @@ class NemoApp(App[None]):
         if opener is None:
             await chat.add_notice(t("export.no_player", self.lang, path=str(path)), "warning")
             return
-        self.notify(t("export.opening", self.lang, name=path.name), markup=False)
-        process = await asyncio.create_subprocess_exec(
-            *opener, str(path), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        # Reap it in the background so no zombie is left; the player outlives nothing of ours.
-        asyncio.create_task(process.wait())
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *opener, str(path), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        except OSError as exc:  # an action that raises would close the app: say it in the chat instead
+            await chat.add_notice(t("export.open_failed", self.lang, path=str(path),
+                                    detail=exc.strerror or type(exc).__name__), "warning")
+            return
+        self.notify(t("export.opening", self.lang, name=clean(path.name)), markup=False)
+        # Reap it in the background so no zombie is left. The loop keeps only a weak reference to a
+        # task, so hold it until it is done.
+        reaper = asyncio.create_task(process.wait())
+        self._reapers.add(reaper)
+        reaper.add_done_callback(self._reapers.discard)

@@ -13,3 +13,8 @@ def clean(text: str) -> str:
     from ..protocol.sanitize import sanitize_text
 
     return sanitize_text(text)
+
+
+def one_line(text: str) -> str:
+    """Server text on one row: no escapes or controls (they would reach the terminal), no breaks."""
+    return " ".join(clean(text).split())

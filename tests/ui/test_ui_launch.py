@@ -206,3 +206,41 @@ def test_quitting_while_the_engine_starts_leaves_no_engine_running(user_dirs: Pa
     assert started  # the engine did come up after the app had closed...
     # ...and run_app, which waited for that thread, stopped it.
     assert not [t for t in threading.enumerate() if t.name.startswith("nemo-engine:")]
+
+
+def test_ctrl_q_mid_turn_quits_at_once_and_stops_the_engine(user_dirs: Path, monkeypatch: pytest.MonkeyPatch):
+    import threading
+    import time
+
+    from nemo_tui import backend
+
+    engines: list[EngineServer] = []
+    real_engine_for = backend.engine_for
+
+    def slow_engine(settings):
+        """The real engine, kept at hand to slow its reply stream once the app is up."""
+        engine = real_engine_for(settings)
+        engines.append(engine)
+        return engine
+
+    monkeypatch.setattr(backend, "engine_for", slow_engine)
+    seen: dict[str, object] = {}
+
+    async def quit_mid_turn(self: NemoApp, *args, **kwargs) -> None:
+        async with self.run_test(size=(110, 30)) as pilot:
+            while self.conversation is None or self.busy:  # connecting and start() also stream
+                await pilot.pause(0.02)
+            engines[0].faults.slow_stream_s = 2.0  # reply events 2 s apart: a turn still running
+            self.query_one(PromptInput).load_text("generate a 1-second video of a sunset")
+            await pilot.press("enter")
+            await pilot.pause(0.3)
+            seen["busy"] = self.busy
+            seen["asked"] = time.monotonic()
+            await pilot.press("ctrl+q")
+        seen["closed"] = time.monotonic()
+
+    monkeypatch.setattr(NemoApp, "run_async", quit_mid_turn)
+    assert launch.run_app(backend="local", export_dir=user_dirs / "exports") == 0
+    assert seen["busy"] is True  # Ctrl+Q came while the turn was streaming
+    assert seen["closed"] - seen["asked"] < 1.5  # without waiting for the next 2 s event
+    assert not [t for t in threading.enumerate() if t.name.startswith("nemo-engine:")]

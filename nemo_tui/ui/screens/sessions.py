@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..strings import t
-from ..text import clean
+from ..text import one_line
 
 if TYPE_CHECKING:
     from ...core.store import Store
@@ -36,10 +36,6 @@ class SessionRow:
     title: str
     last_used: float
     messages: int
-
-
-def one_line(text: str) -> str:
-    return " ".join(clean(text).split())
 
 
 def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
@@ -89,8 +85,12 @@ class SessionsScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="sessions-load", exit_on_error=False)
     def _load_sessions(self) -> None:
-        rows = [SessionRow(r.session_id, r.title, r.last_used, self.store.message_count(r.session_id))
-                for r in self.store.list_sessions(self.backend_key)]
+        try:
+            rows = [SessionRow(r.session_id, r.title, r.last_used, self.store.message_count(r.session_id))
+                    for r in self.store.list_sessions(self.backend_key)]
+        except Exception as exc:  # a locked or broken database: say so in the list, never a silent blank
+            self.app.call_from_thread(self._failed, exc)
+            return
         self.app.call_from_thread(self._got_sessions, rows)
 
     def _got_sessions(self, rows: list[SessionRow]) -> None:
@@ -100,8 +100,16 @@ class SessionsScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="sessions-search", exit_on_error=False)
     def _search(self, query: str) -> None:
-        hits = self.store.search(query, limit=200)
+        try:
+            hits = self.store.search(query, limit=200)
+        except Exception as exc:  # as above: the person sees why nothing is listed
+            self.app.call_from_thread(self._failed, exc)
+            return
         self.app.call_from_thread(self._show_hits, query, hits)
+
+    def _failed(self, error: Exception) -> None:
+        if self.is_attached:  # closed meanwhile: nothing to say it in
+            self._show([], t("sessions.failed", self.lang, detail=one_line(str(error)) or type(error).__name__))
 
     # ---- showing -----------------------------------------------------------------------------------
 

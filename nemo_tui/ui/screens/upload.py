@@ -35,7 +35,8 @@ def normalise_dropped_path(raw: str) -> str:
 
 
 def complete_path(value: str, limit: int = 50) -> list[str]:
-    """Entries that complete `value` (dirs end with "/"), sorted, hidden files only when asked for."""
+    """Entries that complete `value` (dirs end with "/"), sorted, hidden files only when asked for,
+    names with control characters never."""
     if not value or value.startswith(("http://", "https://")):
         return []
     expanded = os.path.expanduser(value)
@@ -49,6 +50,11 @@ def complete_path(value: str, limit: int = 50) -> list[str]:
                 if not entry.name.startswith(prefix):
                     continue
                 if entry.name.startswith(".") and not prefix.startswith("."):
+                    continue
+                if not entry.name.isprintable():
+                    # ESC, a newline or another control character in a file name would reach the
+                    # terminal from the list and from the Input (which draws its value raw); such a
+                    # name can't be typed anyway, so it is never offered.
                     continue
                 try:
                     is_dir = entry.is_dir()

@@ -32,10 +32,6 @@ class ActivityIndicator(Widget):
         self._timer = None
         self.display = False
 
-    @property
-    def running(self) -> bool:
-        return self._started is not None
-
     def start(self, label: str) -> None:
         self.label = clean(label)
         if self._started is None:

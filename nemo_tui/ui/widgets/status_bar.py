@@ -12,6 +12,7 @@ from textual.widgets import Label
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
     from ...protocol import Credits
 from ..strings import t
+from ..text import clean
 
 CONNECTION_STATES = ("connecting", "connected", "offline", "error")
 
@@ -88,7 +89,7 @@ class StatusBar(Horizontal):
         label.set_classes(f"-{self.connection}")
 
     def _show_session(self) -> None:
-        sid = self.session_id
+        sid = clean(self.session_id or "")  # the server's id: no control character reaches the terminal
         if not sid:
             text = t("status.no_session", self.lang)
         else:

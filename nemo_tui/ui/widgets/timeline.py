@@ -18,7 +18,7 @@ from textual.strip import Strip
 from typing import TYPE_CHECKING
 
 from ..strings import t
-from ..text import clean
+from ..text import clean, one_line
 
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
     from ...protocol import Draft, Track
@@ -59,11 +59,6 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
 
 
-def one_line(text: str) -> str:
-    """Server text on one row: no escapes or controls (they would reach the terminal), no breaks."""
-    return " ".join(clean(text).split())
-
-
 class TimelineView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("y", "copy_summary", "Copy summary", id="timeline.copy_summary"),
@@ -95,7 +90,7 @@ class TimelineView(ScrollView, can_focus=True):
 
     def show_draft(self, draft: Draft | None, summary: str = "") -> None:
         self.draft = draft
-        self.summary = summary
+        self.summary = clean(summary)  # said in a toast when copied: no escape may reach the terminal
         self._version += 1
         self.virtual_size = Size(self.size.width, self._line_count())
         self._update_titles()
