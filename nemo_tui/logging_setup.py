@@ -16,9 +16,18 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
+    _format = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.getMessage())
         record.args = None
+        # Tracebacks carry exception texts and locals' reprs: format them here, redacted, so the
+        # handler's formatter never renders the raw ones.
+        if record.exc_info:
+            record.exc_text = redact(self._format.formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
