@@ -169,10 +169,11 @@ def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lan
 
     lang = lang or locale_language()
     if engine is not None:
-        base_url, token = engine.base_url, None
+        # The engine issues its own anonymous tokens; NEMO_TOKEN is the cloud's and stays with it.
+        base_url, token = engine.base_url, ""
     else:
         base_url = settings.api_base
-        token = settings.token.get_secret_value() if settings.token else None
+        token = settings.token.get_secret_value() if settings.token else ""
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = Store(settings.db_path)

@@ -112,7 +112,8 @@ class NemoConnection:
     ) -> None:
         """
         base_url: the cloud (`https://mega-api-prod.nemovideo.ai`) or the engine's loopback URL.
-        token: an explicit token (NEMO_TOKEN); None reads NEMO_TOKEN from the environment. When
+        token: an explicit token (NEMO_TOKEN); None reads NEMO_TOKEN from the environment, ""
+            uses an anonymous token whatever the environment says. When
             set it wins over the cache and is never renewed (a 1001 then raises TokenExpired).
         credentials / credentials_key: where the anonymous token, client id and expiry are
             cached and under which slot (default: base_url; the app uses "local" for the engine,
@@ -125,7 +126,9 @@ class NemoConnection:
         on_recovery: told in words when a session or token was renewed, or a 429 wait began.
         """
         self.base_url = base_url.rstrip("/")
-        explicit = token if token else os.environ.get("NEMO_TOKEN") or None
+        # "" says "no token of the person's": anonymous, NEMO_TOKEN not read (the local engine
+        # must never be sent, or be refused for, the cloud token in the environment).
+        explicit = (token if token is not None else os.environ.get("NEMO_TOKEN")) or None
         self._explicit_token = explicit is not None
         self._token: SecretStr | None = SecretStr(explicit) if explicit else None
         self._token_expires_at: float | None = None
@@ -200,6 +203,14 @@ class NemoConnection:
             if secret and secret in body:
                 body = body.replace(secret, REDACTED.encode())
         return body
+
+    def _scrub_text(self, text: str) -> str:
+        """`_scrub` for text already decoded (an agent's error event)."""
+        if self._token is not None:
+            secret = self._token.get_secret_value()
+            if secret and secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
 
     def _headers(self, call: Call) -> dict[str, str]:
         headers = dict(self._attribution)

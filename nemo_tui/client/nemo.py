@@ -89,7 +89,7 @@ class NemoClient(NemoConnection):
             ctype = response.headers.get("content-type", "")
             if "text/event-stream" not in ctype:
                 raise StreamError(f"expected an event stream, got {ctype or 'no content type'}")
-            async for event in read_turn(response, deadline=deadline):
+            async for event in read_turn(response, deadline=deadline, scrub=self._scrub_text):
                 yield event
         finally:
             await response.aclose()
@@ -99,7 +99,7 @@ class NemoClient(NemoConnection):
         return self._url(f"/api/upload-video/{APP_NAME}/{USER_ID}/{self._session_id()}")
 
     async def upload_file(self, path: str | Path, progress: ProgressCallback | None = None) -> UploadResult:
-        file, size = checked_upload(path)
+        file, size = await asyncio.to_thread(checked_upload, path)  # it stats the file
         if self.session is None:
             await self.create_session()
         body = MultipartFile(file, size)
@@ -189,7 +189,7 @@ class NemoClient(NemoConnection):
     async def download(self, url: str, dest: str | Path, progress: ProgressCallback | None = None) -> Path:
         """Download to `<dest>.part`, resuming it with Range; rename into place once complete."""
         full_url = self._url(url)
-        final = download_target(full_url, dest)
+        final = await asyncio.to_thread(download_target, full_url, dest)  # it stats `dest`
         part = final.with_name(final.name + ".part")
         drops = 0
         while True:
@@ -211,7 +211,7 @@ class NemoClient(NemoConnection):
 
     async def _download_once(self, url: str, final: Path, part: Path,
                              progress: ProgressCallback | None) -> Path:
-        offset = part.stat().st_size if part.exists() else 0
+        offset = await asyncio.to_thread(_size_on_disk, part)
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
@@ -260,6 +260,14 @@ class NemoClient(NemoConnection):
         finally:
             await asyncio.to_thread(handle.close)
         return written
+
+
+def _size_on_disk(path: Path) -> int:
+    """What a previous try left in `path` (0 when nothing)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 class _Dropped(Exception):

@@ -27,7 +27,7 @@ import asyncio
 import codecs
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -155,9 +155,14 @@ def _snippet(text: str, limit: int = 80) -> str:
 
 
 class TurnAssembler:
-    """Turns SSE items into TurnEvents, keeping the state that de-duplication needs."""
+    """Turns SSE items into TurnEvents, keeping the state that de-duplication needs.
 
-    def __init__(self) -> None:
+    `scrub` removes our token from server text that error messages quote (a failing tool may echo
+    its request, Authorization and all); it runs before the text is shortened, so a long token
+    cannot survive as a cut-off prefix."""
+
+    def __init__(self, scrub: Callable[[str], str] | None = None) -> None:
+        self._scrub = scrub or (lambda text: text)
         self._shown: list[str] = []
         self._partials: list[str] = []  # raw text of partial chunks since the last aggregate
         self._call_ids: set[str] = set()
@@ -192,7 +197,7 @@ class TurnAssembler:
 
     def _unreadable(self, data: str) -> list[TurnEvent]:
         return [*self._flush_error(), TurnError(
-            message=f"The server sent a reply event that could not be read: {_snippet(data)!r}",
+            message=f"The server sent a reply event that could not be read: {_snippet(self._scrub(data))!r}",
             error_type="MalformedEvent",
         )]
 
@@ -210,7 +215,7 @@ class TurnAssembler:
             pending_type = self._pending_error[1] if self._pending_error else None
             self._pending_error = None
             error_type = details.get("error_type") or pending_type
-            out.append(TurnError(message=f"The agent failed: {_snippet(event.error, 300)}",
+            out.append(TurnError(message=f"The agent failed: {_snippet(self._scrub(event.error), 300)}",
                                  error_type=sanitize_text(str(error_type)) if error_type else None))
         else:
             out += self._flush_error()
@@ -230,7 +235,7 @@ class TurnAssembler:
             return []
         message, code = self._pending_error
         self._pending_error = None
-        return [TurnError(message=f"The agent failed: {_snippet(message, 300)}",
+        return [TurnError(message=f"The agent failed: {_snippet(self._scrub(message), 300)}",
                           error_type=sanitize_text(code) if code else None)]
 
     def _emit(self, raw: str, *, new_message: bool) -> list[TurnEvent]:
@@ -288,10 +293,12 @@ class TurnAssembler:
         return out
 
 
-async def read_turn(response: httpx.Response, *, deadline: float) -> AsyncIterator[TurnEvent]:
-    """TurnEvents from an open `/run_sse` response until it closes; `deadline` is loop time."""
+async def read_turn(response: httpx.Response, *, deadline: float,
+                    scrub: Callable[[str], str] | None = None) -> AsyncIterator[TurnEvent]:
+    """TurnEvents from an open `/run_sse` response until it closes; `deadline` is loop time;
+    `scrub` see TurnAssembler."""
     parser = SseParser()
-    assembler = TurnAssembler()
+    assembler = TurnAssembler(scrub)
     chunks = response.aiter_bytes()
     try:
         while True:

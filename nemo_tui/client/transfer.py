@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import mimetypes
+import os
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..protocol import (MAX_UPLOAD_BYTES, SUPPORTED_FORMATS, FileTooLarge, InvalidInput, NemoError,
-                        UnsupportedFile)
+                        UnsupportedFile, norm_lang)
 
 CHUNK_BYTES = 256 * 1024
 DEFAULT_DOWNLOAD_NAME = "nemo-export.mp4"
@@ -24,19 +25,45 @@ DEFAULT_DOWNLOAD_NAME = "nemo-export.mp4"
 ProgressCallback = Callable[[int, int | None], None]
 
 
-def checked_upload(path: str | Path) -> tuple[Path, int]:
-    """The file to upload and its size, or a clear error before a byte is sent."""
+class UploadRefused(InvalidInput):
+    """A local file that can't be sent, found before a byte goes out. `reason` names the check
+    ("blank", "missing", "not_file", "empty", "unreadable") so the app can say it in the person's
+    language (core/uploads.py); `shown` is the path as the person gave it."""
+
+    _ENGLISH = {
+        "blank": "No file was given to upload.",
+        "missing": "There is no file at {path}. Check the path and try again.",
+        "not_file": "{path} is a folder, not a file. Choose a file inside it to upload.",
+        "empty": "{path} is empty (0 bytes); there is nothing to upload.",
+        "unreadable": "Can't read {path}: permission denied.",
+    }
+
+    def __init__(self, reason: str, shown: str) -> None:
+        self.reason = reason
+        self.shown = shown
+        super().__init__(self._ENGLISH[reason].format(path=shown))
+
+
+def checked_upload(path: str | Path, *, cwd: Path | None = None) -> tuple[Path, int]:
+    """The file to upload and its size, or a clear error before a byte is sent.
+
+    The one place the seed's upload rules (formats, 200 MB) and the local checks live: the client
+    calls it before sending, the app (core/uploads.py) before it says "Uploading…". A relative
+    path is taken from `cwd` when given. Blocking (it stats the file): call it off the event loop.
+    """
     raw = str(path).strip()
     if not raw:
-        raise InvalidInput("No file was given to upload.")
+        raise UploadRefused("blank", raw)
     try:
         file = Path(raw).expanduser()
-    except RuntimeError:  # "~name" with no such user
-        raise InvalidInput(f"There is no file at {raw}. Check the path and try again.") from None
+    except RuntimeError:  # "~name" with no such user: then it is simply not there
+        raise UploadRefused("missing", raw) from None
+    if not file.is_absolute() and cwd is not None:
+        file = cwd / file
     if not file.exists():
-        raise InvalidInput(f"There is no file at {raw}. Check the path and try again.")
+        raise UploadRefused("missing", raw)
     if not file.is_file():
-        raise InvalidInput(f"{raw} is a folder, not a file. Choose a file inside it to upload.")
+        raise UploadRefused("not_file", raw)
     ext = file.suffix.lower().lstrip(".")
     if ext not in SUPPORTED_FORMATS:
         raise UnsupportedFile(file.name)
@@ -44,7 +71,9 @@ def checked_upload(path: str | Path) -> tuple[Path, int]:
     if size > MAX_UPLOAD_BYTES:
         raise FileTooLarge(f"{file.name} is {size / (1024 * 1024):.0f} MB")
     if size == 0:
-        raise InvalidInput(f"{raw} is empty (0 bytes); there is nothing to upload.")
+        raise UploadRefused("empty", raw)
+    if not os.access(file, os.R_OK):
+        raise UploadRefused("unreadable", raw)
     return file, size
 
 
@@ -117,7 +146,7 @@ class SaveFailed(NemoError):
         super().__init__(exc.strerror or type(exc).__name__)
 
     def user_message(self, lang: str = "en") -> str:
-        if lang.startswith("zh"):
+        if norm_lang(lang) == "zh":
             return (f"无法把视频保存到 {self.folder}：{self.why[1]}。"
                     "请释放磁盘空间或换一个导出文件夹，然后重新导出。")
         return (f"Couldn't save the video in {self.folder}: {self.why[0]}. Free some disk space or "

@@ -34,7 +34,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..client.api import VideoBackend
 from ..client.language import detect_language
@@ -423,7 +423,7 @@ class Conversation:
         yield Notice(text=t("export.starting", self.lang))
         job = await self.backend.start_render(update.draft)
         await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
-        dest = self._export_path()
+        dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
         await asyncio.to_thread(self.store.save_render, job.id, self._session_id or "", self.backend_key, dest,
                                 status=job.status)
         yield Progress(phase="render", fraction=job.progress)
@@ -442,11 +442,7 @@ class Conversation:
                 raise RenderFailed(t("export.no_url", self.lang))
             yield Notice(text=t("export.downloading", self.lang))
             pump = self._pump()
-
-            def on_bytes(done: int, total: int | None) -> None:
-                pump.emit(Progress(phase="download", done=done, total=total,
-                                   fraction=(done / total) if total else None))
-
+            on_bytes = _byte_progress(pump, "download")
             async for event in pump.events(self.backend.download(job.url, dest, on_bytes)):
                 yield event
             path: Path = pump.result
@@ -511,11 +507,7 @@ class Conversation:
             name = item if is_url else path.name  # type: ignore[union-attr]
             yield Notice(text=t("upload.sending", self.lang, name=name))
             pump = self._pump()
-
-            def on_bytes(done: int, total: int | None) -> None:
-                pump.emit(Progress(phase="upload", done=done, total=total,
-                                   fraction=(done / total) if total else None))
-
+            on_bytes = _byte_progress(pump, "upload")
             work = self.backend.upload_urls([item]) if is_url else self.backend.upload_file(path, on_bytes)  # type: ignore[arg-type]
             async for event in pump.events(work):
                 yield event
@@ -526,6 +518,13 @@ class Conversation:
             yield await self._notice(t("upload.done", self.lang, names=", ".join(uploaded)), "success")
             update, _ = await self._refresh()
             yield update
+
+
+def _byte_progress(pump: Pump[Any], phase: Literal["upload", "download"]) -> Callable[[int, int | None], None]:
+    """The client's progress(done, total) callback, as Progress events out of `pump`."""
+    def on_bytes(done: int, total: int | None) -> None:
+        pump.emit(Progress(phase=phase, done=done, total=total, fraction=(done / total) if total else None))
+    return on_bytes
 
 
 def _transient(exc: NemoError) -> bool:

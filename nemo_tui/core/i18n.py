@@ -135,7 +135,11 @@ LANGS = ("en", "zh")
 
 
 def norm_lang(lang: str | None) -> str:
-    """"zh", "zh-cn", "zh-Hans" → "zh"; everything else → "en"."""
+    """"zh", "zh-cn", "zh-Hans" → "zh"; everything else → "en".
+
+    The same rule as `protocol.norm_lang` (the errors' words), restated here on purpose: importing
+    `nemo_tui.protocol` loads pydantic, which the TUI's first paint (ui/app.py imports this module)
+    must not wait for. tests/core/test_core_i18n.py checks that the two agree."""
     return "zh" if (lang or "").lower().startswith("zh") else "en"
 
 

@@ -1,37 +1,38 @@
 """What the app checks before uploading a file (the seed: formats, 200 MB), in the person's words.
 
-Pure apart from looking at the file, so the UI can check a dropped file before sending anything.
+The checks themselves are the client's (`client.transfer.checked_upload`, the same ones it runs
+before sending); this module only says their refusals in the person's language, so the UI can
+check a dropped file before anything is sent.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS, FileTooLarge, UnsupportedFile
+from ..client.transfer import UploadRefused, checked_upload
+from ..protocol import NemoError
 from .i18n import t
 
 
 def check_upload(raw: str | Path, lang: str = "en", *, cwd: Path | None = None) -> tuple[Path | None, str | None]:
-    """(the file to send, None), or (None, the message saying why not)."""
-    shown = str(raw)
+    """(the file to send, None), or (None, the message saying why not). Blocking (stats the file)."""
     try:
-        path = Path(raw).expanduser()
-    except RuntimeError:  # "~name" with no such user: then it is simply not there
-        return None, t("upload.missing", lang, path=shown)
-    if not path.is_absolute() and cwd is not None:
-        path = cwd / path
-    if not path.exists():
-        return None, t("upload.missing", lang, path=shown)
-    if not path.is_file():
-        return None, t("upload.not_file", lang, path=shown)
-    if path.suffix.lower().lstrip(".") not in SUPPORTED_FORMATS:
-        return None, UnsupportedFile(path.name).user_message(lang)
-    size = path.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
-        return None, FileTooLarge(path.name).user_message(lang)
-    if size == 0:
-        return None, t("upload.empty", lang, path=shown)
-    if not os.access(path, os.R_OK):
-        return None, t("upload.unreadable", lang, path=shown)
+        path, _size = checked_upload(raw, cwd=cwd)
+    except UploadRefused as exc:
+        return None, _refusal(exc, lang)
+    except NemoError as exc:  # UnsupportedFile, FileTooLarge: their own words, in both languages
+        return None, exc.user_message(lang)
     return path, None
+
+
+def _refusal(exc: UploadRefused, lang: str) -> str:
+    path = exc.shown
+    if exc.reason == "missing":
+        return t("upload.missing", lang, path=path)
+    if exc.reason == "not_file":
+        return t("upload.not_file", lang, path=path)
+    if exc.reason == "empty":
+        return t("upload.empty", lang, path=path)
+    if exc.reason == "unreadable":
+        return t("upload.unreadable", lang, path=path)
+    return t("upload.which", lang)  # "blank": nothing was given

@@ -19,6 +19,7 @@ from .errors import (
     StreamError,
     TokenExpired,
     UnsupportedFile,
+    norm_lang,
 )
 from .events import (
     AdkEvent,

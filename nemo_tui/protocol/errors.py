@@ -20,8 +20,11 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_REGISTER_URL = "https://nemovideo.ai/register"
 
 
-def _lang(lang: str) -> str:
-    return "zh" if lang.startswith("zh") else "en"
+def norm_lang(lang: str | None) -> str:
+    """The language of the app's own words: "zh", "zh-cn", "zh-Hans", "ZH" → "zh"; the rest "en".
+
+    The one rule for every layer (errors here, the app's messages in core/i18n.py)."""
+    return "zh" if (lang or "").lower().startswith("zh") else "en"
 
 
 class NemoError(Exception):
@@ -40,7 +43,7 @@ class NemoError(Exception):
         super().__init__(shown if not detail or detail in shown else f"{shown} ({detail})")
 
     def user_message(self, lang: str = "en") -> str:
-        return self.messages[_lang(lang)]
+        return self.messages[norm_lang(lang)]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, detail={self.detail!r})"
@@ -89,7 +92,7 @@ class NoCredits(NemoError):
         return f"{self.register_url}{sep}bind={self.bind_id}"
 
     def user_message(self, lang: str = "en") -> str:
-        zh = _lang(lang) == "zh"
+        zh = norm_lang(lang) == "zh"
         if not self.anonymous:
             return "积分不足。请在您的账户中充值积分。" if zh else (
                 "You're out of credits. Top up credits in your account."
@@ -104,7 +107,7 @@ class UnsupportedFile(NemoError):
 
     def user_message(self, lang: str = "en") -> str:
         formats = ", ".join(SUPPORTED_FORMATS)
-        if _lang(lang) == "zh":
+        if norm_lang(lang) == "zh":
             return f"不支持这种文件格式。支持的格式：{formats}。"
         return f"That file format isn't supported. Supported formats: {formats}."
 
@@ -155,7 +158,7 @@ class _ErrorWithDetail(NemoError):
     """Errors whose detail (what failed, from the server) is part of what the person reads."""
 
     def user_message(self, lang: str = "en") -> str:
-        base = self.messages[_lang(lang)]
+        base = self.messages[norm_lang(lang)]
         return f"{base} {self.detail}".strip() if self.detail else base
 
 

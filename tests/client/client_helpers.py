@@ -62,8 +62,8 @@ def sse_client(chunks: Iterable[bytes], *, content_type: str = "text/event-strea
         seen.append(request)
         return httpx.Response(status, headers={"content-type": content_type}, content=body())
 
-    client = NemoClient("http://sse.test", token=SECRET, transport=httpx.MockTransport(handler),
-                        **kwargs)
+    kwargs.setdefault("token", SECRET)
+    client = NemoClient("http://sse.test", transport=httpx.MockTransport(handler), **kwargs)
     client.use_session("s-1", "task-1")
     return client, seen
 

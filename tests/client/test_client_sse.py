@@ -292,3 +292,18 @@ def test_any_partial_chunks_then_their_aggregate_show_the_aggregate_once(chunks,
     end = assembler.finish()[-1]
     assert isinstance(end, TurnEnd) and end.text == aggregate
     assert not any(isinstance(e, (TurnError, Heartbeat)) for e in out)
+
+
+async def test_an_agent_error_that_quotes_our_token_never_shows_it():
+    # A failing tool may echo the request it made, Authorization header and all; a long token
+    # (JWTs run to hundreds of characters) must not survive as a prefix cut at the length limit.
+    long_token = "eyJ" + "x" * 400
+    preamble = "HTTPError: 401 for request with Authorization: Bearer "
+    frames = (frame({"error": preamble + long_token, "error_details": {"error_type": "HTTPError"}})
+              + b"data: {not json, Bearer " + long_token.encode() + b"\n\n")
+    client, _ = sse_client([frames], token=long_token)
+    async with client:
+        events = await collect(client)
+    errors = [e for e in events if isinstance(e, TurnError)]
+    assert len(errors) == 2 and "401 for request" in errors[0].message
+    assert all("eyJxxx" not in e.message and "[redacted]" in e.message for e in errors)

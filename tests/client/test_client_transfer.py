@@ -132,3 +132,21 @@ async def test_no_token_is_sent_to_another_host(raw_server, tmp_path: Path):
 def test_a_folder_that_does_not_exist_yet_is_a_folder(tmp_path: Path) -> None:
     assert download_target("http://h/r_1.mp4", tmp_path / "exports") == tmp_path / "exports" / "r_1.mp4"
     assert download_target("http://h/r_1.mp4", tmp_path / "clip.mp4") == tmp_path / "clip.mp4"
+
+
+def test_an_unreadable_file_is_refused_before_sending(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client used to find this out only when opening the file mid-request (a raw OSError).
+    # Permissions can't be taken away from root (CI runs as root), so the access check is forced.
+    locked = tmp_path / "locked.mp4"
+    locked.write_bytes(b"x")
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(InvalidInput) as info:
+        checked_upload(locked)
+    assert info.value.user_message() == f"Can't read {locked}: permission denied."
+
+
+def test_a_relative_path_is_taken_from_the_given_folder(tmp_path: Path) -> None:
+    (tmp_path / "clip.mov").write_bytes(b"x" * 3)
+    assert checked_upload("clip.mov", cwd=tmp_path) == (tmp_path / "clip.mov", 3)
+    with pytest.raises(InvalidInput, match="No file was given"):
+        checked_upload("   ", cwd=tmp_path)

@@ -158,3 +158,14 @@ def _rows(db: Path, sql: str) -> list[tuple]:
             return conn.execute(sql).fetchall()
         except sqlite3.OperationalError:  # the schema is not there yet
             return []
+
+
+def test_a_cloud_token_in_the_environment_does_not_break_the_local_engine(cli: Cli) -> None:
+    # NEMO_TOKEN is the cloud's: the embedded engine gets its own anonymous token instead of
+    # being sent (and refusing) the person's cloud token.
+    secret = "tok-CLOUD-ONLY-5678"
+    cli.extra["NEMO_TOKEN"] = secret
+    result = cli.call("--local", "credits", backend=False)
+    assert result.code == exits.OK, result.err
+    assert result.out.startswith("Credits: 100 available")
+    assert secret not in result.out + result.err

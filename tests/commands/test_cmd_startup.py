@@ -71,3 +71,18 @@ def test_serve_keeps_its_own_flags() -> None:
 
     args = _parser().parse_args(["--local", "serve", "--port", "9999"])
     assert args.command == "serve" and args.port == 9999 and args.local
+
+
+def test_upload_help_lists_exactly_the_supported_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    # The help text is written out (importing the protocol would slow `--help`): keep it in step.
+    import re
+
+    from nemo_tui.protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS
+
+    with pytest.raises(SystemExit):
+        main(["upload", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    listed = re.search(r"\(([a-z0-9, ]+); up to (\d+) MB\)", text)
+    assert listed is not None, text
+    assert tuple(listed.group(1).split(", ")) == SUPPORTED_FORMATS
+    assert int(listed.group(2)) * 1024 * 1024 == MAX_UPLOAD_BYTES

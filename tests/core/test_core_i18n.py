@@ -49,3 +49,14 @@ def test_language_choice_and_formatting() -> None:
     assert t("setup", "fr") == "Setting up..."
     assert (format_seconds(10.0), format_seconds(2.54, "zh")) == ("10 s", "2.5 秒")
     assert (format_size(512), format_size(1536), format_size(5 * 1024**3)) == ("512 B", "1.5 KB", "5.0 GB")
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-CN", "ZH-hans", "zh_TW", "en", "EN-us", "fr", "", None])
+def test_app_words_and_error_words_pick_the_same_language(lang: str | None) -> None:
+    # Errors (protocol) and the app's own messages (core) must never answer in two languages.
+    from nemo_tui.protocol import UnsupportedFile
+    from nemo_tui.protocol import norm_lang as protocol_norm_lang
+
+    assert norm_lang(lang) == protocol_norm_lang(lang)
+    chinese = UnsupportedFile().user_message(lang or "") == UnsupportedFile().user_message("zh")
+    assert chinese == (norm_lang(lang) == "zh")

@@ -37,3 +37,9 @@ def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked.write_bytes(b"x")
     monkeypatch.setattr(os, "access", lambda path, mode: False)
     assert check_upload(locked)[1] == f"Can't read {locked}: permission denied."
+
+
+def test_nothing_given_asks_which_file(tmp_path: Path) -> None:
+    # A blank path used to be read as the current folder ("  is a folder, not a file").
+    assert check_upload("  ", cwd=tmp_path) == (None, "Which file? Paste its path or drag it into this window.")
+    assert check_upload("", "zh", cwd=tmp_path)[1] == "要上传哪个文件？粘贴路径或把文件拖进这个窗口。"
