@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -96,7 +96,7 @@ class NemoClient(NemoConnection):
 
     # -- media -----------------------------------------------------------------------------------
     def _upload_url(self) -> str:
-        return self._url(f"/api/upload-video/{APP_NAME}/{USER_ID}/{self._session_id()}")
+        return self._url(f"/api/upload-video/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}")
 
     async def upload_file(self, path: str | Path, progress: ProgressCallback | None = None) -> UploadResult:
         file, size = await asyncio.to_thread(checked_upload, path)  # it stats the file
@@ -132,7 +132,7 @@ class NemoClient(NemoConnection):
 
     async def state(self) -> SessionState:
         data = await self._request(lambda: Call(
-            "GET", self._url(f"/api/state/{APP_NAME}/{USER_ID}/{self._session_id()}/latest"),
+            "GET", self._url(f"/api/state/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}/latest"),
             session_bound=True))
         if isinstance(data, dict) and data.get("task_id") and self.session and not self.session.task_id:
             # A session resumed by id alone learns its task id here (the 2001 bind link needs it).
@@ -167,7 +167,7 @@ class NemoClient(NemoConnection):
         return job
 
     async def render_status(self, job_id: str) -> RenderJob:
-        data = await self._request(lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{job_id}")))
+        data = await self._request(lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}")))
         job = parse_answer(RenderJob, data or {})
         if not job.id:
             job.id = job_id
