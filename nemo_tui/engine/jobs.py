@@ -1,7 +1,7 @@
 """Render jobs: queued -> rendering -> completed | failed, one at a time in a worker thread.
 
-The output is written under a hidden temporary name and renamed into place when complete, so the
-download URL never serves a half-written file. Each output sits in a folder with a random name,
+The renderer writes the output under a hidden temporary name and renames it into place when complete,
+so the download URL never serves a half-written file. Each output sits in a folder with a random name,
 which makes its URL unguessable (the URL is handed out without a token, like a signed link).
 Jobs that were queued or running when the engine stopped are started again on the next start.
 """
@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -95,8 +96,9 @@ class RenderRunner:
 
         folder = self.config.data_dir / "renders" / secrets.token_hex(12)
         folder.mkdir(parents=True, exist_ok=True)
+        # render_draft writes under a hidden temporary name and renames into place, so `final`
+        # only ever exists whole (the download route never serves hidden files either).
         final = folder / f"{render_id}.mp4"
-        partial = folder / f".{render_id}.partial.mp4"
         last = [0.0]
 
         def on_progress(value: float) -> None:
@@ -106,14 +108,17 @@ class RenderRunner:
                 self.store.update_render(render_id, progress=min(max(float(value), 0.0), 0.99))
 
         try:
-            render_draft(Draft.from_wire(json.loads(job["draft"])), self.resolve_media, partial,
+            render_draft(Draft.from_wire(json.loads(job["draft"])), self.resolve_media, final,
                          width=job["width"], height=job["height"], fps=self.config.render_fps,
                          on_progress=on_progress)
-        except RenderError as exc:
-            partial.unlink(missing_ok=True)
+        except BaseException as exc:
+            # No empty random-named folder is left behind by a failed (or crashed) render.
+            final.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            if not isinstance(exc, RenderError):
+                raise
             self.store.update_render(render_id, status="failed", error=str(exc) or "render failed")
             return
-        os.replace(partial, final)
         self.store.update_render(render_id, status="completed", progress=1.0,
                                  output_path=os.path.relpath(final, self.config.data_dir))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -11,16 +12,17 @@ from urllib.parse import quote
 import anyio
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ..protocol import MAX_UPLOAD_BYTES, Draft, RenderRequest, RunSseRequest
 from .agent import plan_turn
 from .jobs import render_size
 from .server import (BAD_REQUEST, NOT_FOUND, ApiError, authenticate, base_url, db, engine_of,
-                     error_response, json_body, ok, rate_gate, register_url, session_of)
+                     error_response, is_loopback_host, json_body, loopback_only, ok, rate_gate, register_url,
+                     session_of)
 from .sse import SseResponse
 from .turns import Turn
-from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, probe_upload
+from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, probe_upload, remove_files
 
 # The longest draft the engine renders. Generated clips are at most a minute and a person edits a
 # few dozen of them, so an hour is generous; anything longer is a broken or hostile draft that
@@ -28,6 +30,16 @@ from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, prob
 MAX_RENDER_MS = 60 * 60 * 1000
 ATTRIBUTION = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
 SSE_REFUSAL_STATUS = {1001: 401, 1002: 404, 2001: 403}
+# A render id names the output file and sits in its download URL: letters, digits, `_` and `-`
+# only (the seed's ids are `render_<ts>`), so an id like `../../x` can never write outside the data dir.
+RENDER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def invalid(what: str, exc: ValidationError) -> ApiError:
+    """A 400 naming the first thing wrong with a request body, and where."""
+    first = exc.errors()[0]
+    return ApiError(BAD_REQUEST, f"Invalid {what}: {first['msg']} at {'.'.join(map(str, first['loc']))}.",
+                    http_status=400)
 
 
 async def anonymous_token(request: Request) -> Response:
@@ -79,8 +91,7 @@ async def _start_turn(request: Request) -> Response:
     try:
         req = RunSseRequest.model_validate(await json_body(request))
     except ValidationError as exc:
-        raise ApiError(BAD_REQUEST, f"Invalid /run_sse body: {exc.errors()[0]['msg']} at "
-                                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}.", http_status=400) from None
+        raise invalid("/run_sse body", exc) from None
     text = req.new_message.text.strip()
     if not text:
         raise ApiError(BAD_REQUEST, "The message has no text.", http_status=400)
@@ -130,17 +141,25 @@ async def upload(request: Request) -> Response:
             urls = body.get("urls") if isinstance(body, dict) else None
             if not urls or not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
                 raise ApiError(BAD_REQUEST, 'Send {"urls": ["<url>"], "source_type": "url"}.', http_status=400)
+            # Reading this machine's files or loopback services is for a client on this machine only
+            # (an engine served with --allow-remote must not hand them to a remote one).
+            local_peer = is_loopback_host(request.client.host if request.client else "")
             for url in urls:
-                received.append(await fetch_url(url, folder, allow_file_urls=engine.config.allow_file_urls))
+                received.append(await fetch_url(url, folder, local=local_peer,
+                                                allow_file_urls=engine.config.allow_file_urls and local_peer))
         else:
             raise ApiError(BAD_REQUEST, "Send a file as the multipart field `files`, or JSON "
                                         '{"urls": ["<url>"], "source_type": "url"}.', http_status=400)
-        items = [await _store_upload(engine, session.session_id, item) for item in received]
-    except UploadRefused as exc:
-        for item in received:
-            if isinstance(item, ReceivedFile):
-                item.path.unlink(missing_ok=True)
-        raise ApiError(exc.code, exc.message) from None
+        # Every file is probed before any is recorded: one bad file in a batch records none of them,
+        # so the session never lists media whose file was removed.
+        probed = [await _probe(item) for item in received]
+    except BaseException as exc:  # refused, malformed, the client gone: nothing received is kept
+        with anyio.CancelScope(shield=True):
+            await db(remove_files, [item for item in received if isinstance(item, ReceivedFile)])
+        if isinstance(exc, UploadRefused):
+            raise ApiError(exc.code, exc.message) from None
+        raise
+    items = [await _record_upload(engine, session.session_id, item, found) for item, found in probed]
     base = base_url(request)
     return ok({"session_id": session.session_id, "media": [media_wire(m, base) for m in items]})
 
@@ -165,9 +184,12 @@ async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFil
                 await db(sink.flush)
         if sink.refused is None:
             parser.finalize()
-    except MultipartParseError as exc:
-        await db(sink.discard)
-        raise ApiError(BAD_REQUEST, f"The multipart body is malformed: {exc}", http_status=400) from None
+    except BaseException as exc:  # malformed, or the client went away mid-body: drop the partial files
+        with anyio.CancelScope(shield=True):
+            await db(sink.discard)
+        if isinstance(exc, MultipartParseError):
+            raise ApiError(BAD_REQUEST, f"The multipart body is malformed: {exc}", http_status=400) from None
+        raise
     if sink.refused is not None:
         await db(sink.discard)
         raise sink.refused
@@ -176,15 +198,22 @@ async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFil
     return sink.files
 
 
-async def _store_upload(engine, session_id: str, item: ReceivedFile | dict[str, Any]) -> dict[str, Any]:
+async def _probe(item: ReceivedFile | dict[str, Any]) -> tuple[ReceivedFile | dict[str, Any], tuple[str, int | None]]:
+    if isinstance(item, dict):
+        return item, (item["kind"], None)
+    return item, await db(probe_upload, item.path, item.ext, item.name)
+
+
+async def _record_upload(engine, session_id: str, item: ReceivedFile | dict[str, Any],
+                         found: tuple[str, int | None]) -> dict[str, Any]:
     store = engine.db()
     if isinstance(item, dict):
         return await db(store.add_media, session_id=session_id, origin="upload", kind=item["kind"],
                         name=item["name"], path=None, remote_url=item["remote_url"], meta=item["meta"])
-    kind, duration_ms = await db(probe_upload, item.path, item.ext, item.name)
+    kind, duration_ms = found
     rel = item.path.relative_to(engine.config.data_dir).as_posix()
     return await db(store.add_media, session_id=session_id, origin="upload", kind=kind, name=item.name,
-                    path=rel, duration_ms=duration_ms, size=item.path.stat().st_size)
+                    path=rel, duration_ms=duration_ms, size=item.size or item.path.stat().st_size)
 
 
 async def credits(request: Request) -> Response:
@@ -228,8 +257,10 @@ async def start_render(request: Request) -> Response:
         req = RenderRequest.model_validate(await json_body(request))
         draft = Draft.from_wire(req.draft)
     except ValidationError as exc:
-        raise ApiError(BAD_REQUEST, f"Invalid render request: {exc.errors()[0]['msg']} at "
-                                    f"{'.'.join(map(str, exc.errors()[0]['loc']))}.", http_status=400) from None
+        raise invalid("render request", exc) from None
+    if not RENDER_ID.fullmatch(req.id):
+        raise ApiError(BAD_REQUEST, "The render id may hold only letters, digits, `_` and `-` (at most 128), "
+                                    "like render_1732540000000.", http_status=400)
     session = await session_of(request, client_id, req.sessionId)
     if req.output.format.lower() != "mp4":
         raise ApiError(BAD_REQUEST, f"Only mp4 export is supported, not {req.output.format}.", http_status=400)
@@ -317,14 +348,8 @@ async def register_page(request: Request) -> Response:
                         f"with <code>POST /_engine/credits</code>.</p><p>bind id: {quote(bind)}</p>")
 
 
-def _loopback_only(request: Request) -> None:
-    host = request.client.host if request.client else ""
-    if host not in ("127.0.0.1", "::1", "localhost"):
-        raise ApiError(403, "The engine's admin routes answer only on loopback.", http_status=403)
-
-
 async def faults_route(request: Request) -> Response:
-    _loopback_only(request)
+    loopback_only(request)
     faults = engine_of(request).faults
     if request.method == "POST":
         body = await json_body(request)
@@ -332,7 +357,10 @@ async def faults_route(request: Request) -> Response:
             raise ApiError(BAD_REQUEST, "Send a JSON object of fault names and values.", http_status=400)
         if body.pop("reset", False):
             faults.reset()
-        unknown = faults.update(body)
+        try:
+            unknown = faults.update(body)
+        except (TypeError, ValueError) as exc:
+            raise ApiError(BAD_REQUEST, f"A fault value has the wrong type: {exc}.", http_status=400) from None
         if unknown:
             raise ApiError(BAD_REQUEST, f"Unknown faults: {', '.join(unknown)}. Known: "
                                         f"{', '.join(faults.as_dict())}.", http_status=400)
@@ -341,7 +369,7 @@ async def faults_route(request: Request) -> Response:
 
 async def grant_credits(request: Request) -> Response:
     """Loopback admin: add credits to the account of the bearer token (`{"credits": 50}`)."""
-    _loopback_only(request)
+    loopback_only(request)
     client_id = await authenticate(request)
     body = await json_body(request)
     amount = body.get("credits") if isinstance(body, dict) else None
@@ -354,7 +382,7 @@ async def grant_credits(request: Request) -> Response:
 
 
 async def root(request: Request) -> Response:
-    return JSONResponse({"code": 0, "message": "ok", "data": {"engine": "nemo-tui local engine"}})
+    return ok({"engine": "nemo-tui local engine"})
 
 
 ROUTES = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 import time
@@ -11,18 +10,9 @@ from pathlib import Path
 import uvicorn
 
 from .config import EngineConfig, Faults
-from .server import create_app
+from .server import create_app, is_loopback_host
 
-LOOPBACK_NAMES = ("localhost",)
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+is_loopback = is_loopback_host  # the one loopback test, shared with the admin routes and URL uploads
 
 
 def default_data_dir() -> Path:
@@ -33,8 +23,11 @@ def default_data_dir() -> Path:
 
 def _uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
     # Short graceful shutdown: an open /run_sse stream must not hold up stop() for long.
+    # proxy_headers=False: the client address the loopback-only admin routes check is the socket's
+    # peer, never an X-Forwarded-For value (uvicorn trusts that header by default, and from any peer
+    # when FORWARDED_ALLOW_IPS=* is set).
     return uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
-                          timeout_graceful_shutdown=2, access_log=False)
+                          timeout_graceful_shutdown=2, access_log=False, proxy_headers=False)
 
 
 class EngineServer:

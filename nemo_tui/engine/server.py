@@ -13,6 +13,7 @@ exactly like a session that does not exist (nothing reveals that it exists).
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import random
 import time
 from dataclasses import dataclass
@@ -87,6 +88,24 @@ def register_url(request: Request) -> str:
 
 
 # ---- guards shared by the routes -----------------------------------------------------------------
+
+
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1, and IPv4-mapped 127.x on dual-stack sockets)."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def loopback_only(request: Request) -> None:
+    """Admin routes answer only a client whose socket peer is loopback (the server reads no proxy headers)."""
+    if not is_loopback_host(request.client.host if request.client else ""):
+        raise ApiError(403, "The engine's admin routes answer only on loopback.", http_status=403)
 
 
 def rate_gate(request: Request) -> None:

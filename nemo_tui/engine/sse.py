@@ -102,15 +102,20 @@ class SseResponse(Response):
             disconnected = True
             group.cancel_scope.cancel()
 
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        try:
-            async with anyio.create_task_group() as group:
-                group.start_soon(produce)
-                group.start_soon(watch_disconnect, group)
+        async def pump_until_gone() -> None:
+            nonlocal disconnected
+            try:
                 await pump()
-                group.cancel_scope.cancel()
-        except OSError:
-            return  # the client went away mid-send
+            except OSError:  # a server that raises when the client went away mid-send (uvicorn just drops)
+                disconnected = True
+
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        # The OSError is caught inside the group: anyio's task group would wrap it in an ExceptionGroup.
+        async with anyio.create_task_group() as group:
+            group.start_soon(produce)
+            group.start_soon(watch_disconnect, group)
+            await pump_until_gone()
+            group.cancel_scope.cancel()
         if not dropped and not disconnected:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         # When dropped, returning without the final body message makes the server cut the connection

@@ -9,7 +9,6 @@ as it got; the draft from before the turn goes on the undo stack once.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import uuid
@@ -19,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 
 from ..protocol import AdkEvent
 from . import edits
 from .agent import Call, Plan
 from .config import EngineConfig
+from .server import db
 from .sse import Emit
 from .store import SessionRow, Store
 
@@ -97,9 +98,7 @@ class Turn:
         if reply:
             await emit(AdkEvent.text_event(invocation, reply))
 
-    @staticmethod
-    async def _db(fn, *args, **kwargs):
-        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+    _db = staticmethod(db)  # store calls run in a worker thread, as everywhere in the engine
 
     async def _tool(self, call: Call, draft: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], bool]:
         args = call.args
@@ -130,28 +129,47 @@ class Turn:
             return fresh.undo_stack[-1], {"status": "ok"}, True
         raise RuntimeError(f"unknown tool {call.name}")
 
-    def _media_paths(self, media_id: str, ext: str) -> tuple[Path, Path]:
+    def _media_path(self, media_id: str, ext: str) -> Path:
+        # The generators write under a hidden name and rename when done, so this path is only ever whole.
         folder = self.config.data_dir / "media"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f".{media_id}.partial.{ext}", folder / f"{media_id}.{ext}"
+        return folder / f"{media_id}.{ext}"
+
+    async def _record(self, path: Path, job, *, charge: float = 0.0, **media: Any) -> None:
+        """Run a generator job in a worker thread, then record its file as this session's media and
+        charge `charge` frozen credits for it.
+
+        A turn cancelled while the thread runs (the client left) lets the thread finish, then removes
+        its file and charges nothing (run() refunds). Once recording starts it is shielded, so a clip
+        is either listed and paid for, or gone and refunded; never one without the other.
+        """
+        recorded = False
+        try:
+            meta = await anyio.to_thread.run_sync(job, limiter=GENERATION_SLOTS)
+            await anyio.lowlevel.checkpoint_if_cancelled()
+            media["meta"] = {**media.get("meta", {}), **(meta if isinstance(meta, dict) else {})}
+            with anyio.CancelScope(shield=True):
+                await self._db(self.store.add_media, session_id=self.session.session_id, origin="generated",
+                               path=f"media/{path.name}", size=path.stat().st_size, **media)
+                recorded = True
+                if charge:
+                    await self._db(self.store.settle_credits, self.session.client_id, charge, spent=True)
+                    self.frozen_credits -= charge
+        finally:
+            if not recorded:
+                path.unlink(missing_ok=True)
 
     async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
         from .media.scenes import generate_clip  # deferred: the server starts without the media stack
 
         width, height = generation_size(*edits.canvas(draft), self.config.max_generate_height)
         media_id = "media_" + uuid.uuid4().hex[:20]
-        tmp, final = self._media_paths(media_id, "mp4")
-        job = partial(generate_clip, prompt, seconds, width, height, tmp,
+        path = self._media_path(media_id, "mp4")
+        job = partial(generate_clip, prompt, seconds, width, height, path,
                       seed=self.rng.randrange(2**31), fps=self.config.generate_fps)
-        meta = await anyio.to_thread.run_sync(job, limiter=GENERATION_SLOTS)
-        os.replace(tmp, final)
-        await self._db(self.store.settle_credits, self.session.client_id, seconds, spent=True)
-        self.frozen_credits -= seconds
-        await self._db(self.store.add_media, session_id=self.session.session_id, origin="generated",
-                       kind="video", name=prompt[:80], path=f"media/{final.name}",
-                       duration_ms=int(seconds * 1000), size=final.stat().st_size,
-                       meta={"prompt": prompt, "width": width, "height": height, **(meta or {})},
-                       media_id=media_id)
+        await self._record(path, job, kind="video", name=prompt[:80], duration_ms=int(seconds * 1000),
+                           meta={"prompt": prompt, "width": width, "height": height}, media_id=media_id,
+                           charge=seconds)
         new, response = edits.add_video_segment(draft, source=media_id, name=edits.short_name(prompt),
                                                 duration_ms=int(seconds * 1000), prompt=prompt)
         response.update({"media_id": media_id, "procedural": True})
@@ -164,14 +182,10 @@ class Turn:
 
         seconds = (edits.timeline_ms(draft) / 1000) or 10.0
         media_id = "media_" + uuid.uuid4().hex[:20]
-        tmp, final = self._media_paths(media_id, "m4a")
-        job = partial(generate_music, style, seconds, tmp, seed=self.rng.randrange(2**31))
-        written = await anyio.to_thread.run_sync(job, limiter=GENERATION_SLOTS)
-        os.replace(Path(written or tmp), final)
-        await self._db(self.store.add_media, session_id=self.session.session_id, origin="generated",
-                       kind="audio", name=f"{style} music", path=f"media/{final.name}",
-                       duration_ms=int(seconds * 1000), size=final.stat().st_size,
-                       meta={"style": style}, media_id=media_id)
+        path = self._media_path(media_id, "m4a")
+        job = partial(generate_music, style, seconds, path, seed=self.rng.randrange(2**31))
+        await self._record(path, job, kind="audio", name=f"{style} music", duration_ms=int(seconds * 1000),
+                           meta={"style": style}, media_id=media_id)
         new, response = edits.set_background_music(draft, source=media_id, style=style, volume=volume,
                                                    duration_ms=int(seconds * 1000))
         response["media_id"] = media_id

@@ -9,7 +9,6 @@ as an honest "remote" item that is listed but cannot be rendered.
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import anyio
 import httpx
 
 from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS
+from .server import is_loopback_host
 
 VIDEO_EXTS = {"mp4", "mov", "avi", "webm", "mkv"}
 IMAGE_EXTS = {"jpg", "png", "gif", "webp"}
@@ -139,22 +139,23 @@ class MultipartSink:
 
     def discard(self) -> None:
         self._pending = []
-        for item in self.files:
-            item.path.unlink(missing_ok=True)
+        remove_files(self.files)
+
+
+def remove_files(files: list[ReceivedFile]) -> None:
+    for item in files:
+        item.path.unlink(missing_ok=True)
 
 
 def is_loopback_url(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(urlparse(url).hostname or "")
 
 
-async def fetch_url(url: str, folder: Path, *, allow_file_urls: bool) -> ReceivedFile | dict[str, Any]:
-    """A fetched file, or a dict describing a remote item that was recorded but not downloaded."""
+async def fetch_url(url: str, folder: Path, *, allow_file_urls: bool,
+                    local: bool = True) -> ReceivedFile | dict[str, Any]:
+    """A fetched file, or a dict describing a remote item that was recorded but not downloaded.
+
+    `local` says the asking client is on this machine; only then are loopback URLs fetched."""
     parsed = urlparse(url)
     name = safe_name(unquote(PurePosixPath(parsed.path).name) or "remote")
     ext = check_format(name)
@@ -165,9 +166,13 @@ async def fetch_url(url: str, folder: Path, *, allow_file_urls: bool) -> Receive
             raise UploadRefused(4001, f"There is no file at {source}.")
         if source.stat().st_size > MAX_UPLOAD_BYTES:
             raise too_large(name)
-        await anyio.to_thread.run_sync(shutil.copyfile, source, target)
+        try:
+            await anyio.to_thread.run_sync(shutil.copyfile, source, target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
         return ReceivedFile(name, ext, target, target.stat().st_size)
-    if parsed.scheme in ("http", "https") and is_loopback_url(url):
+    if parsed.scheme in ("http", "https") and local and is_loopback_url(url):
         size = 0
         try:
             async with httpx.AsyncClient(timeout=30) as http, http.stream("GET", url) as resp:
@@ -178,14 +183,15 @@ async def fetch_url(url: str, folder: Path, *, allow_file_urls: bool) -> Receive
                         if size > MAX_UPLOAD_BYTES:
                             raise too_large(name)
                         await fh.write(chunk)
-        except UploadRefused:
+        except BaseException as exc:  # refused, unreachable, or the upload request cancelled mid-copy
             target.unlink(missing_ok=True)
+            if isinstance(exc, httpx.HTTPError):
+                raise UploadRefused(4001, f"Couldn't fetch {url}: {type(exc).__name__}.") from None
             raise
-        except httpx.HTTPError as exc:
-            target.unlink(missing_ok=True)
-            raise UploadRefused(4001, f"Couldn't fetch {url}: {type(exc).__name__}.") from None
         return ReceivedFile(name, ext, target, size)
     if parsed.scheme not in ("http", "https"):
+        if parsed.scheme == "file":
+            raise UploadRefused(4001, "file:// URLs are not accepted here: upload the file itself.")
         raise UploadRefused(4001, f"Only http(s) URLs can be uploaded, not {parsed.scheme or 'that'}.")
     return {"name": name, "kind": kind_of(ext), "remote_url": url,
             "meta": {"remote": True, "note": "The local engine works offline: this URL is recorded, "

@@ -134,3 +134,19 @@ def test_curl_walk_of_the_whole_flow(engine_server, tmp_path):
     assert "nemo_local_" not in result.stdout + result.stderr  # the token is never printed
     with av.open(str(out)) as container:
         assert container.streams.video[0].height == 144
+
+
+def test_a_render_id_cannot_climb_out_of_the_data_dir(edited, engine_server):
+    data_dir = engine_server.config.data_dir
+    resp = edited.start_render(render_id="../../../escaped")
+    assert resp.status_code == 400 and "render id" in resp.json()["message"]
+    assert not list(data_dir.parent.rglob("*escaped*"))
+
+
+def test_a_failed_render_leaves_nothing_in_the_renders_folder(api, engine_server):
+    draft = {"t": [{"tt": 0, "sg": [{"d": 1000, "m": {"name": "ghost", "source": "media_missing"}}]}]}
+    api.start_render(draft=draft, render_id="render_ghost")
+    done = api.wait_render("render_ghost")
+    assert done["status"] == "failed" and "ghost" in done["error"]
+    renders = engine_server.config.data_dir / "renders"
+    assert not renders.exists() or list(renders.iterdir()) == []

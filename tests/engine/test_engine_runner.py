@@ -40,3 +40,13 @@ def test_register_page_and_credit_grant_recover_from_2001(engine_server):
     granted = api.post("/_engine/credits", json={"credits": 10}).json()["data"]
     assert granted["available"] == 10
     assert api.turn("generate a 1 second video of rain").status == 200
+
+
+def test_admin_routes_read_the_socket_peer_not_x_forwarded_for(engine_server, monkeypatch):
+    """A forwarded-for header says nothing about who is connected: a loopback peer is served whatever
+    it claims, so a remote peer could not borrow 127.0.0.1 by claiming it either."""
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")
+    engine_server.stop()
+    engine_server.start()  # a fresh uvicorn config, built while the environment trusts every proxy
+    resp = httpx.get(f"{engine_server.base_url}/_engine/faults", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert resp.status_code == 200 and resp.json()["code"] == 0

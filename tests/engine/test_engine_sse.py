@@ -183,3 +183,49 @@ def test_a_client_disconnect_cancels_the_turn_and_refunds_its_credits(api, engin
     assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
     time.sleep(1.5)  # longer than the rest of the turn would have taken
     assert api.draft() == {"t": []}
+
+
+def test_leaving_while_a_clip_is_generated_keeps_no_file_and_charges_nothing(api, engine_server):
+    media = engine_server.config.data_dir / "media"
+    with api.http.stream("POST", "/run_sse", json=run_body(api.session_id, "generate a 10 second video of a storm"),
+                         headers=api.auth) as resp:
+        for line in resp.iter_lines():
+            if '"functionCall"' in line:
+                break  # generation has just started; closing the response drops the connection
+    deadline = time.monotonic() + 15
+    while (api.credits()["frozen"] or (media.exists() and list(media.iterdir()))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert list(media.iterdir()) == []
+    assert api.state()["generated_media"] == [] and api.draft() == {"t": []}
+
+
+async def test_a_send_that_fails_because_the_client_left_ends_the_turn_quietly():
+    """Some ASGI servers raise OSError on a send to a closed connection (uvicorn drops it silently):
+    the response must end without an error escaping, and the turn must be cancelled."""
+    import anyio
+
+    from nemo_tui.engine.config import Faults
+    from nemo_tui.engine.sse import SseResponse
+
+    cancelled = anyio.Event()
+
+    async def producer(emit):
+        await emit({"content": {"parts": [{"text": "hi"}]}})
+        try:
+            await anyio.sleep(30)
+        finally:
+            cancelled.set()
+
+    async def receive():
+        await anyio.sleep(60)
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            raise ConnectionResetError("peer went away")
+
+    response = SseResponse(producer, heartbeat_s=15, max_s=60, faults=Faults())
+    with anyio.fail_after(5):
+        await response({"type": "http"}, receive, send)
+    assert cancelled.is_set()

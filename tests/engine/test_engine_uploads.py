@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import tracemalloc
 
 import pytest
@@ -188,3 +189,35 @@ def test_an_uploaded_image_becomes_a_5_second_segment(api, tmp_path):
     api.turn("use my upload")
     (segment,) = api.draft()["t"][0]["sg"]
     assert segment == {"d": 5000, "m": {"name": "poster.png", "source": media["id"], "kind": "image"}}
+
+
+def test_one_bad_file_in_a_batch_records_none_of_them(api, engine_server, tmp_path):
+    """A refused batch leaves no half-listed upload whose file was deleted."""
+    clip, fake = tmp_path / "good.mp4", tmp_path / "bad.mp4"
+    make_test_clip(clip, seconds=0.5)
+    fake.write_bytes(b"not a video" * 100)
+    with open(clip, "rb") as good_fh, open(fake, "rb") as bad_fh:
+        resp = api.post(f"/api/upload-video/nemo_agent/me/{api.session_id}",
+                        files=[("files", ("good.mp4", good_fh, "video/mp4")), ("files", ("bad.mp4", bad_fh, "video/mp4"))])
+    assert resp.json()["code"] == 4001 and "bad.mp4" in resp.json()["message"]
+    assert api.state()["video_infos"] == []
+    assert uploads_dir(engine_server) == []
+
+
+def test_a_client_that_leaves_mid_upload_leaves_no_partial_file(api, engine_server):
+    host, port = engine_server.host, engine_server.port
+    head = (f"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"cut.mp4\"\r\n"
+            "Content-Type: video/mp4\r\n\r\n").encode() + bytes(256 * 1024)
+    request = (f"POST /api/upload-video/nemo_agent/me/{api.session_id} HTTP/1.1\r\nHost: {host}\r\n"
+               f"Authorization: Bearer {api.token}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+               f"Content-Length: {len(head) * 4}\r\n\r\n").encode() + head
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(request)
+        deadline = time.monotonic() + 10
+        while not uploads_dir(engine_server) and time.monotonic() < deadline:
+            time.sleep(0.02)  # the engine has started writing the part to disk
+        assert uploads_dir(engine_server), "the engine never started storing the upload"
+    deadline = time.monotonic() + 10
+    while uploads_dir(engine_server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uploads_dir(engine_server) == []

@@ -99,3 +99,19 @@ def test_a_font_is_found_and_nemo_font_overrides_it(tmp_path: Path, monkeypatch)
         monkeypatch.delenv("NEMO_FONT")
         find_font.cache_clear()
     assert os.environ.get("NEMO_FONT") is None
+
+
+def test_a_probe_that_hangs_is_stopped_with_a_reason(tmp_path: Path, monkeypatch) -> None:
+    """A stuck ffmpeg must end as FFmpegError (which uploads and renders turn into messages), not as
+    subprocess's TimeoutExpired escaping as an engine crash."""
+    import nemo_tui.engine.media.ffmpeg as ffmpeg_module
+
+    hanging = tmp_path / "hanging-ffmpeg"
+    hanging.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(30)\n")
+    hanging.chmod(hanging.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("NEMO_FFMPEG", str(hanging))
+    monkeypatch.setattr(ffmpeg_module, "PROBE_TIMEOUT_S", 0.5)
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00" * 64)
+    with pytest.raises(FFmpegError, match="took over 0.5 s"):
+        probe(clip)

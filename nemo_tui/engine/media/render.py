@@ -18,17 +18,12 @@ from pathlib import Path
 
 from nemo_tui.protocol import Draft, Segment, TrackType
 
-from .ffmpeg import FFmpegError, MediaInfo, ffmpeg_exe, find_font, font_covers_cjk, probe, run_ffmpeg
+from .ffmpeg import X264_CRF, X264_PRESET, FFmpegError, MediaInfo, ffmpeg_exe, find_font, font_covers_cjk, probe, run_ffmpeg
 from .text import drawtext_filters, has_cjk
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
-# Measured on 2 cores (tests/bench.py): x264 `veryfast` spends ~1.8x the reference's time on these
-# moving, full-frame scenes; `superfast` (no mb-tree, diamond search) stays within 1.5x and still looks
-# clean at CRF 20.
-X264_PRESET = "superfast"
-X264_CRF = "20"
 
 
 class RenderError(Exception):

@@ -12,14 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .ffmpeg import FFmpegError, run_ffmpeg
+from .ffmpeg import X264_CRF, X264_PRESET, FFmpegError, run_ffmpeg
 from .painter import ScenePainter
 from .vocabulary import SceneSpec, parse_prompt, prompt_digest
 
 # Painting cost grows with pixels; ~270 rows keeps 1080p generation near the cost of its encode.
 PAINT_ROWS = 270
-# The same trade-off as the renderer's (see render.X264_PRESET): fast enough on 2 cores, clean at CRF 20.
-X264_PRESET = "superfast"
 
 
 def paint_size(width: int, height: int) -> tuple[int, int]:
@@ -77,7 +75,7 @@ def generate_clip(
     tmp = out_path.with_name(f".{out_path.name}.part")
     args = [
         "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{pw}x{ph}", "-r", str(fps), "-i", "pipe:0",
-        *scale, "-c:v", "libx264", "-preset", X264_PRESET, "-crf", "20", "-pix_fmt", "yuv420p",
+        *scale, "-c:v", "libx264", "-preset", X264_PRESET, "-crf", X264_CRF, "-pix_fmt", "yuv420p",
         "-movflags", "+faststart", "-f", "mp4", str(tmp),
     ]
     try:
