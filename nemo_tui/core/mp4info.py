@@ -28,42 +28,38 @@ class Mp4Info:
     height: int
 
 
+def _box_header(head: bytes, pos: int, end: int) -> tuple[bytes, int, int]:
+    """(type, payload start, box end) of the box whose first 8–16 bytes are `head`, at `pos`."""
+    size, kind = struct.unpack_from(">I4s", head, 0)
+    header = 8
+    if size == 1:
+        if len(head) < 16 or pos + 16 > end:
+            raise NotMp4("a box header is cut off")
+        size = struct.unpack_from(">Q", head, 8)[0]
+        header = 16
+    elif size == 0:  # "to the end of the enclosing space"
+        size = end - pos
+    if size < header or pos + size > end:
+        raise NotMp4(f"the {kind.decode('latin-1')!r} box is cut off (the file is truncated)")
+    return kind, pos + header, pos + size
+
+
 def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[bytes, int, int]]:
     """(type, payload start, payload end) of each box in data[start:end]."""
     end = len(data) if end is None else end
     pos = start
     while pos + 8 <= end:
-        size, kind = struct.unpack_from(">I4s", data, pos)
-        header = 8
-        if size == 1:
-            if pos + 16 > end:
-                raise NotMp4("a box header is cut off")
-            size = struct.unpack_from(">Q", data, pos + 8)[0]
-            header = 16
-        elif size == 0:
-            size = end - pos
-        if size < header or pos + size > end:
-            raise NotMp4(f"the {kind.decode('latin-1')!r} box is cut off")
-        yield kind, pos + header, pos + size
-        pos += size
+        kind, payload, pos = _box_header(data[pos:pos + 16], pos, end)
+        yield kind, payload, pos
 
 
 def _top_level(f: BinaryIO, file_size: int) -> Iterator[tuple[bytes, int, int]]:
+    """The same walk over a file's top-level boxes, reading only their headers."""
     pos = 0
     while pos + 8 <= file_size:
         f.seek(pos)
-        head = f.read(16)
-        size, kind = struct.unpack_from(">I4s", head, 0)
-        header = 8
-        if size == 1:
-            size = struct.unpack_from(">Q", head, 8)[0]
-            header = 16
-        elif size == 0:
-            size = file_size - pos
-        if size < header or pos + size > file_size:
-            raise NotMp4(f"the file is truncated (in the {kind.decode('latin-1')!r} box)")
-        yield kind, pos + header, pos + size
-        pos += size
+        kind, payload, pos = _box_header(f.read(16), pos, file_size)
+        yield kind, payload, pos
 
 
 def _child(data: bytes, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
