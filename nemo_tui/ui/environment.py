@@ -71,11 +71,3 @@ def system_opener() -> list[str] | None:
             return [path, "open"] if name == "gio" else [path]
     return None
 
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"

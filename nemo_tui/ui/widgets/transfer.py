@@ -11,7 +11,7 @@ from textual.widgets import Label, ProgressBar
 
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
     from ...core.events import Progress
-from ..environment import human_size
+from ...core.i18n import format_size
 from ..strings import t
 
 
@@ -41,7 +41,7 @@ class TransferProgress(Horizontal):
             bar.update(total=100, progress=round(min(max(fraction, 0.0), 1.0) * 100, 1))
         detail = ""
         if event.done is not None and event.phase in ("download", "upload"):
-            detail = human_size(event.done) + (f" / {human_size(event.total)}" if event.total else "")
+            detail = format_size(event.done) + (f" / {format_size(event.total)}" if event.total else "")
         self.query_one("#transfer-detail", Label).update(Content(detail))
 
     def hide(self) -> None:
