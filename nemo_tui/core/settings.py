@@ -1,6 +1,8 @@
-"""Typed settings from the environment (NEMO_BACKEND, NEMO_API_BASE, NEMO_EXPORT_DIR, NEMO_TOKEN,
-NEMO_DATA_DIR, NEMO_CONFIG_DIR — the last two move the database and the credentials, e.g. for tests
-or several profiles; unset, they follow platformdirs).
+"""Typed settings from the environment (NEMO_BACKEND, NEMO_API_URL or its older name NEMO_API_BASE,
+NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_POLL_INTERVAL_S, NEMO_EXPORT_DIR, NEMO_TOKEN, NEMO_DATA_DIR,
+NEMO_CONFIG_DIR — the last two move the database and the credentials, e.g. for tests or several
+profiles; unset, they follow platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
+names the vendor's other NemoVideo tools read, so one environment serves them all.
 
 The token is a `SecretStr`: its repr, str and any validation error show asterisks, never the value.
 """
@@ -16,6 +18,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
+DEFAULT_WEB_BASE = "https://nemovideo.com"
 APP_DIR_NAME = "nemo-tui"
 
 
@@ -37,12 +40,19 @@ class Settings(BaseModel):
 
     backend: Literal["cloud", "local", "auto"] = "auto"
     api_base: str = DEFAULT_API_BASE
+    web_base: str = DEFAULT_WEB_BASE
+    # A stable client id (at most 64 characters) shared with the vendor's other tools; None: the
+    # one in ~/.config/nemovideo/client_id when it exists, else our own cached one.
+    client_id: str | None = Field(default=None, max_length=64, min_length=1)
+    # Overrides every cloud polling interval (render status, state reads after a dropped stream):
+    # for tests, and for people who would rather poll often than wait.
+    poll_interval_s: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     export_dir: Path = Field(default_factory=default_export_dir)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_DIR_NAME)))
     config_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_config_dir(APP_DIR_NAME)))
     token: SecretStr | None = None
 
-    @field_validator("api_base")
+    @field_validator("api_base", "web_base")
     @classmethod
     def _http_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -63,28 +73,44 @@ class Settings(BaseModel):
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
         """Read NEMO_* variables (empty ones count as unset); `overrides` (from flags) win."""
         env = os.environ if env is None else env
-        names = {"backend": "NEMO_BACKEND", "api_base": "NEMO_API_BASE",
-                 "export_dir": "NEMO_EXPORT_DIR", "token": "NEMO_TOKEN",
-                 "data_dir": "NEMO_DATA_DIR", "config_dir": "NEMO_CONFIG_DIR"}
         values: dict[str, object] = {}
-        for field, var in names.items():
-            raw = (env.get(var) or "").strip()
-            if raw:
-                values[field] = raw.lower() if field == "backend" else raw
+        used: dict[str, str] = {}
+        for field, names in ENV_NAMES.items():
+            for var in names:  # the first one set wins (NEMO_API_URL over NEMO_API_BASE)
+                raw = (env.get(var) or "").strip()
+                if raw:
+                    values[field] = raw.lower() if field == "backend" else raw
+                    used[field] = var
+                    break
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
             return cls(**values)
         except ValidationError as exc:
-            raise SettingsError(_explain(exc)) from None
+            raise SettingsError(_explain(exc, used)) from None
 
 
-def _explain(exc: ValidationError) -> str:
-    """One readable line per bad setting; the offending token value is never echoed."""
-    variables = {"backend": "NEMO_BACKEND (cloud, local or auto)", "api_base": "NEMO_API_BASE",
-                 "export_dir": "NEMO_EXPORT_DIR", "token": "NEMO_TOKEN",
-                 "data_dir": "NEMO_DATA_DIR", "config_dir": "NEMO_CONFIG_DIR"}
+# Each setting's variables, the preferred name first.
+ENV_NAMES: dict[str, tuple[str, ...]] = {
+    "backend": ("NEMO_BACKEND",),
+    "api_base": ("NEMO_API_URL", "NEMO_API_BASE"),
+    "web_base": ("NEMO_WEB_URL",),
+    "client_id": ("NEMO_CLIENT_ID",),
+    "poll_interval_s": ("NEMO_POLL_INTERVAL_S",),
+    "export_dir": ("NEMO_EXPORT_DIR",),
+    "token": ("NEMO_TOKEN",),
+    "data_dir": ("NEMO_DATA_DIR",),
+    "config_dir": ("NEMO_CONFIG_DIR",),
+}
+
+
+def _explain(exc: ValidationError, used: Mapping[str, str]) -> str:
+    """One readable line per bad setting, named by the variable that set it; the offending token
+    value is never echoed."""
     lines = []
     for err in exc.errors(include_input=False):
         field = str(err["loc"][0]) if err["loc"] else "settings"
-        lines.append(f"{variables.get(field, field)}: {err['msg']}")
+        name = used.get(field) or ENV_NAMES.get(field, (field,))[0]
+        if field == "backend":
+            name += " (cloud, local or auto)"
+        lines.append(f"{name}: {err['msg']}")
     return "Invalid setting: " + "; ".join(lines)

@@ -23,6 +23,7 @@ from .errors import (
 )
 from .events import (
     AdkEvent,
+    AskQuestion,
     Heartbeat,
     TextDelta,
     ToolCall,
@@ -48,6 +49,14 @@ from .models import (
     StateResponse,
     UploadResult,
     UploadUrlsRequest,
+)
+from .questions import (
+    ASK_QUESTION_TOOL,
+    Question,
+    QuestionOption,
+    QuestionSet,
+    answer_text,
+    parse_question_set,
 )
 from .sanitize import sanitize_text
 

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from .questions import Question
+
 _CAMEL = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
 
 
@@ -197,6 +199,16 @@ class TurnError(BaseModel):
     error_type: str | None = None
 
 
+class AskQuestion(BaseModel):
+    """The agent stopped to ask (its `ask_question` tool): show the questions, send the answer
+    (protocol.questions.answer_text) as the next message. Not also reported as a ToolCall."""
+
+    kind: Literal["question"] = "question"
+    id: str | None = None
+    title: str = ""
+    questions: list[Question]
+
+
 class TurnEnd(BaseModel):
     """The stream closed. `text` is the whole reply as shown; `changed_state` says a tool ran."""
 
@@ -204,9 +216,10 @@ class TurnEnd(BaseModel):
     text: str = ""
     changed_state: bool = False
     tool_calls: int = 0
+    asked: bool = False  # the turn ended on an AskQuestion: waiting for the person's answer
 
 
 TurnEvent = Annotated[
-    Union[TextDelta, ToolCall, ToolResult, Heartbeat, TurnError, TurnEnd], Field(discriminator="kind")
+    Union[TextDelta, ToolCall, ToolResult, AskQuestion, Heartbeat, TurnError, TurnEnd], Field(discriminator="kind")
 ]
 turn_event_adapter: TypeAdapter[Any] = TypeAdapter(TurnEvent)

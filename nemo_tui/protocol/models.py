@@ -36,6 +36,7 @@ class SessionInfo(BaseModel):
 
     session_id: str
     task_id: str | None = None
+    user_id: str | None = None  # `anon_…` for an anonymous account
 
 
 # ---- turns -------------------------------------------------------------------------------------
