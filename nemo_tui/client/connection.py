@@ -109,6 +109,7 @@ class NemoConnection:
         turn_ceiling_s: float = TURN_CEILING_S,
         language: str = DEFAULT_LANGUAGE,
         on_recovery: Callable[[str], None] | None = None,
+        web_base: str = "https://nemovideo.com",
     ) -> None:
         """
         base_url: the cloud (`https://mega-api-prod.nemovideo.ai`) or the engine's loopback URL.
@@ -124,6 +125,7 @@ class NemoConnection:
         transport: an httpx transport, for tests of wire shapes no real server sends.
         turn_ceiling_s: the most one /run_sse turn may take (the seed: 15 minutes).
         on_recovery: told in words when a session or token was renewed, or a 429 wait began.
+        web_base: the web app (NEMO_WEB_URL) that claim links point at.
         """
         self.base_url = base_url.rstrip("/")
         # "" says "no token of the person's": anonymous, NEMO_TOKEN not read (the local engine
@@ -143,6 +145,8 @@ class NemoConnection:
         self.turn_ceiling_s = turn_ceiling_s
         self.language = language
         self.session: SessionInfo | None = None
+        self.user_id: str | None = None  # `anon_…` for an anonymous account; see api.VideoBackend
+        self.web_base = web_base.rstrip("/")
         self.on_recovery = on_recovery
         self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
         # The stream has no read timeout: tools run silently for minutes; the ceiling bounds it.
@@ -393,6 +397,7 @@ class NemoConnection:
         if not isinstance(data, dict):
             raise ServerError("the token answer had no token in it")
         issued = parse_answer(AnonymousToken, data)
+        self.user_id = issued.user_id or self.user_id
         expires = issued.expires_at
         if expires is not None and expires > 1e12:  # milliseconds
             expires /= 1000.0
@@ -415,6 +420,7 @@ class NemoConnection:
             "POST", self._url(f"/api/tasks/{USER_ID}/with-session/{APP_NAME}"), json_body=body))
         info = parse_answer(SessionInfo, data)
         self.session = info
+        self.user_id = info.user_id or self.user_id
         return info
 
     def use_session(self, session_id: str, task_id: str | None = None) -> None:

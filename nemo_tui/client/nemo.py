@@ -12,13 +12,14 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
 from ..protocol import (
     APP_NAME,
     USER_ID,
+    ClaimToken,
     Credits,
     Draft,
     InvalidInput,
@@ -137,6 +138,8 @@ class NemoClient(NemoConnection):
         if isinstance(data, dict) and data.get("task_id") and self.session and not self.session.task_id:
             # A session resumed by id alone learns its task id here (the 2001 bind link needs it).
             self.session.task_id = str(data["task_id"])
+        if isinstance(data, dict) and isinstance(data.get("user_id"), str) and data["user_id"]:
+            self.user_id = data["user_id"]
         return parse_answer(StateResponse, data or {}).state
 
     async def start_render(self, draft: Draft | None = None) -> RenderJob:
@@ -185,6 +188,19 @@ class NemoClient(NemoConnection):
                 raise RenderFailed(job.error or "")
             await self._sleep(self.poll_interval)
 
+    async def cancel_render(self, job_id: str) -> None:
+        await self._request(lambda: Call(
+            "POST", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}/cancel")))
+
+    # -- links -----------------------------------------------------------------------------------
+    async def claim_link(self) -> str:
+        if self.session is None:
+            raise InvalidInput("No project yet: send a message first, then open it in the browser.")
+        body = {"task_id": self.session.task_id or "", "session_id": self.session.session_id}
+        data = await self._request(lambda: Call("POST", self._url("/api/auth/claim-token"), json_body=body))
+        claim = parse_answer(ClaimToken, data or {})
+        return f"{self.web_base}/workspace/claim?{urlencode({'ct': claim.claim_token})}"
+
     # -- download --------------------------------------------------------------------------------
     async def download(self, url: str, dest: str | Path, progress: ProgressCallback | None = None) -> Path:
         """Download to `<dest>.part`, resuming it with Range; rename into place once complete."""
@@ -208,6 +224,18 @@ class NemoClient(NemoConnection):
                         f"{part.name} keeps what arrived and the next try resumes from it"
                     ) from None
                 log.debug("download dropped (%s); resuming from the bytes on disk", drop)
+
+    async def download_render(self, job: RenderJob, dest: str | Path,
+                              progress: ProgressCallback | None = None) -> Path:
+        """The render's output URL first (a CDN: no token goes there); when it is missing or fails,
+        the API's own `GET /api/render/proxy/<id>/download`, with auth."""
+        fallback = self._url(f"/api/render/proxy/{quote(job.id, safe='')}/download")
+        if job.url:
+            try:
+                return await self.download(job.url, dest, progress)
+            except (NetworkError, ServerError) as exc:
+                log.debug("render output URL failed (%s); trying the API's download", type(exc).__name__)
+        return await self.download(fallback, dest, progress)
 
     async def _download_once(self, url: str, final: Path, part: Path,
                              progress: ProgressCallback | None) -> Path:

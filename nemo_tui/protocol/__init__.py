@@ -38,6 +38,7 @@ from .models import (
     APP_NAME,
     USER_ID,
     AnonymousToken,
+    ClaimToken,
     CreateSessionRequest,
     Credits,
     MediaItem,

@@ -24,6 +24,7 @@ class AnonymousToken(BaseModel):
     # Seconds since the epoch; the seed says tokens last 7 days, servers may say so exactly.
     expires_at: float | None = None
     credits: int | None = None
+    user_id: str | None = None  # `anon_…`
 
 
 class CreateSessionRequest(BaseModel):
@@ -37,6 +38,15 @@ class SessionInfo(BaseModel):
     session_id: str
     task_id: str | None = None
     user_id: str | None = None  # `anon_…` for an anonymous account
+
+
+class ClaimToken(BaseModel):
+    """`data` of POST /api/auth/claim-token: a one-time link token for the web app."""
+
+    model_config = _TOLERANT
+
+    claim_token: str = Field(repr=False)
+    expires_in: float | None = None
 
 
 # ---- turns -------------------------------------------------------------------------------------
