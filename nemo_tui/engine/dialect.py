@@ -191,6 +191,11 @@ def vendor_run_sse(adk):
         if isinstance(resp, JSONResponse):  # a refusal before the stream: the plain envelope
             body = _body(resp)
             body.pop("detail", None)
+            if body.get("code") == 2001 and isinstance(body.get("data"), dict):
+                # The cloud binds an anonymous user by its user id: register?bind=<anon_…>.
+                anon = user_id(await _bearer_client(request))
+                body["data"]["bind_id"] = anon
+                body["data"]["register_url"] = f"{body['data']['register_url']}?bind={anon}"
             return JSONResponse(body, status_code=resp.status_code)
         return resp
     return handler

@@ -44,6 +44,15 @@ def invalid(what: str, exc: ValidationError) -> ApiError:
                     http_status=400)
 
 
+def numeric_ids(body: Any, *keys: str) -> Any:
+    """A session id sent as a JSON integer (the cloud's 19-digit ids) is read as its decimal string."""
+    if isinstance(body, dict):
+        for key in keys:
+            if type(body.get(key)) is int:
+                body[key] = str(body[key])
+    return body
+
+
 async def anonymous_token(request: Request) -> Response:
     rate_gate(request)
     engine = engine_of(request)
@@ -93,7 +102,7 @@ async def _start_turn(request: Request) -> Response:
     engine = engine_of(request)
     client_id = await authenticate(request)
     try:
-        req = RunSseRequest.model_validate(await json_body(request))
+        req = RunSseRequest.model_validate(numeric_ids(await json_body(request), "session_id"))
     except ValidationError as exc:
         raise invalid("/run_sse body", exc) from None
     text = req.new_message.text.strip()
@@ -261,7 +270,7 @@ async def start_render(request: Request) -> Response:
         why = f" (missing attribution headers: {', '.join(missing)})" if missing else ""
         raise ApiError(402, "Register or upgrade your plan to unlock export." + why, http_status=402)
     try:
-        req = RenderRequest.model_validate(await json_body(request))
+        req = RenderRequest.model_validate(numeric_ids(await json_body(request), "sessionId"))
         draft = Draft.from_wire(req.draft)
     except ValidationError as exc:
         raise invalid("render request", exc) from None

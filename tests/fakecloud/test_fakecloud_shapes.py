@@ -336,3 +336,36 @@ def test_everything_is_json_the_vendor_can_read(user):
         text = user.get(path).text
         assert "duration_ms" not in text and '"media"' not in text
         json.loads(text)
+
+
+def test_no_credits_binds_the_anonymous_user_id(user, fake_cloud):
+    fake_cloud.faults.no_credits = True
+    (body,) = user.turn("generate a video of a red balloon").events
+    assert body["data"]["bind_id"] == user.user_id
+    assert body["data"]["register_url"].endswith(f"/register?bind={user.user_id}")
+
+
+def test_ids_sent_as_json_numbers_are_accepted(user, fake_cloud):
+    fake_cloud.set_post_production(None)
+    body = {"app_name": "nemo_agent", "user_id": "me", "session_id": int(user.session_id),
+            "new_message": {"parts": [{"text": "generate a 1 second video of a red balloon"}]}}
+    text = user.post("/run_sse", json=body).text
+    assert '"generate_video_with_seedance"' in text
+    render = {"id": "render_numeric", "sessionId": int(user.session_id), "draft": user.state()["draft"],
+              "output": {"format": "mp4", "quality": "high"}}
+    assert user.post("/api/render/proxy/lambda", json=render).json()["success"] is True
+    assert user.wait_render("render_numeric")["status"] == "completed"
+
+
+def test_a_drop_after_n_events_does_not_stop_the_generation(user, fake_cloud):
+    fake_cloud.set_post_production(None)
+    fake_cloud.faults.drop_stream_after_events = 1
+    fake_cloud.delay_results(0.5)
+    stream = user.turn("generate a video of a red balloon")
+    assert not stream.complete and len(stream.events) == 1
+    fake_cloud.heal()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not user.state()["generated_media"]:
+        time.sleep(0.3)
+    assert len(user.state()["generated_media"]) == 1
+    assert user.credits() == {"available": 95, "frozen": 0, "total": 95}
