@@ -369,3 +369,13 @@ def test_a_drop_after_n_events_does_not_stop_the_generation(user, fake_cloud):
         time.sleep(0.3)
     assert len(user.state()["generated_media"]) == 1
     assert user.credits() == {"available": 95, "frozen": 0, "total": 95}
+
+
+def test_export_without_attribution_is_402_in_the_success_false_shape(user, fake_cloud):
+    fake_cloud.set_post_production(None)
+    generated(user, "generate a 1 second video of a red balloon")
+    body = {"id": "render_no_headers", "sessionId": user.session_id, "draft": user.state()["draft"],
+            "output": {"format": "mp4", "quality": "high"}}
+    resp = httpx.post(f"{fake_cloud.base_url}/api/render/proxy/lambda", json=body, headers=user.auth)
+    assert resp.status_code == 402
+    assert resp.json() == {"success": False, "error": resp.json()["error"]} and "attribution" in resp.json()["error"]
