@@ -8,6 +8,7 @@ read on its own, so one message can carry several edits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,8 @@ class Plan:
     sentences: list[str] = field(default_factory=list)
     language: str = "en"
     generate_seconds: float = 0.0
+    # The args of an `ask_question` call: the request was ambiguous, so the turn asks and does nothing.
+    question: dict[str, Any] | None = None
 
     @property
     def reply(self) -> str:
@@ -43,17 +46,25 @@ class Plan:
 
 
 def plan_turn(text: str, draft: dict[str, Any], uploads: list[dict[str, Any]] | None = None, *,
-              can_undo: bool = True) -> Plan:
+              can_undo: bool = True, ask_on_ambiguous: bool = False) -> Plan:
     lang = "zh" if lx.has_cjk(text) else "en"
+    answered = read_answer(text)
     plan = Plan(language=lang)
     say = lambda en, zh: plan.sentences.append(zh if lang == "zh" else en)  # noqa: E731
     state = {"draft_ms": timeline_ms(draft), "video_ms": video_end_ms(draft),
              "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])), "can_undo": can_undo,
              "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])]}
+    state["ask"] = ask_on_ambiguous and answered is None
     not_understood: list[str] = []
+    if answered is not None:  # the reply to our ask_question: generate what was chosen, nothing else
+        _generate(text, plan, state, say, chosen=answered)
+        return plan
     for clause in lx.clauses(text):
         if not _plan_clause(clause, plan, state, uploads or [], say):
             not_understood.append(clause)
+        if plan.question is not None:  # the agent stops and asks: nothing else happens this turn
+            return Plan(language=lang, question=plan.question,
+                        sentences=["开始之前，有几个问题：" if lang == "zh" else "A few questions before I start:"])
     if not plan.calls and not plan.sentences:
         say("I can't do that here. " + lx.HELP_EN, "这个我做不到。" + lx.HELP_ZH)
     elif not_understood and plan.calls:
@@ -80,6 +91,9 @@ def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[d
         aspect = lx.aspect(low)
         if aspect:
             _aspect(aspect, plan, say)
+        if state.get("ask") and not lx.scene_prompt(clause):
+            plan.question = ambiguity_questions(plan.language, asked_seconds=lx.seconds(low))
+            return True
         _generate(clause, plan, state, say)
         if lx.MUSIC.search(low):
             _music(low, plan, state, say)
@@ -116,10 +130,14 @@ def _aspect(ratio: str, plan: Plan, say) -> None:
     say(f"Switching to {names[0]} {ratio} ({width}x{height}).", f"已切换为{names[1]} {ratio}（{width}x{height}）。")
 
 
-def _generate(clause: str, plan: Plan, state: dict[str, Any], say) -> None:
-    asked = lx.seconds(clause.lower())
+def _generate(clause: str, plan: Plan, state: dict[str, Any], say,
+              chosen: tuple[str, float] | None = None) -> None:
+    if chosen is not None:
+        prompt, asked = chosen
+    else:
+        asked = lx.seconds(clause.lower())
+        prompt = lx.scene_prompt(clause) or ("风景" if plan.language == "zh" else "a calm landscape")
     seconds = DEFAULT_GENERATE_S if asked is None else min(max(asked, 1.0), MAX_GENERATE_S)
-    prompt = lx.scene_prompt(clause) or ("风景" if plan.language == "zh" else "a calm landscape")
     # Whole seconds travel as integers, like the cloud's tool arguments ({"duration": 10}).
     plan.calls.append(Call("generate_video", {"prompt": prompt, "duration": _number(seconds)}))
     plan.generate_seconds += seconds
@@ -237,3 +255,62 @@ def _duration(seconds: float, plan: Plan, state: dict[str, Any], say) -> bool:
     state["draft_ms"] = state["video_ms"] = target_ms
     say(f"Trimming the video to {seconds:g} seconds.", f"已把视频裁剪到{seconds:g}秒。")
     return True
+
+
+# ---- ask_question: an ambiguous request, and the answer in the vendor's format ------------------
+
+SUBJECTS = {"en": [("ocean", "Ocean sunset"), ("city", "City at night"), ("forest", "Forest in the rain")],
+            "zh": [("ocean", "海上日落"), ("city", "夜晚的城市"), ("forest", "雨中的森林")]}
+SUBJECT_PROMPT = {"en": "What should the video show?", "zh": "视频要展示什么？"}
+DURATION_PROMPT = {"en": "How long?", "zh": "视频多长？"}
+QUESTION_TITLE = {"en": "Before I start", "zh": "开始之前"}
+DURATION_CHOICES = (5, 10, 15)
+
+
+def ambiguity_questions(language: str, *, asked_seconds: float | None = None) -> dict[str, Any]:
+    """The `ask_question` args for "make a video" with no subject: what to show, and how long
+    (left out when the request named a length)."""
+    unit = " 秒" if language == "zh" else " s"
+    questions = [{"id": "subject", "prompt": SUBJECT_PROMPT[language],
+                  "options": [{"id": i, "label": label} for i, label in SUBJECTS[language]],
+                  "allow_multiple": False}]
+    if asked_seconds is None:
+        questions.append({"id": "duration", "prompt": DURATION_PROMPT[language],
+                          "options": [{"id": str(s), "label": f"{s}{unit}"} for s in DURATION_CHOICES],
+                          "allow_multiple": False})
+    return {"title": QUESTION_TITLE[language], "questions": questions}
+
+
+_ANSWER_LINE = re.compile(r"^\s*\d+\s*[.)、．]\s*(?P<prompt>[^:：]+?)\s*[:：]\s*(?P<answer>.*?)\s*$")
+_SUBJECT_WORDS = re.compile(r"\bshow\b|\bsubject\b|展示|内容|主题", re.I)
+_DURATION_WORDS = re.compile(r"\bhow long\b|\blength\b|\bduration\b|多长|时长|长度", re.I)
+
+
+def read_answer(text: str) -> tuple[str, float] | None:
+    """(subject, seconds) from an answer to `ambiguity_questions` — one line per question,
+    `1. What should the video show?: Ocean sunset` / `2. How long?: 10 s` — or None when the message
+    is not such an answer. A question left out gets the default (a calm landscape, 5 s)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return None
+    subject = duration = None
+    for line in lines:
+        m = _ANSWER_LINE.match(line)
+        if m is None:
+            return None
+        prompt, answer = m.group("prompt"), m.group("answer")
+        if _DURATION_WORDS.search(prompt):
+            duration = lx.seconds(answer.lower())
+        elif _SUBJECT_WORDS.search(prompt):
+            subject = answer
+        else:
+            return None
+    if subject is None and duration is None:
+        return None
+    zh = lx.has_cjk(text)
+    if subject:
+        subject = subject if zh else subject[:1].lower() + subject[1:]
+    else:
+        subject = "风景" if zh else "a calm landscape"
+    seconds = DEFAULT_GENERATE_S if duration is None else min(max(duration, 1.0), MAX_GENERATE_S)
+    return subject, seconds

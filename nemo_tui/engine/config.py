@@ -36,6 +36,11 @@ class Faults:
     # breaks (a resumed request with a Range header is served whole): tests the client's resume.
     cut_download_at_fraction: float | None = None
     stall_download_s: float = 0.0          # ...and waits this long at the cut before breaking off
+    # The cloud keeps generating when the client goes away (see EngineConfig.detach_turns):
+    drop_stream_during_generation: bool = False  # /run_sse breaks off right after a generation's tool call
+    generation_delay_s: float = 0.0        # a generated clip lands in state this long after it is drawn
+    break_output_url: int = 0              # a render's outputUrl (the CDN-style file URL) answers this
+    #                                        HTTP status (404, 500, …) instead of the file; 0 is off
 
     def reset(self) -> None:
         for f in fields(self):
@@ -86,6 +91,26 @@ class EngineConfig:
     render_fps: int = 30
     max_turn_s: float = 15 * 60            # the seed's ceiling for one /run_sse turn
     allow_file_urls: bool = True           # upload-by-URL may copy `file://` paths on this machine
+    # "adk": the seed's shapes (ADK events, `: ping`, code/data envelopes). "vendor": only the shapes
+    # the NemoVideo vendor publishes (CLOUD_FACTS.md): type-tagged SSE without a done event,
+    # `{"type":"heartbeat"}`, 19-digit numeric session ids, `files[]` uploads, success/data renders.
+    dialect: Literal["adk", "vendor"] = "adk"
+    # A /run_sse turn runs as the engine's own task, not cancelled when its stream closes (the cloud
+    # keeps generating); its draft and media land in state when done. None: on in the vendor dialect.
+    detach_turns: bool | None = None
+    # Two-stage generation: this long after a turn that generated a clip ends, the engine adds
+    # background music and a title to the draft on its own. None is off.
+    post_production_s: float | None = None
+    # A request to generate a video with no subject ("make a video") answers with ask_question.
+    ask_on_ambiguous: bool = True
+
+    @property
+    def vendor(self) -> bool:
+        return self.dialect == "vendor"
+
+    @property
+    def turns_detached(self) -> bool:
+        return self.vendor if self.detach_turns is None else bool(self.detach_turns)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

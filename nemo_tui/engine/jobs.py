@@ -23,6 +23,10 @@ from .config import EngineConfig
 from .store import Store
 
 log = logging.getLogger("nemo_tui.engine.jobs")
+
+
+class RenderCancelled(Exception):
+    """Its account cancelled the job: stop, keep nothing, leave the status the route set."""
 PROGRESS_EVERY_S = 0.25
 
 
@@ -42,6 +46,12 @@ class RenderRunner:
         self.config = config
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nemo-render")
         self._stopping = False
+        self._cancelled: set[str] = set()
+
+    def cancel(self, render_id: str) -> None:
+        """Stop a queued or running job (the route marks it failed/"cancelled"): a running ffmpeg is
+        killed at its next progress report, and no output is kept."""
+        self._cancelled.add(render_id)
 
     def submit(self, render_id: str) -> None:
         self._pool.submit(self._run, render_id)
@@ -74,6 +84,8 @@ class RenderRunner:
     def _run(self, render_id: str) -> None:
         try:
             self._render(render_id)
+        except RenderCancelled:
+            return
         except Exception as exc:
             if self._stopping:  # the store is closed under us; the next start resumes the job
                 return
@@ -89,6 +101,7 @@ class RenderRunner:
         faults = self.config.faults
         if faults.slow_render_s > 0:
             self._crawl(render_id, faults.slow_render_s)
+        self._check_cancelled(render_id)
         if faults.fail_render:
             self.store.update_render(render_id, status="failed", error=faults.fail_render)
             return
@@ -102,6 +115,7 @@ class RenderRunner:
         last = [0.0]
 
         def on_progress(value: float) -> None:
+            self._check_cancelled(render_id)
             now = time.monotonic()
             if now - last[0] >= PROGRESS_EVERY_S:
                 last[0] = now
@@ -119,12 +133,21 @@ class RenderRunner:
                 raise
             self.store.update_render(render_id, status="failed", error=str(exc) or "render failed")
             return
+        if render_id in self._cancelled:  # cancelled as it finished: the job stays cancelled
+            final.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            return
         self.store.update_render(render_id, status="completed", progress=1.0,
                                  output_path=os.path.relpath(final, self.config.data_dir))
+
+    def _check_cancelled(self, render_id: str) -> None:
+        if render_id in self._cancelled:
+            raise RenderCancelled(render_id)
 
     def _crawl(self, render_id: str, seconds: float) -> None:
         """The slow_render_s fault: visible progress for a while before the real work (a worker thread)."""
         steps = max(int(seconds / 0.1), 1)
         for i in range(steps):
+            self._check_cancelled(render_id)
             time.sleep(seconds / steps)
             self.store.update_render(render_id, progress=0.5 * (i + 1) / steps)

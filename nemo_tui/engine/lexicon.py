@@ -25,7 +25,7 @@ MUSIC = re.compile(r"\bmusic\b|\bbgm\b|\bsoundtrack\b|\bsong\b|背景音乐|音�
 VIDEO_NOUN = re.compile(r"\b(?:video|clip|footage|scene|animation|shot)s?\b|视频|短片|片段|画面|动画")
 GENERATE = re.compile(r"\b(?:generate|create|produce)\b|\bmake (?:me )?(?:a|an|one)\b|"
                       r"\b(?:video|clip|footage|animation)s? (?:of|showing|about|featuring)\b|"
-                      r"生成|制作|创建|做一个|做一段|来一段|来一个|拍一段")
+                      r"生成|制作|创建|做一个|做个|做一段|来一段|来一个|拍一段")
 TEXT_WORD = re.compile(r"\b(?:title|caption|subtitle|headline|text)s?\b|标题|字幕|文字|文本")
 CAPTION = re.compile(r"\b(?:caption|subtitle)s?\b|字幕")
 ADD_VERB = re.compile(r"\b(?:add|put|insert|show|write|place|create|overlay|include)\b|添加|加上|加|放|写|插入|显示")

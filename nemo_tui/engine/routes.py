@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ..protocol import MAX_UPLOAD_BYTES, Draft, RenderRequest, RunSseRequest
+from . import claims, dialect
 from .agent import plan_turn
 from .jobs import render_size
 from .server import (BAD_REQUEST, NOT_FOUND, ApiError, authenticate, base_url, db, engine_of,
@@ -33,6 +34,7 @@ SSE_REFUSAL_STATUS = {1001: 401, 1002: 404, 2001: 403}
 # A render id names the output file and sits in its download URL: letters, digits, `_` and `-`
 # only (the seed's ids are `render_<ts>`), so an id like `../../x` can never write outside the data dir.
 RENDER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+CANCELLED = "cancelled"   # the error of a render its account cancelled (status `failed`)
 
 
 def invalid(what: str, exc: ValidationError) -> ApiError:
@@ -40,6 +42,15 @@ def invalid(what: str, exc: ValidationError) -> ApiError:
     first = exc.errors()[0]
     return ApiError(BAD_REQUEST, f"Invalid {what}: {first['msg']} at {'.'.join(map(str, first['loc']))}.",
                     http_status=400)
+
+
+def numeric_ids(body: Any, *keys: str) -> Any:
+    """A session id sent as a JSON integer (the cloud's 19-digit ids) is read as its decimal string."""
+    if isinstance(body, dict):
+        for key in keys:
+            if type(body.get(key)) is int:
+                body[key] = str(body[key])
+    return body
 
 
 async def anonymous_token(request: Request) -> Response:
@@ -59,7 +70,8 @@ async def anonymous_token(request: Request) -> Response:
         raise ApiError(429, "Rate limit: one token per client id every 7 days, and this client id "
                             "already holds a valid token. Keep using it.", http_status=429)
     token, expires_at, credits = await db(engine.db().issue_token, client_id, engine.config.token_ttl_s,
-                                          engine.config.initial_credits)
+                                          engine.config.initial_credits,
+                                          **({"prefix": dialect.TOKEN_PREFIX} if engine.config.vendor else {}))
     return ok({"token": token, "expires_at": expires_at, "expires_in": engine.config.token_ttl_s,
                "credits": credits})
 
@@ -73,7 +85,8 @@ async def create_session(request: Request) -> Response:
     task_name, language = body.get("task_name", "project"), body.get("language", "en")
     if not isinstance(task_name, str) or not isinstance(language, str) or len(task_name) > 200:
         raise ApiError(BAD_REQUEST, "task_name and language must be short strings.", http_status=400)
-    row = await db(engine_of(request).db().create_session, client_id, task_name, language or "en")
+    row = await db(engine_of(request).db().create_session, client_id, task_name, language or "en",
+                   dialect.new_session_id() if engine_of(request).config.vendor else None)
     return ok({"task_id": row.task_id, "session_id": row.session_id, "task_name": row.task_name,
                "language": row.language})
 
@@ -89,7 +102,7 @@ async def _start_turn(request: Request) -> Response:
     engine = engine_of(request)
     client_id = await authenticate(request)
     try:
-        req = RunSseRequest.model_validate(await json_body(request))
+        req = RunSseRequest.model_validate(numeric_ids(await json_body(request), "session_id"))
     except ValidationError as exc:
         raise invalid("/run_sse body", exc) from None
     text = req.new_message.text.strip()
@@ -97,7 +110,8 @@ async def _start_turn(request: Request) -> Response:
         raise ApiError(BAD_REQUEST, "The message has no text.", http_status=400)
     session = await session_of(request, client_id, req.session_id)
     uploads = await db(engine.db().session_media, session.session_id, "upload")
-    plan = plan_turn(text, session.draft, uploads, can_undo=bool(session.undo_stack))
+    plan = plan_turn(text, session.draft, uploads, can_undo=bool(session.undo_stack),
+                     ask_on_ambiguous=engine.config.ask_on_ambiguous)
     if plan.generate_seconds > 0:
         frozen = not engine.faults.no_credits and await db(
             engine.db().freeze_credits, client_id, plan.generate_seconds)
@@ -110,9 +124,11 @@ async def _start_turn(request: Request) -> Response:
     silent = plan.editing and (mode == "always" or (
         mode == "random" and engine.rng.random() < engine.config.silent_ratio))
     turn = Turn(engine.db(), engine.config, session, plan, streaming=req.streaming is not False,
-                silent=silent, rng=engine.rng, frozen_credits=plan.generate_seconds)
-    return SseResponse(turn.run, heartbeat_s=engine.config.heartbeat_s, max_s=engine.config.max_turn_s,
-                       faults=engine.faults)
+                silent=silent, rng=engine.rng, frozen_credits=plan.generate_seconds, text=text)
+    # One turn per session at a time; a detached turn outlives its stream (turnhost.py).
+    producer = request.app.state.turns.producer(turn, detached=engine.config.turns_detached)
+    return SseResponse(producer, heartbeat_s=engine.config.heartbeat_s, max_s=engine.config.max_turn_s,
+                       faults=engine.faults, **dialect.stream_options(engine.config))
 
 
 def media_wire(media: dict[str, Any], base: str) -> dict[str, Any]:
@@ -254,7 +270,7 @@ async def start_render(request: Request) -> Response:
         why = f" (missing attribution headers: {', '.join(missing)})" if missing else ""
         raise ApiError(402, "Register or upgrade your plan to unlock export." + why, http_status=402)
     try:
-        req = RenderRequest.model_validate(await json_body(request))
+        req = RenderRequest.model_validate(numeric_ids(await json_body(request), "sessionId"))
         draft = Draft.from_wire(req.draft)
     except ValidationError as exc:
         raise invalid("render request", exc) from None
@@ -297,6 +313,38 @@ async def render_status(request: Request) -> Response:
     return ok(render_wire(job, base_url(request)))
 
 
+async def cancel_render(request: Request) -> Response:
+    """Stop the account's own queued or running render: it ends `failed` with the error "cancelled".
+    A finished job is answered as it is (cancelling it changes nothing)."""
+    engine = engine_of(request)
+    client_id = await authenticate(request)
+    render_id = request.path_params["render_id"]
+    job = await db(engine.db().get_render, render_id, client_id)
+    if job is None:
+        raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
+    if job["status"] in ("queued", "rendering"):
+        engine.runner.cancel(render_id)
+        await db(engine.db().update_render, render_id, status="failed", error=CANCELLED)
+        job = await db(engine.db().get_render, render_id, client_id)
+    return ok(render_wire(job, base_url(request)))
+
+
+async def download_render(request: Request) -> Response:
+    """The finished MP4 of the account's own render, with the bearer token (Range works): the fallback
+    when the output URL fails."""
+    engine = engine_of(request)
+    client_id = await authenticate(request)
+    render_id = request.path_params["render_id"]
+    job = await db(engine.db().get_render, render_id, client_id)
+    if job is None:
+        raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
+    path = engine.config.data_dir / job["output_path"] if job["output_path"] else None
+    if job["status"] != "completed" or path is None or not path.is_file():
+        raise ApiError(409, f"The render {render_id} is {job['status']}, not finished: nothing to download yet.",
+                       http_status=409)
+    return FileResponse(path, media_type="video/mp4", filename=f"{render_id}.mp4")
+
+
 async def media_file(request: Request) -> Response:
     engine = engine_of(request)
     media = await db(engine.db().get_media, request.path_params["media_id"])
@@ -312,6 +360,10 @@ async def render_file(request: Request) -> Response:
     # Partial outputs are hidden files: only a finished, renamed render is ever served.
     if not key.isalnum() or "/" in name or name.startswith(".") or not path.is_file():
         raise ApiError(NOT_FOUND, "No such render output.", http_status=404)
+    broken = engine.faults.break_output_url
+    if broken:  # the CDN URL fails; the authenticated download route still serves the file
+        status = broken if 400 <= broken <= 599 else 404
+        return Response(f"output URL unavailable ({status})", status_code=status, media_type="text/plain")
     cut = engine.faults.cut_download_at_fraction
     if cut is not None and request.method == "GET" and "range" not in request.headers:
         return CutFileResponse(path, fraction=cut, stall_s=engine.faults.stall_download_s)
@@ -395,6 +447,10 @@ ROUTES = [
     ("/api/state/nemo_agent/me/{session_id}/latest", state, ["GET"]),
     ("/api/render/proxy/lambda", start_render, ["POST"]),
     ("/api/render/proxy/lambda/{render_id}", render_status, ["GET"]),
+    ("/api/render/proxy/lambda/{render_id}/cancel", cancel_render, ["POST"]),
+    ("/api/render/proxy/{render_id}/download", download_render, ["GET", "HEAD"]),
+    ("/api/auth/claim-token", claims.claim_token, ["POST"]),
+    ("/workspace/claim", claims.claim_page, ["GET"]),
     ("/files/media/{media_id}/{name}", media_file, ["GET", "HEAD"]),
     ("/files/renders/{key}/{name}", render_file, ["GET", "HEAD"]),
     ("/register", register_page, ["GET"]),

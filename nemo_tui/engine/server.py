@@ -180,7 +180,7 @@ async def _crash(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(config: EngineConfig) -> Starlette:
-    from . import routes
+    from . import dialect, routes, turnhost
 
     engine = Engine(config=config, rng=random.Random(config.seed))
 
@@ -190,13 +190,14 @@ def create_app(config: EngineConfig) -> Starlette:
         engine.runner = RenderRunner(engine.store, config)
         await anyio.to_thread.run_sync(engine.runner.resume_unfinished)
         try:
-            yield
+            async with turnhost.hosting(app):  # turns and post-production owned by the engine
+                yield
         finally:
             engine.runner.shutdown()
             engine.store.close()
 
     app = Starlette(
-        routes=[Route(path, fn, methods=methods) for path, fn, methods in routes.ROUTES],
+        routes=[Route(path, fn, methods=methods) for path, fn, methods in dialect.route_table(routes.ROUTES, config)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
         lifespan=lifespan,
     )

@@ -23,9 +23,18 @@ Emit = Callable[[AdkEvent | dict[str, Any]], Awaitable[None]]
 Producer = Callable[[Emit], Awaitable[None]]
 PING = b": ping\n\n"
 BROKEN_FRAME = b'data: {"content": {"parts": [{"text": "unterminated\n\n'
+# Emitted by a turn to make the stream break off abruptly there (the drop_stream_during_generation fault).
+CUT_STREAM: dict[str, Any] = {"__cut_stream__": True}
+_CUT = b"\x00cut"
+# Turns an event into the frames of another dialect (zero, one or more payloads); see dialect.py.
+Translate = Callable[[AdkEvent | dict[str, Any]], list[dict[str, Any]]]
 
 
-def frame(event: AdkEvent | dict[str, Any]) -> bytes:
+def frame(event: AdkEvent | dict[str, Any], translate: Translate | None = None) -> bytes:
+    if event is CUT_STREAM:
+        return _CUT
+    if translate is not None:
+        return b"".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n".encode("utf-8") for p in translate(event))
     data = event.to_sse_data() if isinstance(event, AdkEvent) else json.dumps(event, ensure_ascii=False)
     return f"data: {data}\n\n".encode("utf-8")
 
@@ -33,7 +42,8 @@ def frame(event: AdkEvent | dict[str, Any]) -> bytes:
 class SseResponse(Response):
     media_type = "text/event-stream"
 
-    def __init__(self, producer: Producer, *, heartbeat_s: float, max_s: float, faults: Faults) -> None:
+    def __init__(self, producer: Producer, *, heartbeat_s: float, max_s: float, faults: Faults,
+                 translate: Translate | None = None, ping: bytes = PING) -> None:
         # No body attribute and no Content-Length: the response is streamed (chunked), like
         # StreamingResponse sets itself up.
         self.status_code = 200
@@ -43,6 +53,8 @@ class SseResponse(Response):
         self.heartbeat_s = heartbeat_s
         self.max_s = max_s
         self.faults = faults
+        self.translate = translate
+        self.ping = ping
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         frames_in, frames_out = anyio.create_memory_object_stream[bytes](max_buffer_size=64)
@@ -52,7 +64,9 @@ class SseResponse(Response):
         async def emit(event: AdkEvent | dict[str, Any]) -> None:
             if faults.slow_stream_s > 0:
                 await anyio.sleep(faults.slow_stream_s)
-            await frames_in.send(frame(event))
+            data = frame(event, self.translate)
+            if data:  # an event another dialect has no frame for sends nothing
+                await frames_in.send(data)
 
         async def produce() -> None:
             async with frames_in:
@@ -61,9 +75,10 @@ class SseResponse(Response):
                         await self.producer(emit)
                 except TimeoutError:
                     await frames_in.send(frame(AdkEvent.error_payload(
-                        "TimeoutError", f"the turn ran past {self.max_s / 60:g} minutes")))
+                        "TimeoutError", f"the turn ran past {self.max_s / 60:g} minutes"), self.translate))
                 except Exception as exc:  # an agent failure becomes the stream's last event
-                    await frames_in.send(frame(AdkEvent.error_payload(type(exc).__name__, str(exc))))
+                    await frames_in.send(frame(AdkEvent.error_payload(type(exc).__name__, str(exc)),
+                                               self.translate))
 
         async def pump() -> None:
             nonlocal dropped
@@ -76,8 +91,11 @@ class SseResponse(Response):
                     except anyio.EndOfStream:
                         return
                 if idle.cancelled_caught:
-                    await send({"type": "http.response.body", "body": PING, "more_body": True})
+                    await send({"type": "http.response.body", "body": self.ping, "more_body": True})
                     continue
+                if data == _CUT:
+                    dropped = True
+                    return
                 await send({"type": "http.response.body", "body": data, "more_body": True})
                 sent += 1
                 if malformed and sent == 1:

@@ -128,13 +128,14 @@ class Store:
                        "ORDER BY issued_at DESC LIMIT 1", (client_id, now))
         return rows[0]["issued_at"] if rows else None
 
-    def issue_token(self, client_id: str, ttl_s: float, initial_credits: float) -> tuple[str, float, float]:
+    def issue_token(self, client_id: str, ttl_s: float, initial_credits: float,
+                    prefix: str = "nemo_local_") -> tuple[str, float, float]:
         """A new token for the client's account -> (token, expires_at, available credits).
 
         A new client id starts with `initial_credits`. A known one keeps its sessions and balance;
         when its last token ran out its 7 days, the free grant is renewed (topped up to the grant).
         """
-        token = "nemo_local_" + secrets.token_urlsafe(32)
+        token = prefix + secrets.token_urlsafe(32)
         now = time.time()
         with self._lock, self._db:
             row = self._db.execute("SELECT credits_available FROM accounts WHERE client_id=?",
@@ -192,9 +193,10 @@ class Store:
         self._q("UPDATE accounts SET credits_available=credits_available+? WHERE client_id=?", (amount, client_id))
 
     # ---- sessions -----------------------------------------------------------------------------
-    def create_session(self, client_id: str, task_name: str, language: str) -> SessionRow:
+    def create_session(self, client_id: str, task_name: str, language: str,
+                       session_id: str | None = None) -> SessionRow:
         now = time.time()
-        sid = uuid.uuid4().hex
+        sid = session_id or uuid.uuid4().hex
         task_id = "task_" + uuid.uuid4().hex[:16]
         self._q("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
                 (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,10 @@ import anyio.lowlevel
 
 from ..protocol import AdkEvent
 from . import edits
-from .agent import Call, Plan
+from .agent import Call, Plan, plan_turn
 from .config import EngineConfig
 from .server import db
-from .sse import Emit
+from .sse import CUT_STREAM, Emit
 from .store import SessionRow, Store
 
 # Generation is CPU-heavy: one clip or track at a time, in a worker thread.
@@ -56,10 +56,20 @@ class Turn:
     silent: bool
     rng: random.Random
     frozen_credits: float = 0.0
+    # One turn per session at a time: the session's lock, held from planning to the last tool. A turn
+    # that waited for it plans again from the message `text` against the draft the other turn left.
+    lock: anyio.Lock | None = None
+    text: str = ""
+    generated: list[str] = field(default_factory=list)   # prompts of the clips this turn added
 
     async def run(self, emit: Emit) -> None:
         try:
-            await self._run(emit)
+            if self.lock is None:
+                await self._run(emit)
+            else:
+                async with self.lock:
+                    if await self._replan(emit):
+                        await self._run(emit)
         finally:
             if self.frozen_credits > 0:  # the turn failed or was cut off before generating it all
                 # Shielded: a client disconnect cancels the turn, and the refund must still happen.
@@ -68,12 +78,41 @@ class Turn:
                                    spent=False)
                 self.frozen_credits = 0.0
 
+    async def _replan(self, emit: Emit) -> bool:
+        """Under the session's lock: when another turn changed the draft since this one was planned,
+        plan again against it and re-reserve the credits. False when the balance no longer covers it."""
+        fresh = await self._db(self.store.get_session, self.session.session_id, self.session.client_id)
+        if fresh is None or (fresh.draft == self.session.draft and fresh.undo_stack == self.session.undo_stack):
+            return True
+        self.session = fresh
+        if not self.text:
+            return True
+        uploads = await self._db(self.store.session_media, fresh.session_id, "upload")
+        plan = plan_turn(self.text, fresh.draft, uploads, can_undo=bool(fresh.undo_stack),
+                         ask_on_ambiguous=self.config.ask_on_ambiguous)
+        more = plan.generate_seconds - self.frozen_credits
+        if more > 0 and not await self._db(self.store.freeze_credits, self.session.client_id, more):
+            await emit(AdkEvent.error_payload("NotEnoughCredits", f"Not enough credits: {plan.generate_seconds:g} "
+                                              f"seconds of video cost {plan.generate_seconds:g} credits."))
+            return False
+        if more < 0:
+            await self._db(self.store.settle_credits, self.session.client_id, -more, spent=False)
+        self.frozen_credits = plan.generate_seconds
+        self.plan = plan
+        return True
+
     async def _run(self, emit: Emit) -> None:
         invocation = "e-" + uuid.uuid4().hex
         reply = "" if self.silent else self.plan.reply
         if reply and self.streaming:
             for chunk in text_chunks(reply):
                 await emit(AdkEvent.text_event(invocation, chunk, partial=True))
+        if self.plan.question is not None:  # ask_question: the agent stops and asks; nothing is done
+            await emit(AdkEvent.call_event(invocation, "fc-" + uuid.uuid4().hex[:12], "ask_question",
+                                           self.plan.question))
+            if reply:
+                await emit(AdkEvent.text_event(invocation, reply))
+            return
         if self.config.faults.agent_error:
             await emit(AdkEvent.error_payload("RuntimeError", self.config.faults.agent_error))
             return
@@ -82,6 +121,8 @@ class Turn:
         for call in self.plan.calls:
             call_id = "fc-" + uuid.uuid4().hex[:12]
             await emit(AdkEvent.call_event(invocation, call_id, call.name, call.args))
+            if call.name == "generate_video" and self.config.faults.drop_stream_during_generation:
+                await emit(CUT_STREAM)
             new_draft, response, undone = await self._tool(call, draft)
             delta: dict[str, Any] = {}
             if new_draft is not None and new_draft != draft:
@@ -135,7 +176,7 @@ class Turn:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{media_id}.{ext}"
 
-    async def _record(self, path: Path, job, *, charge: float = 0.0, **media: Any) -> None:
+    async def _record(self, path: Path, job, *, charge: float = 0.0, delay_s: float = 0.0, **media: Any) -> None:
         """Run a generator job in a worker thread, then record its file as this session's media and
         charge `charge` frozen credits for it.
 
@@ -146,6 +187,8 @@ class Turn:
         recorded = False
         try:
             meta = await anyio.to_thread.run_sync(job, limiter=GENERATION_SLOTS)
+            if delay_s > 0:  # the generation_delay_s fault: the result lands in state later
+                await anyio.sleep(delay_s)
             await anyio.lowlevel.checkpoint_if_cancelled()
             media["meta"] = {**media.get("meta", {}), **(meta if isinstance(meta, dict) else {})}
             with anyio.CancelScope(shield=True):
@@ -169,7 +212,8 @@ class Turn:
                       seed=self.rng.randrange(2**31), fps=self.config.generate_fps)
         await self._record(path, job, kind="video", name=prompt[:80], duration_ms=int(seconds * 1000),
                            meta={"prompt": prompt, "width": width, "height": height}, media_id=media_id,
-                           charge=seconds)
+                           charge=seconds, delay_s=self.config.faults.generation_delay_s)
+        self.generated.append(prompt)
         new, response = edits.add_video_segment(draft, source=media_id, name=edits.short_name(prompt),
                                                 duration_ms=int(seconds * 1000), prompt=prompt)
         response.update({"media_id": media_id, "procedural": True})
