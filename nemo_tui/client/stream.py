@@ -46,6 +46,7 @@ from ..protocol import (
     TurnEvent,
     sanitize_text,
 )
+from ..protocol.sanitize import MAX_NESTING, NestedTooDeep, sanitize_deep  # noqa: F401 (re-exported)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -125,28 +126,6 @@ class SseParser:
             self._event = value
         # id / retry / unknown fields: nothing to do for a one-shot turn stream.
         return []
-
-
-# Real replies nest a dozen levels at most (a draft inside a state delta). Past this, recursing
-# would run into Python's stack limit: such data is refused as unreadable instead.
-MAX_NESTING = 200
-
-
-class NestedTooDeep(ValueError):
-    """Server data nested deeper than MAX_NESTING."""
-
-
-def sanitize_deep(value: Any, _depth: int = 0) -> Any:
-    """sanitize_text on every string inside JSON-like data (keys left alone)."""
-    if isinstance(value, str):
-        return sanitize_text(value)
-    if isinstance(value, (dict, list)) and _depth >= MAX_NESTING:
-        raise NestedTooDeep(f"the data is nested more than {MAX_NESTING} levels deep")
-    if isinstance(value, dict):
-        return {k: sanitize_deep(v, _depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [sanitize_deep(v, _depth + 1) for v in value]
-    return value
 
 
 def _snippet(text: str, limit: int = 80) -> str:
