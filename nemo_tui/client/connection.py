@@ -509,6 +509,7 @@ class NemoConnection:
                 token = stored.usable_token()
                 if token is not None:
                     self._token, self._token_expires_at = token, stored.expires_at
+                    self.user_id = self.user_id or stored.user_id
         if self._client_id is None:
             self._client_id = new_client_id()
 
@@ -520,6 +521,7 @@ class NemoConnection:
         if token is None or (stale is not None and token.get_secret_value() == stale.get_secret_value()):
             return False
         self._token, self._token_expires_at = token, stored.expires_at
+        self.user_id = stored.user_id or self.user_id
         return True
 
     async def _save_credentials(self) -> None:
@@ -529,6 +531,7 @@ class NemoConnection:
             client_id=self._client_id,
             token=None if self._explicit_token else self._token,
             expires_at=None if self._explicit_token else self._token_expires_at,
+            user_id=None if self._explicit_token else self.user_id,
         )
         await asyncio.to_thread(self._store.save, self._store_key, creds)
 

@@ -567,3 +567,20 @@ async def test_the_local_engine_never_gets_the_shared_cloud_client_id(tmp_path: 
                           shared_client_id_path=shared) as client:
         await client.credits()
     assert {h["x-client-id"] for _, _, h in cloud.seen} != {shared.read_text()}
+
+
+async def test_the_anon_user_id_is_cached_with_the_token_for_the_next_run(tmp_path: Path):
+    from nemo_tui.client.credentials import CredentialStore
+
+    store = CredentialStore(tmp_path / "creds.json")
+    cloud = FakeCloud({**TOKEN_ROUTE, "GET /api/credits/balance/simple": ok({"available": 5})})
+    async with client_for(cloud, credentials=store) as client:
+        await client.credits()
+    cloud.routes["GET /api/credits/balance/simple"] = lambda r: httpx.Response(
+        200, json={"code": 2001, "message": "Insufficient credits"})
+    async with client_for(cloud, credentials=store) as later:
+        with pytest.raises(NoCredits) as info:
+            await later.credits()
+        assert later.user_id == "anon_abc123"
+    assert info.value.registration_link == "https://nemovideo.com/register?bind=anon_abc123"
+    assert cloud.paths().count("POST /api/auth/anonymous-token") == 1
