@@ -65,6 +65,7 @@ from .questions import (
     answer_text,
     parse_question_set,
 )
+from .tools import ToolKind, tool_activity, tool_kind
 from .sanitize import MAX_NESTING, NestedTooDeep, sanitize_deep, sanitize_text
 from .wire import WireId, epoch_seconds, id_text
 

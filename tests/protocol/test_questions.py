@@ -50,3 +50,13 @@ def test_question_text_is_cleaned_of_escapes():
     assert asked is not None
     q = asked.questions[0]
     assert (asked.title, q.id, q.prompt, q.options[0].label) == ("T", "q", "Pick one", "A")
+
+
+def test_activity_lines_per_published_tool():
+    from nemo_tui.protocol import tool_activity, tool_kind
+
+    assert tool_activity("generate_video_with_seedance") == "Generating video — usually 2–5 min"
+    assert tool_activity("generate_music") == "Generating music — 1–2 min"
+    assert tool_activity("edit_multitrack") == "Editing the timeline"
+    assert tool_activity("edit_multitrack", "zh-CN") == "正在编辑时间线"
+    assert tool_kind("ask_question") == "question" and tool_activity("lookup_weather") is None
