@@ -73,6 +73,11 @@ class Comment:
 COMMENT = Comment()
 
 
+# One event bigger than this is refused (StreamError): real ones are kilobytes, the largest test
+# sends 10 MB; a compressed stream must not inflate without bound into memory.
+MAX_EVENT_CHARS = 32 * 1024 * 1024
+
+
 class SseParser:
     """Incremental event-stream parser: feed it bytes as they arrive, in any split.
 
@@ -87,6 +92,8 @@ class SseParser:
         self._held_cr = False
         self._data: list[str] = []
         self._event = ""
+        self._line_chars = 0  # characters of the unfinished line
+        self._data_chars = 0  # characters of the data lines of the event being read
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent | Comment]:
         return self._take(self._decoder.decode(chunk))
@@ -113,14 +120,22 @@ class SseParser:
         pieces = _NEWLINE.split(text)
         if len(pieces) == 1:
             self._line_parts.append(pieces[0])
+            self._line_chars += len(pieces[0])
+            self._check()
             return []
         first = "".join(self._line_parts) + pieces[0]
         rest = pieces[-1]
         self._line_parts = [rest] if rest else []
+        self._line_chars = len(rest)
         items: list[ServerSentEvent | Comment] = []
         for line in [first, *pieces[1:-1]]:
             items += self._line(line)
+        self._check()
         return items
+
+    def _check(self) -> None:
+        if self._line_chars + self._data_chars > MAX_EVENT_CHARS:
+            raise StreamError(f"the server sent one reply event larger than {MAX_EVENT_CHARS // (1024 * 1024)} MB")
 
     def _line(self, line: str) -> list[ServerSentEvent | Comment]:
         if not line:
@@ -128,7 +143,7 @@ class SseParser:
                 self._event = ""
                 return []
             event = ServerSentEvent(event=self._event, data="\n".join(self._data))
-            self._data, self._event = [], ""
+            self._data, self._event, self._data_chars = [], "", 0
             return [event]
         if line.startswith(":"):
             return [COMMENT]
@@ -137,6 +152,8 @@ class SseParser:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._data_chars += len(value) + 1
+            self._check()
         elif name == "event":
             self._event = value
         # id / retry / unknown fields: nothing to do for a one-shot turn stream.

@@ -124,3 +124,20 @@ async def test_code_zero_without_data_is_not_zero_credits(raw_server):
             with pytest.raises(ServerError) as info:
                 await client.credits()
     assert "credits answer had no data" in str(info.value)
+
+
+async def test_a_compressed_event_stream_that_never_ends_an_event_is_cut_at_32_mb(raw_server):
+    from nemo_tui.protocol import StreamError
+
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [compressor.compress(b'data: {"content": {"parts": [{"text": "')]
+    parts += [compressor.compress(b"x" * (1024 * 1024)) for _ in range(80)]
+    parts.append(compressor.flush())
+    body = b"".join(parts)
+    head = (b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\n"
+            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n")
+    async with raw_server(head + body) as server:
+        async with NemoClient(server.url, token=SECRET) as client:
+            client.use_session("s-1")
+            with pytest.raises(StreamError, match="larger than 32 MB"):
+                [e async for e in client.send_message("hi")]
