@@ -351,19 +351,19 @@ class NemoConnection:
                         stream: bool) -> tuple[httpx.Response, bytes | None]:
         """`_send`, also returning the body read (capped) when not `stream`."""
         recovered: set[type[NemoError]] = set()
-        tries = 0
+        tries = 0  # sends that failed in transport or with 502/503/504 (GETs only repeat those)
         while True:
             call = build()
             if call.auth:
                 await self.ensure_token()
             token_used, session_used = self._token, self.session
-            tries += 1
-            repeatable = call.method == "GET" and tries < self.get_tries
+            repeatable = call.method == "GET" and tries + 1 < self.get_tries
             try:
                 response = await self._send_once(call)
             except NetworkError:
                 if not repeatable:
                     raise
+                tries += 1
                 await self._backoff(call, tries, "no answer")
                 continue
             try:
@@ -376,6 +376,7 @@ class NemoConnection:
             await response.aclose()
             if repeatable and (isinstance(error, NetworkError) or (
                     isinstance(error, ServerError) and error.http_status in RETRYABLE_STATUS)):
+                tries += 1
                 await self._backoff(call, tries, f"HTTP {error.http_status}")
                 continue
             kind = type(error)
