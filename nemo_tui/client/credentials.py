@@ -37,6 +37,7 @@ class StoredCredentials(BaseModel):
     client_id: str
     token: SecretStr | None = None
     expires_at: float | None = None
+    user_id: str | None = None  # the account behind the token (`anon_…`): the 2001 bind link needs it
 
     def usable_token(self, now: float | None = None) -> SecretStr | None:
         if self.token is None or not self.token.get_secret_value():
@@ -51,6 +52,7 @@ class StoredCredentials(BaseModel):
             "client_id": self.client_id,
             "token": self.token.get_secret_value() if self.token else None,
             "expires_at": self.expires_at,
+            "user_id": self.user_id,
         }
 
 

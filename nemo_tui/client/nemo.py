@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -23,8 +23,10 @@ from ..protocol import (
     Credits,
     Draft,
     InvalidInput,
+    NemoError,
     NetworkError,
     RenderFailed,
+    RenderStalled,
     RenderJob,
     RenderRequest,
     RunSseRequest,
@@ -109,7 +111,7 @@ class NemoClient(NemoConnection):
             return Call("POST", self._upload_url(), content=lambda: body.body(progress),
                          headers=body.headers, timeout=self._upload_timeout, session_bound=True)
 
-        return parse_answer(UploadResult, await self._request(build) or [])
+        return parse_answer(UploadResult, await self._request(build), "upload")
 
     async def upload_urls(self, urls: list[str]) -> UploadResult:
         urls = [u.strip() for u in urls if u and u.strip()]
@@ -124,37 +126,42 @@ class NemoClient(NemoConnection):
         body = UploadUrlsRequest(urls=urls).model_dump()
         data = await self._request(lambda: Call("POST", self._upload_url(), json_body=body,
                                                  timeout=self._upload_timeout, session_bound=True))
-        return parse_answer(UploadResult, data or [])
+        return parse_answer(UploadResult, data, "upload")
 
     # -- credits, state, render ------------------------------------------------------------------
     async def credits(self) -> Credits:
         data = await self._request(lambda: Call("GET", self._url("/api/credits/balance/simple")))
-        return parse_answer(Credits, data or {})
+        return parse_answer(Credits, data, "credits")
 
     async def state(self) -> SessionState:
         data = await self._request(lambda: Call(
             "GET", self._url(f"/api/state/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}/latest"),
             session_bound=True))
-        if isinstance(data, dict) and data.get("task_id") and self.session and not self.session.task_id:
-            # A session resumed by id alone learns its task id here (the 2001 bind link needs it).
-            self.session.task_id = str(data["task_id"])
-        if isinstance(data, dict) and isinstance(data.get("user_id"), str) and data["user_id"]:
-            self.user_id = data["user_id"]
-        return parse_answer(StateResponse, data or {}).state
+        answer = parse_answer(StateResponse, data, "state")
+        if answer.task_id and self.session and not self.session.task_id:
+            # A session resumed by id alone learns its task id here (claim links need it).
+            self.session.task_id = answer.task_id
+        if answer.user_id:
+            self.user_id = answer.user_id
+        return answer.state
 
     async def start_render(self, draft: Draft | None = None) -> RenderJob:
         if draft is None:
             draft = (await self.state()).draft
         if not draft.tracks:
             raise InvalidInput("The timeline is empty: there is nothing to export yet.")
-        stamp = time.time()
+        # A fresh `render_<ms>` id on every call, even two in the same millisecond: retrying a
+        # failed render (the export flow does, once) must not reuse the failed id.
+        stamp_ms = max(int(time.time() * 1000), self._last_render_ms + 1)
 
         def build() -> Call:
-            request = RenderRequest.new(self._session_id(), draft, now=stamp)
+            request = RenderRequest(id=f"render_{stamp_ms}", sessionId=self._session_id(),
+                                    draft=draft.to_wire())
             return Call("POST", self._url("/api/render/proxy/lambda"),
                          json_body=request.model_dump(mode="json"), session_bound=True)
 
         for attempt in range(RENDER_ID_TRIES):
+            self._last_render_ms = stamp_ms
             try:
                 data = await self._request(build)
                 break
@@ -163,32 +170,76 @@ class NemoClient(NemoConnection):
                 # ours in the same millisecond (HTTP 409). Take the next millisecond and try again.
                 if exc.http_status != 409 or attempt == RENDER_ID_TRIES - 1:
                     raise
-                stamp = max(time.time(), stamp + 0.001)
-        job = parse_answer(RenderJob, data or {})
+                stamp_ms = max(int(time.time() * 1000), stamp_ms + 1)
+        job = parse_answer(RenderJob, data, "render", required=False)
         if not job.id:
-            job.id = f"render_{int(stamp * 1000)}"
+            job.id = f"render_{stamp_ms}"
         return job
 
     async def render_status(self, job_id: str) -> RenderJob:
         data = await self._request(lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}")))
-        job = parse_answer(RenderJob, data or {})
+        job = parse_answer(RenderJob, data, "render status")
         if not job.id:
             job.id = job_id
         return job
 
+    def render_poll_intervals(self) -> Iterator[float]:
+        """The waits between render polls: `poll_interval` every time when set, else the vendor
+        CLI's cadence (2 s, x1.5, at most 15 s)."""
+        if self.poll_interval is not None:
+            while True:
+                yield self.poll_interval
+        wait = self.render_poll_start_s
+        while True:
+            yield wait
+            wait = min(wait * self.render_poll_factor, self.render_poll_max_s)
+
     async def wait_for_render(self, job_id: str,
                               on_update: Callable[[RenderJob], None] | None = None) -> RenderJob:
+        """Poll `job_id` until it completes (returned) or fails (RenderFailed).
+
+        Always the same id: a network error, a 5xx or an unreadable status answer is counted, and
+        after `render_max_failures` in a row it is a NetworkError (each read already tried a GET
+        three times). The budget is per stall: RenderStalled once neither the status nor the
+        progress changed for `render_stall_s` of polling; any change restarts it.
+        """
+        waits = self.render_poll_intervals()
+        failures = 0
+        last: tuple[str, float] | None = None
+        still_for = 0.0
         while True:
-            job = await self.render_status(job_id)
-            if on_update is not None:
-                on_update(job)
-            if job.status == "completed":
-                return job
-            if job.status == "failed":
-                raise RenderFailed(job.error or "")
-            await self._sleep(self.poll_interval)
+            try:
+                job = await self.render_status(job_id)
+            except (NetworkError, ServerError) as exc:
+                if isinstance(exc, ServerError) and exc.http_status is not None and exc.http_status < 500:
+                    raise  # the server knows what it means (404: no such render): not transient
+                failures += 1
+                if failures >= self.render_max_failures:
+                    raise NetworkError(
+                        f"lost touch with export {job_id}: {failures} status checks in a row failed "
+                        f"({exc.detail or type(exc).__name__})") from None
+                log.debug("render status of %s failed (%s); polling the same id again", job_id,
+                          type(exc).__name__)
+            else:
+                failures = 0
+                if on_update is not None:
+                    on_update(job)
+                if job.status == "completed":
+                    return job
+                if job.status == "failed":
+                    raise RenderFailed(job.error or "")
+                seen = (job.status, round(job.progress, 4))
+                if seen != last:
+                    last, still_for = seen, 0.0
+            if still_for >= self.render_stall_s:
+                raise RenderStalled(f"export {job_id} showed no progress for "
+                                    f"{self.render_stall_s / 60:g} minutes")
+            wait = next(waits)
+            await self._sleep(wait)
+            still_for += wait
 
     async def cancel_render(self, job_id: str) -> None:
+        """POST /api/render/proxy/lambda/<id>/cancel (never repeated). An answer without data is fine."""
         await self._request(lambda: Call(
             "POST", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}/cancel")))
 
@@ -198,7 +249,7 @@ class NemoClient(NemoConnection):
             raise InvalidInput("No project yet: send a message first, then open it in the browser.")
         body = {"task_id": self.session.task_id or "", "session_id": self.session.session_id}
         data = await self._request(lambda: Call("POST", self._url("/api/auth/claim-token"), json_body=body))
-        claim = parse_answer(ClaimToken, data or {})
+        claim = parse_answer(ClaimToken, data, "claim")
         return f"{self.web_base}/workspace/claim?{urlencode({'ct': claim.claim_token})}"
 
     # -- download --------------------------------------------------------------------------------
@@ -233,7 +284,9 @@ class NemoClient(NemoConnection):
         if job.url:
             try:
                 return await self.download(job.url, dest, progress)
-            except (NetworkError, ServerError) as exc:
+            except SaveFailed:
+                raise  # this machine's disk: the other URL would fail the same way
+            except NemoError as exc:
                 log.debug("render output URL failed (%s); trying the API's download", type(exc).__name__)
         return await self.download(fallback, dest, progress)
 

@@ -1,4 +1,12 @@
-"""Reading one `/run_sse` turn: bytes → SSE fields → ADK events → typed TurnEvents.
+"""Reading one `/run_sse` turn: bytes → SSE fields → ADK or type-tagged events → typed TurnEvents.
+
+Two dialects arrive on the same stream (CLOUD_FACTS.md), told apart per event: ADK's serialized
+`Event` (`content` is an object with `parts`), and the vendor's type-tagged events (`type` is a
+string): `{"type":"text","content"|"text":…}` (a whole message; `chunk`/`token`/`delta`, or `text`
+with `partial: true`, are pieces of one), `{"type":"tool_call","name"|"tool"|"tool_name":…,
+"args":{…}}`, `{"type":"tool_result",…,"result":{…}}`, `{"type":"heartbeat"}`, `{"type":"error",
+"message"|"error":…}`; `done` and the WebSocket-era status types (`thinking_start`, `status`, …)
+carry nothing to show. There is no done event in either: the end of the stream is completion.
 
 Why not `httpx_sse.EventSource.aiter_sse()`: it drops comment lines (the engine's `: ping` heartbeats)
 and, in 0.4.3, loses the first event when the body starts with a byte-order mark (tested in
@@ -15,8 +23,12 @@ Semantics of the TurnEvents produced (DESIGN.md / PROTOCOL.md):
 - TurnError: the agent failed (ADK 2.x errorCode/errorMessage + the `{"error":...}` that follows make
   ONE TurnError), or one frame could not be read (not JSON). Reading goes on after it: a garbled
   frame should not cost the rest of the reply, and an agent error is followed by the close anyway.
-- TurnEnd: always last after a clean close: the whole text as shown, whether state changed, and
-  how many tool calls ran.
+- AskQuestion: a tool call named `ask_question` whose args hold questions (protocol.questions):
+  shown as a question, not as a ToolCall, and the TurnEnd says `asked`.
+- A message that starts "I encountered a temporary issue" after something was already said is
+  dropped (the cloud appends it after normal replies); alone, it is shown.
+- TurnEnd: always last after a clean close: the whole text as shown, whether state changed, how
+  many tool calls ran, and whether the turn ended on a question.
 - A connection that drops, or a close in the middle of an event, raises StreamError instead of
   TurnEnd: the caller then polls the session state (never re-sends the POST).
 """
@@ -35,7 +47,9 @@ from httpx_sse import ServerSentEvent
 from pydantic import ValidationError
 
 from ..protocol import (
+    ASK_QUESTION_TOOL,
     AdkEvent,
+    AskQuestion,
     Heartbeat,
     StreamError,
     TextDelta,
@@ -44,8 +58,10 @@ from ..protocol import (
     TurnEnd,
     TurnError,
     TurnEvent,
+    parse_question_set,
     sanitize_text,
 )
+from ..protocol.sanitize import MAX_NESTING, NestedTooDeep, sanitize_deep  # noqa: F401 (re-exported)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -55,6 +71,11 @@ class Comment:
 
 
 COMMENT = Comment()
+
+
+# One event bigger than this is refused (StreamError): real ones are kilobytes, the largest test
+# sends 10 MB; a compressed stream must not inflate without bound into memory.
+MAX_EVENT_CHARS = 32 * 1024 * 1024
 
 
 class SseParser:
@@ -71,6 +92,8 @@ class SseParser:
         self._held_cr = False
         self._data: list[str] = []
         self._event = ""
+        self._line_chars = 0  # characters of the unfinished line
+        self._data_chars = 0  # characters of the data lines of the event being read
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent | Comment]:
         return self._take(self._decoder.decode(chunk))
@@ -97,14 +120,22 @@ class SseParser:
         pieces = _NEWLINE.split(text)
         if len(pieces) == 1:
             self._line_parts.append(pieces[0])
+            self._line_chars += len(pieces[0])
+            self._check()
             return []
         first = "".join(self._line_parts) + pieces[0]
         rest = pieces[-1]
         self._line_parts = [rest] if rest else []
+        self._line_chars = len(rest)
         items: list[ServerSentEvent | Comment] = []
         for line in [first, *pieces[1:-1]]:
             items += self._line(line)
+        self._check()
         return items
+
+    def _check(self) -> None:
+        if self._line_chars + self._data_chars > MAX_EVENT_CHARS:
+            raise StreamError(f"the server sent one reply event larger than {MAX_EVENT_CHARS // (1024 * 1024)} MB")
 
     def _line(self, line: str) -> list[ServerSentEvent | Comment]:
         if not line:
@@ -112,7 +143,7 @@ class SseParser:
                 self._event = ""
                 return []
             event = ServerSentEvent(event=self._event, data="\n".join(self._data))
-            self._data, self._event = [], ""
+            self._data, self._event, self._data_chars = [], "", 0
             return [event]
         if line.startswith(":"):
             return [COMMENT]
@@ -121,37 +152,42 @@ class SseParser:
             value = value[1:]
         if name == "data":
             self._data.append(value)
+            self._data_chars += len(value) + 1
+            self._check()
         elif name == "event":
             self._event = value
         # id / retry / unknown fields: nothing to do for a one-shot turn stream.
         return []
 
 
-# Real replies nest a dozen levels at most (a draft inside a state delta). Past this, recursing
-# would run into Python's stack limit: such data is refused as unreadable instead.
-MAX_NESTING = 200
-
-
-class NestedTooDeep(ValueError):
-    """Server data nested deeper than MAX_NESTING."""
-
-
-def sanitize_deep(value: Any, _depth: int = 0) -> Any:
-    """sanitize_text on every string inside JSON-like data (keys left alone)."""
-    if isinstance(value, str):
-        return sanitize_text(value)
-    if isinstance(value, (dict, list)) and _depth >= MAX_NESTING:
-        raise NestedTooDeep(f"the data is nested more than {MAX_NESTING} levels deep")
-    if isinstance(value, dict):
-        return {k: sanitize_deep(v, _depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [sanitize_deep(v, _depth + 1) for v in value]
-    return value
-
-
 def _snippet(text: str, limit: int = 80) -> str:
     text = sanitize_text(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# The cloud appends this after normal replies (CLOUD_FACTS.md): dropped when something was said.
+_TEMPORARY_ISSUE = "i encountered a temporary issue"
+
+# Type-tagged event names, by what they mean.
+_TYPED_MESSAGE = frozenset({"text", "message", "answer", "final", "final_answer", "assistant"})
+_TYPED_PIECE = frozenset({"chunk", "token", "delta", "text_delta", "partial"})
+_TYPED_CALL = frozenset({"tool_call", "toolcall", "tool_start", "toolcall_start", "function_call"})
+_TYPED_RESULT = frozenset({"tool_result", "tool_end", "toolcall_end", "function_result", "tool_response"})
+_TYPED_ERROR = frozenset({"error", "fatal", "failed"})
+
+
+def _first(raw: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = raw.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _error_words(value: Any) -> str:
+    if isinstance(value, dict):
+        value = _first(value, "message", "error", "msg", "detail") or json.dumps(value)[:300]
+    return str(value) if value is not None else "unknown error"
 
 
 class TurnAssembler:
@@ -169,7 +205,10 @@ class TurnAssembler:
         self._result_ids: set[str] = set()
         self._tool_calls = 0
         self._changed = False
+        self._asked = False
         self._pending_error: tuple[str, str | None] | None = None
+        self._held: str | None = None  # a message that may turn out to be the "temporary issue"
+        self._dropping = False  # inside a dropped "temporary issue" message
 
     @property
     def text(self) -> str:
@@ -181,18 +220,18 @@ class TurnAssembler:
         return self.data(item.data)
 
     def data(self, data: str) -> list[TurnEvent]:
-        if not data.strip():
+        if not data.strip() or data.strip() == "[DONE]":
             return [Heartbeat()]
         try:
             raw = json.loads(data)
             if not isinstance(raw, dict):
                 raise ValueError("not an object")
+            if isinstance(raw.get("type"), str) and not isinstance(raw.get("content"), dict):
+                return self._typed(raw)
             event = AdkEvent.model_validate(raw)
-        except (ValueError, ValidationError, RecursionError):  # nested past any sense: unreadable too
-            return self._unreadable(data)
-        try:
             return self._event(event)
-        except NestedTooDeep:
+        # ValueError covers NestedTooDeep; RecursionError: nested past any sense — unreadable too.
+        except (ValueError, ValidationError, RecursionError):
             return self._unreadable(data)
 
     def _unreadable(self, data: str) -> list[TurnEvent]:
@@ -202,9 +241,45 @@ class TurnAssembler:
         )]
 
     def finish(self) -> list[TurnEvent]:
-        return [*self._flush_error(), TurnEnd(
-            text=self.text, changed_state=self._changed, tool_calls=self._tool_calls,
+        return [*self._flush_error(), *self._release(), TurnEnd(
+            text=self.text, changed_state=self._changed, tool_calls=self._tool_calls, asked=self._asked,
         )]
+
+    # -- one type-tagged event ----------------------------------------------------------------
+    def _typed(self, raw: dict[str, Any]) -> list[TurnEvent]:
+        kind = raw["type"].strip().lower()
+        out: list[TurnEvent] = [] if kind in _TYPED_ERROR else self._flush_error()
+        if kind in _TYPED_MESSAGE or kind in _TYPED_PIECE:
+            text = _first(raw, "content", "text", "delta")
+            if isinstance(text, str) and text:
+                out += self._text_piece(text, partial=kind in _TYPED_PIECE or raw.get("partial") is True)
+            return out
+        if kind in _TYPED_CALL:
+            args = _first(raw, "args", "arguments", "parameters", "input")
+            if isinstance(args, str):
+                try:
+                    args = json.loads(args)
+                except ValueError:
+                    args = {"input": args}
+            name = _first(raw, "name", "tool", "tool_name")
+            call_id = _first(raw, "id", "call_id", "tool_call_id")
+            return out + self._call(None if call_id is None else str(call_id), str(name or "tool"),
+                                    args if isinstance(args, dict) else {})
+        if kind in _TYPED_RESULT:
+            name = _first(raw, "name", "tool", "tool_name")
+            call_id = _first(raw, "id", "call_id", "tool_call_id")
+            delta = _first(raw, "state_delta", "stateDelta")
+            return out + self._result(None if call_id is None else str(call_id), str(name or "tool"),
+                                      _first(raw, "result", "response", "output"),
+                                      delta if isinstance(delta, dict) else {})
+        if kind in _TYPED_ERROR:
+            words = _error_words(_first(raw, "message", "error", "content", "detail"))
+            error_type = raw.get("error_type") or raw.get("code")
+            self._pending_error = None
+            return [TurnError(message=f"The agent failed: {_snippet(self._scrub(words), 300)}",
+                              error_type=sanitize_text(str(error_type)) if error_type else None)]
+        # heartbeat, done, thinking_*, status, warming_up and any future kind: alive, nothing to show
+        return out + [Heartbeat()]
 
     # -- one ADK event -------------------------------------------------------------------------
     def _event(self, event: AdkEvent) -> list[TurnEvent]:
@@ -221,10 +296,14 @@ class TurnAssembler:
             out += self._flush_error()
         if event.actions is not None and event.actions.state_delta:
             self._changed = True
-        out += self._text(event)
+        if event.text or event.partial:
+            out += self._text_piece(event.text, partial=bool(event.partial))
         if not event.partial:
-            out += self._calls(event)
-        out += self._results(event)
+            for call in event.function_calls:
+                out += self._call(call.id, call.name, call.args)
+        delta = event.actions.state_delta if event.actions is not None else {}
+        for response in event.function_responses:
+            out += self._result(response.id, response.name, response.response, delta)
         if not event.error and (event.error_code or event.error_message):
             # ADK 2.x: held until the next event, which is normally the `{"error": ...}` one.
             self._pending_error = (event.failure or "unknown error", event.error_code)
@@ -238,18 +317,10 @@ class TurnAssembler:
         return [TurnError(message=f"The agent failed: {_snippet(self._scrub(message), 300)}",
                           error_type=sanitize_text(code) if code else None)]
 
-    def _emit(self, raw: str, *, new_message: bool) -> list[TurnEvent]:
-        text = sanitize_text(raw)
-        if not text:
-            return []
-        if new_message and self._shown and not self.text.endswith("\n"):
-            text = "\n\n" + text  # a separate reply message: keep it a separate paragraph
-        self._shown.append(text)
-        return [TextDelta(text=text)]
-
-    def _text(self, event: AdkEvent) -> list[TurnEvent]:
-        raw = event.text
-        if event.partial:
+    # -- text ----------------------------------------------------------------------------------
+    def _text_piece(self, raw: str, *, partial: bool) -> list[TurnEvent]:
+        """A partial chunk, or a whole message (which may be the aggregate of the chunks before)."""
+        if partial:
             starting = not self._partials
             if raw:
                 self._partials.append(raw)
@@ -266,31 +337,69 @@ class TurnAssembler:
             return self._emit(raw[len(streamed):], new_message=False)
         return self._emit(raw, new_message=True)
 
-    def _calls(self, event: AdkEvent) -> list[TurnEvent]:
+    def _emit(self, raw: str, *, new_message: bool) -> list[TurnEvent]:
+        text = sanitize_text(raw)
+        if not text:
+            return []
         out: list[TurnEvent] = []
-        for call in event.function_calls:
-            if call.id is not None:
-                if call.id in self._call_ids:
-                    continue
-                self._call_ids.add(call.id)
-            self._tool_calls += 1
-            out.append(ToolCall(id=call.id, name=sanitize_text(call.name),
-                                args=sanitize_deep(call.args)))
-        return out
+        if new_message:
+            out += self._release()
+            self._dropping = False
+            if self._shown:
+                self._held = ""  # something was said: this message may be the trailing notice
+        if self._dropping:
+            return out
+        if self._held is not None:
+            self._held += text
+            probe = self._held.lstrip().lower()
+            if probe.startswith(_TEMPORARY_ISSUE):
+                self._held, self._dropping = None, True
+                return out
+            if _TEMPORARY_ISSUE.startswith(probe):
+                return out  # could still be it: wait for more
+            return out + self._release()
+        return out + self._show(text, new_message=new_message)
 
-    def _results(self, event: AdkEvent) -> list[TurnEvent]:
-        out: list[TurnEvent] = []
-        delta = event.actions.state_delta if event.actions is not None else {}
-        for response in event.function_responses:
-            if response.id is not None:
-                if response.id in self._result_ids:
-                    continue
-                self._result_ids.add(response.id)
-            self._changed = True
-            out.append(ToolResult(id=response.id, name=sanitize_text(response.name),
-                                  response=sanitize_deep(response.response),
-                                  state_delta=sanitize_deep(delta)))
-        return out
+    def _release(self) -> list[TurnEvent]:
+        """Show a held message (it turned out not to be the notice, or the stream ended)."""
+        held, self._held = self._held, None
+        return self._show(held, new_message=True) if held else []
+
+    def _show(self, text: str, *, new_message: bool) -> list[TurnEvent]:
+        if new_message and self._shown and not self.text.endswith("\n"):
+            text = "\n\n" + text  # a separate reply message: keep it a separate paragraph
+        self._shown.append(text)
+        return [TextDelta(text=text)]
+
+    # -- tools ---------------------------------------------------------------------------------
+    def _call(self, call_id: str | None, name: str, args: dict[str, Any]) -> list[TurnEvent]:
+        if call_id is not None:
+            if call_id in self._call_ids:
+                return []
+            self._call_ids.add(call_id)
+        name = sanitize_text(name)
+        args = sanitize_deep(args)
+        if name == ASK_QUESTION_TOOL:
+            asked = parse_question_set(args)
+            if asked is not None:
+                self._asked = True
+                return [*self._release(), AskQuestion(id=call_id, title=asked.title, questions=asked.questions)]
+        self._asked = False  # work after a question: the turn did not end on it
+        self._tool_calls += 1
+        return [ToolCall(id=call_id, name=name, args=args)]
+
+    def _result(self, result_id: str | None, name: str, response: Any,
+                delta: dict[str, Any]) -> list[TurnEvent]:
+        if result_id is not None:
+            if result_id in self._result_ids:
+                return []
+            self._result_ids.add(result_id)
+        name = sanitize_text(name)
+        if name == ASK_QUESTION_TOOL:
+            return []  # the question was shown; its "result" is the person's answer, still to come
+        self._changed = True
+        return [ToolResult(id=result_id, name=name, response=sanitize_deep(response),
+                           state_delta=sanitize_deep(delta))]
 
 
 async def read_turn(response: httpx.Response, *, deadline: float,

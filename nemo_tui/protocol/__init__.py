@@ -1,8 +1,10 @@
 """The wire contract (PROTOCOL.md) as pydantic v2 models. No I/O; the one source of truth."""
 
 from .draft import Draft, Segment, Track, TrackType
-from .envelope import Envelope, error_for, unwrap
+from .envelope import Envelope, error_for, read_answer, unwrap
 from .errors import (
+    DEFAULT_REGISTER_URL,
+    DEFAULT_WEB_BASE,
     MAX_UPLOAD_BYTES,
     SUPPORTED_FORMATS,
     ExportBlocked,
@@ -14,12 +16,14 @@ from .errors import (
     NoCredits,
     RateLimited,
     RenderFailed,
+    RenderStalled,
     ServerError,
     SessionNotFound,
     StreamError,
     TokenExpired,
     UnsupportedFile,
     norm_lang,
+    safe_link,
 )
 from .events import (
     AdkEvent,
@@ -38,6 +42,7 @@ from .models import (
     APP_NAME,
     USER_ID,
     AnonymousToken,
+    CanvasConfig,
     ClaimToken,
     CreateSessionRequest,
     Credits,
@@ -50,6 +55,7 @@ from .models import (
     StateResponse,
     UploadResult,
     UploadUrlsRequest,
+    is_anonymous_user,
 )
 from .questions import (
     ASK_QUESTION_TOOL,
@@ -59,6 +65,8 @@ from .questions import (
     answer_text,
     parse_question_set,
 )
-from .sanitize import sanitize_text
+from .tools import ToolKind, tool_activity, tool_kind
+from .sanitize import MAX_NESTING, NestedTooDeep, sanitize_deep, sanitize_text
+from .wire import WireId, epoch_seconds, id_text
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -6,7 +6,11 @@ Chinese. Nothing here ever holds the token: messages are built from codes and pu
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
+from urllib.parse import quote, urlsplit
+
+from .sanitize import sanitize_text
 
 SUPPORTED_FORMATS: tuple[str, ...] = (
     "mp4", "mov", "avi", "webm", "mkv",
@@ -15,9 +19,29 @@ SUPPORTED_FORMATS: tuple[str, ...] = (
 )
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
-# The seed names no registration host; the cloud's web app is assumed (inferred). The local engine
-# sends its own `register_url` with code 2001, which wins.
-DEFAULT_REGISTER_URL = "https://nemovideo.ai/register"
+# The web app (NEMO_WEB_URL, default https://nemovideo.com) registers people; an anonymous user's
+# link binds their `anon_…` user id (CLOUD_FACTS.md). The local engine sends its own
+# `register_url` (and `bind_id`) with code 2001, which win.
+DEFAULT_WEB_BASE = "https://nemovideo.com"
+DEFAULT_REGISTER_URL = f"{DEFAULT_WEB_BASE}/register"
+# A registration link in the agent's own words (`…/register?bind=anon_…`).
+_LINK_IN_TEXT = re.compile(r"https?://[^\s<>\"'()\[\]]*register[^\s<>\"'()\[\]]*", re.IGNORECASE)
+
+
+def safe_link(url: str | None) -> str | None:
+    """A server-sent URL fit to show and open: http(s), a host, no spaces or controls; else None."""
+    if not url:
+        return None
+    url = sanitize_text(url).strip()
+    if not url or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
 
 
 def norm_lang(lang: str | None) -> str:
@@ -37,6 +61,8 @@ class NemoError(Exception):
     }
 
     def __init__(self, detail: str = "", *, http_status: int | None = None) -> None:
+        # Details quote the server: cleaned of terminal escapes before any layer can print them.
+        detail = sanitize_text(detail) if isinstance(detail, str) else sanitize_text(str(detail))
         self.detail = detail
         self.http_status = http_status
         shown = self.user_message("en")
@@ -66,6 +92,11 @@ class SessionNotFound(NemoError):
 
 
 class NoCredits(NemoError):
+    """2001. For an anonymous user, `registration_link`: the agent's own registration link when its
+    text (`agent_text`) or `register_url` already carries a `bind=`, else
+    `<register_url>?bind=<bind_id>` (the client fills `bind_id` with the `anon_…` user id and
+    `register_url` with `<web base>/register` when the server sent neither)."""
+
     code = 2001
 
     def __init__(
@@ -75,21 +106,28 @@ class NoCredits(NemoError):
         anonymous: bool = True,
         bind_id: str | None = None,
         register_url: str | None = None,
+        agent_text: str | None = None,
         http_status: int | None = None,
     ) -> None:
         self.anonymous = anonymous
-        self.bind_id = bind_id
-        self.register_url = register_url or DEFAULT_REGISTER_URL
+        bind = sanitize_text(str(bind_id)).strip() if bind_id is not None else ""
+        self.bind_id = bind or None
+        self.server_register_url = safe_link(register_url)  # None when the server sent none (or a bad one)
+        self.register_url = self.server_register_url or DEFAULT_REGISTER_URL
+        found = _LINK_IN_TEXT.search(sanitize_text(agent_text or ""))
+        self.agent_link = safe_link(found.group(0).rstrip(".,;:!?")) if found else None
         super().__init__(detail, http_status=http_status)
 
     @property
     def registration_link(self) -> str | None:
         if not self.anonymous:
             return None
-        if not self.bind_id:
+        if self.agent_link:
+            return self.agent_link
+        if "bind=" in self.register_url or not self.bind_id:
             return self.register_url
         sep = "&" if "?" in self.register_url else "?"
-        return f"{self.register_url}{sep}bind={self.bind_id}"
+        return f"{self.register_url}{sep}bind={quote(self.bind_id, safe='')}"
 
     def user_message(self, lang: str = "en") -> str:
         zh = norm_lang(lang) == "zh"
@@ -182,6 +220,16 @@ class RenderFailed(_ErrorWithDetail):
     messages = {
         "en": "The export failed on the server.",
         "zh": "服务器导出失败。",
+    }
+
+
+class RenderStalled(RenderFailed):
+    """`wait_for_render` gave up: the render showed no progress for the whole budget. The server
+    may still finish it; a new export starts over with a new id."""
+
+    messages = {
+        "en": "The export stopped making progress on the server.",
+        "zh": "服务器上的导出长时间没有进展。",
     }
 
 

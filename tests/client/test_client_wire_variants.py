@@ -20,21 +20,24 @@ def client_for(handler, **kwargs) -> NemoClient:
     return NemoClient("http://cloud.test", token=SECRET, transport=httpx.MockTransport(handler), **kwargs)
 
 
-async def test_2001_without_a_bind_id_uses_the_task_id_from_create_session():
+async def test_2001_without_a_bind_id_binds_the_anonymous_user_id_not_the_task_id():
+    # Changed deliberately (issue 15 item 8): the vendor's link binds the `anon_…` user id, on the
+    # web app (NEMO_WEB_URL); it used to bind the task id.
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/auth/anonymous-token":
-            return httpx.Response(200, json={"code": 0, "data": {"token": SECRET}})
+            return httpx.Response(200, json={"code": 0, "data": {"token": SECRET, "user_id": "anon_9f2"}})
         if request.url.path.endswith("/with-session/nemo_agent"):
             return httpx.Response(200, json={"code": 0, "data": {"task_id": "task-77", "session_id": "s"}})
         return httpx.Response(200, json={"code": 2001, "msg": "no credits"})
 
-    async with NemoClient("http://cloud.test", transport=httpx.MockTransport(handler)) as client:
+    async with NemoClient("http://cloud.test", transport=httpx.MockTransport(handler),
+                          web_base="https://web.example") as client:
         assert client.is_anonymous
         await client.create_session("make it 8 seconds")
         with pytest.raises(NoCredits) as info:
             await client.credits()
-    assert info.value.bind_id == "task-77"
-    assert info.value.registration_link.endswith("?bind=task-77")
+    assert info.value.bind_id == "anon_9f2"
+    assert info.value.registration_link == "https://web.example/register?bind=anon_9f2"
 
 
 async def test_plain_adk_404_session_not_found_on_run_sse_renews_the_session():
@@ -106,7 +109,9 @@ async def test_remotion_style_render_status_is_understood_and_polled_with_the_cl
         with pytest.raises(RenderFailed, match="lambda timed out"):
             await client.wait_for_render("render_1", lambda job: seen.append(job.progress))
     assert seen == [0.25, 0.8, 0.0]
-    assert waits == [30.0, 30.0]  # the seed's 30 s between polls, through the injected clock
+    # Changed deliberately (issue 15 item 9): the vendor CLI's cadence, 2 s then x1.5, replaced the
+    # seed's fixed 30 s; still through the injected clock.
+    assert waits == [2.0, 3.0]
 
 
 async def test_a_repr_never_shows_the_token():
