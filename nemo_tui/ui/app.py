@@ -462,7 +462,10 @@ class NemoApp(App[None]):
             WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
         ):
             return
-        chat = self.query_one(ChatLog)
+        chats = self.query(ChatLog)
+        if not chats:  # the app is closing: its widgets are gone already
+            return
+        chat = chats.first()
         self.query_one(ActivityIndicator).stop()
         self.query_one(TransferProgress).hide()
         if event.state == WorkerState.CANCELLED:

@@ -127,7 +127,7 @@ class QuestionScreen(ModalScreen[str | None]):
         self.query_one("#question-count", Static).update(Content(count))
         prompt = clean(question.prompt)
         if question.allow_multiple:
-            prompt += " " + t("question.multi", self.lang)
+            prompt += ("" if self.lang.startswith("zh") else " ") + t("question.multi", self.lang)
         self.query_one("#question-prompt", Static).update(Content(prompt))
         field = self.query_one("#question-input", Input)
         field.value = self.typed.get(self._key(self.index), "")
