@@ -81,6 +81,7 @@ from .events import (
     Progress,
     QuestionAsked,
     Recovering,
+    RecoveryEnded,
     ReplyDelta,
     ReplyFinished,
     ReplyStarted,
@@ -458,7 +459,7 @@ class Conversation:
         if await asyncio.to_thread(self.store.flag, flag):
             return
         await asyncio.to_thread(self.store.set_flag, flag)
-        yield await self._notice(t("cost.first", self.lang))
+        yield await self._notice(t("cost.first", self.lang), "warning")  # a heads-up, said once
 
     async def _chat_turn(self, text: str) -> AsyncIterator[Event]:
         if self._draft is None:
@@ -591,6 +592,7 @@ class Conversation:
                 if said:
                     yield Notice(text=t("recover.found", self.lang, changes="; ".join(said)))
                 yield await self._notice(t("turn.broken", self.lang) + " " + update.summary, "warning")
+                yield RecoveryEnded(found=True)
                 return
         else:
             total = format_wait(first + every * (checks - 1), self.lang)
@@ -600,6 +602,7 @@ class Conversation:
             yield TimelineUpdated(draft=last.draft, summary=timeline_summary(last.draft, self.lang))
         yield await self._notice(t("turn.broken_nothing", self.lang), "warning")
         yield SuggestedAction(action="retry", label=t("recover.retry", self.lang), payload=text)
+        yield RecoveryEnded(found=False)
 
     # ---- two-stage generation ------------------------------------------------------------------
     def check_for_additions(self) -> AsyncIterator[Event]:

@@ -140,6 +140,14 @@ class Recovering(BaseModel):
     text: str  # in words, in the person's language (for an activity line or a status line)
 
 
+class RecoveryEnded(BaseModel):
+    """The state reads after a dropped stream are over: `found` says the work the turn started
+    was found applied (the message needs no re-sending); else a retry was offered."""
+
+    kind: Literal["recovery_ended"] = "recovery_ended"
+    found: bool
+
+
 class WatchState(BaseModel):
     """A generation turn ended: the backend may still add music, a title or effects on its own
     (two-stage generation). Front-ends that stay open call `Conversation.check_for_additions()`
@@ -162,7 +170,7 @@ ConversationEvent = Annotated[
     Union[
         ReplyStarted, ReplyDelta, ReplyFinished, Activity, StillWorking, Notice, SuggestedAction,
         ConfirmNeeded, TimelineUpdated, CreditsUpdated, SessionChanged, Progress, ExportDone, UploadDone,
-        QuestionAsked, Recovering, WatchState, TurnQueued,
+        QuestionAsked, Recovering, RecoveryEnded, WatchState, TurnQueued,
     ],
     Field(discriminator="kind"),
 ]

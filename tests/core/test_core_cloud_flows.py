@@ -76,7 +76,7 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
         store: Store, tmp_path: Path) -> None:
     empty = SessionState()
     done = SessionState(draft=SUNSET_DRAFT, video_infos=[{"cdn_url": "https://cdn.invalid/a.mp4"}])
-    backend = FakeCloud(turns=[GENERATION_TURN], states=[empty, empty, empty, done])
+    backend = FakeCloud(turns=[GENERATION_TURN], states=[empty, empty, empty, done], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
     assert backend.sent == [GENERATE]  # sent once, never again
@@ -96,7 +96,7 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
 
 
 async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[GENERATION_TURN])
+    backend = FakeCloud(turns=[GENERATION_TURN], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
     assert backend.sent == [GENERATE]
@@ -110,7 +110,7 @@ async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(st
 
 
 async def test_poll_interval_override_and_chinese_words(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[[ToolCall(name="generate_video_with_seedance"), Drop()]])
+    backend = FakeCloud(turns=[[ToolCall(name="generate_video_with_seedance"), Drop()]], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path, poll_interval_s=2.0)
     events = await collect(conv.handle("生成一个10秒的日落视频"))
     assert waits.waits == [2.0] * 5  # NEMO_POLL_INTERVAL_S overrides every cloud interval
@@ -303,7 +303,7 @@ async def test_cost_is_said_once_before_the_first_generation_on_an_anonymous_clo
     backend = FakeCloud(turns=[[TurnEnd(text="ok")], [TurnEnd(text="ok")]])
     conv, _ = cloud_conversation(backend, store, tmp_path)
     first = await collect(conv.handle(GENERATE))
-    note = [line for line in said(first) if "100 credits" in line]
+    note = [line for line in said(first, "warning") if "100 credits" in line]
     assert note and "export" in note[0].lower() and "about one clip" in note[0]
     again = await collect(conv.handle("generate another video of the sea"))
     assert not [line for line in said(again) if "100 credits" in line]
