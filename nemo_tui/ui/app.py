@@ -803,7 +803,7 @@ class NemoApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang))
+        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang, cloud=not self.local))
 
     def key_rows(self) -> list[tuple[str, str]]:
         rows = [("Enter", t("key.send", self.lang)), ("Ctrl+J / Alt+Enter", t("key.newline", self.lang))]

@@ -123,3 +123,27 @@ def test_a_dropped_stream_with_nothing_found_exits_1_and_offers_no_automatic_res
     assert code == exits.SERVER
     assert backend.sent == ["generate a 10-second sunset"]
     assert "before anything changed" in err
+
+
+def test_open_prints_the_claim_link_and_never_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import base64
+
+    from nemo_tui.commands import links
+
+    assert links.osc52("hi") == "\033]52;c;" + base64.b64encode(b"hi").decode() + "\a"
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5555 10.0.0.1 22")
+    assert links.open_in_browser("https://example.invalid") is False  # never on the remote host
+    backend = FakeCloud()
+    store = Store(tmp_path / "nemo.db")
+    conversation = Conversation(ErrorRecorder(backend), store, backend_key="cloud", export_dir=tmp_path)  # type: ignore[arg-type]
+    store.save_session("cloud", "5529798706024415232", task_id="task_1")
+    b = Backend(kind="cloud", backend_key="cloud", base_url=backend.base_url, settings=Settings(),
+                client=backend, store=store, conversation=conversation)  # type: ignore[arg-type]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    args = argparse.Namespace(session=None, no_browser=True, json=False)
+    code = asyncio.run(links.prepare(args)(Context(args, Output(stdout=stdout, stderr=stderr), b,
+                                                   ErrorRecorder(backend))))  # type: ignore[arg-type]
+    store.close()
+    assert code == exits.OK
+    assert stdout.getvalue() == "https://nemovideo.com/workspace/claim?ct=clm_abc\n"
