@@ -205,16 +205,20 @@ class Conversation:
         # After a dropped stream: first state read, then every…, up to `recovery_checks` reads
         # (the vendor's 30 s / 60 s / 5). NEMO_POLL_INTERVAL_S (`poll_interval_s`) overrides every
         # interval; the local engine answers at once and uses short ones.
-        fast = self._local
+        # The engine on this machine (also when reached as "cloud" at a loopback address, as the
+        # tests do) answers at once and charges nothing.
+        fast = self._local or _loopback(getattr(backend, "base_url", "") or "")
+        self._charges = not fast  # say what things cost (credits) only where the cloud is used
         self.recovery_first_s = recovery_first_s if recovery_first_s is not None else (
             poll_interval_s if poll_interval_s is not None else (0.1 if fast else 30.0))
         self.recovery_every_s = recovery_every_s if recovery_every_s is not None else (
             poll_interval_s if poll_interval_s is not None else (0.25 if fast else 60.0))
         self.recovery_checks = max(1, recovery_checks)
         # Two-stage generation: when to look again for what the backend adds after a generation.
+        # The local engine adds nothing after its reply: no looks there unless polling is set.
         if watch_delays_s is None:
-            base = poll_interval_s if poll_interval_s is not None else (1.0 if fast else 30.0)
-            watch_delays_s = (base, base * 3, base * 7)
+            base = poll_interval_s if poll_interval_s is not None else (None if fast else 30.0)
+            watch_delays_s = (base, base * 3, base * 7) if base is not None else ()
         self.watch_delays_s = tuple(watch_delays_s)
         self.lock_poll_s = lock_poll_s
         self._owner = uuid.uuid4().hex  # this conversation, as the holder of a session's turn lock
@@ -453,7 +457,7 @@ class Conversation:
 
     async def _cost_note(self, text: str) -> AsyncIterator[Event]:
         """On the cloud, before the first generation on an anonymous token: what things cost."""
-        if self._local or not getattr(self.backend, "is_anonymous", False) or not looks_like_generation(text):
+        if not self._charges or not getattr(self.backend, "is_anonymous", False) or not looks_like_generation(text):
             return
         flag = f"cost_note:{self.backend_key}"
         if await asyncio.to_thread(self.store.flag, flag):
@@ -540,7 +544,7 @@ class Conversation:
                 summary = t("turn.no_text", self.lang, changes=changes) if changes else t("turn.no_change", self.lang)
                 yield ReplyFinished(text=summary)
                 await asyncio.to_thread(self.store.add_message, self._session_id or "", "assistant", summary)
-            if generated:
+            if generated and self.watch_delays_s:
                 yield WatchState(delays_s=list(self.watch_delays_s))
         if tools:
             yield CreditsUpdated(credits=await self.backend.credits())
@@ -723,7 +727,7 @@ class Conversation:
             yield await self._notice(t("export.empty", self.lang), "warning")
             return
         starting = t("export.starting", self.lang)
-        yield Notice(text=starting if self._local else f"{starting} {t('cost.export_free', self.lang)}")
+        yield Notice(text=f"{starting} {t('cost.export_free', self.lang)}" if self._charges else starting)
         job = await self.backend.start_render(update.draft)
         await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
         dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
@@ -755,7 +759,7 @@ class Conversation:
                     if retried:
                         raise
                     retried = True
-                    yield await self._notice(t("export.retrying", self.lang, reason=getattr(exc, "detail", None) or "?"), "warning")
+                    yield await self._notice(t("export.retrying", self.lang, reason=getattr(exc, "detail", None) or "?"))
                     if draft is None:
                         draft = (await self.backend.state()).draft
                     new_job = await self.backend.start_render(draft)
@@ -860,6 +864,13 @@ def _byte_progress(pump: Pump[Any], phase: Literal["upload", "download"]) -> Cal
     def on_bytes(done: int, total: int | None) -> None:
         pump.emit(Progress(phase=phase, done=done, total=total, fraction=(done / total) if total else None))
     return on_bytes
+
+
+def _loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 async def _shielded(work: Awaitable[None]) -> None:

@@ -574,7 +574,20 @@ class NemoApp(App[None]):
         check = getattr(self.conversation, "check_for_additions", None)
         if check is None or self.busy or self._question_open or len(self._queue):
             return  # busy: the next look (or the export's own read) catches it
-        self.run_stream("check", check)
+        self._watch(check)
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def _watch(self, factory: Callable[[], EventStream]) -> None:
+        """One look at the state, beside the turn worker: it never makes the app busy (an export
+        or a message started meanwhile is not refused)."""
+        stream = factory()
+        try:
+            async for event in stream:
+                await self.apply_event(event)
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
     def _describe_error(self, error: BaseException | None) -> str:
         user_message = getattr(error, "user_message", None)

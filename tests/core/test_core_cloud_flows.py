@@ -221,7 +221,7 @@ async def test_what_the_backend_adds_after_the_reply_is_said_with_how_to_remove_
     conv, _ = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
     [watch] = of(events, WatchState)
-    assert watch.delays_s == [30.0, 90.0, 210.0]
+    assert watch.delays_s == [30.0, 90.0, 210.0]  # the cloud; none on the local engine
     later = await collect(conv.check_for_additions())
     assert of(later, TimelineUpdated)[-1].draft == SUNSET_WITH_BGM
     assert said(later) == ['The service added background music "Calm Waves" on its own after the reply. '
