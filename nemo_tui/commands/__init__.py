@@ -1,4 +1,4 @@
-"""Headless commands for scripts and SSH: `nemo-tui ask|export|credits|status|upload|sessions`.
+"""Headless commands for scripts and SSH: `nemo-tui ask|export|credits|status|upload|sessions|open`.
 
 They drive the same `core.Conversation` as the TUI, over the same store (sessions, chat history,
 render jobs), so `nemo-tui ask …` then `nemo-tui export` continue one timeline, and the TUI reopens
@@ -16,7 +16,7 @@ from .parsers import HEADLESS, add_headless_commands
 __all__ = ["HEADLESS", "add_headless_commands", "run_command"]
 
 _MODULES = {"ask": "ask", "export": "export", "upload": "upload",
-            "credits": "info", "status": "info", "sessions": "info"}
+            "credits": "info", "status": "info", "sessions": "info", "open": "links"}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@
     3  auth: the token was refused (NEMO_TOKEN expired), or the service refused our client id
     4  credits or plan: out of credits (2001), export blocked by the plan (402)
     5  network: the service can't be reached or is rate-limiting — retrying later may work
+    6  question: the agent asked a question and waits for the answer (`ask` printed it; answer
+       with `nemo-tui ask --answer …`)
   130  interrupted (Ctrl+C)
 """
 
@@ -31,6 +33,7 @@ USAGE = 2
 AUTH = 3
 CREDITS = 4
 NETWORK = 5
+QUESTION = 6
 INTERRUPTED = 130
 
 _BY_CLASS: tuple[tuple[tuple[type[NemoError], ...], int], ...] = (

@@ -7,19 +7,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions")
+HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions", "open")
 
 EXIT_CODES_HELP = """\
 exit codes:
   0  ok                 3  auth: token refused             5  network or rate limit (retry later)
   1  server or generic  4  out of credits, or plan (402)  130  interrupted
-  2  usage or input: bad flag, unreadable file, unknown session, nothing to export"""
+  2  usage or input: bad flag, unreadable file, unknown session, nothing to export
+  6  the agent asked a question (printed); answer it with `nemo-tui ask --answer …`"""
 
 _SHARED = """
 The session is the last one used on this backend (shared with the TUI) unless --session says.
 Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir.
-Environment: NEMO_BACKEND, NEMO_API_BASE, NEMO_TOKEN, NEMO_EXPORT_DIR, NEMO_DATA_DIR, NEMO_CONFIG_DIR,
-NO_COLOR. Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
+Environment: NEMO_BACKEND, NEMO_API_URL (or NEMO_API_BASE), NEMO_WEB_URL, NEMO_CLIENT_ID,
+NEMO_POLL_INTERVAL_S, NEMO_TOKEN, NEMO_EXPORT_DIR, NEMO_DATA_DIR, NEMO_CONFIG_DIR, NO_COLOR. Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
 """
 
 _EXAMPLES = {
@@ -27,7 +28,13 @@ _EXAMPLES = {
   nemo-tui ask --new "generate a 10-second video of a sunset"
   nemo-tui --local ask "add a title 'Golden Hour' for 3 seconds"
   echo "add lo-fi background music at 35%" | nemo-tui ask -
-  nemo-tui ask --json "make it 5 seconds" | jq -r 'select(.kind=="reply_finished").text'""",
+  nemo-tui ask --json "make it 5 seconds" | jq -r 'select(.kind=="reply_finished").text'
+  nemo-tui ask "make a video"           the agent may ask first: exit 6, question printed
+  nemo-tui ask --answer 1 --answer "2,3"  answer it: one --answer per question, in order
+  nemo-tui ask "make a video" --answer ocean   send, and answer a question if one comes""",
+    "open": """examples:
+  nemo-tui open                         print the project's browser link (and copy/open it)
+  nemo-tui open --session 3f2a --json""",
     "export": """examples:
   nemo-tui export                       save to the export dir, print the MP4's path
   nemo-tui export -o sunset.mp4
@@ -82,6 +89,7 @@ _JSON_HELP = {
     "credits": "print the balance as a JSON object (available, frozen, total)",
     "status": "print the session's draft as JSON (the wire's keys: t, tt, sg, d, m)",
     "sessions": "print a JSON array of sessions",
+    "open": "print {\"url\": …} instead of the bare link",
 }
 
 
@@ -91,13 +99,18 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
                    "Send one message to the video agent (generate, edit, add music…) and print its "
                    "reply as it streams. Like the TUI, \"export\", \"credits\", \"status\" or a file "
                    "path are handled directly.", parent)
-    ask.add_argument("prompt", help='the message; "-" reads it from stdin')
+    ask.add_argument("prompt", nargs="?", help='the message; "-" reads it from stdin; leave it out '
+                     'with --answer to answer the question the agent is waiting on')
     which = ask.add_mutually_exclusive_group()
     which.add_argument("--session", metavar="ID", help="continue this session (id or unique prefix)")
     which.add_argument("--new", action="store_true", help="start a new session (an empty timeline)")
     ask.add_argument("-y", "--yes", action="store_true",
                      help="when the message is ambiguous (\"don't export yet\"), take it as the "
                           "action it names; without -y it is sent to the agent as a message")
+    ask.add_argument("--answer", action="append", metavar="SPEC", default=[],
+                     help="answer the agent's question (exit code 6): one --answer per question, in "
+                          "order; SPEC is option numbers or labels separated by commas (\"1\", "
+                          "\"2,3\", \"Ocean\"), anything else is sent as your own words")
 
     export = _command(sub, "export", "render the timeline and download the MP4",
                       "Render the session's timeline to an MP4 (H.264 + AAC), download it, check "
@@ -129,3 +142,10 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
                           help="don't ask the backend for each timeline's duration")
     sessions.add_argument("--limit", type=int, default=20, metavar="N",
                           help="list at most N sessions (default 20)")
+
+    opener = _command(sub, "open", "open the project in the browser",
+                      "Ask the service for a claim link to this project (the API token never goes "
+                      "into a URL), print it, copy it to the terminal's clipboard (OSC 52, works "
+                      "over SSH) and open it when a browser is available here.", parent)
+    opener.add_argument("--session", metavar="ID", help="this session (id or unique prefix)")
+    opener.add_argument("--no-browser", action="store_true", help="only print and copy the link")

@@ -109,3 +109,17 @@ class ErrorRecorder:
 
     async def download(self, url: str, dest: str | Path, progress: ProgressCallback | None = None) -> Path:
         return await self._call(self.inner.download, url, dest, progress)
+
+    async def cancel_render(self, job_id: str) -> None:
+        await self._call(self.inner.cancel_render, job_id)
+
+    async def download_render(self, job: RenderJob, dest: str | Path,
+                              progress: ProgressCallback | None = None) -> Path:
+        return await self._call(self.inner.download_render, job, dest, progress)
+
+    async def claim_link(self) -> str:
+        return await self._call(self.inner.claim_link)
+
+    @property
+    def user_id(self) -> str | None:
+        return getattr(self.inner, "user_id", None)

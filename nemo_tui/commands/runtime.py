@@ -22,9 +22,11 @@ from ..core.events import (
     CreditsUpdated,
     Notice,
     Progress,
+    Recovering,
     SessionChanged,
     StillWorking,
     SuggestedAction,
+    TurnQueued,
 )
 from ..core.i18n import format_size
 from ..core.store import SessionRecord, StoreError
@@ -133,6 +135,13 @@ class Context:
             out.note(event.text)
         elif isinstance(event, SuggestedAction) and event.action in _TIPS:
             out.note(f"Tip: {event.label} — run `{_TIPS[event.action]}`")
+        elif isinstance(event, SuggestedAction) and event.action == "retry":
+            # Never re-sent by itself (a second generation is charged twice): the person decides.
+            out.note("Tip: to send it again, run the same `nemo-tui ask` command again.")
+        elif isinstance(event, Recovering):
+            out.status(event.text)
+        elif isinstance(event, TurnQueued):
+            out.warning(event.text)  # a second `ask` on the same session waits, and says so
         elif isinstance(event, SessionChanged):
             out.note(f"Session {event.session_id}" + (" (reopened)" if event.resumed else " (new)"))
 

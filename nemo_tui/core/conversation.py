@@ -7,12 +7,26 @@ Public async generators (iterate them in one async worker; closing one early can
   handle(text)       route (core/router.py) → one of the flows below; ConfirmNeeded when the router
                      was not sure (UI: yes → export()/credits()/show_state()/upload(payload),
                      no → chat(text)).
-  chat(text)         ReplyStarted, ReplyDelta…, Activity(label in words), StillWorking, ReplyFinished
-                     (GUI phrases translated) + SuggestedAction…, TimelineUpdated(changes) when the
-                     draft may have changed; a turn with no text ends with ReplyFinished(summary of
-                     the changes); CreditsUpdated after tools ran; a broken stream → error Notice,
-                     state polled, a warning Notice saying what got applied.
-  export()           Progress(render)…, Progress(download)…, ExportDone, success Notice.
+  chat(text)         [TurnQueued while another turn of this session runs — in this or another
+                     process (the store's turn lock)], ReplyStarted, ReplyDelta…, Activity(label in
+                     words), StillWorking, ReplyFinished (GUI phrases translated) + SuggestedAction…,
+                     TimelineUpdated(changes) when the draft may have changed; a turn with no text
+                     ends with ReplyFinished(summary of the changes); CreditsUpdated after tools ran;
+                     QuestionAsked when the agent asked (answer with answer(text)); WatchState after
+                     a generation (call check_for_additions() later). An agent error → error Notice,
+                     state read once, a warning Notice saying what got applied.
+                     A dropped stream (StreamError) → error Notice, and the message is never sent
+                     again: Recovering…, state reads at +30 s then every 60 s (settings; short on
+                     the local engine); changed → TimelineUpdated + what changed + warning Notice;
+                     unchanged after 5 reads → warning Notice + SuggestedAction("retry") on a key.
+  answer(text)       the person's answer to a QuestionAsked (protocol.questions.answer_text), sent
+                     as the next message without routing.
+  check_for_additions()  one state read; TimelineUpdated + a Notice saying what the backend added
+                     on its own (two-stage generation) with how to remove it; nothing when unchanged.
+  export()           Notice of changes since the last read, Progress(render)… (the client's
+                     wait_for_render; a failed render is retried once under a new id),
+                     Progress(download)… (download_render, with the API fallback), ExportDone,
+                     success Notice. stop() before cancelling: the render is cancelled on the server.
   upload(p_or_url)   checks (core/uploads.py), Progress(upload)…, UploadDone, TimelineUpdated.
   credits(), show_state(), new_session(), resume_pending().
 
@@ -29,9 +43,13 @@ writes `.part` and renames); the MP4 is then checked with core/mp4info.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import re
+import socket
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +57,7 @@ from typing import Any, Literal
 from ..client.api import VideoBackend
 from ..client.language import detect_language
 from ..protocol import (
+    AskQuestion,
     Draft,
     NemoError,
     NetworkError,
@@ -51,6 +70,8 @@ from ..protocol import (
     TurnEnd,
     TurnError,
 )
+from ..protocol.models import SessionState
+from ..protocol.questions import Question
 from .events import (
     Activity,
     ConfirmNeeded,
@@ -58,20 +79,26 @@ from .events import (
     ExportDone,
     Notice,
     Progress,
+    QuestionAsked,
+    Recovering,
+    RecoveryEnded,
     ReplyDelta,
     ReplyFinished,
     ReplyStarted,
     SessionChanged,
+    SuggestedAction,
     TimelineUpdated,
+    TurnQueued,
     UploadDone,
+    WatchState,
 )
 from .gui_phrases import translate
-from .i18n import format_seconds, format_size, norm_lang, t
+from .i18n import format_seconds, format_size, format_wait, norm_lang, t
 from .mp4info import NotMp4, read_mp4_info
 from .pump import Pump
 from .router import IntentKind, route
 from .store import Store
-from .summary import describe_changes, timeline_summary
+from .summary import describe_additions, describe_changes, describe_media_changes, timeline_summary
 from .uploads import check_upload
 
 log = logging.getLogger("nemo_tui.core")
@@ -89,12 +116,52 @@ _ACTIVITIES = (
 )
 
 
+# The vendor's named tools, with how long they usually take (CLOUD_FACTS.md).
+_NAMED_ACTIVITIES = {
+    "generate_video_with_seedance": "activity.generate_video",
+    "edit_multitrack": "activity.edit_multitrack",
+}
+_MAKES = ("generat", "compos", "create", "make")
+_MUSIC = ("music", "bgm", "song")
+
+
 def activity_label(tool_name: str, lang: str) -> str:
     name = tool_name.lower()
+    if name in _NAMED_ACTIVITIES:
+        return t(_NAMED_ACTIVITIES[name], lang)
+    if any(w in name for w in _MUSIC) and any(w in name for w in _MAKES):
+        return t("activity.generate_music", lang)  # music generation (1-2 min), not "add music"
     for words, key in _ACTIVITIES:
         if any(w in name for w in words):
             return t(key, lang)
     return t("activity.working", lang)
+
+
+def is_generation(tool_name: str) -> bool:
+    """A tool that makes new media (a clip, music): the backend may go on adding to it."""
+    name = tool_name.lower()
+    return "seedance" in name or ("generat" in name and any(w in name for w in ("video", "clip", *_MUSIC)))
+
+
+# "generate/make/create … video/clip" (or 生成/制作 … 视频): a request that will likely be charged as
+# a generation. Only used to say what it costs before the first one.
+_GENERATION_REQUEST = re.compile(
+    r"(?i)\b(generate|create|make|produce|film)\b.*\b(video|clip|movie|film|animation)s?\b"
+    r"|(生成|制作|做|拍).*(视频|短片|片段|动画)")
+
+
+def looks_like_generation(text: str) -> bool:
+    return bool(_GENERATION_REQUEST.search(text))
+
+
+def question_text(title: str, questions: list[Question], lang: str) -> str:
+    """A question as plain lines (history, headless output): title, then each prompt with its
+    numbered options."""
+    lines = [title or t("question.default_title", lang)]
+    for n, q in enumerate(questions, 1):
+        lines.append(f"{n}. {q.prompt}" + (" " + t("question.multi", lang) if q.allow_multiple else ""))
+        lines.extend(f"   {i}) {o.label}" for i, o in enumerate(q.options, 1))
+    return "\n".join(lines)
 
 
 def _number(value: float) -> str:
@@ -116,6 +183,12 @@ class Conversation:
         cwd: Path | None = None,
         local_engine: bool | None = None,
         render_poll_s: float = 30.0,
+        poll_interval_s: float | None = None,
+        recovery_first_s: float | None = None,
+        recovery_every_s: float | None = None,
+        recovery_checks: int = 5,
+        watch_delays_s: tuple[float, ...] | None = None,
+        lock_poll_s: float = 0.5,
     ) -> None:
         self.backend = backend
         self.store = store
@@ -127,7 +200,31 @@ class Conversation:
         self._sleep = sleep
         self._cwd = cwd
         self._local = backend_key.startswith("local") if local_engine is None else local_engine
-        self.render_poll_s = render_poll_s  # the seed: poll a cloud render every 30 s
+        # Kept for callers that pass it; render polling is the client's (wait_for_render).
+        self.render_poll_s = render_poll_s
+        # After a dropped stream: first state read, then every…, up to `recovery_checks` reads
+        # (the vendor's 30 s / 60 s / 5). NEMO_POLL_INTERVAL_S (`poll_interval_s`) overrides every
+        # interval; the local engine answers at once and uses short ones.
+        # The engine on this machine (also when reached as "cloud" at a loopback address, as the
+        # tests do) answers at once and charges nothing.
+        fast = self._local or _loopback(getattr(backend, "base_url", "") or "")
+        self._charges = not fast  # say what things cost (credits) only where the cloud is used
+        self.recovery_first_s = recovery_first_s if recovery_first_s is not None else (
+            poll_interval_s if poll_interval_s is not None else (0.1 if fast else 30.0))
+        self.recovery_every_s = recovery_every_s if recovery_every_s is not None else (
+            poll_interval_s if poll_interval_s is not None else (0.25 if fast else 60.0))
+        self.recovery_checks = max(1, recovery_checks)
+        # Two-stage generation: when to look again for what the backend adds after a generation.
+        # The local engine adds nothing after its reply: no looks there unless polling is set.
+        if watch_delays_s is None:
+            base = poll_interval_s if poll_interval_s is not None else (None if fast else 30.0)
+            watch_delays_s = (base, base * 3, base * 7) if base is not None else ()
+        self.watch_delays_s = tuple(watch_delays_s)
+        self.lock_poll_s = lock_poll_s
+        self._owner = uuid.uuid4().hex  # this conversation, as the holder of a session's turn lock
+        self._stop_requested = False  # stop() was called: a running render is cancelled on the server
+        self._infos: list[Any] | None = None  # video_infos last seen
+        self._media: list[Any] | None = None  # generated_media last seen
         self._session_id: str | None = None
         self._draft: Draft | None = None  # the last draft seen, to describe what a turn changed
         self._untitled = False  # made by new_session(): titled by the next message
@@ -198,10 +295,16 @@ class Conversation:
 
     async def _refresh(self, *, announce_changes: bool = True) -> tuple[TimelineUpdated, str | None]:
         before = self._draft or Draft()
-        after = (await self.backend.state()).draft
+        state = await self.backend.state()
+        after = state.draft
         changes = describe_changes(before, after, self.lang) if announce_changes else None
-        self._draft = after
+        self._seen(state)
         return TimelineUpdated(draft=after, summary=timeline_summary(after, self.lang), changes=changes), changes
+
+    def _seen(self, state: SessionState) -> None:
+        self._draft = state.draft
+        self._infos = list(state.video_infos)
+        self._media = list(state.generated_media)
 
     # ---- start ---------------------------------------------------------------------------------
     def start(self) -> AsyncIterator[Event]:
@@ -280,15 +383,106 @@ class Conversation:
                 yield event
         return self._guard(flow())
 
+    def answer(self, text: str) -> AsyncIterator[Event]:
+        """The person's answer to the agent's question (QuestionAsked), in the vendor's format
+        (`protocol.questions.answer_text`): kept in the history and sent as the next message,
+        never routed (an answer is not a command)."""
+        async def flow() -> AsyncIterator[Event]:
+            body = text.strip()
+            if not body:
+                return
+            async for event in self._ensure_session(None):
+                yield event
+            if self._session_id:
+                await asyncio.to_thread(self.store.add_message, self._session_id, "user", body)
+            async for event in self._chat(body):
+                yield event
+        return self._guard(flow())
+
+    async def pending_question(self) -> QuestionAsked | None:
+        """The question this session's agent is waiting on (asked in this run or an earlier one)."""
+        if not self._session_id:
+            return None
+        body = await asyncio.to_thread(self.store.pending_question, self._session_id)
+        if body is None:
+            return None
+        try:
+            return QuestionAsked.model_validate(body)
+        except ValueError:
+            return None
+
+    # ---- one turn per session --------------------------------------------------------------------
+    async def _take_turn(self) -> AsyncIterator[Event]:
+        """Wait until this conversation holds the session's turn lock (the store: shared with every
+        nemo-tui on this machine); say once that the message waits."""
+        sid = self._session_id
+        if sid is None:
+            return
+        said = False
+        while True:
+            holder = await asyncio.to_thread(self.store.try_lock_turn, sid, self._owner, label="turn")
+            if holder is None:
+                return
+            if not said:
+                said = True
+                who = t("lock.holder", self.lang, pid=holder.pid, host=holder.host)
+                yield TurnQueued(holder=who, text=t("lock.waiting", self.lang, holder=who))
+            await asyncio.sleep(self.lock_poll_s)
+
+    async def _keep_turn(self, sid: str) -> None:
+        """Refresh the lock's heartbeat while the turn runs (a hung process loses it after a while)."""
+        while True:
+            await asyncio.sleep(20.0)
+            await asyncio.to_thread(self.store.refresh_lock, sid, self._owner)
+
+    async def _release_turn(self, sid: str | None, keeper: asyncio.Task[None] | None) -> None:
+        if keeper is not None:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await keeper
+        if sid is not None:
+            with contextlib.suppress(Exception):  # the lock goes stale by itself if this fails
+                await asyncio.to_thread(self.store.unlock_turn, sid, self._owner)
+
     async def _chat(self, text: str) -> AsyncIterator[Event]:
+        async for event in self._take_turn():
+            yield event
+        sid = self._session_id
+        keeper = asyncio.ensure_future(self._keep_turn(sid)) if sid else None
+        try:
+            async for event in self._chat_turn(text):
+                yield event
+        finally:
+            await self._release_turn(sid, keeper)
+
+    async def _cost_note(self, text: str) -> AsyncIterator[Event]:
+        """On the cloud, before the first generation on an anonymous token: what things cost."""
+        if not self._charges or not getattr(self.backend, "is_anonymous", False) or not looks_like_generation(text):
+            return
+        flag = f"cost_note:{self.backend_key}"
+        if await asyncio.to_thread(self.store.flag, flag):
+            return
+        await asyncio.to_thread(self.store.set_flag, flag)
+        yield await self._notice(t("cost.first", self.lang), "warning")  # a heads-up, said once
+
+    async def _chat_turn(self, text: str) -> AsyncIterator[Event]:
         if self._draft is None:
-            self._draft = (await self.backend.state()).draft
+            self._seen(await self.backend.state())
+        if self._session_id:
+            await asyncio.to_thread(self.store.clear_question, self._session_id)
+        async for event in self._cost_note(text):
+            yield event
+        base_draft = self._draft or Draft()
+        base_infos, base_media = list(self._infos or []), list(self._media or [])
         yield ReplyStarted()
         pieces: list[str] = []
         whole: str | None = None
         changed = False
         tools = 0
+        generated = False
         failure: NemoError | None = None
+        dropped: StreamError | None = None
+        asked: AskQuestion | None = None
         pump = self._pump()
         try:
             async for event in pump.events(self.backend.send_message(text)):
@@ -297,10 +491,13 @@ class Conversation:
                     yield ReplyDelta(text=event.text)
                 elif isinstance(event, ToolCall):
                     tools += 1
+                    generated = generated or is_generation(event.name)
                     yield Activity(label=activity_label(event.name, self.lang), running=True)
                 elif isinstance(event, ToolResult):
                     changed = True
                     yield Activity(label=activity_label(event.name, self.lang), running=False)
+                elif isinstance(event, AskQuestion):
+                    asked = event
                 elif isinstance(event, TurnError):
                     failure = StreamError(event.message)
                 elif isinstance(event, TurnEnd):
@@ -309,7 +506,7 @@ class Conversation:
                 else:
                     yield event  # StillWorking
         except StreamError as exc:
-            failure = exc
+            dropped = exc
         except NemoError:
             yield ReplyFinished(text="")  # refused before any reply (no credits, say)
             raise
@@ -323,21 +520,122 @@ class Conversation:
             for action in translated.actions:
                 yield action
             await asyncio.to_thread(self.store.add_message, self._session_id or "", "assistant", translated.text)
-        if failure is not None:
+        if asked is not None:
+            question = QuestionAsked(id=asked.id, title=asked.title, questions=asked.questions)
+            if self._session_id:
+                await asyncio.to_thread(self.store.save_question, self._session_id, question.model_dump(mode="json"))
+                await asyncio.to_thread(self.store.add_message, self._session_id, "assistant",
+                                        question_text(question.title, question.questions, self.lang))
+            yield question
+        if dropped is not None:
+            yield await self._notice(dropped.user_message(self.lang), "error")
+            async for event in self._recover(text, base_draft, base_infos, base_media):
+                yield event
+        elif failure is not None:
             yield await self._notice(failure.user_message(self.lang), "error")
-        if changed or tools or not full or failure is not None:
             update, changes = await self._refresh()
             yield update
-            if failure is not None:
-                text_out = (t("turn.broken", self.lang) + " " + update.summary if changes
-                            else t("turn.broken_nothing", self.lang))
-                yield await self._notice(text_out, "warning")
-            elif not full:
+            yield await self._notice(t("turn.broken", self.lang) + " " + update.summary if changes
+                                     else t("turn.broken_nothing", self.lang), "warning")
+        elif changed or tools or (not full and asked is None):
+            update, changes = await self._refresh()
+            yield update
+            if not full and asked is None:
                 summary = t("turn.no_text", self.lang, changes=changes) if changes else t("turn.no_change", self.lang)
                 yield ReplyFinished(text=summary)
                 await asyncio.to_thread(self.store.add_message, self._session_id or "", "assistant", summary)
+            if generated and self.watch_delays_s:
+                yield WatchState(delays_s=list(self.watch_delays_s))
         if tools:
             yield CreditsUpdated(credits=await self.backend.credits())
+
+    # ---- a dropped stream: read the state on the vendor's cadence, never send again ------------
+    def _state_moved(self, state: SessionState, draft: Draft, infos: list[Any], media: list[Any]) -> bool:
+        return (state.draft.to_wire() != draft.to_wire() or list(state.video_infos) != infos
+                or list(state.generated_media) != media)
+
+    async def _recover(self, text: str, draft: Draft, infos: list[Any], media: list[Any]) -> AsyncIterator[Event]:
+        checks, first, every = self.recovery_checks, self.recovery_first_s, self.recovery_every_s
+        at = time.strftime("%H:%M:%S", time.localtime(time.time() + first))
+        yield Notice(text=t("recover.start", self.lang, at=at, wait=format_wait(first, self.lang),
+                            every=format_wait(every, self.lang), checks=checks))
+        last: SessionState | None = None
+        failures = 0
+        for check in range(1, checks + 1):
+            wait = first if check == 1 else every
+            at = time.strftime("%H:%M:%S", time.localtime(time.time() + wait))
+            yield Recovering(check=check, checks=checks, wait_s=wait, at=at,
+                             text=t("recover.waiting", self.lang, at=at, check=check, checks=checks))
+            await self._sleep(wait)
+            try:
+                state = await self.backend.state()
+            except NetworkError as exc:
+                failures += 1
+                if failures >= 2:
+                    yield Notice(level="info", text=t("recover.unreachable", self.lang))
+                    yield await self._notice(exc.user_message(self.lang), "error")
+                    break
+                continue
+            failures = 0
+            last = state
+            renewed = await self._remember_session()
+            if renewed:  # the server lost the session: nothing there can change any more
+                yield renewed
+                break
+            if self._state_moved(state, draft, infos, media):
+                self._seen(state)
+                changes = describe_changes(draft, state.draft, self.lang)
+                update = TimelineUpdated(draft=state.draft, summary=timeline_summary(state.draft, self.lang),
+                                         changes=changes)
+                yield update
+                said = [x for x in (
+                    changes,
+                    describe_media_changes(infos, list(state.video_infos), self.lang),
+                    describe_media_changes(media, list(state.generated_media), self.lang, videos=False),
+                ) if x]
+                if said:
+                    yield Notice(text=t("recover.found", self.lang, changes="; ".join(said)))
+                yield await self._notice(t("turn.broken", self.lang) + " " + update.summary, "warning")
+                yield RecoveryEnded(found=True)
+                return
+        else:
+            total = format_wait(first + every * (checks - 1), self.lang)
+            yield Notice(text=t("recover.gave_up", self.lang, checks=checks, total=total))
+        if last is not None:
+            self._seen(last)
+            yield TimelineUpdated(draft=last.draft, summary=timeline_summary(last.draft, self.lang))
+        yield await self._notice(t("turn.broken_nothing", self.lang), "warning")
+        yield SuggestedAction(action="retry", label=t("recover.retry", self.lang), payload=text)
+        yield RecoveryEnded(found=False)
+
+    # ---- two-stage generation ------------------------------------------------------------------
+    def check_for_additions(self) -> AsyncIterator[Event]:
+        """One state read, between turns: the backend may have added music, a title or effects
+        after its reply. Yields nothing when nothing changed."""
+        return self._guard(self._check_for_additions())
+
+    async def _check_for_additions(self) -> AsyncIterator[Event]:
+        if self.backend.session is None or self._draft is None:
+            return
+        before = self._draft
+        update, changes = await self._refresh()
+        if not changes:
+            return
+        yield update
+        line = describe_additions(before, update.draft, self.lang) or t("added.changed", self.lang, changes=changes)
+        yield await self._notice(line)
+
+    # ---- links ---------------------------------------------------------------------------------
+    async def claim_link(self) -> str:
+        """The project's browser link (`<web>/workspace/claim?ct=…`): the client asks for a claim
+        token; the API token never goes into a URL. Raises NemoError."""
+        return await self.backend.claim_link()
+
+    def stop(self) -> None:
+        """The person stopped what is running (before the front-end cancels the flow): a render
+        being waited on is cancelled on the server and closed as cancelled in the store. Without
+        it (quitting, Ctrl+C in a script) a render stays pending and is resumed next time."""
+        self._stop_requested = True
 
     # ---- credits, state, sessions ----------------------------------------------------------------
     def credits(self) -> AsyncIterator[Event]:
@@ -413,37 +711,69 @@ class Conversation:
         return path
 
     async def _export(self) -> AsyncIterator[Event]:
+        self._stop_requested = False
         if self.backend.session is None:
             yield Notice(level="warning", text=t("export.no_session", self.lang))
             return
-        update, _ = await self._refresh(announce_changes=False)
+        # The state can change after a turn ends (two-stage generation): read it again, and say
+        # what changed since the person last saw it before rendering that.
+        before = self._draft
+        update, changes = await self._refresh(announce_changes=before is not None)
+        if changes and before is not None:
+            yield update
+            line = describe_additions(before, update.draft, self.lang) or t("added.changed", self.lang, changes=changes)
+            yield await self._notice(line)
         if not update.draft.tracks:
             yield await self._notice(t("export.empty", self.lang), "warning")
             return
-        yield Notice(text=t("export.starting", self.lang))
+        starting = t("export.starting", self.lang)
+        yield Notice(text=f"{starting} {t('cost.export_free', self.lang)}" if self._charges else starting)
         job = await self.backend.start_render(update.draft)
         await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
         dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
         await asyncio.to_thread(self.store.save_render, job.id, self._session_id or "", self.backend_key, dest,
                                 status=job.status)
         yield Progress(phase="render", fraction=job.progress)
-        async for event in self._finish_render(job.id, dest):
+        async for event in self._finish_render(job.id, dest, update.draft):
             yield event
 
-    async def _finish_render(self, job_id: str, dest: Path) -> AsyncIterator[Event]:
-        """Wait for the render, download it, check it, record it; the render's row is closed
-        whatever happens except a lost connection (the next start tries again)."""
+    async def _finish_render(self, job_id: str, dest: Path, draft: Draft | None = None) -> AsyncIterator[Event]:
+        """Wait for the render (the client polls: one cadence, in one place), retry a failed one
+        once under a new id, download it (the client falls back to the API's download when the
+        output URL fails), check it, record it. The render's row is closed whatever happens
+        except a lost connection or an interruption that was not stop() (the next start resumes
+        it); stop() cancels the render on the server and closes the row as cancelled."""
+        downloading = False
         try:
-            pump = self._pump()
-            async for event in pump.events(self._poll_render(job_id, pump)):
-                yield event
-            job = pump.result
-            if not job.url:
-                raise RenderFailed(t("export.no_url", self.lang))
+            retried = False
+            while True:
+                pump = self._pump()
+
+                def on_update(job: RenderJob, pump: Pump[Any] = pump) -> None:
+                    pump.emit(Progress(phase="render", fraction=job.progress))
+
+                try:
+                    async for event in pump.events(self.backend.wait_for_render(job_id, on_update)):
+                        yield event
+                except RenderFailed as exc:
+                    if retried:
+                        raise
+                    retried = True
+                    yield await self._notice(t("export.retrying", self.lang, reason=getattr(exc, "detail", None) or "?"))
+                    if draft is None:
+                        draft = (await self.backend.state()).draft
+                    new_job = await self.backend.start_render(draft)
+                    await asyncio.to_thread(self.store.replace_render, job_id, new_job.id)
+                    job_id = new_job.id
+                    yield Progress(phase="render", fraction=new_job.progress)
+                    continue
+                break
+            job: RenderJob = pump.result
             yield Notice(text=t("export.downloading", self.lang))
+            downloading = True
             pump = self._pump()
             on_bytes = _byte_progress(pump, "download")
-            async for event in pump.events(self.backend.download(job.url, dest, on_bytes)):
+            async for event in pump.events(self.backend.download_render(job, dest, on_bytes)):
                 yield event
             path: Path = pump.result
             try:
@@ -455,6 +785,11 @@ class Conversation:
             if not _transient(exc):
                 await asyncio.to_thread(self.store.finish_render, job_id, "failed")
             raise
+        except (asyncio.CancelledError, GeneratorExit):
+            if self._stop_requested:
+                self._stop_requested = False
+                await _shielded(self._cancel_render(job_id, rendering=not downloading))
+            raise
         await asyncio.to_thread(self.store.finish_render, job_id, "completed")
         yield ExportDone(path=path, duration_s=info.duration_s, size_bytes=size, width=info.width,
                          height=info.height)
@@ -462,20 +797,24 @@ class Conversation:
                                    duration=format_seconds(info.duration_s, self.lang),
                                    size=format_size(size), width=info.width, height=info.height), "success")
 
-    async def _poll_render(self, job_id: str, pump: Pump[Any]) -> RenderJob:
-        while True:
-            job = await self.backend.render_status(job_id)
-            pump.emit(Progress(phase="render", fraction=job.progress))
-            if job.status == "completed":
-                return job
-            if job.status == "failed":
-                raise RenderFailed(job.error or "")
-            await self._sleep(self.render_poll_s)
+    async def _cancel_render(self, job_id: str, *, rendering: bool) -> None:
+        """The person stopped the export: cancel the render (best effort, bounded) and close its row."""
+        if rendering:
+            try:
+                async with asyncio.timeout(10):
+                    await self.backend.cancel_render(job_id)
+            except Exception as exc:  # the server may have finished it already, or be unreachable
+                log.debug("render cancel failed: %r", exc)
+        await asyncio.to_thread(self.store.finish_render, job_id, "cancelled")
+        if self._session_id:
+            await asyncio.to_thread(self.store.add_message, self._session_id, "notice",
+                                    t("export.cancelled", self.lang))
 
     def resume_pending(self) -> AsyncIterator[Event]:
         return self._guard(self._resume_pending())
 
     async def _resume_pending(self) -> AsyncIterator[Event]:
+        self._stop_requested = False
         for record in await asyncio.to_thread(self.store.pending_renders, self.backend_key):
             yield Notice(text=t("export.resuming", self.lang, job=record.job_id))
             # One failed job must not stop the others: report it and go on.
@@ -525,6 +864,23 @@ def _byte_progress(pump: Pump[Any], phase: Literal["upload", "download"]) -> Cal
     def on_bytes(done: int, total: int | None) -> None:
         pump.emit(Progress(phase=phase, done=done, total=total, fraction=(done / total) if total else None))
     return on_bytes
+
+
+def _loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+async def _shielded(work: Awaitable[None]) -> None:
+    """Run clean-up to its end even though the flow around it is being cancelled."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.shield(task), 15)
 
 
 def _transient(exc: NemoError) -> bool:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, Field
 
 from ..protocol import Credits, Draft, MediaItem
+from ..protocol.questions import Question
 
 
 class ReplyStarted(BaseModel):
@@ -57,7 +58,9 @@ class SuggestedAction(BaseModel):
     """A GUI phrase the app turned into something it can do, offered on one key."""
 
     kind: Literal["suggested_action"] = "suggested_action"
-    action: Literal["export", "state", "timeline", "send", "credits"]
+    # "retry": send `payload` (the person's message whose stream dropped) again — only ever on a
+    # key press, never by itself (a re-sent generation is charged twice).
+    action: Literal["export", "state", "timeline", "send", "credits", "retry"]
     label: str
     payload: str = ""
 
@@ -113,10 +116,61 @@ class UploadDone(BaseModel):
     media: list[MediaItem]
 
 
+class QuestionAsked(BaseModel):
+    """The agent stopped to ask (its `ask_question` tool). Show the questions with numbered
+    options; send the answer with `Conversation.answer(protocol.questions.answer_text(...))`.
+    Nothing was produced by the turn that asked. Server text, already sanitised."""
+
+    kind: Literal["question"] = "question"
+    id: str | None = None
+    title: str = ""
+    questions: list[Question]
+
+
+class Recovering(BaseModel):
+    """The reply stream dropped; the message is NOT sent again. The conversation reads the
+    session's state on the vendor's cadence: check `check` of `checks` happens in `wait_s`
+    seconds (`at`: the local wall-clock time, HH:MM:SS). Cancelling the flow stops waiting."""
+
+    kind: Literal["recovering"] = "recovering"
+    check: int
+    checks: int
+    wait_s: float
+    at: str
+    text: str  # in words, in the person's language (for an activity line or a status line)
+
+
+class RecoveryEnded(BaseModel):
+    """The state reads after a dropped stream are over: `found` says the work the turn started
+    was found applied (the message needs no re-sending); else a retry was offered."""
+
+    kind: Literal["recovery_ended"] = "recovery_ended"
+    found: bool
+
+
+class WatchState(BaseModel):
+    """A generation turn ended: the backend may still add music, a title or effects on its own
+    (two-stage generation). Front-ends that stay open call `Conversation.check_for_additions()`
+    after each of these delays (seconds from now) while idle."""
+
+    kind: Literal["watch_state"] = "watch_state"
+    delays_s: list[float]
+
+
+class TurnQueued(BaseModel):
+    """Another turn is running in this session (another nemo-tui, or this app): the message
+    waits for it. `holder` says who, in words."""
+
+    kind: Literal["turn_queued"] = "turn_queued"
+    holder: str
+    text: str
+
+
 ConversationEvent = Annotated[
     Union[
         ReplyStarted, ReplyDelta, ReplyFinished, Activity, StillWorking, Notice, SuggestedAction,
         ConfirmNeeded, TimelineUpdated, CreditsUpdated, SessionChanged, Progress, ExportDone, UploadDone,
+        QuestionAsked, Recovering, RecoveryEnded, WatchState, TurnQueued,
     ],
     Field(discriminator="kind"),
 ]

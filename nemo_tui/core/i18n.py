@@ -31,7 +31,70 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The reply broke off before anything changed. Send your message again when ready.",
         "zh": "回复在任何改动之前就中断了。准备好后请重新发送。",
     },
+    # -- a dropped stream: never re-sent, the state is read on the vendor's cadence ----------
+    "recover.start": {
+        "en": "Your message is not sent again (that would do the work, and charge for it, twice). "
+              "Checking the project at {at} (in {wait}), then every {every}, up to {checks} times. "
+              "Ctrl+G stops waiting.",
+        "zh": "不会重新发送你的消息（那样会重复生成并重复扣费）。将在 {at}（{wait}后）检查项目，"
+              "之后每 {every} 检查一次，最多 {checks} 次。按 Ctrl+G 停止等待。",
+    },
+    "recover.waiting": {
+        "en": "Stream dropped — next check of the project at {at} ({check}/{checks})",
+        "zh": "连接中断——下一次检查项目在 {at}（{check}/{checks}）",
+    },
+    "recover.found": {"en": "Found what the service did: {changes}", "zh": "服务已完成的内容：{changes}"},
+    "recover.gave_up": {
+        "en": "Nothing changed in {checks} checks over about {total}.",
+        "zh": "在约 {total}内检查了 {checks} 次，项目没有任何变化。",
+    },
+    "recover.unreachable": {
+        "en": "Couldn't read the project twice in a row, so I stopped checking.",
+        "zh": "连续两次无法读取项目，已停止检查。",
+    },
+    "recover.retry": {"en": "Send it again", "zh": "重新发送"},
+    "recover.new_videos": {"en": "{n} new video(s) in the project", "zh": "项目中新增了 {n} 个视频"},
+    "recover.new_media": {"en": "{n} new generated file(s)", "zh": "新生成了 {n} 个媒体文件"},
+    "recover.state_changed": {"en": "the project's state changed", "zh": "项目状态有更新"},
+    # -- one turn per session -----------------------------------------------------------------
+    "lock.waiting": {
+        "en": "Another turn is running in this session ({holder}); your message waits for it to finish.",
+        "zh": "此会话中另一轮对话正在进行（{holder}）；你的消息会在它结束后发送。",
+    },
+    "lock.holder": {"en": "nemo-tui, process {pid} on {host}", "zh": "nemo-tui，{host} 上的进程 {pid}"},
+    # -- the agent asked a question -----------------------------------------------------------
+    "question.multi": {"en": "(pick one or more)", "zh": "（可多选）"},
+    "question.default_title": {"en": "A question before I go on", "zh": "继续之前有个问题"},
+    # -- two-stage generation: the backend adds things after the reply ---------------------
+    "added.line": {
+        "en": "The service added {what} on its own after the reply. To remove it, say “{hint}”.",
+        "zh": "服务在回复之后自动添加了{what}。如需去掉，请说“{hint}”。",
+    },
+    "added.changed": {
+        "en": "The project changed since the last reply: {changes}",
+        "zh": "自上次回复以来项目有变化：{changes}",
+    },
+    "added.music": {"en": "background music {name}", "zh": "背景音乐{name}"},
+    "added.title": {"en": "a title {name}", "zh": "标题{name}"},
+    "added.video": {"en": "a clip {name}", "zh": "片段{name}"},
+    "added.other": {"en": "effects", "zh": "特效"},
+    "hint.music": {"en": "remove the music", "zh": "去掉音乐"},
+    "hint.title": {"en": "remove the title", "zh": "去掉标题"},
+    "hint.video": {"en": "remove the extra clip", "zh": "去掉多出的片段"},
+    "hint.other": {"en": "remove the effects", "zh": "去掉特效"},
+    # -- what things cost on the cloud ---------------------------------------------------------
+    "cost.first": {
+        "en": "Before the first generation: a generated clip (up to 15 s) costs about 100 credits, "
+              "an editing session about 50, and exporting is free. The 100 free credits of this "
+              "anonymous account are about one clip.",
+        "zh": "第一次生成之前：生成一个片段（最长 15 秒）约需 100 积分，一次编辑约 50 积分，导出免费。"
+              "这个匿名账户的 100 免费积分大约够生成一个片段。",
+    },
+    "cost.export_free": {"en": "Exporting is free.", "zh": "导出免费。"},
     # -- activity labels for tools (never the raw tool name) --------------------------------
+    "activity.generate_video": {"en": "Generating video — usually 2–5 min", "zh": "正在生成视频——通常需要 2–5 分钟"},
+    "activity.generate_music": {"en": "Generating music — 1–2 min", "zh": "正在生成音乐——约 1–2 分钟"},
+    "activity.edit_multitrack": {"en": "Editing the timeline", "zh": "正在编辑时间线"},
     "activity.generate": {"en": "Generating video…", "zh": "正在生成视频…"},
     "activity.music": {"en": "Adding music…", "zh": "正在添加音乐…"},
     "activity.text": {"en": "Adding text…", "zh": "正在添加文字…"},
@@ -61,13 +124,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The downloaded file is not a playable MP4 ({reason}). Try exporting again.",
         "zh": "下载的文件不是可播放的 MP4（{reason}）。请重新导出。",
     },
-    "export.no_url": {
-        "en": "The render finished but the server gave no download link.",
-        "zh": "渲染完成，但服务器没有提供下载链接。",
-    },
     "export.resuming": {
         "en": "Resuming an export that was still running ({job}).",
         "zh": "继续之前未完成的导出（{job}）。",
+    },
+    "export.retrying": {
+        "en": "The render failed on the server ({reason}); trying once more with a new render.",
+        "zh": "服务器上的渲染失败（{reason}）；正在用新的渲染任务再试一次。",
+    },
+    "export.cancelled": {
+        "en": "Export stopped; the render on the server was cancelled.",
+        "zh": "导出已停止；服务器上的渲染已取消。",
     },
     "export.no_session": {
         "en": "There is no project to export yet. Describe a video first.",
@@ -153,6 +220,15 @@ def format_seconds(seconds: float, lang: str | None = "en") -> str:
     """10 → "10 s", 2.5 → "2.5 s" (Chinese: "10 秒")."""
     value = f"{round(seconds, 1):.1f}".rstrip("0").rstrip(".")
     return f"{value} 秒" if norm_lang(lang) == "zh" else f"{value} s"
+
+
+def format_wait(seconds: float, lang: str | None = "en") -> str:
+    """A wait in words: 30 → "30 s", 60 → "1 min", 90 → "1.5 min" (Chinese: "30 秒", "1 分钟")."""
+    zh = norm_lang(lang) == "zh"
+    if seconds < 60:
+        return format_seconds(seconds, lang)
+    value = f"{round(seconds / 60, 1):.1f}".rstrip("0").rstrip(".")
+    return f"{value} 分钟" if zh else f"{value} min"
 
 
 def format_size(size_bytes: int) -> str:

@@ -9,12 +9,15 @@ Every write is one transaction (`with self._conn`): it lands whole or not at all
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
 
@@ -53,7 +56,32 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sessions_by_backend ON sessions (backend_key, last_used);
     CREATE INDEX renders_pending ON render_jobs (backend_key, finished);
     """,
+    # One turn per session across processes (the TUI and `nemo-tui ask`); the question a session's
+    # agent is waiting on (so `ask --answer` can answer one an earlier run printed); small flags.
+    """
+    CREATE TABLE turn_locks (
+        session_id TEXT PRIMARY KEY,
+        owner      TEXT NOT NULL,
+        pid        INTEGER NOT NULL,
+        host       TEXT NOT NULL,
+        label      TEXT NOT NULL DEFAULT '',
+        heartbeat  REAL NOT NULL
+    );
+    CREATE TABLE pending_questions (
+        session_id TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,
+        ts         REAL NOT NULL
+    );
+    CREATE TABLE flags (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
+
+# A lock whose owner has not refreshed it for this long is taken over (its process hung or died on
+# another machine sharing the database); on this machine a dead pid frees it at once.
+LOCK_STALE_S = 90.0
 
 Role = Literal["user", "assistant", "notice"]
 
@@ -80,6 +108,16 @@ class MessageRecord:
     role: Role
     text: str
     ts: float
+
+
+@dataclass(frozen=True)
+class LockRecord:
+    session_id: str
+    owner: str
+    pid: int
+    host: str
+    label: str
+    heartbeat: float
 
 
 @dataclass(frozen=True)
@@ -223,3 +261,95 @@ class Store:
     def render(self, job_id: str) -> RenderRecord | None:
         rows = self._read("SELECT * FROM render_jobs WHERE job_id = ?", (job_id,))
         return RenderRecord(**{**dict(rows[0]), "dest": Path(rows[0]["dest"])}) if rows else None
+
+    def replace_render(self, old_job_id: str, new_job_id: str, *, now: float | None = None) -> None:
+        """A failed render retried under a new id: the old row closes as "retried", the new one
+        takes its place (same session, backend and destination), pending."""
+        now = time.time() if now is None else now
+        with self._lock, self._conn:
+            row = self._conn.execute("SELECT * FROM render_jobs WHERE job_id = ?", (old_job_id,)).fetchone()
+            if row is None:
+                return
+            self._conn.execute("UPDATE render_jobs SET status = 'retried', finished = ? WHERE job_id = ?",
+                               (now, old_job_id))
+            self._conn.execute(
+                """INSERT INTO render_jobs (job_id, session_id, backend_key, status, dest, started)
+                   VALUES (?, ?, ?, 'queued', ?, ?)
+                   ON CONFLICT (job_id) DO UPDATE SET status = 'queued', finished = NULL""",
+                (new_job_id, row["session_id"], row["backend_key"], row["dest"], now))
+
+    # ---- one turn per session ------------------------------------------------------------------
+    def try_lock_turn(self, session_id: str, owner: str, *, label: str = "", pid: int | None = None,
+                      host: str | None = None, now: float | None = None,
+                      stale_after: float = LOCK_STALE_S) -> LockRecord | None:
+        """Take the session's turn lock for `owner`; None when taken (or already ours), else the
+        current holder. A holder that is gone (its pid no longer runs on this host, or no
+        heartbeat for `stale_after` seconds) is replaced."""
+        now = time.time() if now is None else now
+        pid = os.getpid() if pid is None else pid
+        host = socket.gethostname() if host is None else host
+        with self._lock, self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")
+            row = self._conn.execute("SELECT * FROM turn_locks WHERE session_id = ?", (session_id,)).fetchone()
+            if row is not None and row["owner"] != owner:
+                holder = LockRecord(**dict(row))
+                gone = now - holder.heartbeat > stale_after or (holder.host == host and not _alive(holder.pid))
+                if not gone:
+                    return holder
+            self._conn.execute(
+                """INSERT INTO turn_locks (session_id, owner, pid, host, label, heartbeat)
+                   VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (session_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid,
+                     host = excluded.host, label = excluded.label, heartbeat = excluded.heartbeat""",
+                (session_id, owner, pid, host, label, now))
+            return None
+
+    def refresh_lock(self, session_id: str, owner: str, *, now: float | None = None) -> None:
+        self._write("UPDATE turn_locks SET heartbeat = ? WHERE session_id = ? AND owner = ?",
+                    (time.time() if now is None else now, session_id, owner))
+
+    def unlock_turn(self, session_id: str, owner: str) -> None:
+        self._write("DELETE FROM turn_locks WHERE session_id = ? AND owner = ?", (session_id, owner))
+
+    # ---- the question the agent is waiting on ----------------------------------------------------
+    def save_question(self, session_id: str, body: dict[str, Any], *, now: float | None = None) -> None:
+        self._write("""INSERT INTO pending_questions (session_id, body, ts) VALUES (?, ?, ?)
+                       ON CONFLICT (session_id) DO UPDATE SET body = excluded.body, ts = excluded.ts""",
+                    (session_id, json.dumps(body, ensure_ascii=False), time.time() if now is None else now))
+
+    def pending_question(self, session_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT body FROM pending_questions WHERE session_id = ?", (session_id,))
+        if not rows:
+            return None
+        try:
+            body = json.loads(rows[0]["body"])
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) else None
+
+    def clear_question(self, session_id: str) -> None:
+        self._write("DELETE FROM pending_questions WHERE session_id = ?", (session_id,))
+
+    # ---- flags ---------------------------------------------------------------------------------
+    def flag(self, name: str) -> str | None:
+        rows = self._read("SELECT value FROM flags WHERE name = ?", (name,))
+        return rows[0]["value"] if rows else None
+
+    def set_flag(self, name: str, value: str = "1") -> None:
+        self._write("INSERT INTO flags (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (name, value))
+
+
+def _alive(pid: int) -> bool:
+    """Does a process with this id run on this machine? (Another user's process counts.)"""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return True
+    return True

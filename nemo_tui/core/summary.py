@@ -164,3 +164,53 @@ def describe_changes(before: Draft, after: Draft, lang: str = "en") -> str | Non
         return None
     text = ("；" if zh else "; ").join(lines)
     return (text + "。") if zh else (text[0].upper() + text[1:] + ".")
+
+
+# ---- two-stage generation: what the backend added on its own -------------------------------------
+
+_ADDED_KIND = {"BGM": "music", "Audio": "music", "Title": "title", "Caption": "title", "Video": "video",
+               "Track": "other"}
+
+
+def describe_additions(before: Draft, after: Draft, lang: str = "en") -> str | None:
+    """One line saying what the backend added after its reply (music, a title, a clip, effects)
+    and how to remove it, or None when nothing was added. Edits without an addition (grading,
+    effects on existing clips) count as "effects" when the tracks are otherwise the same."""
+    from .i18n import t  # the messages live there
+
+    lang = norm_lang(lang)
+    old, new = _items(before), _items(after)
+    added: list[_Item] = []
+    for key, items in new.items():
+        added.extend(items[len(old.get(key, [])):])
+    if not added:
+        if before.to_wire() == after.to_wire() or len(_flat(old)) != len(_flat(new)):
+            return None
+        return t("added.line", lang, what=t("added.other", lang), hint=t("hint.other", lang))
+    kinds = list(dict.fromkeys(_ADDED_KIND[item.label] for item in added))
+    sep = "、" if lang == "zh" else ", "
+    what = sep.join(
+        t(f"added.{_ADDED_KIND[item.label]}", lang, name=_quoted(item)) if _ADDED_KIND[item.label] != "other"
+        else t("added.other", lang)
+        for item in added
+    )
+    hint = t(f"hint.{kinds[0]}", lang)
+    return t("added.line", lang, what=what, hint=hint)
+
+
+def _flat(items: dict[tuple[str, str], list[_Item]]) -> list[_Item]:
+    return [item for group in items.values() for item in group]
+
+
+def describe_media_changes(before: list[object], after: list[object], lang: str = "en",
+                           *, videos: bool = True) -> str | None:
+    """`video_infos` / `generated_media` compared in words: "2 new video(s) in the project", or
+    "the project's state changed" when the lists differ otherwise; None when they are equal."""
+    from .i18n import t
+
+    if before == after:
+        return None
+    if len(after) > len(before):
+        n = len(after) - len(before)
+        return t("recover.new_videos", lang, n=n) if videos else t("recover.new_media", lang, n=n)
+    return t("recover.state_changed", lang)

@@ -28,6 +28,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from ..core.i18n import t as core_t
+from ..core.queue import TurnQueue
 from .commands import NemoCommands
 from .environment import Terminal, detect_terminal, system_opener
 from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
@@ -40,6 +41,7 @@ from .text import clean
 from .widgets.activity import ActivityIndicator
 from .widgets.chat_log import ChatLog
 from .widgets.prompt import PromptInput
+from .widgets.queued import QueuedView
 from .widgets.status_bar import StatusBar
 from .widgets.timeline import TimelineView
 from .widgets.transfer import TransferProgress
@@ -127,6 +129,9 @@ class NemoApp(App[None]):
         Binding("alt+t", "suggestion('timeline')", show=False, id="app.suggest_timeline", priority=True),
         Binding("alt+c", "suggestion('credits')", show=False, id="app.suggest_credits", priority=True),
         Binding("alt+g", "suggestion('send')", show=False, id="app.suggest_send", priority=True),
+        Binding("alt+r", "suggestion('retry')", show=False, id="app.retry", priority=True),
+        Binding("alt+x", "drop_queued", show=False, id="app.drop_queued", priority=True),
+        Binding("alt+a", "question_again", show=False, id="app.question", priority=True),
     ]
 
     def __init__(
@@ -161,7 +166,12 @@ class NemoApp(App[None]):
         self._first_turn_done = False
         self._turn: Worker | None = None
         self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
-        self._queued: list[tuple[str, Callable[[], EventStream]]] = []
+        # What waits for the running turn: messages typed meanwhile (or while connecting) and
+        # actions confirmed mid-turn, sent in order when it ends (core/queue.py).
+        self._queue: TurnQueue[tuple[str, Callable[[], EventStream]]] = TurnQueue()
+        self._turn_kind: str | None = None
+        self._question: Any = None  # the QuestionAsked the agent is waiting on (None: none)
+        self._question_open = False
         self.last_export: Path | None = None
         self._reapers: set[asyncio.Task[int]] = set()  # players started with Ctrl+O, until they exit
         self.sub_title = backend_label
@@ -188,6 +198,7 @@ class NemoApp(App[None]):
         "app.export": "key.export", "app.upload": "key.upload", "app.timeline": "key.timeline",
         "app.new_session": "key.new", "app.sessions": "key.sessions", "app.copy_reply": "key.copy", "app.open_export": "key.open",
         "app.stop": "key.stop", "app.help": "key.help", "app.quit": "key.quit",
+        "app.drop_queued": "key.drop_queued", "app.retry": "key.retry", "app.question": "key.question",
     }
 
     def _localise_bindings(self) -> None:
@@ -229,6 +240,7 @@ class NemoApp(App[None]):
             yield TimelineView(lang=self.lang, ascii_only=self.terminal.ascii_only, id="timeline")
             yield ChatLog(you=t("chat.you", self.lang), assistant=t("chat.assistant", self.lang),
                           new_output=t("chat.new_output", self.lang), id="chat")
+            yield QueuedView(title=t("queue.title", self.lang), id="queued")
             yield ActivityIndicator(clock=self._clock, animate=self._animate,
                                     ascii_only=self.terminal.ascii_only, id="activity")
             yield PromptInput(placeholder=t("prompt.placeholder", self.lang), history=self._history,
@@ -323,6 +335,7 @@ class NemoApp(App[None]):
             self.notify(t("app.not_connected", self.lang), severity="error", markup=False)
             return None
         self._turn_prompt = prompt_text
+        self._turn_kind = kind
         self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
         self._turn = self._drive(kind, factory)
         self.refresh_bindings()
@@ -353,9 +366,13 @@ class NemoApp(App[None]):
             ReplyStarted,
             SessionChanged,
             StillWorking,
+            QuestionAsked,
+            Recovering,
             SuggestedAction,
             TimelineUpdated,
+            TurnQueued,
             UploadDone,
+            WatchState,
         )
 
         chat = self.query_one(ChatLog)
@@ -405,6 +422,18 @@ class NemoApp(App[None]):
             self.refresh_bindings()
         elif isinstance(event, UploadDone):
             self.query_one(TransferProgress).hide()
+        elif isinstance(event, QuestionAsked):
+            self._question = event
+            self._show_question()
+        elif isinstance(event, Recovering):
+            self.query_one(ActivityIndicator).start(
+                t("recover.waiting", self.lang, at=event.at, check=event.check, checks=event.checks))
+        elif isinstance(event, TurnQueued):
+            self.query_one(ActivityIndicator).start(event.text)
+            await chat.add_notice(event.text, "info")
+        elif isinstance(event, WatchState):
+            for delay in event.delays_s:
+                self.set_timer(delay, self._watch_tick)
         else:  # a newer Conversation may yield more; never crash on it
             self.log.warning("unhandled conversation event", event)
 
@@ -433,7 +462,10 @@ class NemoApp(App[None]):
             WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
         ):
             return
-        chat = self.query_one(ChatLog)
+        chats = self.query(ChatLog)
+        if not chats:  # the app is closing: its widgets are gone already
+            return
+        chat = chats.first()
         self.query_one(ActivityIndicator).stop()
         self.query_one(TransferProgress).hide()
         if event.state == WorkerState.CANCELLED:
@@ -454,6 +486,7 @@ class NemoApp(App[None]):
             await chat.add_notice(t("export.open_hint", self.lang), "info")
         self._turn = None
         self._turn_prompt = None
+        self._turn_kind = None
         if not self._first_turn_done:  # the start turn: connected, protocol and engine loaded
             self._first_turn_done = True
             freeze_startup_objects()
@@ -461,9 +494,100 @@ class NemoApp(App[None]):
         if isinstance(lang, str) and lang in ("en", "zh"):
             self.set_language(lang)
         self.refresh_bindings()
-        if self._queued:
-            kind, factory = self._queued.pop(0)
-            self.run_stream(kind, factory)
+        await self._run_next_queued()
+
+    async def _run_next_queued(self) -> None:
+        """The running turn ended: send what waits, in order (not while a question is open)."""
+        self._queue.held = self._question_open
+        entry = self._queue.next()
+        self._show_queue()
+        if entry is None:
+            return
+        kind, factory = entry.item
+        if entry.text:
+            chat = self.query_one(ChatLog)
+            await chat.add_user(entry.text)
+            chat.action_follow()
+        self.run_stream(kind, factory, prompt_text=entry.text or None)
+
+    def _show_queue(self) -> None:
+        self.query_one(QueuedView).show(self._queue.texts)
+        self.refresh_bindings()
+
+    def _enqueue(self, text: str, kind: str, factory: Callable[[], EventStream], *, first: bool = False) -> None:
+        (self._queue.add_first if first else self._queue.add)(text, (kind, factory))
+        self._show_queue()
+
+    def action_drop_queued(self) -> None:
+        """Alt+X: cancel the last queued message; its text comes back to an empty prompt."""
+        entry = self._queue.drop_last()
+        self._show_queue()
+        if entry is None:
+            self.notify(t("queue.nothing", self.lang), markup=False)
+            return
+        prompt = self.query_one(PromptInput)
+        if not prompt.text.strip():
+            prompt.restore(entry.text)
+            self.notify(t("queue.dropped_back", self.lang), markup=False)
+        else:
+            self.notify(t("queue.dropped", self.lang, text=clean(entry.text)), markup=False)
+
+    # ---- the agent's question ------------------------------------------------------------------
+
+    def _show_question(self) -> None:
+        from .screens.question import QuestionScreen
+
+        question = self._question
+        if question is None or self._question_open:
+            return
+        self._question_open = True
+        self._queue.held = True
+
+        async def answered(answer: str | None) -> None:
+            self._question_open = False
+            self._queue.held = False
+            chat = self.query_one(ChatLog)
+            if not answer:
+                await chat.add_notice(t("question.skipped", self.lang), "info")
+                if not self.busy:
+                    await self._run_next_queued()
+                return
+            self._question = None
+            conv = self.conversation
+            factory = (lambda: conv.answer(answer)) if hasattr(conv, "answer") else (lambda: conv.chat(answer))  # type: ignore[union-attr]
+            if self.busy:  # the turn that asked has not closed yet: the answer goes first
+                self._enqueue(answer, "turn", factory, first=True)
+                return
+            await chat.add_user(answer)
+            chat.action_follow()
+            self.run_stream("turn", factory, prompt_text=answer)
+
+        self.push_screen(QuestionScreen(question.title, question.questions, lang=self.lang), answered)
+
+    def action_question_again(self) -> None:
+        if self._question is not None:
+            self._show_question()
+
+    # ---- two-stage generation: look again for what the backend adds -------------------------
+
+    def _watch_tick(self) -> None:
+        check = getattr(self.conversation, "check_for_additions", None)
+        if check is None or self.busy or self._question_open or len(self._queue):
+            return  # busy: the next look (or the export's own read) catches it
+        self._watch(check)
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def _watch(self, factory: Callable[[], EventStream]) -> None:
+        """One look at the state, beside the turn worker: it never makes the app busy (an export
+        or a message started meanwhile is not refused)."""
+        stream = factory()
+        try:
+            async for event in stream:
+                await self.apply_event(event)
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
     def _describe_error(self, error: BaseException | None) -> str:
         user_message = getattr(error, "user_message", None)
@@ -478,9 +602,13 @@ class NemoApp(App[None]):
 
     @on(PromptSubmitted)
     async def _submitted(self, event: PromptSubmitted) -> None:
-        if self.busy:
-            self.query_one(PromptInput).restore(event.text)
-            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+        text = event.text
+        if self._question is not None and not self._question_open:
+            self._question = None  # typed instead of answering: the message is the answer
+        if self.busy or self._question_open or len(self._queue):
+            # One turn per session: it waits for the running one (or for connecting), in order.
+            self._enqueue(text, "turn", lambda: self.conversation.handle(text))  # type: ignore[union-attr]
+            self.notify(t("queue.added", self.lang), markup=False)
             return
         await self.query_one(ChatLog).add_user(event.text)
         self.query_one(ChatLog).action_follow()
@@ -499,7 +627,8 @@ class NemoApp(App[None]):
                 self.action_focus_timeline()
         elif action == "credits":
             self.run_stream("credits", self.conversation.credits)
-        elif action == "send" and payload:
+        elif action in ("send", "retry") and payload:
+            # "retry": the person chose to send again a message whose stream dropped.
             self.post_message(PromptSubmitted(payload))
 
     def action_suggestion(self, action: str) -> None:
@@ -521,7 +650,7 @@ class NemoApp(App[None]):
             else:
                 return
             if self.busy:  # the question came mid-turn: run right after it
-                self._queued.append((event.action, factory))
+                self._enqueue("", event.action, factory)
             else:
                 self.run_stream(event.action, factory)
 
@@ -564,6 +693,12 @@ class NemoApp(App[None]):
             return not self.busy and self.conversation is not None
         if action == "stop":
             return self.busy
+        if action == "drop_queued":
+            return bool(self._queue.texts)
+        if action == "question_again":
+            return self._question is not None and not self._question_open
+        if action == "open_browser":
+            return self.conversation is not None and hasattr(self.conversation, "claim_link")
         if action == "copy_reply":
             chats = self.query(ChatLog) if self.screen_stack else []
             return bool(chats) and chats.first().last_reply() is not None
@@ -647,13 +782,41 @@ class NemoApp(App[None]):
 
     def action_stop(self) -> None:
         if self._turn is not None:
+            if self._turn_kind == "export":
+                # The person stopped the export: the render is cancelled on the server too.
+                stop = getattr(self.conversation, "stop", None)
+                if stop is not None:
+                    stop()
+                self.notify(t("export.stopping", self.lang), markup=False)
             self._turn.cancel()
+
+    def action_open_browser(self) -> None:
+        """Palette: "Open in browser" — a claim link for this project (never the API token)."""
+        self._open_project()
+
+    @work(exclusive=True, group="claim-link", exit_on_error=False)
+    async def _open_project(self) -> None:
+        chat = self.query_one(ChatLog)
+        try:
+            url = await self.conversation.claim_link()  # type: ignore[union-attr]
+        except Exception as exc:  # NemoError: said in words; anything else must not crash the app
+            await chat.add_notice(self._describe_error(exc), "error")
+            return
+        url = clean(url)
+        self.copy_to_clipboard(url)
+        if self.terminal.over_ssh:
+            await chat.add_notice(t("link.copied", self.lang, url=url), "info")
+        elif system_opener() is None:
+            await chat.add_notice(t("link.copied_only", self.lang, url=url), "info")
+        else:
+            await chat.add_notice(t("link.opening", self.lang, url=url), "info")
+            self._open_in_browser(url)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang))
+        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang, cloud=not self.local))
 
     def key_rows(self) -> list[tuple[str, str]]:
         rows = [("Enter", t("key.send", self.lang)), ("Ctrl+J / Alt+Enter", t("key.newline", self.lang))]

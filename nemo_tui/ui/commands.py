@@ -26,6 +26,7 @@ class NemoCommands(Provider):
             ("export", "export"), ("upload", "upload"), ("credits", "credits"), ("state", "state"),
             ("new", "new_session"), ("sessions", "sessions"), ("copy", "copy_reply"), ("copy_summary", "copy_summary"),
             ("open", "open_export"), ("timeline", "focus_timeline"), ("stop", "stop"), ("help", "help"),
+            ("browser", "open_browser"), ("drop_queued", "drop_queued"), ("question", "question_again"),
         ):
             if app.check_action(action, ()):
                 add(key, action)

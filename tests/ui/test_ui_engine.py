@@ -269,3 +269,34 @@ async def test_reopening_shows_the_last_sessions_chat_and_timeline(engine_conver
         assert "sunset 1s" in text  # the timeline came back too
         await pilot.press("up")
         assert app.query_one(PromptInput).text == CLIP  # Up recalls what was typed last time
+
+
+async def test_messages_sent_during_a_turn_wait_and_run_in_order_against_the_engine(
+    engine_conversation, engine_server: EngineServer,
+):
+    """One turn per session: a message typed while a reply streams is queued, shown, then sent
+    once the reply is done — the timeline ends with both edits, in order."""
+    from nemo_tui.ui.widgets.queued import QueuedView
+
+    app = make_app(engine_conversation)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        engine_server.faults.slow_stream_s = 0.1
+        prompt = app.query_one(PromptInput)
+        prompt.load_text(CLIP)
+        prompt.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.busy
+        prompt.load_text("add a title that says hello")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(QueuedView).texts == ["add a title that says hello"]
+        assert "Queued — sent when the current turn ends" in screen_text(app)
+        engine_server.faults.slow_stream_s = 0.0
+        await settle(app, pilot)
+        assert not app.query_one(QueuedView).display
+        summary = app.query_one(TimelineView).summary
+        assert summary.startswith("Timeline (2 tracks): 1. Video: sunset") and 'Title: "hello"' in summary
+        users = [text for role, text in app.query_one(ChatLog).transcript if role == "user"]
+        assert users == [CLIP, "add a title that says hello"]

@@ -92,6 +92,21 @@ class ScriptedConversation:
         self.calls.append(("chat", text))
         return self._play("handle", self.turns.pop(0) if self.turns else [])
 
+    def answer(self, text: str):
+        self.calls.append(("answer", text))
+        return self._play("handle", self.turns.pop(0) if self.turns else [])
+
+    def check_for_additions(self):
+        self.calls.append(("check_for_additions", ""))
+        return self._play("check", self.scripts.get("check", []))
+
+    async def claim_link(self) -> str:
+        self.calls.append(("claim_link", ""))
+        return "https://nemovideo.com/workspace/claim?ct=clm_123"
+
+    def stop(self) -> None:
+        self.calls.append(("stop", ""))
+
     def export(self):
         self.calls.append(("export", ""))
         return self._play("export", self.scripts["export"])

@@ -17,10 +17,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]], *, lang: str = "en") -> None:
+    def __init__(self, rows: list[tuple[str, str]], *, lang: str = "en", cloud: bool = False) -> None:
         super().__init__()
         self.rows = rows
         self.lang = lang
+        self.cloud = cloud  # the cloud charges credits: say what things cost
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box") as box:
@@ -29,8 +30,8 @@ class HelpScreen(ModalScreen[None]):
                 width = max((len(key) for key, _ in self.rows), default=8) + 2
                 table = "\n".join(f"{key.ljust(width)}{what}" for key, what in self.rows)
                 yield Static(Content(table), id="help-keys", markup=False)
-                tips = "\n".join(t(k, self.lang) for k in ("help.newline", "help.history", "help.palette",
-                                                          "help.hints"))
+                keys = ("help.newline", "help.history", "help.palette", "help.hints", "help.queue")
+                tips = "\n".join(t(k, self.lang) for k in keys + (("help.cost",) if self.cloud else ()))
                 yield Static(Content(tips), id="help-tips", markup=False)
             yield Static(Content(t("help.close", self.lang)), id="help-close", markup=False)
 

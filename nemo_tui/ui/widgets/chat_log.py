@@ -35,7 +35,7 @@ CHUNK_CHARS = 2000
 HARD_CHUNK_CHARS = 4000
 _NOT_A_BLOCK_START = " \t\n-*+>|0123456789"  # list items, quotes, tables: they continue the block above
 
-SUGGESTION_KEYS = {"export": "e", "state": "s", "timeline": "t", "credits": "c", "send": "g"}
+SUGGESTION_KEYS = {"export": "e", "state": "s", "timeline": "t", "credits": "c", "send": "g", "retry": "r"}
 
 
 class UserMessage(Static):
@@ -194,6 +194,7 @@ class SuggestionHints(Horizontal, can_focus=True):
         Binding("t", "choose('timeline')", show=False, id="hints.timeline"),
         Binding("c", "choose('credits')", show=False, id="hints.credits"),
         Binding("g", "choose('send')", show=False, id="hints.send"),
+        Binding("r", "choose('retry')", show=False, id="hints.retry"),
     ]
 
     def __init__(self) -> None:
