@@ -27,9 +27,7 @@ if TYPE_CHECKING:
     from .engine.runner import EngineServer
 
 CLOUD_PROBE_TIMEOUT_S = 3.0
-# The seed polls a cloud render every 30 s; the engine on this machine renders in seconds, and a
-# 30 s wait there would only make every local export (and every test) 30 s slower.
-CLOUD_RENDER_POLL_S = 30.0
+# The engine on this machine renders in seconds: the cloud's cadence would only slow it down.
 LOOPBACK_RENDER_POLL_S = 0.5
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -115,20 +113,6 @@ class Backend:
             self.engine = None
 
 
-def client_options(client_class: type, settings: Settings) -> dict[str, object]:
-    """Settings the client takes only in newer versions (`client_id`: NEMO_CLIENT_ID, else the
-    vendor tools' ~/.config/nemovideo/client_id — the client decides), passed when it has them."""
-    import inspect
-
-    params = inspect.signature(client_class.__init__).parameters
-    options: dict[str, object] = {}
-    if "client_id" in params and settings.client_id:
-        options["client_id"] = settings.client_id
-    if "poll_interval_s" in params and settings.poll_interval_s is not None:
-        options["poll_interval_s"] = settings.poll_interval_s
-    return options
-
-
 def engine_for(settings: Settings) -> EngineServer:
     """The embedded engine, not started yet. Under the app's data dir, so NEMO_DATA_DIR moves it too
     (the default is the same folder the engine's own default_data_dir() names)."""
@@ -195,18 +179,20 @@ def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lan
         if engine is not None:
             engine.stop()
         raise
-    poll_s = LOOPBACK_RENDER_POLL_S if is_loopback_url(base_url) else CLOUD_RENDER_POLL_S
-    if settings.poll_interval_s is not None:  # NEMO_POLL_INTERVAL_S: every polling interval
-        poll_s = settings.poll_interval_s
+    # NEMO_POLL_INTERVAL_S replaces every polling interval; unset, the cloud gets the vendor's
+    # render cadence (the client's default) and the engine on this machine a short fixed one.
+    poll_s = settings.poll_interval_s
+    if poll_s is None and is_loopback_url(base_url):
+        poll_s = LOOPBACK_RENDER_POLL_S
     client = NemoClient(base_url, token=token,
                         credentials=CredentialStore(settings.config_dir / "credentials.json"),
                         # The engine's port changes every run; its tokens live in its data dir.
                         credentials_key="local-engine" if kind == "local" else None,
                         language=lang, poll_interval=poll_s, on_recovery=on_recovery,
-                        web_base=settings.web_base, **client_options(NemoClient, settings))
+                        web_base=settings.web_base, client_id=settings.client_id)
     key = backend_key_for(kind, base_url, DEFAULT_API_BASE)
     conversation = Conversation(client, store, backend_key=key, export_dir=settings.export_dir,
-                                lang=lang, local_engine=kind == "local", render_poll_s=poll_s,
+                                lang=lang, local_engine=kind == "local",
                                 poll_interval_s=settings.poll_interval_s)
     return Backend(kind=kind, backend_key=key, base_url=base_url, settings=settings, client=client,
                    store=store, conversation=conversation, engine=engine, fell_back_from=fell_back_from)

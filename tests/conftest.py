@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,15 @@ import pytest
 
 from nemo_tui.engine.config import EngineConfig
 from nemo_tui.engine.runner import EngineServer
+
+
+@pytest.fixture(autouse=True)
+def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's shell must not steer a test: every NEMO_* variable (NEMO_API_URL would win
+    over a test's NEMO_API_BASE, NEMO_POLL_INTERVAL_S would change every wait) is unset; a test
+    sets what it needs."""
+    for name in [n for n in os.environ if n.startswith("NEMO_")]:
+        monkeypatch.delenv(name, raising=False)
 
 
 def small_engine_config(data_dir: Path) -> EngineConfig:

@@ -182,7 +182,6 @@ class Conversation:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         cwd: Path | None = None,
         local_engine: bool | None = None,
-        render_poll_s: float = 30.0,
         poll_interval_s: float | None = None,
         recovery_first_s: float | None = None,
         recovery_every_s: float | None = None,
@@ -200,8 +199,6 @@ class Conversation:
         self._sleep = sleep
         self._cwd = cwd
         self._local = backend_key.startswith("local") if local_engine is None else local_engine
-        # Kept for callers that pass it; render polling is the client's (wait_for_render).
-        self.render_poll_s = render_poll_s
         # After a dropped stream: first state read, then every…, up to `recovery_checks` reads
         # (the vendor's 30 s / 60 s / 5). NEMO_POLL_INTERVAL_S (`poll_interval_s`) overrides every
         # interval; the local engine answers at once and uses short ones.

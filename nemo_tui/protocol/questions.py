@@ -45,6 +45,9 @@ class Question(BaseModel):
             return []
         out = []
         for position, option in enumerate(value, start=1):
+            if isinstance(option, QuestionOption):  # built in code, not read from the wire
+                out.append(option)
+                continue
             if isinstance(option, (str, int, float)) and not isinstance(option, bool):
                 option = {"id": str(position), "label": str(option)}
             if isinstance(option, dict):
@@ -82,6 +85,9 @@ class QuestionSet(BaseModel):
             questions = []
         fixed = []
         for position, q in enumerate(questions, start=1):
+            if isinstance(q, Question):  # built in code, not read from the wire
+                fixed.append(q)
+                continue
             if isinstance(q, str):
                 q = {"prompt": q}
             if isinstance(q, dict):

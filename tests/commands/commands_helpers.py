@@ -15,7 +15,8 @@ from nemo_tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables of the developer's shell that would change what a command does.
-CLEARED = ("NEMO_TOKEN", "NEMO_BACKEND", "NEMO_API_BASE", "NEMO_EXPORT_DIR", "NEMO_DATA_DIR",
+CLEARED = ("NEMO_TOKEN", "NEMO_BACKEND", "NEMO_API_URL", "NEMO_API_BASE", "NEMO_WEB_URL", "NEMO_CLIENT_ID",
+           "NEMO_POLL_INTERVAL_S", "NEMO_EXPORT_DIR", "NEMO_DATA_DIR",
            "NEMO_CONFIG_DIR", "NEMO_LANG", "NO_COLOR", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
 
 

@@ -22,7 +22,7 @@ from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.settings import Settings
 from nemo_tui.core.store import Store
 from nemo_tui.protocol import AskQuestion, Question, QuestionOption, SessionState, TextDelta, ToolCall, TurnEnd
-from tests.core.core_fakes import SUNSET_DRAFT, Drop, FakeCloud
+from tests.core.core_fakes import SUNSET_DRAFT, Drop, ScriptedCloud
 
 QUESTIONS = [
     Question(id="subject", prompt="What should the video show?",
@@ -47,7 +47,7 @@ def test_answer_specs_numbers_labels_and_own_words() -> None:
         answer_from_specs(QUESTIONS, ["1", "1", "1"])
 
 
-def run(backend: FakeCloud, tmp_path: Path, *argv: str, json_mode: bool = False) -> tuple[int, str, str]:
+def run(backend: ScriptedCloud, tmp_path: Path, *argv: str, json_mode: bool = False) -> tuple[int, str, str]:
     import asyncio
 
     parser = argparse.ArgumentParser()
@@ -80,7 +80,7 @@ def run(backend: FakeCloud, tmp_path: Path, *argv: str, json_mode: bool = False)
 
 
 def test_a_question_is_printed_and_exits_6_then_answered_in_a_later_run(tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[ASKS, REPLY])
+    backend = ScriptedCloud(turns=[ASKS, REPLY])
     code, out, _ = run(backend, tmp_path, "make a video")
     assert code == exits.QUESTION == 6
     assert out == ("A few details\n1. What should the video show?\n   1) Ocean\n   2) City\n"
@@ -93,14 +93,14 @@ def test_a_question_is_printed_and_exits_6_then_answered_in_a_later_run(tmp_path
 
 
 def test_answer_given_up_front_is_used_when_the_question_comes(tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[ASKS, REPLY])
+    backend = ScriptedCloud(turns=[ASKS, REPLY])
     code, out, _ = run(backend, tmp_path, "make a video", "--answer", "ocean")
     assert code == exits.OK and out == "Making it.\n"
     assert backend.sent[-1] == "1. What should the video show?: Ocean"
 
 
 def test_json_emits_the_question_as_an_event(tmp_path: Path) -> None:
-    code, out, _ = run(FakeCloud(turns=[ASKS]), tmp_path, "make a video", json_mode=True)
+    code, out, _ = run(ScriptedCloud(turns=[ASKS]), tmp_path, "make a video", json_mode=True)
     assert code == exits.QUESTION
     events = [json.loads(line) for line in out.splitlines()]
     [question] = [e for e in events if e["kind"] == "question"]
@@ -109,7 +109,7 @@ def test_json_emits_the_question_as_an_event(tmp_path: Path) -> None:
 
 def test_a_dropped_stream_whose_work_lands_exits_0_and_is_not_resent(tmp_path: Path) -> None:
     turn = [ToolCall(name="generate_video_with_seedance"), Drop()]
-    backend = FakeCloud(turns=[turn], states=[SessionState(), SessionState(), SessionState(),
+    backend = ScriptedCloud(turns=[turn], states=[SessionState(), SessionState(), SessionState(),
                                               SessionState(draft=SUNSET_DRAFT)])
     code, _, err = run(backend, tmp_path, "generate a 10-second sunset")
     assert code == exits.OK, err
@@ -118,7 +118,7 @@ def test_a_dropped_stream_whose_work_lands_exits_0_and_is_not_resent(tmp_path: P
 
 
 def test_a_dropped_stream_with_nothing_found_exits_1_and_offers_no_automatic_resend(tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[[ToolCall(name="generate_video_with_seedance"), Drop()]])
+    backend = ScriptedCloud(turns=[[ToolCall(name="generate_video_with_seedance"), Drop()]])
     code, _, err = run(backend, tmp_path, "generate a 10-second sunset")
     assert code == exits.SERVER
     assert backend.sent == ["generate a 10-second sunset"]
@@ -134,7 +134,7 @@ def test_open_prints_the_claim_link_and_never_the_token(tmp_path: Path, monkeypa
     assert links.osc52("hi") == "\033]52;c;" + base64.b64encode(b"hi").decode() + "\a"
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5555 10.0.0.1 22")
     assert links.open_in_browser("https://example.invalid") is False  # never on the remote host
-    backend = FakeCloud()
+    backend = ScriptedCloud()
     store = Store(tmp_path / "nemo.db")
     conversation = Conversation(ErrorRecorder(backend), store, backend_key="cloud", export_dir=tmp_path)  # type: ignore[arg-type]
     store.save_session("cloud", "5529798706024415232", task_id="task_1")

@@ -34,7 +34,7 @@ class Gate:
     """In a turn script: wait here until `backend.release` is set."""
 
 
-class FakeCloud:
+class ScriptedCloud:
     base_url = "https://cloud.invalid"
     language = "en"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_fakes import SUNSET_DRAFT, SUNSET_WITH_BGM, Drop, FakeCloud, Gate
+from core_fakes import SUNSET_DRAFT, SUNSET_WITH_BGM, Drop, ScriptedCloud, Gate
 
 from nemo_tui.core.conversation import Conversation, activity_label
 from nemo_tui.core.events import (
@@ -59,7 +59,7 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "nemo.db")
 
 
-def cloud_conversation(backend: FakeCloud, store: Store, tmp_path: Path, **kw: Any) -> tuple[Conversation, Waits]:
+def cloud_conversation(backend: ScriptedCloud, store: Store, tmp_path: Path, **kw: Any) -> tuple[Conversation, Waits]:
     waits = Waits()
     conv = Conversation(backend, store, backend_key="cloud", export_dir=tmp_path / "exports",  # type: ignore[arg-type]
                         sleep=waits, **kw)
@@ -76,7 +76,7 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
         store: Store, tmp_path: Path) -> None:
     empty = SessionState()
     done = SessionState(draft=SUNSET_DRAFT, video_infos=[{"cdn_url": "https://cdn.invalid/a.mp4"}])
-    backend = FakeCloud(turns=[GENERATION_TURN], states=[empty, empty, empty, done], anonymous=False)
+    backend = ScriptedCloud(turns=[GENERATION_TURN], states=[empty, empty, empty, done], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
     assert backend.sent == [GENERATE]  # sent once, never again
@@ -96,7 +96,7 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
 
 
 async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[GENERATION_TURN], anonymous=False)
+    backend = ScriptedCloud(turns=[GENERATION_TURN], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
     assert backend.sent == [GENERATE]
@@ -110,7 +110,7 @@ async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(st
 
 
 async def test_poll_interval_override_and_chinese_words(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[[ToolCall(name="generate_video_with_seedance"), Drop()]], anonymous=False)
+    backend = ScriptedCloud(turns=[[ToolCall(name="generate_video_with_seedance"), Drop()]], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path, poll_interval_s=2.0)
     events = await collect(conv.handle("生成一个10秒的日落视频"))
     assert waits.waits == [2.0] * 5  # NEMO_POLL_INTERVAL_S overrides every cloud interval
@@ -121,7 +121,7 @@ async def test_poll_interval_override_and_chinese_words(store: Store, tmp_path: 
 
 
 async def test_recovery_is_cancellable(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[GENERATION_TURN])
+    backend = ScriptedCloud(turns=[GENERATION_TURN])
     conv = Conversation(backend, store, backend_key="cloud", export_dir=tmp_path,  # type: ignore[arg-type]
                         recovery_first_s=30.0)
     flow = conv.handle(GENERATE)
@@ -155,7 +155,7 @@ QUESTION = AskQuestion(id="q1", title="A few details", questions=[
 
 async def test_a_question_is_shown_kept_and_the_answer_goes_back_as_the_next_message(
         store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[[QUESTION, TurnEnd(asked=True)],
+    backend = ScriptedCloud(turns=[[QUESTION, TurnEnd(asked=True)],
                                [TextDelta(text="Making an ocean clip."), TurnEnd(text="Making an ocean clip.")]])
     conv, _ = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle("make a video"))
@@ -177,7 +177,7 @@ async def test_a_question_is_shown_kept_and_the_answer_goes_back_as_the_next_mes
 # ---- one turn per session ------------------------------------------------------------------------
 
 async def test_a_second_conversation_on_the_same_session_waits_for_the_first(store: Store, tmp_path: Path) -> None:
-    first_backend = FakeCloud(turns=[[Gate(), TextDelta(text="one"), TurnEnd(text="one")]])
+    first_backend = ScriptedCloud(turns=[[Gate(), TextDelta(text="one"), TurnEnd(text="one")]])
     first, _ = cloud_conversation(first_backend, store, tmp_path)
     running = asyncio.ensure_future(collect(first.handle("add a title 'one'")))
     for _ in range(100):
@@ -186,7 +186,7 @@ async def test_a_second_conversation_on_the_same_session_waits_for_the_first(sto
             break
     sid = first_backend.session.session_id  # type: ignore[union-attr]
     second_store = Store(tmp_path / "nemo.db")  # another process: its own connection to the same file
-    second_backend = FakeCloud(turns=[[TextDelta(text="two"), TurnEnd(text="two")]])
+    second_backend = ScriptedCloud(turns=[[TextDelta(text="two"), TurnEnd(text="two")]])
     second, _ = cloud_conversation(second_backend, second_store, tmp_path, lock_poll_s=0.02)
     second_backend.use_session(sid)
     second._session_id = sid  # as start() does when it reopens the last session
@@ -216,7 +216,7 @@ async def test_what_the_backend_adds_after_the_reply_is_said_with_how_to_remove_
         store: Store, tmp_path: Path) -> None:
     turn = [ToolCall(name="generate_video_with_seedance"), ToolResult(name="generate_video_with_seedance"),
             TextDelta(text="Here is your sunset."), TurnEnd(text="Here is your sunset.", changed_state=True)]
-    backend = FakeCloud(turns=[turn], states=[SessionState(), SessionState(draft=SUNSET_DRAFT),
+    backend = ScriptedCloud(turns=[turn], states=[SessionState(), SessionState(draft=SUNSET_DRAFT),
                                               SessionState(draft=SUNSET_WITH_BGM)])
     conv, _ = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
@@ -231,7 +231,7 @@ async def test_what_the_backend_adds_after_the_reply_is_said_with_how_to_remove_
 
 async def test_export_reads_state_again_and_reports_a_changed_draft(store: Store, tmp_path: Path) -> None:
     turn = [ToolCall(name="generate_video_with_seedance"), TurnEnd(text="Done.", changed_state=True)]
-    backend = FakeCloud(turns=[turn], states=[SessionState(), SessionState(draft=SUNSET_DRAFT),
+    backend = ScriptedCloud(turns=[turn], states=[SessionState(), SessionState(draft=SUNSET_DRAFT),
                                               SessionState(draft=SUNSET_WITH_BGM)])
     conv, _ = cloud_conversation(backend, store, tmp_path)
     await collect(conv.handle(GENERATE))
@@ -244,7 +244,7 @@ async def test_export_reads_state_again_and_reports_a_changed_draft(store: Store
 # ---- render: retry once, cancel on stop -------------------------------------------------------------
 
 async def test_a_failed_render_is_retried_once_with_a_new_id(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_failures=2)
+    backend = ScriptedCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_failures=2)
     conv, _ = cloud_conversation(backend, store, tmp_path)
     await collect(conv.start())
     backend.session = None
@@ -258,7 +258,7 @@ async def test_a_failed_render_is_retried_once_with_a_new_id(store: Store, tmp_p
 
 
 async def test_stopping_an_export_cancels_the_render_on_the_server(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_gate=True)
+    backend = ScriptedCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_gate=True)
     conv, _ = cloud_conversation(backend, store, tmp_path)
     await backend.create_session()
     conv._session_id = backend.session.session_id  # type: ignore[union-attr]
@@ -283,7 +283,7 @@ async def test_stopping_an_export_cancels_the_render_on_the_server(store: Store,
 
 
 async def test_an_interrupted_export_without_stop_stays_pending(store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_gate=True)
+    backend = ScriptedCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_gate=True)
     conv, _ = cloud_conversation(backend, store, tmp_path)
     await backend.create_session()
     conv._session_id = backend.session.session_id  # type: ignore[union-attr]
@@ -300,7 +300,7 @@ async def test_an_interrupted_export_without_stop_stays_pending(store: Store, tm
 
 async def test_cost_is_said_once_before_the_first_generation_on_an_anonymous_cloud_token(
         store: Store, tmp_path: Path) -> None:
-    backend = FakeCloud(turns=[[TurnEnd(text="ok")], [TurnEnd(text="ok")]])
+    backend = ScriptedCloud(turns=[[TurnEnd(text="ok")], [TurnEnd(text="ok")]])
     conv, _ = cloud_conversation(backend, store, tmp_path)
     first = await collect(conv.handle(GENERATE))
     note = [line for line in said(first, "warning") if "100 credits" in line]
@@ -310,10 +310,10 @@ async def test_cost_is_said_once_before_the_first_generation_on_an_anonymous_clo
 
 
 async def test_no_cost_note_for_a_registered_token_or_the_local_engine(store: Store, tmp_path: Path) -> None:
-    registered = FakeCloud(turns=[[TurnEnd(text="ok")]], anonymous=False)
+    registered = ScriptedCloud(turns=[[TurnEnd(text="ok")]], anonymous=False)
     conv, _ = cloud_conversation(registered, store, tmp_path)
     assert not [x for x in said(await collect(conv.handle(GENERATE))) if "credits" in x]
-    local = FakeCloud(turns=[[TurnEnd(text="ok")]])
+    local = ScriptedCloud(turns=[[TurnEnd(text="ok")]])
     conv = Conversation(local, store, backend_key="local", export_dir=tmp_path)  # type: ignore[arg-type]
     assert not [x for x in said(await collect(conv.handle(GENERATE))) if "credits" in x]
 

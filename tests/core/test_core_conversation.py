@@ -60,8 +60,7 @@ async def client(engine_server: EngineServer, monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.fixture
 def conv(client: NemoClient, store: Store, tmp_path: Path) -> Conversation:
-    return Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports", cwd=tmp_path,
-                        render_poll_s=0.05)
+    return Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports", cwd=tmp_path)
 
 
 async def test_start_then_chat_turn_streams_and_finishes(conv: Conversation, store: Store) -> None:
@@ -158,12 +157,12 @@ async def test_a_failed_render_is_retried_once_under_a_new_id_then_reported(
 
 async def test_pending_render_is_resumed_on_next_start(client: NemoClient, store: Store, tmp_path: Path,
                                                        engine_server: EngineServer) -> None:
-    first = Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports", render_poll_s=0.05)
+    first = Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports")
     await collect(first.handle(SUNSET))
     job = await client.start_render()  # as if the app quit right after starting an export
     dest = tmp_path / "exports" / "resumed.mp4"
     store.save_render(job.id, client.session.session_id, "local", dest)  # type: ignore[union-attr]
-    again = Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports", render_poll_s=0.05)
+    again = Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports")
     events = await collect(again.start())
     assert of(events, SessionChanged)[0].resumed
     assert of(events, TimelineUpdated)[0].summary == "Timeline (1 track): 1. Video: sunset (0-2s)"

@@ -60,3 +60,13 @@ def test_activity_lines_per_published_tool():
     assert tool_activity("edit_multitrack") == "Editing the timeline"
     assert tool_activity("edit_multitrack", "zh-CN") == "正在编辑时间线"
     assert tool_kind("ask_question") == "question" and tool_activity("lookup_weather") is None
+
+
+def test_questions_built_in_code_keep_their_options() -> None:
+    """Models passed in (the UI and headless `--answer` build them) are kept, not dropped as
+    unknown shapes."""
+    from nemo_tui.protocol import Question, QuestionOption, QuestionSet
+
+    question = Question(id="s", prompt="Show?", options=[QuestionOption(id="a", label="Ocean")])
+    assert [o.label for o in question.options] == ["Ocean"]
+    assert QuestionSet(title="t", questions=[question]).questions == [question]

@@ -84,8 +84,7 @@ def make_harness(base_url: str, root: Path, *, timeout_s: float = 30.0, **client
                         timeout_s=timeout_s, **client_kw)
     store = Store(root / "data" / "nemo.db")
     # sleep stays the real asyncio.sleep for render polling: the engine renders in real time.
-    conv = Conversation(client, store, backend_key="local", export_dir=root / "exports", cwd=root,
-                        render_poll_s=0.05)
+    conv = Conversation(client, store, backend_key="local", export_dir=root / "exports", cwd=root)
     return Harness(client, store, conv, clock, recoveries)
 
 

@@ -25,4 +25,4 @@ async def engine_client(engine_server: EngineServer,
 def engine_conversation(engine_client: NemoClient, tmp_path: Path) -> Conversation:
     store = Store(tmp_path / "app" / "nemo.db")
     return Conversation(engine_client, store, backend_key="local", export_dir=tmp_path / "exports",
-                        cwd=tmp_path, render_poll_s=0.05, local_engine=True)
+                        cwd=tmp_path, local_engine=True)

@@ -259,7 +259,7 @@ async def test_reopening_shows_the_last_sessions_chat_and_timeline(engine_conver
         await send(first, pilot, CLIP)
         said = first.query_one(ChatLog).last_reply()
     again = Conversation(engine_client, engine_conversation.store, backend_key="local",
-                         export_dir=tmp_path / "exports", cwd=tmp_path, render_poll_s=0.05, local_engine=True)
+                         export_dir=tmp_path / "exports", cwd=tmp_path, local_engine=True)
     app = make_app(again)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
