@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +12,14 @@ import pytest
 from nemo_tui.engine.config import EngineConfig
 from nemo_tui.engine.runner import EngineServer
 
+# Engines started by the tests write their owner-secret files here, not in the person's own folders.
+os.environ.setdefault("NEMO_RUNTIME_DIR", tempfile.mkdtemp(prefix="nemo-test-run-"))
+
 
 def small_engine_config(data_dir: Path) -> EngineConfig:
     """Deterministic and quick: fixed seed, every turn speaks, tiny clips and renders."""
     return EngineConfig(data_dir=data_dir, seed=1234, silent_turns="never", max_generate_height=72,
-                        max_render_height=144, generate_fps=12, render_fps=12)
+                        max_render_height=144, generate_fps=12, render_fps=12, test_faults=True)
 
 
 @pytest.fixture
