@@ -324,6 +324,12 @@ def test_kill_9_mid_render_and_mid_upload_leaves_nothing_after_the_restart(tmp_p
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: _answers(base), 30, "the engine to start")
+        # `nemo-tui serve` wrote its owner secret where the person's tools find it; faults are on
+        # (NEMO_ENGINE_TEST_FAULTS) and answer that secret only.
+        secret = read_secret(port)
+        assert secret and stat.S_IMODE(secret_path(port).stat().st_mode) == 0o600
+        assert httpx.get(f"{base}/_engine/faults", headers={"X-Nemo-Engine-Secret": secret}).status_code == 200
+        assert httpx.get(f"{base}/_engine/faults").status_code == 403
         api = Api(base).sign_in().new_session()
         clip = tmp_path / "clip.mp4"
         make_test_clip(clip, seconds=2.0, size="320x240")
