@@ -402,3 +402,29 @@ async def test_the_app_sends_the_owner_secret_to_its_own_engine_only(engine_serv
                           transport=owner_transport(engine_server.base_url, engine_server.owner_secret)) as elsewhere:
         with pytest.raises(UnsupportedFile):
             await elsewhere.upload_urls([clip.as_uri()])
+
+
+async def test_the_local_backend_the_app_connects_to_is_its_owner(tmp_path):
+    """`nemo-tui --local` (backend.connect): the app's client proves ownership to its embedded engine,
+    so a file:// upload works for the person, and for nobody without the secret."""
+    import asyncio
+
+    from nemo_tui.backend import connect
+    from nemo_tui.core.settings import Settings
+
+    clip = tmp_path / "mine.mp4"
+    make_test_clip(clip, seconds=1.0)
+    settings = Settings(backend="local", data_dir=tmp_path / "data", config_dir=tmp_path / "config",
+                        export_dir=tmp_path / "exports")
+    backend = await asyncio.to_thread(connect, settings, lang="en")
+    try:
+        assert backend.engine is not None and backend.engine.owner_secret
+        result = await backend.client.upload_urls([clip.as_uri()])
+        assert result.media[0].size == clip.stat().st_size
+        stranger = Api(backend.engine.base_url).sign_in().new_session()
+        refused = stranger.post(upload_url(stranger), json={"urls": [clip.as_uri()], "source_type": "url"}).json()
+        stranger.close()
+        assert refused["code"] == 4001
+    finally:
+        await backend.aclose()
+        await asyncio.to_thread(backend.close)
