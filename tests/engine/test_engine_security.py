@@ -250,6 +250,21 @@ def test_a_draft_of_hundreds_of_tiny_segments_is_refused(api, engine_server):
     assert "400 segments" in resp.json()["message"] and "at most 300" in resp.json()["message"]
 
 
+def test_a_clip_used_in_many_segments_is_probed_once(tmp_path, monkeypatch):
+    from nemo_tui.engine.media import render
+    from nemo_tui.protocol import Draft
+
+    clip = tmp_path / "a.mp4"
+    make_test_clip(clip, seconds=1.0)
+    calls: list[Path] = []
+    real = render.probe
+    monkeypatch.setattr(render, "probe", lambda path: calls.append(path) or real(path))
+    render._probe_cached.cache_clear()
+    draft = Draft.from_wire({"t": [{"tt": 0, "sg": [{"d": 100, "m": {"source": "a"}} for _ in range(30)]}]})
+    render.render_draft(draft, {"a": clip}.get, tmp_path / "out.mp4", width=64, height=48, fps=10)
+    assert (tmp_path / "out.mp4").is_file() and calls == [clip]
+
+
 # ---- 8. non-finite numbers -----------------------------------------------------------------------
 
 
