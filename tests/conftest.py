@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,9 @@ from nemo_tui.engine.config import EngineConfig
 from nemo_tui.engine.runner import EngineServer
 
 # Engines started by the tests write their owner-secret files here, not in the person's own folders.
-os.environ.setdefault("NEMO_RUNTIME_DIR", tempfile.mkdtemp(prefix="nemo-test-run-"))
+if not os.environ.get("NEMO_RUNTIME_DIR"):
+    os.environ["NEMO_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="nemo-test-run-")
+    atexit.register(shutil.rmtree, os.environ["NEMO_RUNTIME_DIR"], ignore_errors=True)
 
 
 def small_engine_config(data_dir: Path) -> EngineConfig:
