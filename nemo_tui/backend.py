@@ -113,6 +113,36 @@ class Backend:
             self.engine = None
 
 
+def owner_transport(base_url: str, secret: str):
+    """An httpx transport that adds the engine's owner header to requests for `base_url`'s origin only."""
+    import httpx
+
+    from .engine.owner import OWNER_HEADER
+
+    origin = urlsplit(base_url)
+    want = (origin.scheme, (origin.hostname or "").lower(), origin.port)
+
+    class OwnerTransport(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self._inner = httpx.AsyncHTTPTransport()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            url = request.url
+            if (url.scheme, url.host.lower(), url.port) == want:
+                request.headers[OWNER_HEADER] = secret
+            else:
+                request.headers.pop(OWNER_HEADER, None)
+            return await self._inner.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+        def __repr__(self) -> str:  # never the secret
+            return f"OwnerTransport({base_url!r})"
+
+    return OwnerTransport()
+
+
 def engine_for(settings: Settings) -> EngineServer:
     """The embedded engine, not started yet. Under the app's data dir, so NEMO_DATA_DIR moves it too
     (the default is the same folder the engine's own default_data_dir() names)."""
@@ -184,12 +214,17 @@ def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lan
     poll_s = settings.poll_interval_s
     if poll_s is None and is_loopback_url(base_url):
         poll_s = LOOPBACK_RENDER_POLL_S
-    client = NemoClient(base_url, token=token,
+    # Our own engine gets the owner secret on every request to its address (and nowhere else), so
+    # the person keeps the owner's powers (loopback URL uploads) that other local accounts lack.
+    transport = owner_transport(base_url, engine.owner_secret) if engine is not None else None
+    client = NemoClient(base_url, token=token, transport=transport,
                         credentials=CredentialStore(settings.config_dir / "credentials.json"),
                         # The engine's port changes every run; its tokens live in its data dir.
                         credentials_key="local-engine" if kind == "local" else None,
                         language=lang, poll_interval=poll_s, on_recovery=on_recovery,
-                        web_base=settings.web_base, client_id=settings.client_id)
+                        # The engine is its own web app: it serves the claim page.
+                        web_base=engine.base_url if engine is not None else settings.web_base,
+                        client_id=settings.client_id)
     key = backend_key_for(kind, base_url, DEFAULT_API_BASE)
     conversation = Conversation(client, store, backend_key=key, export_dir=settings.export_dir,
                                 lang=lang, local_engine=kind == "local",

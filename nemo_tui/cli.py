@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     serve.add_argument("--data-dir", type=Path, default=None, help="where the engine keeps its database and media")
+    serve.add_argument("--test-faults", action="store_true",
+                       help="allow POST /_engine/faults (for tests; needs the owner secret)")
     from .commands.parsers import add_headless_commands  # argparse only: keeps --help fast
 
     add_headless_commands(sub)
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         from .engine.runner import serve
 
         try:
-            serve(host=args.host, port=args.port, data_dir=args.data_dir)
+            serve(host=args.host, port=args.port, data_dir=args.data_dir, test_faults=args.test_faults,
+                  announce=lambda line: print(line, file=sys.stderr, flush=True))
         except KeyboardInterrupt:
             pass
         return 0

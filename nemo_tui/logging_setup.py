@@ -8,11 +8,13 @@ from pathlib import Path
 
 _BEARER = re.compile(r"(?i)(bearer\s+|authorization['\"]?\s*[:=]\s*['\"]?(?:bearer\s+)?)[^\s'\",}]+")
 _TOKEN_FIELD = re.compile(r"(?i)(['\"]?token['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]+")
+# The local engine's owner secret header (engine/owner.py), should a header ever be logged.
+_OWNER_SECRET = re.compile(r"(?i)(x-nemo-engine-secret['\"]?\s*[:=,]\s*['\"]?)[^\s'\",})]+")
 
 
 def redact(text: str) -> str:
     """Hide bearer tokens and `token` fields, whatever shape the log line has."""
-    return _TOKEN_FIELD.sub(r"\1[redacted]", _BEARER.sub(r"\1[redacted]", text))
+    return _OWNER_SECRET.sub(r"\1[redacted]", _TOKEN_FIELD.sub(r"\1[redacted]", _BEARER.sub(r"\1[redacted]", text)))
 
 
 class RedactingFilter(logging.Filter):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,20 +14,25 @@ import pytest
 from nemo_tui.engine.config import EngineConfig
 from nemo_tui.engine.runner import EngineServer
 
+# Engines started by the tests write their owner-secret files here, not in the person's own folders.
+if not os.environ.get("NEMO_RUNTIME_DIR"):
+    os.environ["NEMO_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="nemo-test-run-")
+    atexit.register(shutil.rmtree, os.environ["NEMO_RUNTIME_DIR"], ignore_errors=True)
+
 
 @pytest.fixture(autouse=True)
 def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The developer's shell must not steer a test: every NEMO_* variable (NEMO_API_URL would win
     over a test's NEMO_API_BASE, NEMO_POLL_INTERVAL_S would change every wait) is unset; a test
-    sets what it needs."""
-    for name in [n for n in os.environ if n.startswith("NEMO_")]:
+    sets what it needs. NEMO_RUNTIME_DIR stays: it is this file's own (the engines' secret files)."""
+    for name in [n for n in os.environ if n.startswith("NEMO_") and n != "NEMO_RUNTIME_DIR"]:
         monkeypatch.delenv(name, raising=False)
 
 
 def small_engine_config(data_dir: Path) -> EngineConfig:
     """Deterministic and quick: fixed seed, every turn speaks, tiny clips and renders."""
     return EngineConfig(data_dir=data_dir, seed=1234, silent_turns="never", max_generate_height=72,
-                        max_render_height=144, generate_fps=12, render_fps=12)
+                        max_render_height=144, generate_fps=12, render_fps=12, test_faults=True)
 
 
 @pytest.fixture

@@ -34,3 +34,11 @@ def test_debug_log_redacts_messages_and_tracebacks(tmp_path):
             for name in ("httpx", "httpcore"):
                 logging.getLogger(name).removeHandler(handler)
             handler.close()
+
+
+def test_the_engine_owner_secret_header_is_redacted() -> None:
+    from nemo_tui.logging_setup import redact
+
+    line = "headers={'X-Nemo-Engine-Secret': 'k3y_SECRET-value', 'accept': '*/*'} x-nemo-engine-secret: other"
+    out = redact(line)
+    assert "k3y_SECRET-value" not in out and "other" not in out and "'accept': '*/*'" in out

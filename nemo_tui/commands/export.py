@@ -13,17 +13,40 @@ from .exits import CommandError
 from .runtime import Body, Context
 
 
-def split_output(output: Path | None) -> tuple[Path | None, Path | None]:
-    """(folder to export into, file to rename the result to) for `-o`."""
+def split_output(output: str | Path | None) -> tuple[Path | None, Path | None]:
+    """(folder to export into, file to rename the result to) for `-o`.
+
+    A trailing slash or an existing folder means "save inside this folder" (`-o ~/Videos/`, the
+    --help example, when ~/Videos does not exist yet: it is made, never a file named `Videos`).
+    `output` is the text as typed: a Path would already have dropped the trailing slash."""
     if output is None:
         return None, None
-    target = output.expanduser()
-    if target.is_dir() or str(output).endswith(("/", os.sep)):
-        return target, None
+    raw = str(output)
+    target = Path(raw).expanduser()
+    if raw.endswith(("/", os.sep)) or target.is_dir():
+        return target.absolute(), None
     target = target.absolute()
     if target.exists() and not target.is_file():
         raise CommandError(f"Can't write the MP4 to {output}: it exists and is not a file.")
     return target.parent, target
+
+
+def make_private_folder(folder: Path) -> None:
+    """`folder` and any missing parents, each new one 0700 (exports are the person's own)."""
+    missing: list[Path] = []
+    cur = folder
+    while not cur.exists() and cur != cur.parent:
+        missing.append(cur)
+        cur = cur.parent
+    try:
+        for path in reversed(missing):
+            path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise CommandError(f"Can't create the folder {folder}: {exc.strerror or exc}") from None
+    if not folder.is_dir():
+        raise CommandError(f"Can't save into {folder}: it exists and is not a folder.")
 
 
 def resume_body() -> Body:
@@ -60,6 +83,7 @@ def prepare(args: argparse.Namespace) -> Body:
             raise CommandError('Nothing to export yet: no session on this backend. '
                                'Start one with `nemo-tui ask "generate …"`.')
         if folder is not None:
+            make_private_folder(folder)
             ctx.conversation.export_dir = folder
         done: list[ExportDone] = []
         moved: dict[str, str] = {}  # the conversation's file name → the -o name, for its report

@@ -117,8 +117,10 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
                       "it, and print its path.", parent)
     export.add_argument("--session", metavar="ID", help="export this session (id or unique prefix)")
     how = export.add_mutually_exclusive_group()
-    how.add_argument("-o", "--output", type=Path, metavar="PATH",
-                     help="file to write (replaced if it exists), or an existing folder")
+    # str, not Path: Path("~/Videos/") drops the trailing slash that says "a folder".
+    how.add_argument("-o", "--output", type=str, metavar="PATH",
+                     help="file to write (replaced if it exists), or a folder: an existing one, or "
+                          "one ending in / (made if missing)")
     how.add_argument("--resume", action="store_true",
                      help="finish exports an earlier run left unfinished (Ctrl+C, lost connection) "
                           "and print their paths, instead of starting a new one")

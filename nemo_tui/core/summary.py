@@ -22,7 +22,9 @@ _LABELS_ZH = {"Video": "视频", "BGM": "背景音乐", "Audio": "音频", "Titl
 
 
 def _secs(ms: int) -> str:
-    """Seconds without a trailing ".0": 10000 → "10", 2500 → "2.5"."""
+    """Seconds without a trailing ".0": 10000 → "10", 2500 → "2.5"; absurd ones short: "1e+297"."""
+    if abs(ms) >= 10**12:  # a server's nonsense (30+ years) stays one short figure, not 300 digits
+        return f"{ms / 1000:.3g}"
     return f"{round(ms / 1000, 1):.1f}".rstrip("0").rstrip(".")
 
 

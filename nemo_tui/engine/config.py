@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
+
+from .owner import test_faults_from_env
 
 DEFAULT_REGISTER_PATH = "/register"
 
@@ -50,24 +53,43 @@ class Faults:
         """Set the named fields; returns the names that are not faults (left untouched)."""
         known = {f.name: f for f in fields(self)}
         unknown = [name for name in values if name not in known]
-        for name, value in values.items():
-            if name in known:
-                setattr(self, name, _coerce(known[name].default, value))
+        checked = {name: _coerce(name, known[name].default, value)  # all checked before any is set
+                   for name, value in values.items() if name in known}
+        for name, value in checked.items():
+            setattr(self, name, value)
         return unknown
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _coerce(default: Any, value: Any) -> Any:
+# Every number from outside is checked: finite and within sense (a NaN or 1e400 here once made every
+# request, and `GET /_engine/faults` itself, answer 500).
+MAX_FAULT_SECONDS = 3600.0
+MAX_FAULT_COUNT = 1_000_000
+
+
+def _coerce(name: str, default: Any, value: Any) -> Any:
+    """The value for fault `name`, or ValueError naming the field and what it must be."""
     if value is None:
         return None
     if isinstance(default, bool):
+        if not isinstance(value, (bool, int)) or isinstance(value, float):
+            raise ValueError(f"{name} must be true or false")
         return bool(value)
-    if isinstance(default, int) and not isinstance(default, bool):
+    if isinstance(default, int) or (default is None and name.endswith("_after_events")):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value != int(value) or not 0 <= value <= MAX_FAULT_COUNT:
+            raise ValueError(f"{name} must be a whole number from 0 to {MAX_FAULT_COUNT:,}")
         return int(value)
-    if isinstance(default, float):
+    if isinstance(default, float) or (default is None and name.endswith("_fraction")):
+        top = 1.0 if name.endswith("_fraction") else MAX_FAULT_SECONDS
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or not 0 <= value <= top:
+            raise ValueError(f"{name} must be a number from 0 to {top:g}")
         return float(value)
+    if not isinstance(value, str) or len(value) > 1000:
+        raise ValueError(f"{name} must be a short text")
     return value
 
 
@@ -111,6 +133,14 @@ class EngineConfig:
     @property
     def turns_detached(self) -> bool:
         return self.vendor if self.detach_turns is None else bool(self.detach_turns)
+    # Security (owner.py, guard.py): the per-run owner secret (made at start when empty), whether
+    # `/_engine/faults` is on at all (tests; NEMO_ENGINE_TEST_FAULTS=1 or `serve --test-faults`),
+    # the address the engine was started on (Host names and the URLs it hands out), body caps.
+    owner_secret: str = field(default="", repr=False)
+    test_faults: bool = field(default_factory=test_faults_from_env)
+    host: str = "127.0.0.1"
+    max_json_bytes: int = 4 * 1024 * 1024
+    max_draft_segments: int = 300
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

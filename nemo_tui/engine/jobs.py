@@ -15,6 +15,7 @@ import secrets
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -67,8 +68,9 @@ class RenderRunner:
         self._stopping = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def resolve_media(self, source: str) -> Path | None:
-        """A draft's `source` (a media id, or a URL of a file on this server) -> its local file."""
+    def resolve_media(self, source: str, client_id: str | None = None) -> Path | None:
+        """A draft's `source` (a media id, or a URL of a file on this server) -> its local file.
+        With `client_id`, only media of that account's sessions (a render uses its own account's)."""
         media_id = source
         if "://" in source or source.startswith("/"):
             parts = urlparse(source).path.strip("/").split("/")
@@ -78,6 +80,11 @@ class RenderRunner:
         media = self.store.get_media(media_id)
         if media is None or not media.get("path"):
             return None
+        if client_id is not None:
+            from .routes import media_account
+
+            if media_account(self.store, media_id) != client_id:
+                return None
         path = self.config.data_dir / media["path"]
         return path if path.is_file() else None
 
@@ -122,7 +129,8 @@ class RenderRunner:
                 self.store.update_render(render_id, progress=min(max(float(value), 0.0), 0.99))
 
         try:
-            render_draft(Draft.from_wire(json.loads(job["draft"])), self.resolve_media, final,
+            render_draft(Draft.from_wire(json.loads(job["draft"])),
+                         partial(self.resolve_media, client_id=job["client_id"]), final,
                          width=job["width"], height=job["height"], fps=self.config.render_fps,
                          on_progress=on_progress)
         except BaseException as exc:

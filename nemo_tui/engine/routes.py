@@ -19,8 +19,9 @@ from . import claims, dialect
 from .agent import plan_turn
 from .jobs import render_size
 from .server import (BAD_REQUEST, NOT_FOUND, ApiError, authenticate, base_url, db, engine_of,
-                     error_response, is_loopback_host, json_body, loopback_only, ok, rate_gate, register_url,
-                     session_of)
+                     error_response, is_loopback_host, json_body, loopback_only, ok, owner_only, rate_gate,
+                     register_url, session_of)
+from .owner import is_owner
 from .sse import SseResponse
 from .turns import Turn
 from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, probe_upload, remove_files
@@ -131,9 +132,11 @@ async def _start_turn(request: Request) -> Response:
                        faults=engine.faults, **dialect.stream_options(engine.config))
 
 
-def media_wire(media: dict[str, Any], base: str) -> dict[str, Any]:
+def media_wire(media: dict[str, Any], base: str, links=None) -> dict[str, Any]:
     url = (f"{base}/files/media/{media['media_id']}/{quote(Path(media['path']).name)}" if media.get("path")
            else media.get("remote_url"))
+    if media.get("path") and links is not None:  # links.Links: an expiring, signed download URL
+        url += "?" + links.query(media["media_id"])
     out = {"id": media["media_id"], "name": media["name"], "kind": media["kind"], "url": url,
            "duration_ms": media["duration_ms"], "size": media["size"], "origin": media["origin"],
            "remote": not media.get("path")}
@@ -157,12 +160,15 @@ async def upload(request: Request) -> Response:
             urls = body.get("urls") if isinstance(body, dict) else None
             if not urls or not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
                 raise ApiError(BAD_REQUEST, 'Send {"urls": ["<url>"], "source_type": "url"}.', http_status=400)
-            # Reading this machine's files or loopback services is for a client on this machine only
-            # (an engine served with --allow-remote must not hand them to a remote one).
+            # Reading this machine's files or loopback services is for the person who started the
+            # engine only: a client on this machine (an engine served with --allow-remote must not hand
+            # them to a remote one) that proves it with the owner secret (another local account can
+            # reach the port too). Anyone else uploads the file itself.
             local_peer = is_loopback_host(request.client.host if request.client else "")
+            owner = local_peer and is_owner(request.headers, engine.config.owner_secret)
             for url in urls:
-                received.append(await fetch_url(url, folder, local=local_peer,
-                                                allow_file_urls=engine.config.allow_file_urls and local_peer))
+                received.append(await fetch_url(url, folder, local=owner,
+                                                allow_file_urls=engine.config.allow_file_urls and owner))
         else:
             raise ApiError(BAD_REQUEST, "Send a file as the multipart field `files`, or JSON "
                                         '{"urls": ["<url>"], "source_type": "url"}.', http_status=400)
@@ -177,7 +183,7 @@ async def upload(request: Request) -> Response:
         raise
     items = [await _record_upload(engine, session.session_id, item, found) for item, found in probed]
     base = base_url(request)
-    return ok({"session_id": session.session_id, "media": [media_wire(m, base) for m in items]})
+    return ok({"session_id": session.session_id, "media": [media_wire(m, base, engine.links) for m in items]})
 
 
 async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFile]:
@@ -246,19 +252,22 @@ async def state(request: Request) -> Response:
     base = base_url(request)
     return ok({"session_id": session.session_id, "task_id": session.task_id, "state": {
         "draft": session.draft,
-        "video_infos": [media_wire(m, base) for m in media if m["origin"] == "upload"],
-        "generated_media": [media_wire(m, base) for m in media if m["origin"] == "generated"],
+        "video_infos": [media_wire(m, base, engine.links) for m in media if m["origin"] == "upload"],
+        "generated_media": [media_wire(m, base, engine.links) for m in media if m["origin"] == "generated"],
     }})
 
 
-def render_wire(job: dict[str, Any], base: str) -> dict[str, Any]:
+def render_wire(job: dict[str, Any], base: str, links=None) -> dict[str, Any]:
     done = job["status"] == "completed"
     error = job["error"]
+    url = f"{base}/files/{job['output_path']}" if done else ""
+    if done and links is not None:  # links.Links: an expiring, signed download URL
+        url += "?" + links.query(Path(job["output_path"]).as_posix())
     return {"id": job["render_id"], "sessionId": job["session_id"], "status": job["status"],
             "progress": job["progress"], "overallProgress": job["progress"], "done": done,
             "fatalErrorEncountered": job["status"] == "failed", "errors": [error] if error else [],
             "error": error, "width": job["width"], "height": job["height"],
-            "output": {"format": "mp4", "url": f"{base}/files/{job['output_path']}"} if done else None,
+            "output": {"format": "mp4", "url": url} if done else None,
             "createdAt": job["created_at"], "updatedAt": job["updated_at"]}
 
 
@@ -280,7 +289,8 @@ async def start_render(request: Request) -> Response:
     session = await session_of(request, client_id, req.sessionId)
     if req.output.format.lower() != "mp4":
         raise ApiError(BAD_REQUEST, f"Only mp4 export is supported, not {req.output.format}.", http_status=400)
-    _check_renderable(draft)
+    _check_renderable(draft, engine.config.max_draft_segments)
+    await _check_sources(engine, client_id, draft)
     width, height = render_size(req.draft, engine.config.max_render_height)
     job, created = await db(engine.db().create_render, req.id, client_id, session.session_id, req.draft,
                             width, height)
@@ -288,10 +298,14 @@ async def start_render(request: Request) -> Response:
         raise ApiError(BAD_REQUEST, f"The render id {req.id} is already taken; send a new one.", http_status=409)
     if created:
         engine.runner.submit(job["render_id"])
-    return ok(render_wire(job, base_url(request)))
+    return ok(render_wire(job, base_url(request), engine.links))
 
 
-def _check_renderable(draft: Draft) -> None:
+def _check_renderable(draft: Draft, max_segments: int | None = None) -> None:
+    count = sum(len(track.segments) for track in draft.tracks)
+    if max_segments is not None and count > max_segments:
+        raise ApiError(BAD_REQUEST, f"The draft has {count:,} segments; exports take at most {max_segments} "
+                                    "(join or remove some pieces before exporting).", http_status=400)
     for t_index, track in enumerate(draft.tracks, start=1):
         for s_index, seg in enumerate(track.segments, start=1):
             if seg.duration_ms < 0:
@@ -305,12 +319,55 @@ def _check_renderable(draft: Draft) -> None:
                        http_status=400)
 
 
+async def _check_sources(engine, client_id: str, draft: Draft) -> None:
+    """Every media a draft names must be this account's own (4004 otherwise, before anything is queued):
+    a render must never composite another account's upload or clip into this one's export."""
+    seen: set[str] = set()
+    for track in draft.tracks:
+        for seg in track.segments:
+            source = seg.source
+            if not source or source in seen:
+                continue
+            seen.add(source)
+            media_id = media_id_of(source)
+            if media_id is None:
+                continue  # not one of this engine's files: the renderer says it can't be found
+            owner = await db(media_account, engine.db(), media_id)
+            if owner != client_id:
+                raise ApiError(NOT_FOUND, f"Unknown media {media_id!r} in the draft: a draft can only use "
+                                          "media of your own sessions.", http_status=404)
+
+
+def media_id_of(source: str) -> str | None:
+    """The media id a draft's `source` names (an id, or a URL of this engine's /files/media/<id>/…)."""
+    from urllib.parse import urlparse
+
+    if "://" in source or source.startswith("/"):
+        parts = urlparse(source).path.strip("/").split("/")
+        return parts[2] if len(parts) >= 3 and parts[:2] == ["files", "media"] else None
+    return source if source.startswith("media_") else None
+
+
+def media_account(store, media_id: str) -> str | None:
+    """The account (client id) whose session holds the media, or None."""
+    rows = store._q("SELECT s.client_id FROM media m JOIN sessions s ON s.session_id = m.session_id "
+                    "WHERE m.media_id=?", (media_id,))
+    return rows[0]["client_id"] if rows else None
+
+
 async def render_status(request: Request) -> Response:
     client_id = await authenticate(request)
-    job = await db(engine_of(request).db().get_render, request.path_params["render_id"], client_id)
+    engine = engine_of(request)
+    job = await db(engine.db().get_render, request.path_params["render_id"], client_id)
     if job is None:
         raise ApiError(NOT_FOUND, f"No render job {request.path_params['render_id']}.", http_status=404)
-    return ok(render_wire(job, base_url(request)))
+    return ok(render_wire(job, base_url(request), engine.links))
+
+
+def _signed(request: Request, what: str) -> bool:
+    links = engine_of(request).links
+    q = request.query_params
+    return links is not None and links.valid(what, q.get("exp"), q.get("sig"))
 
 
 async def cancel_render(request: Request) -> Response:
@@ -326,7 +383,7 @@ async def cancel_render(request: Request) -> Response:
         engine.runner.cancel(render_id)
         await db(engine.db().update_render, render_id, status="failed", error=CANCELLED)
         job = await db(engine.db().get_render, render_id, client_id)
-    return ok(render_wire(job, base_url(request)))
+    return ok(render_wire(job, base_url(request), engine.links))
 
 
 async def download_render(request: Request) -> Response:
@@ -347,9 +404,11 @@ async def download_render(request: Request) -> Response:
 
 async def media_file(request: Request) -> Response:
     engine = engine_of(request)
-    media = await db(engine.db().get_media, request.path_params["media_id"])
+    media_id = request.path_params["media_id"]
+    media = await db(engine.db().get_media, media_id) if _signed(request, media_id) else None
     if media is None or not media.get("path") or not (engine.config.data_dir / media["path"]).is_file():
-        raise ApiError(NOT_FOUND, "No such media file.", http_status=404)
+        raise ApiError(NOT_FOUND, "No such media file (or the link has expired: ask for the session state "
+                                  "again for a fresh one).", http_status=404)
     return FileResponse(engine.config.data_dir / media["path"])
 
 
@@ -358,8 +417,10 @@ async def render_file(request: Request) -> Response:
     key, name = request.path_params["key"], request.path_params["name"]
     path = engine.config.data_dir / "renders" / key / name
     # Partial outputs are hidden files: only a finished, renamed render is ever served.
-    if not key.isalnum() or "/" in name or name.startswith(".") or not path.is_file():
-        raise ApiError(NOT_FOUND, "No such render output.", http_status=404)
+    if not key.isalnum() or "/" in name or name.startswith(".") or not path.is_file() \
+            or not _signed(request, f"renders/{key}/{name}"):
+        raise ApiError(NOT_FOUND, "No such render output (or the link has expired: poll the render "
+                                  "again for a fresh one).", http_status=404)
     broken = engine.faults.break_output_url
     if broken:  # the CDN URL fails; the authenticated download route still serves the file
         status = broken if 400 <= broken <= 599 else 404
@@ -402,6 +463,10 @@ async def register_page(request: Request) -> Response:
 
 async def faults_route(request: Request) -> Response:
     loopback_only(request)
+    if not engine_of(request).config.test_faults:
+        raise ApiError(403, "Fault switching is off: it is for tests (start the engine with "
+                            "`nemo-tui serve --test-faults` or NEMO_ENGINE_TEST_FAULTS=1).", http_status=403)
+    owner_only(request, "Switching faults")
     faults = engine_of(request).faults
     if request.method == "POST":
         body = await json_body(request)
@@ -411,8 +476,8 @@ async def faults_route(request: Request) -> Response:
             faults.reset()
         try:
             unknown = faults.update(body)
-        except (TypeError, ValueError) as exc:
-            raise ApiError(BAD_REQUEST, f"A fault value has the wrong type: {exc}.", http_status=400) from None
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise ApiError(BAD_REQUEST, f"A fault value is wrong: {exc}.", http_status=400) from None
         if unknown:
             raise ApiError(BAD_REQUEST, f"Unknown faults: {', '.join(unknown)}. Known: "
                                         f"{', '.join(faults.as_dict())}.", http_status=400)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -10,8 +11,10 @@ from pathlib import Path
 import uvicorn
 
 from .config import EngineConfig, Faults
+from .owner import OWNER_HEADER, remove_secret, write_secret
 from .server import create_app, is_loopback_host
 
+log = logging.getLogger("nemo_tui.engine.runner")
 is_loopback = is_loopback_host  # the one loopback test, shared with the admin routes and URL uploads
 
 
@@ -43,7 +46,9 @@ class EngineServer:
             raise ValueError(f"EngineServer listens on loopback only, not {host!r}.")
         self.config = config or EngineConfig(data_dir=Path(data_dir))
         self.config.data_dir = Path(data_dir)
+        self.config.host = host
         self.host = host
+        self.secret_file: Path | None = None
         self.port = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -51,6 +56,11 @@ class EngineServer:
     @property
     def faults(self) -> Faults:
         return self.config.faults
+
+    @property
+    def owner_secret(self) -> str:
+        """This run's owner secret (owner.py), made when the app is built; the app sends it as a header."""
+        return self.config.owner_secret
 
     @property
     def base_url(self) -> str:
@@ -65,7 +75,12 @@ class EngineServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]  # port 0 became a free port; keep it across restarts
-        server = uvicorn.Server(_uvicorn_config(create_app(self.config), self.host, self.port))
+        app = create_app(self.config)
+        try:
+            self.secret_file = write_secret(self.port, self.config.owner_secret)
+        except (OSError, RuntimeError) as exc:  # the app holds the secret in memory; the file is for tools
+            log.warning("could not write the engine's owner secret file: %s", exc)
+        server = uvicorn.Server(_uvicorn_config(app, self.host, self.port))
         server.install_signal_handlers = lambda: None  # not the main thread
         self._server = server
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
@@ -85,6 +100,8 @@ class EngineServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = self._thread = None
+        remove_secret(self.secret_file, self.config.owner_secret)
+        self.secret_file = None
 
     def __enter__(self) -> "EngineServer":
         return self.start()
@@ -94,7 +111,8 @@ class EngineServer:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None, *,
-          allow_remote: bool = False, config: EngineConfig | None = None) -> None:
+          allow_remote: bool = False, config: EngineConfig | None = None, test_faults: bool = False,
+          announce=print) -> None:
     """Run the engine in the foreground until interrupted (`nemo-tui serve`).
 
     It has no real accounts and its admin routes trust loopback, so a non-loopback host is refused
@@ -106,5 +124,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     cfg = config or EngineConfig(data_dir=folder)
     cfg.data_dir = folder
-    server = uvicorn.Server(_uvicorn_config(create_app(cfg), host, port))
-    server.run()
+    cfg.host = host
+    cfg.test_faults = cfg.test_faults or test_faults
+    app = create_app(cfg)
+    secret_file = write_secret(port, cfg.owner_secret)
+    announce(f"nemo-tui engine on http://{'[' + host + ']' if ':' in host else host}:{port} "
+             f"(data: {folder}). Owner secret for {OWNER_HEADER}: in {secret_file} (mode 0600)."
+             + (" Fault switching is on (--test-faults)." if cfg.test_faults else ""))
+    try:
+        uvicorn.Server(_uvicorn_config(app, host, port)).run()
+    finally:
+        remove_secret(secret_file, cfg.owner_secret)

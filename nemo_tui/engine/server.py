@@ -23,6 +23,7 @@ from typing import Any
 import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -49,6 +50,7 @@ class Engine:
     rng: random.Random
     store: Store | None = None
     runner: RenderRunner | None = None
+    links: Any = None  # links.Links: expiring download URLs (made at start)
 
     @property
     def faults(self):
@@ -80,7 +82,11 @@ def error_response(err: ApiError, *, http_status: int | None = None, detail: boo
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """This engine's own address, from the listening socket (never the Host header: DNS rebinding)."""
+    server = request.scope.get("server")
+    host, port = (server[0], server[1]) if server else (engine_of(request).config.host, None)
+    host = f"[{host}]" if ":" in str(host) else str(host)
+    return f"http://{host}" + (f":{port}" if port else "")
 
 
 def register_url(request: Request) -> str:
@@ -106,6 +112,16 @@ def loopback_only(request: Request) -> None:
     """Admin routes answer only a client whose socket peer is loopback (the server reads no proxy headers)."""
     if not is_loopback_host(request.client.host if request.client else ""):
         raise ApiError(403, "The engine's admin routes answer only on loopback.", http_status=403)
+
+
+def owner_only(request: Request, what: str) -> None:
+    """403 unless the request carries the owner secret (owner.py): loopback is not "the same person"."""
+    from .owner import OWNER_HEADER, is_owner
+
+    if not is_owner(request.headers, engine_of(request).config.owner_secret):
+        raise ApiError(403, f"{what} needs proof that you started this engine: send the {OWNER_HEADER} "
+                            "header with the secret from its 0600 file (see the README's Security section).",
+                       http_status=403)
 
 
 def rate_gate(request: Request) -> None:
@@ -154,10 +170,12 @@ async def session_of(request: Request, client_id: str, session_id: str) -> Sessi
 
 
 async def json_body(request: Request) -> Any:
+    from .guard import BadJson, parse_json
+
     try:
-        return await request.json()
-    except ValueError:
-        raise ApiError(BAD_REQUEST, "The request body must be JSON.", http_status=400) from None
+        return parse_json(await request.body())
+    except BadJson as exc:
+        raise ApiError(BAD_REQUEST, str(exc), http_status=400) from None
 
 
 # ---- the app ------------------------------------------------------------------------------------
@@ -182,11 +200,20 @@ async def _crash(request: Request, exc: Exception) -> JSONResponse:
 def create_app(config: EngineConfig) -> Starlette:
     from . import dialect, routes, turnhost
 
+    from .guard import EngineGuard
+    from .owner import new_secret
+
+    config.owner_secret = config.owner_secret or new_secret()
     engine = Engine(config=config, rng=random.Random(config.seed))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         engine.store = await anyio.to_thread.run_sync(Store, config.data_dir)
+        from .links import Links
+        from .sweep import sweep
+
+        engine.links = await anyio.to_thread.run_sync(Links.for_data_dir, config.data_dir)
+        data_lock = await anyio.to_thread.run_sync(sweep, config.data_dir, engine.store)
         engine.runner = RenderRunner(engine.store, config)
         await anyio.to_thread.run_sync(engine.runner.resume_unfinished)
         try:
@@ -195,10 +222,12 @@ def create_app(config: EngineConfig) -> Starlette:
         finally:
             engine.runner.shutdown()
             engine.store.close()
+            data_lock.close()
 
     app = Starlette(
         routes=[Route(path, fn, methods=methods) for path, fn, methods in dialect.route_table(routes.ROUTES, config)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
+        middleware=[Middleware(EngineGuard, config=config)],
         lifespan=lifespan,
     )
     app.state.engine = engine

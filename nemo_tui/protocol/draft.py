@@ -6,10 +6,36 @@ at every level are kept and written back untouched (exports pass the draft back 
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Past this an integer can't become a float (OverflowError in any arithmetic that mixes them).
+_MAX_ABS_NUMBER = 1e308
+
+
+def non_finite_at(value: Any) -> str | None:
+    """Where (`t.0.sg.1.m.start`) the first NaN, ±Infinity or out-of-range number sits, or None.
+
+    JSON readers turn `1e999` into infinity and accept `NaN`; such a number would crash whatever
+    does arithmetic on it and can't be written back as JSON, so a draft holding one is refused whole.
+    Iterative, so a deeply nested `m` can't exhaust the stack."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return path or "the draft"
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if abs(item) > _MAX_ABS_NUMBER:
+                return path or "the draft"
+        elif isinstance(item, dict):
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in item.items())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, f"{path}.{i}" if path else str(i)) for i, v in enumerate(item))
+    return None
 
 
 class TrackType(IntEnum):
@@ -52,7 +78,9 @@ class Segment(BaseModel):
             return None
         try:
             vol = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if not math.isfinite(vol):
             return None
         return vol / 100.0 if vol > 1.0 else max(vol, 0.0)
 
@@ -62,7 +90,7 @@ class Segment(BaseModel):
         value = self.metadata.get("start")
         try:
             return None if value is None else max(int(value), 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # NaN, ±inf: no usable place
             return None
 
 
@@ -99,6 +127,14 @@ class Draft(BaseModel):
     model_config = _WIRE
 
     tracks: list[Track] = Field(default_factory=list, alias="t")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _finite_numbers(cls, data: Any) -> Any:
+        where = non_finite_at(data) if isinstance(data, dict) else None
+        if where is not None:
+            raise ValueError(f"{where} is not a finite number")
+        return data
 
     @property
     def duration_ms(self) -> int:

@@ -50,7 +50,6 @@ def test_generate_answer_recover_export_open(cloud_cli: Cli, fake_cloud: FakeClo
     out_dir = tmp_path / "videos"
     exported = cloud_cli.call("export", "-o", f"{out_dir}/")
     assert exported.code == exits.OK, exported.err
-    print(exported.out, exported.err, list(tmp_path.rglob("*.mp4")))
     [mp4] = list(out_dir.glob("*.mp4"))
     with av.open(str(mp4)) as container:
         assert container.streams.video[0].codec_context.name == "h264"

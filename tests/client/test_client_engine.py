@@ -20,6 +20,7 @@ import pytest
 from client_helpers import RecordingTransport
 from pydantic import SecretStr
 
+from nemo_tui.backend import owner_transport
 from nemo_tui.client.credentials import CredentialStore, StoredCredentials
 from nemo_tui.client.nemo import MSG_SESSION_RENEWED, MSG_TOKEN_RENEWED, NemoClient
 from nemo_tui.protocol import (
@@ -59,8 +60,10 @@ def store(tmp_path: Path) -> CredentialStore:
     return CredentialStore(tmp_path / "config" / "nemo-tui" / "credentials.json")
 
 
-def make_client(engine, store=None, **kwargs) -> tuple[NemoClient, RecordingTransport, Clock, list[str]]:
-    transport = RecordingTransport()
+def make_client(engine, store=None, *, owner: bool = False,
+                **kwargs) -> tuple[NemoClient, RecordingTransport, Clock, list[str]]:
+    # owner: the app's own transport, which proves to its engine that it started it (file:// uploads).
+    transport = owner_transport(engine.base_url, engine.owner_secret) if owner else RecordingTransport()
     clock = Clock()
     notices: list[str] = []
     kwargs.setdefault("sleep", clock)
@@ -310,7 +313,7 @@ async def test_4002_the_server_says_too_large(engine_server, store, tmp_path):
     big = tmp_path / "big.mp4"
     with open(big, "wb") as handle:
         handle.truncate(MAX_UPLOAD_BYTES + 1)
-    client, _, _, _ = make_client(engine_server, store)
+    client, _, _, _ = make_client(engine_server, store, owner=True)
     async with client:
         with pytest.raises(FileTooLarge) as info:
             await client.upload_urls([big.as_uri()])
@@ -432,7 +435,7 @@ async def test_upload_file_streams_with_progress_and_upload_urls(engine_server, 
     picture = tmp_path / "noise.png"
     picture.write_bytes(png_bytes(320, 320))  # ~300 KB: more than one chunk
     seen: list[tuple[int, int | None]] = []
-    client, _, _, _ = make_client(engine_server, store)
+    client, _, _, _ = make_client(engine_server, store, owner=True)
     async with client:
         result = await client.upload_file(picture, lambda done, total: seen.append((done, total)))
         by_url = await client.upload_urls([picture.as_uri()])

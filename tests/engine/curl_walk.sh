@@ -3,6 +3,10 @@
 # poll -> download. Run it against a live engine (`nemo-tui serve`):
 #   BASE=http://127.0.0.1:8765 OUT=./walk.mp4 tests/engine/curl_walk.sh
 # python3 only picks fields out of JSON replies; every HTTP call is curl. The token is never printed.
+# The walk needs no owner secret: JSON bodies say `Content-Type: application/json` (the engine answers
+# 415 otherwise), the Host is the address it listens on, and the download link it gets is signed and
+# expires (quote it: it has a query). Only `file://`/loopback-URL uploads and /_engine/faults need
+# `-H "X-Nemo-Engine-Secret: $(cat <the engine-PORT.secret file serve names>)"`.
 set -euo pipefail
 BASE="${BASE:-http://127.0.0.1:8765}"
 OUT="${OUT:-./nemo-walk.mp4}"

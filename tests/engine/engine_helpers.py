@@ -14,6 +14,14 @@ ATTRIBUTION = {"X-Skill-Source": "sora-video-generation", "X-Skill-Version": "0.
                "X-Skill-Platform": "unknown"}
 
 
+OWNER_HEADER = "X-Nemo-Engine-Secret"
+
+
+def owner(engine_server) -> dict[str, str]:
+    """The header that proves the caller started the engine (file:// uploads, fault switching)."""
+    return {OWNER_HEADER: engine_server.owner_secret}
+
+
 def run_body(session_id: str, text: str, **extra: Any) -> dict[str, Any]:
     return {"app_name": "nemo_agent", "user_id": "me", "session_id": session_id,
             "new_message": {"parts": [{"text": text}]}, **extra}

@@ -120,12 +120,13 @@ def test_client_id_not_required_when_the_fault_switch_says_so(engine_server):
 
 def test_fault_switch_over_http(engine_server):
     url = f"{engine_server.base_url}/_engine/faults"
-    resp = httpx.post(url, json={"block_export": True, "expire_tokens_once": 2})
+    owner = {"X-Nemo-Engine-Secret": engine_server.owner_secret}  # faults need the owner's proof
+    resp = httpx.post(url, json={"block_export": True, "expire_tokens_once": 2}, headers=owner)
     assert resp.json()["data"]["block_export"] is True
     assert engine_server.faults.expire_tokens_once == 2
-    bad = httpx.post(url, json={"no_such_fault": 1})
+    bad = httpx.post(url, json={"no_such_fault": 1}, headers=owner)
     assert bad.status_code == 400 and "no_such_fault" in bad.json()["message"]
-    httpx.post(url, json={"reset": True})
+    httpx.post(url, json={"reset": True}, headers=owner)
     assert engine_server.faults.block_export is False and engine_server.faults.expire_tokens_once == 0
 
 

@@ -20,7 +20,9 @@ REMOTE_PEER = ("203.0.113.9", 40000)
 
 @pytest.fixture
 async def remote(tmp_path):
-    app = create_app(small_engine_config(tmp_path / "engine"))
+    config = small_engine_config(tmp_path / "engine")
+    config.host = "0.0.0.0"  # served with --allow-remote on every interface: any Host name reaches it
+    app = create_app(config)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=REMOTE_PEER)
         async with httpx.AsyncClient(transport=transport, base_url="http://engine.example",

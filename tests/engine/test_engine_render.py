@@ -144,7 +144,8 @@ def test_a_render_id_cannot_climb_out_of_the_data_dir(edited, engine_server):
 
 
 def test_a_failed_render_leaves_nothing_in_the_renders_folder(api, engine_server):
-    draft = {"t": [{"tt": 0, "sg": [{"d": 1000, "m": {"name": "ghost", "source": "media_missing"}}]}]}
+    # Not a media id (an unknown `media_…` id is refused before queueing: 4004), so the job itself fails.
+    draft = {"t": [{"tt": 0, "sg": [{"d": 1000, "m": {"name": "ghost", "source": "ghost-clip"}}]}]}
     api.start_render(draft=draft, render_id="render_ghost")
     done = api.wait_render("render_ghost")
     assert done["status"] == "failed" and "ghost" in done["error"]

@@ -48,5 +48,6 @@ def test_admin_routes_read_the_socket_peer_not_x_forwarded_for(engine_server, mo
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")
     engine_server.stop()
     engine_server.start()  # a fresh uvicorn config, built while the environment trusts every proxy
-    resp = httpx.get(f"{engine_server.base_url}/_engine/faults", headers={"X-Forwarded-For": "203.0.113.9"})
+    resp = httpx.get(f"{engine_server.base_url}/_engine/faults", headers={
+        "X-Forwarded-For": "203.0.113.9", "X-Nemo-Engine-Secret": engine_server.owner_secret})
     assert resp.status_code == 200 and resp.json()["code"] == 0

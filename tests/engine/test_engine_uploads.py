@@ -8,7 +8,7 @@ import time
 import tracemalloc
 
 import pytest
-from engine_helpers import Api, make_test_clip, upload_file
+from engine_helpers import Api, make_test_clip, owner, upload_file
 
 from nemo_tui.protocol import MAX_UPLOAD_BYTES
 
@@ -99,11 +99,11 @@ def test_declared_oversize_is_refused_before_reading(api, engine_server):
     assert b'"code":4002' in reply
 
 
-def test_url_upload_from_loopback_is_fetched(api, tmp_path):
+def test_url_upload_from_loopback_is_fetched(api, engine_server, tmp_path):
     clip = tmp_path / "first.mp4"
     make_test_clip(clip, seconds=1.0)
     served_url = upload_file(api, clip).json()["data"]["media"][0]["url"]
-    body = api.post(f"/api/upload-video/nemo_agent/me/{api.session_id}",
+    body = api.post(f"/api/upload-video/nemo_agent/me/{api.session_id}", headers=owner(engine_server),
                     json={"urls": [served_url], "source_type": "url"}).json()
     assert body["code"] == 0
     (media,) = body["data"]["media"]
@@ -111,10 +111,10 @@ def test_url_upload_from_loopback_is_fetched(api, tmp_path):
     assert api.http.get(media["url"]).content == clip.read_bytes()
 
 
-def test_file_url_is_copied(api, tmp_path):
+def test_file_url_is_copied(api, engine_server, tmp_path):
     clip = tmp_path / "local.mp4"
     make_test_clip(clip, seconds=1.0)
-    body = api.post(f"/api/upload-video/nemo_agent/me/{api.session_id}",
+    body = api.post(f"/api/upload-video/nemo_agent/me/{api.session_id}", headers=owner(engine_server),
                     json={"urls": [clip.as_uri()], "source_type": "url"}).json()
     assert body["data"]["media"][0]["size"] == clip.stat().st_size
 

@@ -21,7 +21,7 @@ def shared_engine(tmp_path_factory: pytest.TempPathFactory):
 
     folder = tmp_path_factory.mktemp("engine")
     config = EngineConfig(data_dir=folder, seed=1234, silent_turns="never", max_generate_height=72,
-                          max_render_height=144, generate_fps=12, render_fps=12)
+                          max_render_height=144, generate_fps=12, render_fps=12, test_faults=True)
     server = EngineServer(folder, config=config).start()
     try:
         yield server

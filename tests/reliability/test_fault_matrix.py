@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from reliability_helpers import CLIP, Harness, collect, make_harness, notices, of, tiny_png
 
+from nemo_tui.backend import owner_transport
 from nemo_tui.client.credentials import StoredCredentials
 from nemo_tui.client.nemo import (MSG_CLIENT_ID_RENEWED, MSG_RATE_LIMITED, MSG_SESSION_RENEWED,
                                   MSG_TOKEN_RENEWED)
@@ -133,9 +134,15 @@ async def test_4002_too_large_is_refused_by_the_app_and_by_the_server(
         handle.truncate(MAX_UPLOAD_BYTES + 1)  # sparse: no 200 MB written
     events = await collect(harness.conv.upload(str(big)))
     assert notices(events, "error") == [FileTooLarge().user_message()]
-    # A URL upload is sized by the server: the engine answers 4002 itself.
-    with pytest.raises(FileTooLarge) as info:
-        await harness.client.upload_urls([big.as_uri()])
+    # A URL upload is sized by the server: the engine answers 4002 itself (file:// URLs are the
+    # engine owner's: this client sends the owner secret, as the app does to its own engine).
+    owner = make_harness(engine.base_url, tmp_path / "owner",
+                         transport=owner_transport(engine.base_url, engine.owner_secret))
+    try:
+        with pytest.raises(FileTooLarge) as info:
+            await owner.client.upload_urls([big.as_uri()])
+    finally:
+        await owner.aclose()
     assert info.value.user_message() == FileTooLarge().user_message()
     assert "200 MB" in info.value.user_message()
 

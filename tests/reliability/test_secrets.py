@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from reliability_helpers import CLIP, collect, make_harness, of, tiny_png
 
+from nemo_tui.backend import owner_transport
 from nemo_tui.core.events import ExportDone
 from nemo_tui.engine.runner import EngineServer
 from nemo_tui.logging_setup import enable_debug_logging
@@ -43,7 +44,9 @@ async def test_a_full_session_leaks_the_token_nowhere(
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     app = tmp_path / "app"
-    h = make_harness(engine_server.base_url, app)
+    # The app's own transport: it sends the engine's owner secret, which must not leak either.
+    h = make_harness(engine_server.base_url, app,
+                     transport=owner_transport(engine_server.base_url, engine_server.owner_secret))
     tokens: list[str] = []
     fetch = h.client._fetch_anonymous_token
 
@@ -101,6 +104,8 @@ async def test_a_full_session_leaks_the_token_nowhere(
     assert len(Path(debug_log).read_text().splitlines()) > 50  # the debug log really logged the session
     leaks = sorted(name for name, blob in blobs.items() if any(t.encode() in blob for t in tokens))
     assert leaks == []
+    secret = engine_server.owner_secret.encode()
+    assert len(secret) > 20 and sorted(name for name, blob in blobs.items() if secret in blob) == []
 
     # The credentials file holds the token, private to this user.
     assert stat.S_IMODE(os.stat(credentials).st_mode) == 0o600

@@ -14,6 +14,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from nemo_tui.protocol import Draft, Segment, TrackType
@@ -97,12 +98,23 @@ def _media(seg: Segment, kind: str, index: int, resolve_media: Callable[[str], P
     if not path.is_file():
         raise RenderError(f"{what} could not be found: {path.name} does not exist")
     try:
-        info = probe(path)
+        info = _probe_once(path)
     except FFmpegError as exc:
         raise RenderError(f"{what} could not be read: {exc}") from exc
     except OSError as exc:
         raise RenderError(f"{what} could not be read: {exc}") from exc
     return path, info
+
+
+def _probe_once(path: Path) -> MediaInfo:
+    """`probe`, once per file version: a draft that uses one clip in 300 pieces probes it once."""
+    st = path.stat()
+    return _probe_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=512)
+def _probe_cached(path: str, mtime_ns: int, size: int) -> MediaInfo:
+    return probe(Path(path))
 
 
 def _loops(info: MediaInfo, needed_s: float) -> list[str]:
