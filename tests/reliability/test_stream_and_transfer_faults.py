@@ -256,7 +256,13 @@ async def test_a_slow_server_times_out_with_a_message_never_a_hang(
         await h.aclose()
     assert notices(credits, "error") == [NetworkError().user_message()]
     assert notices(turn, "error")[0] == "The reply stream broke off. no reply within the 15-minute limit"
-    assert elapsed < 2.5  # two timeouts (0.3 s and 0.6 s) and no more
+    # The turn is never re-sent; its recovery gives up after two unreadable state reads.
+    assert "Couldn't read the project twice in a row, so I stopped checking." in notices(turn)
+    # Every wait is bounded: credits is a GET, tried 3 times (0.3 s each; the backoff runs on the
+    # fake clock); the turn stops at its 0.6 s ceiling; recovery makes two state reads of 3 tries
+    # each after waits of 0.1 s and 0.25 s. About 3.7 s in all, and never a hang.
+    budget = 3 * 0.3 + 0.6 + 2 * 3 * 0.3 + 0.1 + 0.25
+    assert elapsed < budget + 1.5
 
 
 async def test_a_stream_that_goes_quiet_stops_at_the_ceiling(engine_server: EngineServer, tmp_path: Path) -> None:

@@ -1,0 +1,76 @@
+"""A whole cloud session in the TUI, keyboard only (Pilot), against the fake cloud over real HTTP
+(issue 15's acceptance): "make a video" brings up the agent's question, `1` + Enter answers it, the
+stream is cut mid-generation and the app recovers from state without re-sending (one charge), the
+backend's own additions are reported, Ctrl+E exports through the API's download fallback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import av
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))  # ui_scripted
+
+from ui_scripted import make_app, screen_text, settle  # noqa: E402
+
+from nemo_tui.client.nemo import NemoClient  # noqa: E402
+from nemo_tui.core.conversation import Conversation  # noqa: E402
+from nemo_tui.core.store import Store  # noqa: E402
+from nemo_tui.ui.screens.question import QuestionScreen  # noqa: E402
+from nemo_tui.ui.widgets.chat_log import ChatLog  # noqa: E402
+from nemo_tui.ui.widgets.prompt import PromptInput  # noqa: E402
+from tests.fakecloud import FakeCloud  # noqa: E402
+
+
+def _notices(app, level: str | None = None) -> list[str]:
+    return [text for role, text in app.query_one(ChatLog).transcript
+            if role.startswith("notice") and (level is None or role == f"notice:{level}")]
+
+
+async def _type(app, pilot, text: str) -> None:
+    prompt = app.query_one(PromptInput)
+    prompt.load_text(text)
+    prompt.focus()
+    await pilot.press("enter")
+
+
+async def test_question_cut_recovery_and_export_in_the_tui(fake_cloud: FakeCloud, tmp_path: Path) -> None:
+    async with NemoClient(fake_cloud.base_url, token="", web_base=fake_cloud.web_url,
+                          poll_interval=0.1, retry_after_429_s=0.0) as client:
+        store = Store(tmp_path / "app" / "nemo.db")
+        conversation = Conversation(client, store, backend_key="cloud", export_dir=tmp_path / "exports",
+                                    cwd=tmp_path, local_engine=False, poll_interval_s=0.3)
+        app = make_app(conversation, backend_label="cloud")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            start = (await client.credits()).available
+
+            await _type(app, pilot, "make a video")
+            await settle(app, pilot)
+            assert isinstance(app.screen, QuestionScreen)
+            assert "What should the video show?" in screen_text(app)
+
+            fake_cloud.cut_stream_during_generation(land_after_s=0.8)
+            await pilot.press("1", "enter")  # Ocean sunset
+            await pilot.pause()
+            if isinstance(app.screen, QuestionScreen):  # a second question (length): take its first
+                await pilot.press("1", "enter")
+            await settle(app, pilot)
+            fake_cloud.heal()
+
+            said = "\n".join(_notices(app))
+            assert "Your message is not sent again" in said, said
+            assert "Found what the service did" in said, said
+            assert "ocean" in screen_text(app).lower()  # the timeline shows the clip
+            spent = start - (await client.credits()).available
+            assert 0 < spent <= 15  # charged once
+
+            fake_cloud.faults.break_output_url = 404
+            await pilot.press("ctrl+e")
+            await settle(app, pilot)
+            [mp4] = list((tmp_path / "exports").glob("*.mp4"))
+            with av.open(str(mp4)) as container:
+                assert container.streams.video[0].codec_context.name == "h264"
+            assert any(str(mp4) in text for text in _notices(app, "success"))
+            assert start - (await client.credits()).available == spent
