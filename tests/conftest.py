@@ -20,12 +20,18 @@ if not os.environ.get("NEMO_RUNTIME_DIR"):
     atexit.register(shutil.rmtree, os.environ["NEMO_RUNTIME_DIR"], ignore_errors=True)
 
 
+# Variables that set up the machine or the test run, not what the app does: kept.
+_KEPT = {"NEMO_RUNTIME_DIR",  # this file's own (the engines' secret files)
+         "NEMO_FONT", "NEMO_FFMPEG",  # where this machine's CJK font / ffmpeg are
+         "NEMO_UI_SHOTS"}  # where tests save screenshots for a person to look at
+
+
 @pytest.fixture(autouse=True)
 def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's shell must not steer a test: every NEMO_* variable (NEMO_API_URL would win
-    over a test's NEMO_API_BASE, NEMO_POLL_INTERVAL_S would change every wait) is unset; a test
-    sets what it needs. NEMO_RUNTIME_DIR stays: it is this file's own (the engines' secret files)."""
-    for name in [n for n in os.environ if n.startswith("NEMO_") and n != "NEMO_RUNTIME_DIR"]:
+    """The developer's shell must not steer a test: every other NEMO_* variable (NEMO_API_URL would
+    win over a test's NEMO_API_BASE, NEMO_POLL_INTERVAL_S would change every wait) is unset; a test
+    sets what it needs."""
+    for name in [n for n in os.environ if n.startswith("NEMO_") and n not in _KEPT]:
         monkeypatch.delenv(name, raising=False)
 
 

@@ -526,8 +526,13 @@ class Conversation:
             yield question
         if dropped is not None:
             yield await self._notice(dropped.user_message(self.lang), "error")
+            found = False
             async for event in self._recover(text, base_draft, base_infos, base_media):
+                found = found or (isinstance(event, RecoveryEnded) and event.found)
                 yield event
+            if found and generated and self.watch_delays_s:
+                # The cut generation landed: the backend may still add its post-production.
+                yield WatchState(delays_s=list(self.watch_delays_s))
         elif failure is not None:
             yield await self._notice(failure.user_message(self.lang), "error")
             update, changes = await self._refresh()
@@ -591,7 +596,8 @@ class Conversation:
                     describe_media_changes(media, list(state.generated_media), self.lang, videos=False),
                 ) if x]
                 if said:
-                    yield Notice(text=t("recover.found", self.lang, changes="; ".join(said)))
+                    joined = "; ".join(x.rstrip("。.") for x in said)  # one sentence, not "… 5 s.; 1 new …"
+                    yield Notice(text=t("recover.found", self.lang, changes=joined))
                 yield await self._notice(t("turn.broken", self.lang) + " " + update.summary, "warning")
                 yield RecoveryEnded(found=True)
                 return

@@ -98,12 +98,12 @@ def tool_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
 class VendorStream:
     """ADK events -> type-tagged payloads, for one /run_sse response.
 
-    Text goes out as the deltas; the aggregate that closes an ADK turn is sent only when no delta
-    was (a non-streaming or silent turn). A tool result takes the name its call went out with.
+    As the vendor's own client reads them: the reply streams as `chunk` deltas (`text`), and each
+    whole message follows as one `text` event (`content`), which a client shows once. A tool result
+    takes the name its call went out with.
     """
 
     def __init__(self) -> None:
-        self.sent_text = False
         self.names: dict[str, str] = {}
 
     def __call__(self, event: AdkEvent | dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,9 +115,8 @@ class VendorStream:
         for part in (data.get("content") or {}).get("parts") or []:
             if "text" in part:
                 if data.get("partial"):
-                    self.sent_text = True
-                    out.append({"type": "text", "content": part["text"]})
-                elif not self.sent_text and part["text"]:
+                    out.append({"type": "chunk", "text": part["text"]})
+                elif part["text"]:
                     out.append({"type": "text", "content": part["text"]})
             elif "functionCall" in part:
                 call = part["functionCall"]

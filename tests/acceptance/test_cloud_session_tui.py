@@ -5,6 +5,7 @@ backend's own additions are reported, Ctrl+E exports through the API's download 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,13 @@ from tests.fakecloud import FakeCloud  # noqa: E402
 def _notices(app, level: str | None = None) -> list[str]:
     return [text for role, text in app.query_one(ChatLog).transcript
             if role.startswith("notice") and (level is None or role == f"notice:{level}")]
+
+
+def _shot(app, name: str) -> None:
+    """`NEMO_UI_SHOTS=DIR` saves what the screen shows (SVG) for a person to look at."""
+    folder = os.environ.get("NEMO_UI_SHOTS")
+    if folder:
+        app.save_screenshot(filename=f"{name}.svg", path=folder)
 
 
 async def _type(app, pilot, text: str) -> None:
@@ -50,6 +58,7 @@ async def test_question_cut_recovery_and_export_in_the_tui(fake_cloud: FakeCloud
             await settle(app, pilot)
             assert isinstance(app.screen, QuestionScreen)
             assert "What should the video show?" in screen_text(app)
+            _shot(app, "cloud-question")
 
             fake_cloud.cut_stream_during_generation(land_after_s=0.8)
             await pilot.press("1", "enter")  # Ocean sunset
@@ -65,6 +74,15 @@ async def test_question_cut_recovery_and_export_in_the_tui(fake_cloud: FakeCloud
             assert "ocean" in screen_text(app).lower()  # the timeline shows the clip
             spent = start - (await client.credits()).available
             assert 0 < spent <= 15  # charged once
+
+            # Two-stage generation: the backend adds music and a title on its own after the reply.
+            await pilot.pause(2.5)
+            await settle(app, pilot)
+            added = [n for n in _notices(app) if n.startswith("The service added")]
+            assert len(added) == 1 and "music" in added[0] and "title" in added[0], _notices(app)
+            assert "remove the music" in added[0]
+            assert "Audio" in screen_text(app) or "BGM" in screen_text(app)
+            _shot(app, "cloud-recovered")
 
             fake_cloud.faults.break_output_url = 404
             await pilot.press("ctrl+e")

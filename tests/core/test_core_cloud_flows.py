@@ -88,7 +88,7 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
     assert [(r.check, r.checks, r.wait_s) for r in checks] == [(1, 5, 30.0), (2, 5, 60.0), (3, 5, 60.0)]
     assert "next check of the project at" in checks[0].text
     assert of(events, TimelineUpdated)[-1].summary == "Timeline (1 track): 1. Video: sunset (0-10s)"
-    assert ('Found what the service did: Added a 10 s video "sunset"; duration 0 s → 10 s.; '
+    assert ('Found what the service did: Added a 10 s video "sunset"; duration 0 s → 10 s; '
             "1 new video(s) in the project") in said(events, "info")
     assert said(events, "warning") == [
         "The reply broke off. Here is what got applied so far: Timeline (1 track): 1. Video: sunset (0-10s)"]

@@ -18,7 +18,7 @@ from tests.fakecloud import FakeCloud, fake_cloud  # noqa: F401 - the fixture
 from tests.fakecloud.vendor_http import ATTRIBUTION, Vendor
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
-TYPES = {"text", "tool_call", "tool_result", "heartbeat", "error"}
+TYPES = {"chunk", "text", "tool_call", "tool_result", "heartbeat", "error"}
 
 
 @pytest.fixture
@@ -82,6 +82,11 @@ def test_generation_turn_is_type_tagged_with_no_done_event(user):
     assert stream.events and all(set(e) & {"type"} and e["type"] in TYPES for e in stream.events)
     assert not any(k in e for e in stream.events for k in ("invocationId", "actions", "partial", "author"))
     assert all(isinstance(e["content"], str) for e in stream.of_type("text"))
+    # As the vendor's client reads it: the reply streams as `chunk` deltas, then the whole message
+    # comes once as `text`.
+    chunks = stream.of_type("chunk")
+    assert len(chunks) > 1 and all(isinstance(e["text"], str) for e in chunks)
+    assert "".join(e["text"] for e in chunks) == stream.text
     calls, results = stream.of_type("tool_call"), stream.of_type("tool_result")
     assert [c["name"] for c in calls] == ["generate_video_with_seedance"]
     assert calls[0]["args"] == {"prompt": "red balloon", "duration": 5}
