@@ -343,6 +343,11 @@ class NemoApp(App[None]):
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _drive(self, kind: str, factory: Callable[[], EventStream]) -> str:
+        await self._apply_stream(factory)
+        return kind
+
+    async def _apply_stream(self, factory: Callable[[], EventStream]) -> None:
+        """Apply every event of one conversation flow, and close it however the worker ends."""
         stream = factory()
         try:
             async for event in stream:
@@ -351,7 +356,6 @@ class NemoApp(App[None]):
             aclose = getattr(stream, "aclose", None)
             if aclose is not None:
                 await aclose()
-        return kind
 
     async def apply_event(self, event: Any) -> None:
         from ..core.events import (
@@ -580,14 +584,7 @@ class NemoApp(App[None]):
     async def _watch(self, factory: Callable[[], EventStream]) -> None:
         """One look at the state, beside the turn worker: it never makes the app busy (an export
         or a message started meanwhile is not refused)."""
-        stream = factory()
-        try:
-            async for event in stream:
-                await self.apply_event(event)
-        finally:
-            aclose = getattr(stream, "aclose", None)
-            if aclose is not None:
-                await aclose()
+        await self._apply_stream(factory)
 
     def _describe_error(self, error: BaseException | None) -> str:
         user_message = getattr(error, "user_message", None)
