@@ -6,13 +6,68 @@ in here are already in the person's language; text that came from the server is 
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, Field
 
-from ..protocol import Credits, Draft, MediaItem
+from ..protocol import (
+    Credits,
+    Draft,
+    ExportBlocked,
+    FileTooLarge,
+    InvalidInput,
+    MediaItem,
+    MissingClientId,
+    NemoError,
+    NetworkError,
+    NoCredits,
+    RateLimited,
+    StreamError,
+    TokenExpired,
+    UnsupportedFile,
+)
 from ..protocol.questions import Question
+
+
+class ErrorKind(str, Enum):
+    """What went wrong, by class (never read from a message's words): front-ends pick their state
+    from it (the TUI's connection dot, a command's exit code)."""
+
+    NETWORK = "network"  # the service can't be reached: offline
+    STREAM = "stream"  # the reply stream dropped mid-turn (the connection broke)
+    RATE_LIMITED = "rate_limited"
+    AUTH = "auth"  # the token or the client id was refused
+    CREDITS = "credits"  # out of credits, or the plan blocks it
+    INPUT = "input"  # the person's input: a missing, unsupported or too large file…
+    SERVER = "server"  # the service answered with an error (an agent error, a failed render…)
+    UNEXPECTED = "unexpected"  # a bug or the disk on this side
+
+    @property
+    def offline(self) -> bool:
+        """The connection itself is lost (the status bar says offline)."""
+        return self in (ErrorKind.NETWORK, ErrorKind.STREAM)
+
+
+_KINDS: tuple[tuple[tuple[type[NemoError], ...], ErrorKind], ...] = (
+    ((StreamError,), ErrorKind.STREAM),
+    ((NetworkError,), ErrorKind.NETWORK),
+    ((RateLimited,), ErrorKind.RATE_LIMITED),
+    ((TokenExpired, MissingClientId), ErrorKind.AUTH),
+    ((NoCredits, ExportBlocked), ErrorKind.CREDITS),
+    ((InvalidInput, UnsupportedFile, FileTooLarge), ErrorKind.INPUT),
+)
+
+
+def error_kind(error: BaseException) -> ErrorKind:
+    """The kind of a raised error, by its class: the one place that classifies them for core's events."""
+    if not isinstance(error, NemoError):
+        return ErrorKind.UNEXPECTED
+    for classes, kind in _KINDS:
+        if isinstance(error, classes):
+            return kind
+    return ErrorKind.SERVER
 
 
 class ReplyStarted(BaseModel):
@@ -47,11 +102,13 @@ class StillWorking(BaseModel):
 
 
 class Notice(BaseModel):
-    """An app message: setup, errors, confirmations. `level` picks its styling."""
+    """An app message: setup, errors, confirmations. `level` picks its styling; an error notice
+    carries `error`, the kind of failure (set from the typed exception, never from the words)."""
 
     kind: Literal["notice"] = "notice"
     level: Literal["info", "success", "warning", "error"] = "info"
     text: str
+    error: ErrorKind | None = None
 
 
 class SuggestedAction(BaseModel):

@@ -373,9 +373,7 @@ async def test_help_and_palette_speak_chinese_and_offer_only_valid_commands():
         assert "导出" in screen_text(app) and "退出" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        from nemo_tui.ui.commands import NemoCommands
-
-        titles = [title for title, _, _ in NemoCommands(app.screen)._commands()]
+        titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "导出视频" in titles
         assert "复制上一条回复" not in titles  # nothing to copy yet
         assert "播放上次导出" not in titles and "停止当前请求" not in titles

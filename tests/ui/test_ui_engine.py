@@ -109,7 +109,7 @@ async def test_english_session_streams_edits_uploads_and_exports_a_playable_file
 
         assert token not in screen_text(app) and all(token not in t for _, t in app.query_one(ChatLog).transcript)
         assert token not in app.export_screenshot()  # nor in a screenshot (SVG) of the session
-        monkeypatch.setattr("nemo_tui.ui.app.system_opener", lambda: None)
+        monkeypatch.setattr("nemo_tui.ui.actions.system_opener", lambda: None)
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert notices(app, "warning")[-1].startswith("No system video player was found")

@@ -8,7 +8,6 @@ from ui_scripted import make_app, screen_text, settle
 
 from textual.widgets import Input, OptionList
 
-from nemo_tui.ui.commands import NemoCommands
 from nemo_tui.ui.screens.help import HelpScreen
 from nemo_tui.ui.screens.sessions import SessionsScreen, snippet
 from nemo_tui.ui.widgets.chat_log import ChatLog
@@ -104,7 +103,7 @@ async def test_session_list_reopens_a_past_session_and_search_finds_its_messages
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and "Ctrl+S" in screen_text(app)
         await pilot.press("escape")
-        titles = [title for title, _, _ in NemoCommands(app.screen)._commands()]
+        titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Switch session / search history" in titles
 
 

@@ -14,7 +14,7 @@ from textual.widgets import Input, Markdown, OptionList
 
 from nemo_tui.core.events import ExportDone, ReplyFinished, ReplyStarted, TimelineUpdated
 from nemo_tui.core.store import Store
-from nemo_tui.ui import app as app_module
+from nemo_tui.ui import actions as actions_module
 from nemo_tui.ui.screens.sessions import SessionsScreen
 from nemo_tui.ui.screens.upload import UploadScreen
 from nemo_tui.ui.widgets.chat_log import ChatLog
@@ -196,7 +196,7 @@ async def test_ctrl_q_mid_turn_quits_and_closes_the_turns_stream():
 async def test_a_player_that_cannot_start_is_a_message_not_a_crash(tmp_path: Path, monkeypatch):
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"x")
-    monkeypatch.setattr(app_module, "system_opener", lambda: [str(tmp_path / "no-such-player")])
+    monkeypatch.setattr(actions_module, "system_opener", lambda: [str(tmp_path / "no-such-player")])
     app = make_app(ScriptedConversation(export=[ExportDone(path=video, duration_s=1.0, size_bytes=1, width=16, height=16)]))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)

@@ -1,0 +1,311 @@
+"""What the person does to the app: the prompt, suggestions, confirmations, links, and the actions
+behind the keys and the command palette. Mixed into `NemoApp` (ui/app.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .chat_flow import ChatFlow
+from .commands import palette_commands
+from .environment import Terminal, system_opener
+from .flow_types import EventStream
+from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
+from .screens.confirm import ConfirmScreen
+from .screens.help import HelpScreen
+from .screens.upload import UploadScreen
+from .strings import t
+from .text import clean
+from .widgets.chat_log import ChatLog
+from .widgets.prompt import PromptInput
+from .widgets.status_bar import StatusBar
+from .widgets.timeline import TimelineView
+
+if TYPE_CHECKING:
+    from ..core.events import ConfirmNeeded
+
+WEB_SCHEMES = ("http", "https")  # the only links a click opens (see _link)
+
+
+def key_name(key: str) -> str:
+    """"ctrl+e" → "Ctrl+E", "f1" → "F1": how the help screen spells keys."""
+    return "+".join(part.upper() if len(part) <= 2 else part.capitalize() for part in key.split("+"))
+
+
+class AppActions(ChatFlow):
+    terminal: Terminal
+    local: bool
+    BINDING_WORDS: dict[str, str]
+
+    # ---- input -----------------------------------------------------------------------------------
+
+    @on(PromptSubmitted)
+    async def _submitted(self, event: PromptSubmitted) -> None:
+        text = event.text
+        if self._question is not None and not self._question_open:
+            self._question = None  # typed instead of answering: the message is the answer
+        if self.busy or self._question_open or len(self._queue):
+            # One turn per session: it waits for the running one (or for connecting), in order.
+            self._enqueue(text, "turn", lambda: self.conversation.handle(text))  # type: ignore[union-attr]
+            self.notify(t("queue.added", self.lang), markup=False)
+            return
+        await self.query_one(ChatLog).add_user(event.text)
+        self.query_one(ChatLog).action_follow()
+        self.run_stream("turn", lambda: self.conversation.handle(event.text), prompt_text=event.text)
+
+    @on(SuggestionChosen)
+    def _suggestion(self, event: SuggestionChosen) -> None:
+        self._run_suggestion(event.action, event.payload)
+
+    def _run_suggestion(self, action: str, payload: str) -> None:
+        if action == "export":
+            self.action_export()
+        elif action in ("state", "timeline"):
+            self.run_stream("state", self.conversation.show_state)
+            if action == "timeline":
+                self.action_focus_timeline()
+        elif action == "credits":
+            self.run_stream("credits", self.conversation.credits)
+        elif action in ("send", "retry") and payload:
+            # "retry": the person chose to send again a message whose stream dropped.
+            self.post_message(PromptSubmitted(payload))
+
+    def action_suggestion(self, action: str) -> None:
+        pending = self.query_one(ChatLog).pending_suggestions
+        if action in pending:
+            self._run_suggestion(action, pending[action][1])
+
+    def _ask(self, event: ConfirmNeeded) -> None:
+        original = self._turn_prompt  # the message that raised the question
+
+        def answered(yes: bool | None) -> None:
+            if yes is None:  # closed with Escape: do nothing at all
+                return
+            if yes:
+                factory = self._factory_for(event.action, event.payload)
+            elif original and hasattr(self.conversation, "chat"):
+                # "No" means it wasn't a command after all: it goes to the agent as a message.
+                factory = lambda: self.conversation.chat(original)  # type: ignore[attr-defined]  # noqa: E731
+            else:
+                return
+            if self.busy:  # the question came mid-turn: run right after it
+                self._enqueue("", event.action, factory)
+            else:
+                self.run_stream(event.action, factory)
+
+        self.push_screen(ConfirmScreen(event.question, lang=self.lang), answered)
+
+    def _factory_for(self, action: str, payload: str) -> Callable[[], EventStream]:
+        conv = self.conversation
+        if action == "export":
+            return conv.export
+        if action == "upload":
+            return lambda: conv.upload(payload)
+        if action == "credits":
+            return conv.credits
+        return conv.show_state
+
+    @on(LinkActivated)
+    def _link(self, event: LinkActivated) -> None:
+        # Over SSH a browser would open on the remote machine: copy the link instead. A link that
+        # isn't a web address (file:, a custom scheme) came from the server and would start whatever
+        # handler the system has for it: copied, never opened.
+        if self.terminal.over_ssh:
+            self.copy_to_clipboard(event.href)
+            self.notify(t("copy.link", self.lang, url=event.href), markup=False)
+        elif urlsplit(event.href).scheme.lower() not in WEB_SCHEMES:
+            self.copy_to_clipboard(event.href)
+            self.notify(t("copy.link_not_web", self.lang, url=event.href), markup=False)
+        else:
+            self.notify(t("open.link", self.lang, url=event.href), markup=False)
+            self._open_in_browser(event.href)
+
+    @work(thread=True, exit_on_error=False, group="open-link")
+    def _open_in_browser(self, url: str) -> None:
+        """webbrowser blocks: its first use runs `xdg-settings` to find the browser, then starts it."""
+        self.open_url(url)
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: Textual's system commands, then the app's actions valid now."""
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in palette_commands(self):
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "upload", "new_session", "credits", "state", "sessions"):
+            return not self.busy and self.conversation is not None
+        if action == "stop":
+            return self.busy
+        if action == "drop_queued":
+            return bool(self._queue.texts)
+        if action == "question_again":
+            return self._question is not None and not self._question_open
+        if action == "open_browser":
+            return self.conversation is not None and hasattr(self.conversation, "claim_link")
+        if action == "copy_reply":
+            chats = self.query(ChatLog) if self.screen_stack else []
+            return bool(chats) and chats.first().last_reply() is not None
+        if action == "open_export":
+            return self.last_export is not None
+        if action == "copy_summary":
+            return bool(self.timeline_summary)
+        return True
+
+    def action_export(self) -> None:
+        self.run_stream("export", self.conversation.export)
+
+    def action_upload(self) -> None:
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.run_stream("upload", lambda: self.conversation.upload(target))
+
+        self.push_screen(UploadScreen(lang=self.lang), chosen)
+
+    def action_credits(self) -> None:
+        self.run_stream("credits", self.conversation.credits)
+
+    def action_state(self) -> None:
+        self.run_stream("state", self.conversation.show_state)
+
+    async def action_new_session(self) -> None:
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+        await self.query_one(ChatLog).clear_log()
+        self.query_one(TimelineView).show_draft(None)
+        self.run_stream("new_session", self.conversation.new_session)
+
+    def action_sessions(self) -> None:
+        """Ctrl+S: past sessions of this backend and a search over past messages."""
+        from .screens.sessions import SessionsScreen
+
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return
+        if isinstance(self.screen, SessionsScreen):
+            return
+        store = getattr(self.conversation, "store", None)
+        backend_key = getattr(self.conversation, "backend_key", None)
+        if store is None or backend_key is None:
+            return
+        current = self.query_one(StatusBar).session_id
+
+        async def chosen(session_id: str | None) -> None:
+            if not session_id or session_id == current or self.busy:
+                return
+            await self.query_one(ChatLog).clear_log()
+            self.query_one(TimelineView).show_draft(None)
+            self.run_stream("open_session", lambda: self.conversation.open_session(session_id))  # type: ignore[union-attr]
+
+        self.push_screen(SessionsScreen(store, backend_key, current=current, lang=self.lang), chosen)
+
+    def action_focus_timeline(self) -> None:
+        self.query_one(TimelineView).focus()
+
+    def action_follow_chat(self) -> None:
+        self.query_one(ChatLog).action_follow()
+
+    def action_focus_prompt(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    def action_copy_reply(self) -> None:
+        text = self.query_one(ChatLog).last_reply()
+        if text is None:
+            self.notify(t("copy.nothing", self.lang), markup=False)
+            return
+        self.copy_to_clipboard(text)
+        self.notify(t("copy.reply", self.lang, chars=len(text)), markup=False)
+
+    def action_copy_summary(self) -> None:
+        self.query_one(TimelineView).action_copy_summary()
+
+    def action_stop(self) -> None:
+        if self._turn is not None:
+            if self._turn_kind == "export":
+                # The person stopped the export: the render is cancelled on the server too.
+                stop = getattr(self.conversation, "stop", None)
+                if stop is not None:
+                    stop()
+                self.notify(t("export.stopping", self.lang), markup=False)
+            self._turn.cancel()
+
+    def action_open_browser(self) -> None:
+        """Palette: "Open in browser" — a claim link for this project (never the API token)."""
+        self._open_project()
+
+    @work(exclusive=True, group="claim-link", exit_on_error=False)
+    async def _open_project(self) -> None:
+        chat = self.query_one(ChatLog)
+        try:
+            url = await self.conversation.claim_link()  # type: ignore[union-attr]
+        except Exception as exc:  # NemoError: said in words; anything else must not crash the app
+            await chat.add_notice(self._describe_error(exc), "error")
+            return
+        url = clean(url)
+        self.copy_to_clipboard(url)
+        if self.terminal.over_ssh:
+            await chat.add_notice(t("link.copied", self.lang, url=url), "info")
+        elif system_opener() is None:
+            await chat.add_notice(t("link.copied_only", self.lang, url=url), "info")
+        else:
+            await chat.add_notice(t("link.opening", self.lang, url=url), "info")
+            self._open_in_browser(url)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang, cloud=not self.local))
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        rows = [("Enter", t("key.send", self.lang)), ("Ctrl+J / Alt+Enter", t("key.newline", self.lang))]
+        names = self.BINDING_WORDS
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id in names:
+                rows.append((key_name(binding.key), t(names[binding.id], self.lang)))
+        rows.append(("Ctrl+P", t("key.palette", self.lang)))
+        rows.append(("y", t("key.copy_summary", self.lang) + " (" + t("key.timeline", self.lang) + ")"))
+        return rows
+
+    async def action_open_export(self) -> None:
+        path = self.last_export
+        chat = self.query_one(ChatLog)
+        if path is None:
+            await chat.add_notice(t("export.none", self.lang), "info")
+            return
+        if self.terminal.over_ssh:
+            await chat.add_notice(t("export.ssh", self.lang, path=str(path), host=self.terminal.host), "info")
+            return
+        opener = system_opener()
+        if opener is None:
+            await chat.add_notice(t("export.no_player", self.lang, path=str(path)), "warning")
+            return
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *opener, str(path), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        except OSError as exc:  # an action that raises would close the app: say it in the chat instead
+            await chat.add_notice(t("export.open_failed", self.lang, path=str(path),
+                                    detail=exc.strerror or type(exc).__name__), "warning")
+            return
+        self.notify(t("export.opening", self.lang, name=clean(path.name)), markup=False)
+        # Reap it in the background so no zombie is left. The loop keeps only a weak reference to a
+        # task, so hold it until it is done.
+        reaper = asyncio.create_task(process.wait())
+        self._reapers.add(reaper)
+        reaper.add_done_callback(self._reapers.discard)

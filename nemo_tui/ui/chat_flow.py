@@ -1,0 +1,343 @@
+"""The chat flow of the app: one turn worker drives a Conversation flow and shows its events; what
+waits for the running turn (the queue), the agent's questions, the looks for what the backend adds
+after a generation. Mixed into `NemoApp` (ui/app.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from ..core.queue import TurnQueue
+from .flow_types import ConversationLike, EventStream
+from .strings import t
+from .text import clean
+from .widgets.activity import ActivityIndicator
+from .widgets.chat_log import ChatLog
+from .widgets.prompt import PromptInput
+from .widgets.queued import QueuedView
+from .widgets.status_bar import StatusBar
+from .widgets.timeline import TimelineView
+from .widgets.transfer import TransferProgress
+
+if TYPE_CHECKING:
+    from ..core.events import ConfirmNeeded, ConversationEvent, ErrorKind
+
+
+def freeze_startup_objects() -> None:
+    """Once connected: move everything alive (modules, classes, pydantic schemas, the widgets of the
+    layout) out of the garbage collector's sight. A full collection otherwise walks them all, and
+    with the engine and the protocol loaded that stalled the app 30-40 ms at random moments (felt
+    as key lag while a reply streams). They live as long as the app anyway."""
+    gc.collect()
+    gc.freeze()
+
+
+class ChatFlow(App[None]):
+    """Turn worker, events, queue, questions. State lives on the app (set up in NemoApp.__init__)."""
+
+    conversation: ConversationLike | None
+    lang: str
+    last_export: Path | None
+    _turn: Worker[Any] | None
+    _turn_prompt: str | None
+    _turn_kind: str | None
+    _queue: TurnQueue[tuple[str, Callable[[], EventStream]]]
+    _question: Any
+    _question_open: bool
+    _export_finished: bool
+    _first_turn_done: bool
+
+    @property
+    def busy(self) -> bool:
+        """A turn worker is running (one at a time: everything else waits or is refused)."""
+        return self._turn is not None
+
+    def set_language(self, lang: str) -> None:  # NemoApp's
+        raise NotImplementedError
+
+    def _ask(self, event: ConfirmNeeded) -> None:  # ui/actions.py
+        raise NotImplementedError
+
+    # ---- running the conversation -----------------------------------------------------------------
+
+    def run_stream(self, kind: str, factory: Callable[[], EventStream], *, prompt_text: str | None = None
+                   ) -> Worker | None:
+        """Drive one Conversation generator in the turn worker; refuse (and say so) while busy."""
+        if self.busy:
+            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            return None
+        if self.conversation is None and kind != "start":
+            self.notify(t("app.not_connected", self.lang), severity="error", markup=False)
+            return None
+        self._turn_prompt = prompt_text
+        self._turn_kind = kind
+        self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
+        self._turn = self._drive(kind, factory)
+        self.refresh_bindings()
+        return self._turn
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def _drive(self, kind: str, factory: Callable[[], EventStream]) -> str:
+        await self._apply_stream(factory)
+        return kind
+
+    async def _apply_stream(self, factory: Callable[[], EventStream]) -> None:
+        """Apply every event of one conversation flow, and close it however the worker ends."""
+        stream = factory()
+        try:
+            async for event in stream:
+                await self.apply_event(event)
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def apply_event(self, event: ConversationEvent) -> None:
+        """Show one core event: a `match` on the typed union (core/events.py)."""
+        from ..core.events import (
+            Activity,
+            ConfirmNeeded,
+            CreditsUpdated,
+            ExportDone,
+            Notice,
+            Progress,
+            QuestionAsked,
+            Recovering,
+            ReplyDelta,
+            ReplyFinished,
+            ReplyStarted,
+            SessionChanged,
+            StillWorking,
+            SuggestedAction,
+            TimelineUpdated,
+            TurnQueued,
+            UploadDone,
+            WatchState,
+        )
+
+        chat = self.query_one(ChatLog)
+        match event:
+            case ReplyStarted():
+                await chat.start_reply()
+            case ReplyDelta(text=text):
+                await chat.append_reply(text)
+            case ReplyFinished(text=text):
+                await chat.finish_reply(text)
+            case Activity(label=label, running=running):
+                # The indicator runs for the whole request (elapsed counts from its start); a tool
+                # only changes what it says.
+                self.query_one(ActivityIndicator).start(label if running and label else t("activity.working", self.lang))
+            case StillWorking(text=text):
+                await chat.add_still_working(text)
+            case Notice(text=text, level=level, error=error):
+                await chat.add_notice(text, level)
+                if level == "error":
+                    self.query_one(StatusBar).set_connection(self._connection_after_error(error))
+            case SuggestedAction(action=action, label=label, payload=payload):
+                await chat.add_suggestion(action, label, payload)
+            case ConfirmNeeded():
+                self._ask(event)
+            case TimelineUpdated(draft=draft, summary=summary):
+                self.query_one(TimelineView).show_draft(draft, summary)
+                status = self.query_one(StatusBar)
+                if status.connection == "offline":  # the state was read again: reachable again
+                    status.set_connection("connected")
+            case CreditsUpdated(credits=credits):
+                status = self.query_one(StatusBar)
+                status.set_credits(credits)
+                status.set_connection("connected")  # the backend answered an authenticated call
+            case SessionChanged(session_id=session_id, resumed=resumed):
+                status = self.query_one(StatusBar)
+                status.set_session(session_id)
+                status.set_connection("connected")
+                if resumed:
+                    saved = await self._saved_messages(session_id)
+                    await chat.restore(saved)
+                    self.query_one(PromptInput).add_history([text for role, text in saved if role == "user"])
+            case Progress():
+                self.query_one(TransferProgress).show(event)
+            case ExportDone(path=path):
+                # The Conversation follows this with its own "Saved …" message (path, duration, size,
+                # resolution); the app adds how to play it once the flow is over.
+                self.query_one(TransferProgress).hide()
+                self.last_export = path
+                self._export_finished = True
+                self.refresh_bindings()
+            case UploadDone():
+                self.query_one(TransferProgress).hide()
+            case QuestionAsked():
+                self._question = event
+                self._show_question()
+            case Recovering(at=at, check=check, checks=checks):
+                self.query_one(ActivityIndicator).start(
+                    t("recover.waiting", self.lang, at=at, check=check, checks=checks))
+            case TurnQueued(text=text):
+                self.query_one(ActivityIndicator).start(text)
+                await chat.add_notice(text, "info")
+            case WatchState(delays_s=delays):
+                for delay in delays:
+                    self.set_timer(delay, self._watch_tick)
+            case _:  # a newer Conversation may yield more; never crash on it
+                self.log.warning("unhandled conversation event", event)
+
+    async def _saved_messages(self, session_id: str) -> list[tuple[str, str]]:
+        """The reopened session's chat from the Conversation's store (sqlite: read in a thread)."""
+        store = getattr(self.conversation, "store", None)
+        if store is None or not hasattr(store, "messages"):
+            return []
+        try:
+            records = await asyncio.to_thread(store.messages, session_id)
+        except Exception:  # history is a convenience: a locked or old database must not stop the app
+            self.log.warning("could not read saved messages")
+            return []
+        return [(r.role, r.text) for r in records]
+
+    def _connection_after_error(self, error: ErrorKind | None) -> str:
+        """The connection state after an error notice, from its kind (never from its words): the
+        connection lost → offline; anything else leaves a working connection as it is."""
+        if error is not None and error.offline:
+            return "offline"
+        current = self.query_one(StatusBar).connection
+        return current if current == "connected" else "error"
+
+    @on(Worker.StateChanged)
+    async def _turn_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "turn" or event.state not in (
+            WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
+        ):
+            return
+        chats = self.query(ChatLog)
+        if not chats:  # the app is closing: its widgets are gone already
+            return
+        chat = chats.first()
+        self.query_one(ActivityIndicator).stop()
+        self.query_one(TransferProgress).hide()
+        if event.state == WorkerState.CANCELLED:
+            await chat.drop_partial_reply()
+            if self._turn_prompt:
+                self.query_one(PromptInput).restore(self._turn_prompt)
+                await chat.add_notice(t("chat.cancelled", self.lang), "warning")
+            else:
+                await chat.add_notice(t("chat.cancelled_action", self.lang), "warning")
+        else:
+            if chat.current is not None:  # the stream ended without ReplyFinished: keep what came
+                await chat.finish_reply("")
+            if event.state == WorkerState.ERROR:
+                await chat.add_notice(self._describe_error(event.worker.error), "error")
+                self.query_one(StatusBar).set_connection("error")
+        if self._export_finished:
+            self._export_finished = False
+            await chat.add_notice(t("export.open_hint", self.lang), "info")
+        self._turn = None
+        self._turn_prompt = None
+        self._turn_kind = None
+        if not self._first_turn_done:  # the start turn: connected, protocol and engine loaded
+            self._first_turn_done = True
+            freeze_startup_objects()
+        lang = getattr(self.conversation, "lang", None)
+        if isinstance(lang, str) and lang in ("en", "zh"):
+            self.set_language(lang)
+        self.refresh_bindings()
+        await self._run_next_queued()
+
+    async def _run_next_queued(self) -> None:
+        """The running turn ended: send what waits, in order (not while a question is open)."""
+        self._queue.held = self._question_open
+        entry = self._queue.next()
+        self._show_queue()
+        if entry is None:
+            return
+        kind, factory = entry.item
+        if entry.text:
+            chat = self.query_one(ChatLog)
+            await chat.add_user(entry.text)
+            chat.action_follow()
+        self.run_stream(kind, factory, prompt_text=entry.text or None)
+
+    def _show_queue(self) -> None:
+        self.query_one(QueuedView).show(self._queue.texts)
+        self.refresh_bindings()
+
+    def _enqueue(self, text: str, kind: str, factory: Callable[[], EventStream], *, first: bool = False) -> None:
+        (self._queue.add_first if first else self._queue.add)(text, (kind, factory))
+        self._show_queue()
+
+    def action_drop_queued(self) -> None:
+        """Alt+X: cancel the last queued message; its text comes back to an empty prompt."""
+        entry = self._queue.drop_last()
+        self._show_queue()
+        if entry is None:
+            self.notify(t("queue.nothing", self.lang), markup=False)
+            return
+        prompt = self.query_one(PromptInput)
+        if not prompt.text.strip():
+            prompt.restore(entry.text)
+            self.notify(t("queue.dropped_back", self.lang), markup=False)
+        else:
+            self.notify(t("queue.dropped", self.lang, text=clean(entry.text)), markup=False)
+
+    # ---- the agent's question ------------------------------------------------------------------
+
+    def _show_question(self) -> None:
+        from .screens.question import QuestionScreen
+
+        question = self._question
+        if question is None or self._question_open:
+            return
+        self._question_open = True
+        self._queue.held = True
+
+        async def answered(answer: str | None) -> None:
+            self._question_open = False
+            self._queue.held = False
+            chat = self.query_one(ChatLog)
+            if not answer:
+                await chat.add_notice(t("question.skipped", self.lang), "info")
+                if not self.busy:
+                    await self._run_next_queued()
+                return
+            self._question = None
+            conv = self.conversation
+            factory = (lambda: conv.answer(answer)) if hasattr(conv, "answer") else (lambda: conv.chat(answer))  # type: ignore[union-attr]
+            if self.busy:  # the turn that asked has not closed yet: the answer goes first
+                self._enqueue(answer, "turn", factory, first=True)
+                return
+            await chat.add_user(answer)
+            chat.action_follow()
+            self.run_stream("turn", factory, prompt_text=answer)
+
+        self.push_screen(QuestionScreen(question.title, question.questions, lang=self.lang), answered)
+
+    def action_question_again(self) -> None:
+        if self._question is not None:
+            self._show_question()
+
+    # ---- two-stage generation: look again for what the backend adds -------------------------
+
+    def _watch_tick(self) -> None:
+        check = getattr(self.conversation, "check_for_additions", None)
+        if check is None or self.busy or self._question_open or len(self._queue):
+            return  # busy: the next look (or the export's own read) catches it
+        self._watch(check)
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def _watch(self, factory: Callable[[], EventStream]) -> None:
+        """One look at the state, beside the turn worker: it never makes the app busy (an export
+        or a message started meanwhile is not refused)."""
+        await self._apply_stream(factory)
+
+    def _describe_error(self, error: BaseException | None) -> str:
+        user_message = getattr(error, "user_message", None)
+        if callable(user_message):
+            try:
+                return str(user_message(self.lang))
+            except Exception:  # a broken error class must not hide the failure itself
+                pass
+        return t("chat.unexpected", self.lang, kind=type(error).__name__ if error else "?")

@@ -1,0 +1,36 @@
+"""What the app needs of a conversation, and what a `connect` factory hands it (no Textual here)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+EventStream = AsyncIterator[Any]  # a Conversation flow: nemo_tui.core.events ConversationEvent items
+
+
+class ConversationLike(Protocol):
+    """What the app needs of `core.conversation.Conversation` (each method an async generator)."""
+
+    def start(self) -> EventStream: ...
+    def handle(self, text: str) -> EventStream: ...
+    def chat(self, text: str) -> EventStream: ...
+    def export(self) -> EventStream: ...
+    def upload(self, path_or_url: str) -> EventStream: ...
+    def credits(self) -> EventStream: ...
+    def show_state(self) -> EventStream: ...
+    def new_session(self) -> EventStream: ...
+    def open_session(self, session_id: str) -> EventStream: ...
+
+
+@dataclass
+class Connected:
+    """What a `connect` factory hands the app once the backend is up."""
+
+    conversation: ConversationLike
+    backend_label: str
+    local: bool
+    notice: str | None = None  # said first, as a warning (e.g. `auto` fell back to the local engine)
+
+
+ConnectFactory = Callable[[], Awaitable[Connected]]
