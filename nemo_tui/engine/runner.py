@@ -11,8 +11,9 @@ from pathlib import Path
 import uvicorn
 
 from .config import EngineConfig, Faults
+from .guard import is_loopback_host
 from .owner import OWNER_HEADER, remove_secret, write_secret
-from .server import create_app, is_loopback_host
+from .server import create_app
 
 log = logging.getLogger("nemo_tui.engine.runner")
 is_loopback = is_loopback_host  # the one loopback test, shared with the admin routes and URL uploads
