@@ -23,6 +23,7 @@ from nemo_tui.core.summary import describe_changes, timeline_summary
 from nemo_tui.engine.runner import EngineServer
 from nemo_tui.protocol import (Draft, NemoError, ServerError, TextDelta, TurnEnd, TurnError, UnsupportedFile,
                                error_for, unwrap)
+from tests.leaks import assert_hidden
 
 # derandomize: the same examples on every run, so CI never flakes on a new one (the seeds that found
 # bugs here are kept as explicit cases below).
@@ -124,7 +125,7 @@ async def test_nested_and_broken_replies_through_the_client_are_clear_errors() -
             with pytest.raises(NemoError) as info:
                 await client.credits()
         assert info.value.user_message().startswith("The video service answered with an error")
-        assert TOKEN not in str(info.value)
+        assert_hidden(TOKEN, info.value, repr(info.value))
 
 
 async def test_a_10_mb_event_of_invalid_utf8_through_the_client() -> None:
