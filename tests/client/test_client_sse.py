@@ -15,7 +15,7 @@ from client_helpers import (
     sse_client,
     text_event,
 )
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
@@ -29,6 +29,7 @@ from nemo_tui.protocol import (
     TurnEnd,
     TurnError,
 )
+from tests.leaks import assert_hidden
 
 
 def texts(events: list) -> str:
@@ -221,7 +222,7 @@ async def test_a_dropped_tcp_connection_raises_stream_error_and_is_not_resent(ra
         assert server.connections == 1  # never re-sent
     assert texts(got) == "before the drop"
     assert "dropped" in str(info.value)
-    assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+    assert_hidden(SECRET, info.value, repr(info.value))
 
 
 async def test_a_wrong_content_type_is_an_error_not_silence():
@@ -281,16 +282,23 @@ chunk_text = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(chunk_text, max_size=12), st.lists(chunk_text, max_size=4))
+@example(["Hel", "lo"], ["Wor", "ld"])  # two messages: "Hello\n\nWorld", never "HelloWorld\n\nWorld"
 def test_any_partial_chunks_then_their_aggregate_show_the_aggregate_once(chunks, later):
+    """Two reply messages in one turn, each streamed as partial chunks then its aggregate: each shows
+    once, the second as its own paragraph."""
     assembler = TurnAssembler()
     out = []
-    for piece in chunks:
-        out += assembler.data(json.dumps(text_event(piece, partial=True)))
-    out += assembler.data(json.dumps(text_event("".join(chunks))))
-    aggregate = "".join(chunks)
-    assert "".join(e.text for e in out if isinstance(e, TextDelta)) == aggregate
-    end = assembler.finish()[-1]
-    assert isinstance(end, TurnEnd) and end.text == aggregate
+    for message in (chunks, later):
+        for piece in message:
+            out += assembler.data(json.dumps(text_event(piece, partial=True)))
+        out += assembler.data(json.dumps(text_event("".join(message))))
+    first, second = "".join(chunks), "".join(later)
+    separator = "\n\n" if first and second and not first.endswith("\n") else ""
+    expected = first + separator + second
+    end = assembler.finish()
+    out += end
+    assert "".join(e.text for e in out if isinstance(e, TextDelta)) == expected
+    assert isinstance(end[-1], TurnEnd) and end[-1].text == expected
     assert not any(isinstance(e, (TurnError, Heartbeat)) for e in out)
 
 
