@@ -225,7 +225,7 @@ def test_ambiguous_request_asks_then_the_answer_generates(user, text, prompt, an
     assert questions[0]["allow_multiple"] is False and len(questions[0]["options"]) == 3
     assert all(set(o) == {"id", "label"} for q in questions for o in q["options"])
     assert [o["id"] for o in questions[1]["options"]] == ["5", "10", "15"]
-    assert asked.text in ("A few questions before I start:", "开始之前，有几个问题：")
+    assert asked.text == ("开始之前，有几个问题：" if any("\u4e00" <= c <= "\u9fff" for c in text) else "A few questions before I start:")
     assert user.credits()["available"] == 100 and user.state()["draft"] == {"t": []}
     done = generated(user, answer)
     (gen,) = done.of_type("tool_call")
