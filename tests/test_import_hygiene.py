@@ -1,5 +1,5 @@
-"""Domain layers never import Textual; the engine never imports the client, core or ui (DESIGN.md);
-no two nemo_tui modules import each other, directly or round a loop."""
+"""Domain layers never import Textual; the engine never imports the client, core or ui (the
+README's Layout section); no two nemo_tui modules import each other, directly or round a loop."""
 
 import subprocess
 import sys
