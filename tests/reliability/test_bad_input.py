@@ -4,7 +4,6 @@ detection, download names. No crash, no hang, a clear message. Hypothesis runs a
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -90,13 +89,12 @@ def test_any_json_as_an_event_is_an_event_or_a_clear_error(value: Any) -> None:
         assert not isinstance(event, TurnError) or event.message.startswith(("The server sent", "The agent failed"))
 
 
-def test_a_10_mb_event_in_64_kb_reads_is_one_delta_in_linear_time() -> None:
+def test_a_10_mb_event_in_64_kb_reads_is_one_delta() -> None:
+    # How fast (linear time) is measured by `python -m tests.bench` ("sse"), not by a wall clock here.
     text = "x" * (10 * 1024 * 1024)
     body = b"data: " + json.dumps({"content": {"parts": [{"text": text}]}}).encode() + b"\n\n"
-    started = time.monotonic()
     items, cut = parse([body[i:i + 65536] for i in range(0, len(body), 65536)])
     events = TurnAssembler().handle(items[0])
-    assert time.monotonic() - started < 5
     assert not cut and len(items) == 1
     assert [type(e) for e in events] == [TextDelta] and len(events[0].text) == len(text)
 
