@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 BACKENDS = ("cloud", "local", "auto")
@@ -53,13 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_backend(args: argparse.Namespace) -> str:
-    if args.local:
-        return "local"
-    choice = args.backend or os.environ.get("NEMO_BACKEND", "auto").strip().lower() or "auto"
-    if choice not in BACKENDS:
-        raise SystemExit(f"nemo-tui: NEMO_BACKEND must be one of {', '.join(BACKENDS)} (got {choice!r})")
-    return choice
+def first_backend(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> str:
+    """The backend the TUI names on its first paint, before the settings are read: the flags, else
+    NEMO_BACKEND as written. Not validated here: the settings check it in the app's first worker, and a
+    bad value closes the app with exit status 2, like the headless commands."""
+    from .commands.parsers import requested_backend
+
+    environ = os.environ if environ is None else environ
+    return requested_backend(args) or environ.get("NEMO_BACKEND", "").strip().lower() or "auto"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from .commands import run_command
 
         return run_command(args)
-    backend = resolve_backend(args)
+    backend = first_backend(args)
     if args.debug:
         from .logging_setup import enable_debug_logging
 

@@ -6,6 +6,8 @@ skew them):
   generate   generate_clip(), 10 s at 1920x1080                      target <= 2.5x the reference
   export     render_draft(), 10 s at 1080x1920: two clips, a title,  target <= 1.5x the reference
              and background music at 35 %; peak memory of python + ffmpeg during it < 600 MB
+  sse        one 10 MB reply event read in 64 KB pieces by the client's  target <= 0.5x the reference
+             SSE parser and turn assembler (linear: a quadratic one takes minutes)
 Each is run --repeat times (default 3) and the median kept.
 """
 
@@ -28,7 +30,7 @@ from nemo_tui.engine.media.render import render_draft
 from nemo_tui.engine.media.scenes import generate_clip
 from nemo_tui.protocol import Draft
 
-TARGETS = {"generate": 2.5, "export": 1.5, "export_peak_mb": 600}
+TARGETS = {"generate": 2.5, "export": 1.5, "export_peak_mb": 600, "sse": 0.5}
 
 
 def _rss_kb(pid: int) -> int:
@@ -87,6 +89,22 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def sse_10mb() -> None:
+    """The client reading one 10 MB text event that arrives in 64 KB reads."""
+    import json as _json
+
+    from nemo_tui.client.stream import SseParser, TurnAssembler
+
+    text = "x" * (10 * 1024 * 1024)
+    body = b"data: " + _json.dumps({"content": {"parts": [{"text": text}]}}).encode() + b"\n\n"
+    parser = SseParser()
+    items = []
+    for i in range(0, len(body), 65536):
+        items += parser.feed(body[i:i + 65536])
+    [delta] = TurnAssembler().handle(items[0])
+    assert len(delta.text) == len(text)
+
+
 def reference(out: Path) -> None:
     subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
@@ -115,7 +133,8 @@ def run(repeat: int) -> dict:
         generate_clip("night city skyline with lights", 5, 1080, 1920, media["city"], seed=1)
         generate_music("lofi", 10, media["bgm"])
         draft = export_draft()
-        runs: dict[str, list[float]] = {"reference": [], "generate": [], "export": [], "export_peak_mb": []}
+        runs: dict[str, list[float]] = {"reference": [], "generate": [], "export": [], "export_peak_mb": [],
+                                        "sse": []}
         for _ in range(repeat):
             runs["reference"].append(timed(lambda: reference(d / "ref.mp4")))
             runs["generate"].append(timed(lambda: generate_clip(
@@ -124,6 +143,7 @@ def run(repeat: int) -> dict:
                 runs["export"].append(timed(lambda: render_draft(
                     draft, media.get, d / "export.mp4", width=1080, height=1920)))
             runs["export_peak_mb"].append(mem.peak_kb / 1024)
+            runs["sse"].append(timed(sse_10mb))
     med = {k: statistics.median(v) for k, v in runs.items()}
     ref = med["reference"]
     return {
@@ -134,6 +154,8 @@ def run(repeat: int) -> dict:
         "export_s": round(med["export"], 3),
         "generate_ratio": round(med["generate"] / ref, 3),
         "export_ratio": round(med["export"] / ref, 3),
+        "sse_s": round(med["sse"], 3),
+        "sse_ratio": round(med["sse"] / ref, 3),
         "export_peak_mb": round(med["export_peak_mb"], 1),
         "runs": {k: [round(x, 3) for x in v] for k, v in runs.items()},
         "targets": TARGETS,
@@ -145,6 +167,7 @@ def passed(r: dict) -> dict[str, bool]:
         "generate": r["generate_ratio"] <= TARGETS["generate"],
         "export": r["export_ratio"] <= TARGETS["export"],
         "export_peak_mb": r["export_peak_mb"] < TARGETS["export_peak_mb"],
+        "sse": r["sse_ratio"] <= TARGETS["sse"],
     }
 
 
@@ -160,6 +183,8 @@ def table(r: dict) -> str:
          f"<= {TARGETS['export']}x", mark[ok["export"]]),
         ("export peak RSS, python + ffmpeg", f"{r['export_peak_mb']:.0f} MB", "",
          f"< {TARGETS['export_peak_mb']} MB", mark[ok["export_peak_mb"]]),
+        ("sse: one 10 MB event in 64 KB reads", f"{r['sse_s']:.2f}", f"{r['sse_ratio']:.2f}",
+         f"<= {TARGETS['sse']}x", mark[ok["sse"]]),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,10 +36,13 @@ def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def small_engine_config(data_dir: Path) -> EngineConfig:
-    """Deterministic and quick: fixed seed, every turn speaks, tiny clips and renders."""
-    return EngineConfig(data_dir=data_dir, seed=1234, silent_turns="never", max_generate_height=72,
-                        max_render_height=144, generate_fps=12, render_fps=12, test_faults=True)
+def small_engine_config(data_dir: Path, **overrides: Any) -> EngineConfig:
+    """Deterministic and quick: fixed seed, every turn speaks, tiny clips and renders. The one engine
+    config of the tests; `overrides` change single settings (the fake cloud's dialect, say)."""
+    values: dict[str, Any] = dict(seed=1234, silent_turns="never", max_generate_height=72,
+                                  max_render_height=144, generate_fps=12, render_fps=12, test_faults=True)
+    values.update(overrides)
+    return EngineConfig(data_dir=Path(data_dir), **values)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ carry nothing to show. There is no done event in either: the end of the stream i
 
 Why not `httpx_sse.EventSource.aiter_sse()`: it drops comment lines (the engine's `: ping` heartbeats)
 and, in 0.4.3, loses the first event when the body starts with a byte-order mark (tested in
-tests/client/test_sse_parsing.py). The field rules are the same (WHATWG event-stream), and events
+tests/client/test_client_sse.py). The field rules are the same (WHATWG event-stream), and events
 come out as `httpx_sse.ServerSentEvent`.
 
 Semantics of the TurnEvents produced (DESIGN.md / PROTOCOL.md):

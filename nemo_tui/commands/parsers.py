@@ -56,6 +56,14 @@ _EXAMPLES = {
 }
 
 
+def requested_backend(args: argparse.Namespace) -> str | None:
+    """The backend the flags ask for (`--local` wins over `--backend`), or None to let the settings
+    read NEMO_BACKEND. Validated once, by the settings, for the TUI and the headless commands alike."""
+    if getattr(args, "local", False):
+        return "local"
+    return getattr(args, "backend", None)
+
+
 def shared_flags() -> argparse.ArgumentParser:
     """The top-level backend flags, also accepted after the command. SUPPRESS keeps a flag given
     before the command from being reset by the sub-parser's default."""

@@ -174,18 +174,14 @@ def progress_text(event: Progress) -> str:
 
 def run_headless(args: argparse.Namespace, body: Body, *, out: Output | None = None) -> int:
     """Build everything, run `body` in one event loop, always clean up; return the exit code."""
-    from ..cli import resolve_backend
     from ..core.settings import Settings, SettingsError
+    from .parsers import requested_backend
 
     out = out or Output(json_mode=getattr(args, "json", False))
     try:
-        backend_choice = resolve_backend(args)
-        settings = Settings.from_env(backend=backend_choice, export_dir=getattr(args, "export_dir", None))
-    except SettingsError as exc:
+        settings = Settings.from_env(backend=requested_backend(args), export_dir=getattr(args, "export_dir", None))
+    except SettingsError as exc:  # a bad NEMO_* value, NEMO_BACKEND included
         out.error(str(exc))
-        return exits.USAGE
-    except SystemExit as exc:  # resolve_backend's message for a bad NEMO_BACKEND
-        out.error(str(exc.code).removeprefix("nemo-tui: "))
         return exits.USAGE
     if getattr(args, "debug", False):
         from ..logging_setup import enable_debug_logging

@@ -1,6 +1,6 @@
 """The seed's intent table: which messages skip the agent (export, credits, state, upload).
 
-Rules, in order (each is tested in tests/core/test_router.py):
+Rules, in order (each is tested in tests/core/test_core_router.py):
 
 1. A message that is only file paths and/or URLs is an UPLOAD, however it was pasted or dropped:
    quoted '…' "…", `file://` URIs, backslash-escaped or bare spaces, `~`. A path that does not

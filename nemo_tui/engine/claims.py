@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from .api import BAD_REQUEST, ApiError, authenticate, engine_of, in_thread, json_body, ok, session_of
 from .edits import timeline_ms
-from .server import BAD_REQUEST, ApiError, authenticate, db, engine_of, json_body, ok, session_of
 
 CLAIM_TTL_S = 7 * 86400
 
@@ -77,7 +77,7 @@ async def claim_page(request: Request) -> Response:
         return _page("Link expired", "<h1>This link is not valid</h1><p>It has expired or was never issued. "
                                      "Ask nemo-tui for a new one (open in browser).</p>", status=404)
     engine = engine_of(request)
-    session = await db(engine.db().get_session, claim.session_id, claim.client_id)
+    session = await in_thread(engine.db().get_session, claim.session_id, claim.client_id)
     if session is None:
         return _page("Project gone", "<h1>This project no longer exists</h1>", status=404)
     clips = sum(len(t.get("sg", [])) for t in session.draft.get("t", []) if t.get("tt", 0) == 0)

@@ -38,8 +38,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..protocol import AdkEvent, Envelope
+from .api import ApiError, engine_of, in_thread
 from .config import EngineConfig
-from .server import ApiError, db, engine_of
 
 TOKEN_PREFIX = "nmv_usr_"
 HEARTBEAT = b'data: {"type":"heartbeat"}\n\n'
@@ -159,7 +159,7 @@ def failure(err: ApiError) -> JSONResponse:
 async def _bearer_client(request: Request) -> str:
     """The account of a bearer token the ADK handler has just accepted (no faults consumed twice)."""
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
-    check = await db(engine_of(request).db().check_token, token, time.time())
+    check = await in_thread(engine_of(request).db().check_token, token, time.time())
     if check.client_id is None:
         raise ApiError(1001, "Token expired or invalid: get a new anonymous token.")
     return check.client_id
@@ -169,7 +169,7 @@ def vendor_token(adk):
     async def handler(request: Request) -> Response:
         resp = await adk(request)
         data = _body(resp)["data"]
-        client_id = (await db(engine_of(request).db().check_token, data["token"], time.time())).client_id or ""
+        client_id = (await in_thread(engine_of(request).db().check_token, data["token"], time.time())).client_id or ""
         return code_ok({"token": data["token"], "user_id": user_id(client_id), "expires_at": iso(data["expires_at"]),
                         "credits": number(data["credits"])})
     return handler
@@ -247,7 +247,7 @@ def vendor_upload(adk):
         engine = engine_of(request)
         files = []
         for wire in data["media"]:
-            media = await db(engine.db().get_media, wire["id"])
+            media = await in_thread(engine.db().get_media, wire["id"])
             facts = None
             if media.get("path"):
                 facts = await anyio.to_thread.run_sync(partial(_facts, engine.config.data_dir / media["path"]))
@@ -272,10 +272,10 @@ def vendor_state(adk):
         data = _body(await adk(request))["data"]
         engine = engine_of(request)
         client_id = await _bearer_client(request)
-        session = await db(engine.db().get_session, data["session_id"], client_id)
+        session = await in_thread(engine.db().get_session, data["session_id"], client_id)
         if session is None:
             raise ApiError(1002, f"Session not found: {data['session_id']}")
-        media = await db(engine.db().session_media, session.session_id)
+        media = await in_thread(engine.db().session_media, session.session_id)
         urls = {m["id"]: m["url"] for m in data["state"]["video_infos"] + data["state"]["generated_media"]}
         items = [media_item(m, urls.get(m["media_id"])) for m in media]
         return code_ok({
@@ -322,17 +322,3 @@ def vendor_download(adk):
         except ApiError as err:
             return failure(err)
     return handler
-
-
-def route_table(adk_routes: list[tuple[str, Any, list[str]]], config: EngineConfig) -> list[tuple[str, Any, list[str]]]:
-    """The routes the configured dialect serves: the ADK table, each JSON answer wrapped in vendor."""
-    if not config.vendor:
-        return adk_routes
-    from . import routes
-
-    wrap = {routes.anonymous_token: vendor_token, routes.create_session: vendor_session,
-            routes.run_sse: vendor_run_sse, routes.upload: vendor_upload, routes.state: vendor_state,
-            routes.start_render: partial(vendor_render, started=True), routes.render_status: vendor_render,
-            routes.cancel_render: vendor_render, routes.download_render: vendor_download}
-    return [(path, wrap[fn](fn) if fn in wrap else fn, methods) for path, fn, methods in adk_routes]
-

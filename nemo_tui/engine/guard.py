@@ -4,7 +4,7 @@
   `Host`. Only the address the engine was started on, `127.0.0.1` (any 127.x), `localhost` and `[::1]`
   are answered; anything else gets 421. (Starlette's TrustedHostMiddleware cuts `[::1]:port` at the first
   colon, so the check is done here.) The URLs the engine hands out are built from the listening socket,
-  never from the Host header (`server.base_url`).
+  never from the Host header (`api.base_url`).
 - **Origin** (cross-site requests): browsers name the page that sent a request; any Origin that is not
   one of those hosts is refused with 403. The app and curl send none.
 - **Content type**: a body sent to a JSON endpoint must say `application/json` (415 otherwise), so a
@@ -21,6 +21,7 @@ parser is a 400, not a crash.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 from collections.abc import Iterable
@@ -46,9 +47,19 @@ def _host_name(value: str) -> str:
     return value.rstrip(".")
 
 
-def trusted_host(name: str, configured: str) -> bool:
-    from .server import is_loopback_host
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address (127.0.0.0/8, ::1, and IPv4-mapped 127.x on dual-stack sockets)."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
+
+def trusted_host(name: str, configured: str) -> bool:
     return name in ("localhost", _host_name(configured)) or is_loopback_host(name)
 
 

@@ -81,9 +81,7 @@ class RenderRunner:
         if media is None or not media.get("path"):
             return None
         if client_id is not None:
-            from .routes import media_account
-
-            if media_account(self.store, media_id) != client_id:
+            if self.store.media_account(media_id) != client_id:
                 return None
         path = self.config.data_dir / media["path"]
         return path if path.is_file() else None

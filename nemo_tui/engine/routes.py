@@ -17,10 +17,10 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from ..protocol import MAX_UPLOAD_BYTES, Draft, RenderRequest, RunSseRequest
 from . import claims, dialect
 from .agent import plan_turn
+from .api import (BAD_REQUEST, NOT_FOUND, ApiError, authenticate, base_url, engine_of, in_thread,
+                  error_response, is_loopback_host, json_body, loopback_only, ok, owner_only, rate_gate,
+                  register_url, session_of)
 from .jobs import render_size
-from .server import (BAD_REQUEST, NOT_FOUND, ApiError, authenticate, base_url, db, engine_of,
-                     error_response, is_loopback_host, json_body, loopback_only, ok, owner_only, rate_gate,
-                     register_url, session_of)
 from .owner import is_owner
 from .sse import SseResponse
 from .turns import Turn
@@ -66,11 +66,11 @@ async def anonymous_token(request: Request) -> Response:
     if len(client_id) > 128:
         raise ApiError(400, "The X-Client-Id header is too long: send a UUID.", http_status=400)
     now = time.time()
-    issued = await db(engine.db().live_token_issued_at, client_id, now)
+    issued = await in_thread(engine.db().live_token_issued_at, client_id, now)
     if issued is not None:
         raise ApiError(429, "Rate limit: one token per client id every 7 days, and this client id "
                             "already holds a valid token. Keep using it.", http_status=429)
-    token, expires_at, credits = await db(engine.db().issue_token, client_id, engine.config.token_ttl_s,
+    token, expires_at, credits = await in_thread(engine.db().issue_token, client_id, engine.config.token_ttl_s,
                                           engine.config.initial_credits,
                                           **({"prefix": dialect.TOKEN_PREFIX} if engine.config.vendor else {}))
     return ok({"token": token, "expires_at": expires_at, "expires_in": engine.config.token_ttl_s,
@@ -86,7 +86,7 @@ async def create_session(request: Request) -> Response:
     task_name, language = body.get("task_name", "project"), body.get("language", "en")
     if not isinstance(task_name, str) or not isinstance(language, str) or len(task_name) > 200:
         raise ApiError(BAD_REQUEST, "task_name and language must be short strings.", http_status=400)
-    row = await db(engine_of(request).db().create_session, client_id, task_name, language or "en",
+    row = await in_thread(engine_of(request).db().create_session, client_id, task_name, language or "en",
                    dialect.new_session_id() if engine_of(request).config.vendor else None)
     return ok({"task_id": row.task_id, "session_id": row.session_id, "task_name": row.task_name,
                "language": row.language})
@@ -110,14 +110,14 @@ async def _start_turn(request: Request) -> Response:
     if not text:
         raise ApiError(BAD_REQUEST, "The message has no text.", http_status=400)
     session = await session_of(request, client_id, req.session_id)
-    uploads = await db(engine.db().session_media, session.session_id, "upload")
+    uploads = await in_thread(engine.db().session_media, session.session_id, "upload")
     plan = plan_turn(text, session.draft, uploads, can_undo=bool(session.undo_stack),
                      ask_on_ambiguous=engine.config.ask_on_ambiguous)
     if plan.generate_seconds > 0:
-        frozen = not engine.faults.no_credits and await db(
+        frozen = not engine.faults.no_credits and await in_thread(
             engine.db().freeze_credits, client_id, plan.generate_seconds)
         if not frozen:
-            available, _ = await db(engine.db().credits, client_id)
+            available, _ = await in_thread(engine.db().credits, client_id)
             raise ApiError(2001, f"Not enough credits: {plan.generate_seconds:g} seconds of video cost "
                                  f"{plan.generate_seconds:g} credits and {available:g} are left.",
                            data={"bind_id": session.task_id, "register_url": register_url(request)})
@@ -177,7 +177,7 @@ async def upload(request: Request) -> Response:
         probed = [await _probe(item) for item in received]
     except BaseException as exc:  # refused, malformed, the client gone: nothing received is kept
         with anyio.CancelScope(shield=True):
-            await db(remove_files, [item for item in received if isinstance(item, ReceivedFile)])
+            await in_thread(remove_files, [item for item in received if isinstance(item, ReceivedFile)])
         if isinstance(exc, UploadRefused):
             raise ApiError(exc.code, exc.message) from None
         raise
@@ -203,17 +203,17 @@ async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFil
         async for chunk in request.stream():
             if sink.refused is None:  # once refused, keep reading (so the client hears the answer) but store nothing
                 parser.write(chunk)
-                await db(sink.flush)
+                await in_thread(sink.flush)
         if sink.refused is None:
             parser.finalize()
     except BaseException as exc:  # malformed, or the client went away mid-body: drop the partial files
         with anyio.CancelScope(shield=True):
-            await db(sink.discard)
+            await in_thread(sink.discard)
         if isinstance(exc, MultipartParseError):
             raise ApiError(BAD_REQUEST, f"The multipart body is malformed: {exc}", http_status=400) from None
         raise
     if sink.refused is not None:
-        await db(sink.discard)
+        await in_thread(sink.discard)
         raise sink.refused
     if not sink.files:
         raise ApiError(BAD_REQUEST, "No file in the multipart field `files`.", http_status=400)
@@ -223,24 +223,24 @@ async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFil
 async def _probe(item: ReceivedFile | dict[str, Any]) -> tuple[ReceivedFile | dict[str, Any], tuple[str, int | None]]:
     if isinstance(item, dict):
         return item, (item["kind"], None)
-    return item, await db(probe_upload, item.path, item.ext, item.name)
+    return item, await in_thread(probe_upload, item.path, item.ext, item.name)
 
 
 async def _record_upload(engine, session_id: str, item: ReceivedFile | dict[str, Any],
                          found: tuple[str, int | None]) -> dict[str, Any]:
     store = engine.db()
     if isinstance(item, dict):
-        return await db(store.add_media, session_id=session_id, origin="upload", kind=item["kind"],
+        return await in_thread(store.add_media, session_id=session_id, origin="upload", kind=item["kind"],
                         name=item["name"], path=None, remote_url=item["remote_url"], meta=item["meta"])
     kind, duration_ms = found
     rel = item.path.relative_to(engine.config.data_dir).as_posix()
-    return await db(store.add_media, session_id=session_id, origin="upload", kind=kind, name=item.name,
+    return await in_thread(store.add_media, session_id=session_id, origin="upload", kind=kind, name=item.name,
                     path=rel, duration_ms=duration_ms, size=item.size or item.path.stat().st_size)
 
 
 async def credits(request: Request) -> Response:
     client_id = await authenticate(request)
-    available, frozen = await db(engine_of(request).db().credits, client_id)
+    available, frozen = await in_thread(engine_of(request).db().credits, client_id)
     return ok({"available": available, "frozen": frozen, "total": available + frozen})
 
 
@@ -248,7 +248,7 @@ async def state(request: Request) -> Response:
     engine = engine_of(request)
     client_id = await authenticate(request)
     session = await session_of(request, client_id, request.path_params["session_id"])
-    media = await db(engine.db().session_media, session.session_id)
+    media = await in_thread(engine.db().session_media, session.session_id)
     base = base_url(request)
     return ok({"session_id": session.session_id, "task_id": session.task_id, "state": {
         "draft": session.draft,
@@ -292,7 +292,7 @@ async def start_render(request: Request) -> Response:
     _check_renderable(draft, engine.config.max_draft_segments)
     await _check_sources(engine, client_id, draft)
     width, height = render_size(req.draft, engine.config.max_render_height)
-    job, created = await db(engine.db().create_render, req.id, client_id, session.session_id, req.draft,
+    job, created = await in_thread(engine.db().create_render, req.id, client_id, session.session_id, req.draft,
                             width, height)
     if job is None:
         raise ApiError(BAD_REQUEST, f"The render id {req.id} is already taken; send a new one.", http_status=409)
@@ -332,7 +332,7 @@ async def _check_sources(engine, client_id: str, draft: Draft) -> None:
             media_id = media_id_of(source)
             if media_id is None:
                 continue  # not one of this engine's files: the renderer says it can't be found
-            owner = await db(media_account, engine.db(), media_id)
+            owner = await in_thread(engine.db().media_account, media_id)
             if owner != client_id:
                 raise ApiError(NOT_FOUND, f"Unknown media {media_id!r} in the draft: a draft can only use "
                                           "media of your own sessions.", http_status=404)
@@ -348,17 +348,10 @@ def media_id_of(source: str) -> str | None:
     return source if source.startswith("media_") else None
 
 
-def media_account(store, media_id: str) -> str | None:
-    """The account (client id) whose session holds the media, or None."""
-    rows = store._q("SELECT s.client_id FROM media m JOIN sessions s ON s.session_id = m.session_id "
-                    "WHERE m.media_id=?", (media_id,))
-    return rows[0]["client_id"] if rows else None
-
-
 async def render_status(request: Request) -> Response:
     client_id = await authenticate(request)
     engine = engine_of(request)
-    job = await db(engine.db().get_render, request.path_params["render_id"], client_id)
+    job = await in_thread(engine.db().get_render, request.path_params["render_id"], client_id)
     if job is None:
         raise ApiError(NOT_FOUND, f"No render job {request.path_params['render_id']}.", http_status=404)
     return ok(render_wire(job, base_url(request), engine.links))
@@ -376,13 +369,13 @@ async def cancel_render(request: Request) -> Response:
     engine = engine_of(request)
     client_id = await authenticate(request)
     render_id = request.path_params["render_id"]
-    job = await db(engine.db().get_render, render_id, client_id)
+    job = await in_thread(engine.db().get_render, render_id, client_id)
     if job is None:
         raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
     if job["status"] in ("queued", "rendering"):
         engine.runner.cancel(render_id)
-        await db(engine.db().update_render, render_id, status="failed", error=CANCELLED)
-        job = await db(engine.db().get_render, render_id, client_id)
+        await in_thread(engine.db().update_render, render_id, status="failed", error=CANCELLED)
+        job = await in_thread(engine.db().get_render, render_id, client_id)
     return ok(render_wire(job, base_url(request), engine.links))
 
 
@@ -392,7 +385,7 @@ async def download_render(request: Request) -> Response:
     engine = engine_of(request)
     client_id = await authenticate(request)
     render_id = request.path_params["render_id"]
-    job = await db(engine.db().get_render, render_id, client_id)
+    job = await in_thread(engine.db().get_render, render_id, client_id)
     if job is None:
         raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
     path = engine.config.data_dir / job["output_path"] if job["output_path"] else None
@@ -405,7 +398,7 @@ async def download_render(request: Request) -> Response:
 async def media_file(request: Request) -> Response:
     engine = engine_of(request)
     media_id = request.path_params["media_id"]
-    media = await db(engine.db().get_media, media_id) if _signed(request, media_id) else None
+    media = await in_thread(engine.db().get_media, media_id) if _signed(request, media_id) else None
     if media is None or not media.get("path") or not (engine.config.data_dir / media["path"]).is_file():
         raise ApiError(NOT_FOUND, "No such media file (or the link has expired: ask for the session state "
                                   "again for a fresh one).", http_status=404)
@@ -493,8 +486,8 @@ async def grant_credits(request: Request) -> Response:
     if not isinstance(amount, (int, float)) or amount <= 0:
         raise ApiError(BAD_REQUEST, 'Send {"credits": <a positive number>}.', http_status=400)
     store = engine_of(request).db()
-    await db(store.grant_credits, client_id, float(amount))
-    available, frozen = await db(store.credits, client_id)
+    await in_thread(store.grant_credits, client_id, float(amount))
+    available, frozen = await in_thread(store.credits, client_id)
     return ok({"available": available, "frozen": frozen, "total": available + frozen})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import socket
 import threading
@@ -11,8 +13,9 @@ from pathlib import Path
 import uvicorn
 
 from .config import EngineConfig, Faults
+from .guard import is_loopback_host
 from .owner import OWNER_HEADER, remove_secret, write_secret
-from .server import create_app, is_loopback_host
+from .server import create_app
 
 log = logging.getLogger("nemo_tui.engine.runner")
 is_loopback = is_loopback_host  # the one loopback test, shared with the admin routes and URL uploads
@@ -33,6 +36,29 @@ def _uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
                           timeout_graceful_shutdown=2, access_log=False, proxy_headers=False)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn looks at `should_exit` every 0.1 s; `wake()` (from stop(), in another thread) makes it
+    look at once, so stopping an idle engine takes its shutdown alone (each test's engine, each quit)."""
+
+    _loop: asyncio.AbstractEventLoop | None = None
+    _wake: asyncio.Event | None = None
+
+    async def main_loop(self) -> None:
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):  # on_tick keeps uvicorn's once-a-second bookkeeping
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 0.1)
+
+    def wake(self) -> None:
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already closed: nothing to wake
+                loop.call_soon_threadsafe(wake.set)
+
+
 class EngineServer:
     """The engine on loopback in a background thread, for tests and `nemo-tui --local`.
 
@@ -50,7 +76,7 @@ class EngineServer:
         self.host = host
         self.secret_file: Path | None = None
         self.port = port
-        self._server: uvicorn.Server | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -80,7 +106,7 @@ class EngineServer:
             self.secret_file = write_secret(self.port, self.config.owner_secret)
         except (OSError, RuntimeError) as exc:  # the app holds the secret in memory; the file is for tools
             log.warning("could not write the engine's owner secret file: %s", exc)
-        server = uvicorn.Server(_uvicorn_config(app, self.host, self.port))
+        server = _Server(_uvicorn_config(app, self.host, self.port))
         server.install_signal_handlers = lambda: None  # not the main thread
         self._server = server
         self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
@@ -97,6 +123,7 @@ class EngineServer:
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
+            self._server.wake()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._server = self._thread = None

@@ -13,10 +13,7 @@ exactly like a session that does not exist (nothing reveals that it exists).
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import random
-import time
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -29,153 +26,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from ..protocol import Envelope
+from . import dialect
+from .api import ApiError, Engine, error_response
 from .config import EngineConfig
 from .jobs import RenderRunner
-from .store import SessionRow, Store
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, message: str, *, http_status: int = 200, data: Any = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.http_status, self.data = code, message, http_status, data
-
-
-BAD_REQUEST = 4000        # a malformed body (not a seed code; clients show the message)
-NOT_FOUND = 4004
-
-
-@dataclass
-class Engine:
-    config: EngineConfig
-    rng: random.Random
-    store: Store | None = None
-    runner: RenderRunner | None = None
-    links: Any = None  # links.Links: expiring download URLs (made at start)
-
-    @property
-    def faults(self):
-        return self.config.faults
-
-    def db(self):
-        assert self.store is not None, "the engine is not started"
-        return self.store
-
-
-def engine_of(request: Request) -> Engine:
-    return request.app.state.engine
-
-
-async def db(fn, *args, **kwargs):
-    """Every store call runs in a worker thread: sqlite3 never blocks the event loop."""
-    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
-
-
-def ok(data: Any) -> JSONResponse:
-    return JSONResponse(Envelope.ok(data))
-
-
-def error_response(err: ApiError, *, http_status: int | None = None, detail: bool = False) -> JSONResponse:
-    body = Envelope.error(err.code, err.message, err.data)
-    if detail:
-        body["detail"] = err.message
-    return JSONResponse(body, status_code=http_status or err.http_status)
-
-
-def base_url(request: Request) -> str:
-    """This engine's own address, from the listening socket (never the Host header: DNS rebinding)."""
-    server = request.scope.get("server")
-    host, port = (server[0], server[1]) if server else (engine_of(request).config.host, None)
-    host = f"[{host}]" if ":" in str(host) else str(host)
-    return f"http://{host}" + (f":{port}" if port else "")
-
-
-def register_url(request: Request) -> str:
-    return engine_of(request).config.register_url or f"{base_url(request)}/register"
-
-
-# ---- guards shared by the routes -----------------------------------------------------------------
-
-
-def is_loopback_host(host: str) -> bool:
-    """`localhost` or a loopback address (127.0.0.0/8, ::1, and IPv4-mapped 127.x on dual-stack sockets)."""
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return address.is_loopback or bool(mapped and mapped.is_loopback)
-
-
-def loopback_only(request: Request) -> None:
-    """Admin routes answer only a client whose socket peer is loopback (the server reads no proxy headers)."""
-    if not is_loopback_host(request.client.host if request.client else ""):
-        raise ApiError(403, "The engine's admin routes answer only on loopback.", http_status=403)
-
-
-def owner_only(request: Request, what: str) -> None:
-    """403 unless the request carries the owner secret (owner.py): loopback is not "the same person"."""
-    from .owner import OWNER_HEADER, is_owner
-
-    if not is_owner(request.headers, engine_of(request).config.owner_secret):
-        raise ApiError(403, f"{what} needs proof that you started this engine: send the {OWNER_HEADER} "
-                            "header with the secret from its 0600 file (see the README's Security section).",
-                       http_status=403)
-
-
-def rate_gate(request: Request) -> None:
-    faults = engine_of(request).faults
-    if faults.rate_limit_once > 0:
-        faults.rate_limit_once -= 1
-        raise ApiError(429, "Too many requests: slow down and try again in 30 seconds.", http_status=429)
-
-
-async def authenticate(request: Request) -> str:
-    """The account id of the request's bearer token, or ApiError 1001."""
-    rate_gate(request)
-    engine = engine_of(request)
-    if engine.faults.slow_response_s > 0:
-        await anyio.sleep(engine.faults.slow_response_s)
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise ApiError(1001, "Missing token: send `Authorization: Bearer <token>` "
-                             "(get one from /api/auth/anonymous-token).")
-    faults = engine.faults
-    if faults.expire_tokens or faults.expire_tokens_once > 0:
-        if faults.expire_tokens_once > 0:
-            faults.expire_tokens_once -= 1
-        # The fault invalidates the token for real, so the client may get a new one at once.
-        await db(engine.db().revoke_token, token)
-        raise ApiError(1001, "Token expired or invalid: get a new anonymous token.")
-
-    check = await db(engine.db().check_token, token, time.time())
-    if check.client_id is None:
-        reason = {"expired": "Token expired (tokens last 7 days)", "revoked": "Token no longer valid"}.get(
-            check.reason, "Unknown token")
-        raise ApiError(1001, f"{reason}: get a new anonymous token.")
-    return check.client_id
-
-
-async def session_of(request: Request, client_id: str, session_id: str) -> SessionRow:
-    engine = engine_of(request)
-    if engine.faults.lose_sessions_once > 0:
-        engine.faults.lose_sessions_once -= 1
-        raise ApiError(1002, f"Session not found: {session_id}")
-    row = await db(engine.db().get_session, session_id, client_id)
-    if row is None:
-        raise ApiError(1002, f"Session not found: {session_id}")
-    return row
-
-
-async def json_body(request: Request) -> Any:
-    from .guard import BadJson, parse_json
-
-    try:
-        return parse_json(await request.body())
-    except BadJson as exc:
-        raise ApiError(BAD_REQUEST, str(exc), http_status=400) from None
+from .store import Store
 
 
 # ---- the app ------------------------------------------------------------------------------------
@@ -197,8 +52,23 @@ async def _crash(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(Envelope.error(500, f"The engine failed: {type(exc).__name__}"), status_code=500)
 
 
+def route_table(adk_routes: list[tuple[str, Any, list[str]]], config: EngineConfig) -> list[tuple[str, Any, list[str]]]:
+    """The routes the configured dialect serves: the ADK table, each JSON answer wrapped in vendor
+    (built here, where both dialects are known: dialect.py does not import the routes)."""
+    if not config.vendor:
+        return adk_routes
+    from . import routes
+
+    wrap = {routes.anonymous_token: dialect.vendor_token, routes.create_session: dialect.vendor_session,
+            routes.run_sse: dialect.vendor_run_sse, routes.upload: dialect.vendor_upload,
+            routes.state: dialect.vendor_state, routes.start_render: partial(dialect.vendor_render, started=True),
+            routes.render_status: dialect.vendor_render, routes.cancel_render: dialect.vendor_render,
+            routes.download_render: dialect.vendor_download}
+    return [(path, wrap[fn](fn) if fn in wrap else fn, methods) for path, fn, methods in adk_routes]
+
+
 def create_app(config: EngineConfig) -> Starlette:
-    from . import dialect, routes, turnhost
+    from . import routes, turnhost
 
     from .guard import EngineGuard
     from .owner import new_secret
@@ -225,7 +95,7 @@ def create_app(config: EngineConfig) -> Starlette:
             data_lock.close()
 
     app = Starlette(
-        routes=[Route(path, fn, methods=methods) for path, fn, methods in dialect.route_table(routes.ROUTES, config)],
+        routes=[Route(path, fn, methods=methods) for path, fn, methods in route_table(routes.ROUTES, config)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
         middleware=[Middleware(EngineGuard, config=config)],
         lifespan=lifespan,

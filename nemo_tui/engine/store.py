@@ -235,6 +235,12 @@ class Store:
                  json.dumps(meta or {}, default=str), time.time()))
         return self.get_media(media_id) or {}
 
+    def media_account(self, media_id: str) -> str | None:
+        """The account (client id) whose session holds the media, or None."""
+        rows = self._q("SELECT s.client_id FROM media m JOIN sessions s ON s.session_id = m.session_id "
+                       "WHERE m.media_id=?", (media_id,))
+        return rows[0]["client_id"] if rows else None
+
     def get_media(self, media_id: str) -> dict[str, Any] | None:
         rows = self._q("SELECT * FROM media WHERE media_id=?", (media_id,))
         return _media_dict(rows[0]) if rows else None

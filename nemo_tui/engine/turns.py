@@ -24,7 +24,7 @@ from ..protocol import AdkEvent
 from . import edits
 from .agent import Call, Plan, plan_turn
 from .config import EngineConfig
-from .server import db
+from .api import in_thread
 from .sse import CUT_STREAM, Emit
 from .store import SessionRow, Store
 
@@ -139,7 +139,7 @@ class Turn:
         if reply:
             await emit(AdkEvent.text_event(invocation, reply))
 
-    _db = staticmethod(db)  # store calls run in a worker thread, as everywhere in the engine
+    _db = staticmethod(in_thread)  # store calls run in a worker thread, as everywhere in the engine
 
     async def _tool(self, call: Call, draft: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], bool]:
         args = call.args

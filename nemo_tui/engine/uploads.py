@@ -20,7 +20,7 @@ import anyio
 import httpx
 
 from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS
-from .server import is_loopback_host
+from .guard import is_loopback_host
 
 VIDEO_EXTS = {"mp4", "mov", "avi", "webm", "mkv"}
 IMAGE_EXTS = {"jpg", "png", "gif", "webp"}

@@ -31,6 +31,7 @@ from nemo_tui.protocol import (
     TurnEnd,
     TurnError,
 )
+from tests.leaks import assert_hidden
 
 SESSION_ID = 5529798706024415232  # sent as a JSON number, above 2^53
 CDN = "https://static1.nemovideo.test"
@@ -331,7 +332,8 @@ async def test_a_render_whose_status_cannot_be_read_gives_up_after_the_failure_b
     async with client_for(cloud, token=SECRET, render_max_failures=4, get_tries=1) as client:
         with pytest.raises(NetworkError, match="4 status checks in a row failed"):
             await client.wait_for_render("r")
-    assert len(cloud.seen) == 4 and SECRET not in str(cloud.seen)
+    assert len(cloud.seen) == 4
+    assert_hidden(SECRET, cloud.seen)
 
 
 async def test_a_render_that_stops_moving_is_given_up_after_the_stall_budget():
@@ -475,7 +477,7 @@ async def test_claim_link_goes_to_the_web_base_and_never_carries_the_api_token()
         link = await client.claim_link()
     assert link == "https://web.nemovideo.test/workspace/claim?ct=clm_a%2Bb%2Fc"
     assert bodies == [{"task_id": "task_xxx", "session_id": str(SESSION_ID)}]
-    assert SECRET not in link
+    assert_hidden(SECRET, link)
 
 
 async def test_claim_link_without_a_session_says_so():

@@ -12,6 +12,7 @@ from client_helpers import SECRET
 from pydantic import SecretStr
 
 from nemo_tui.client.credentials import CredentialStore, StoredCredentials, default_credentials_path
+from tests.leaks import assert_hidden
 
 
 def mode(path: Path) -> int:
@@ -71,7 +72,7 @@ def test_a_corrupt_file_is_ignored_not_fatal(tmp_path: Path) -> None:
 
 def test_the_token_stays_out_of_repr() -> None:
     creds = StoredCredentials(client_id="c", token=SecretStr(SECRET))
-    assert SECRET not in repr(creds) and SECRET not in str(creds)
+    assert_hidden(SECRET, repr(creds), str(creds))
 
 
 def test_default_path_is_the_user_config_dir() -> None:

@@ -15,7 +15,7 @@ from client_helpers import (
     sse_client,
     text_event,
 )
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
@@ -29,6 +29,7 @@ from nemo_tui.protocol import (
     TurnEnd,
     TurnError,
 )
+from tests.leaks import assert_hidden
 
 
 def texts(events: list) -> str:
@@ -221,7 +222,7 @@ async def test_a_dropped_tcp_connection_raises_stream_error_and_is_not_resent(ra
         assert server.connections == 1  # never re-sent
     assert texts(got) == "before the drop"
     assert "dropped" in str(info.value)
-    assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+    assert_hidden(SECRET, info.value, repr(info.value))
 
 
 async def test_a_wrong_content_type_is_an_error_not_silence():
@@ -281,16 +282,23 @@ chunk_text = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(chunk_text, max_size=12), st.lists(chunk_text, max_size=4))
+@example(["Hel", "lo"], ["Wor", "ld"])  # two messages: "Hello\n\nWorld", never "HelloWorld\n\nWorld"
 def test_any_partial_chunks_then_their_aggregate_show_the_aggregate_once(chunks, later):
+    """Two reply messages in one turn, each streamed as partial chunks then its aggregate: each shows
+    once, the second as its own paragraph."""
     assembler = TurnAssembler()
     out = []
-    for piece in chunks:
-        out += assembler.data(json.dumps(text_event(piece, partial=True)))
-    out += assembler.data(json.dumps(text_event("".join(chunks))))
-    aggregate = "".join(chunks)
-    assert "".join(e.text for e in out if isinstance(e, TextDelta)) == aggregate
-    end = assembler.finish()[-1]
-    assert isinstance(end, TurnEnd) and end.text == aggregate
+    for message in (chunks, later):
+        for piece in message:
+            out += assembler.data(json.dumps(text_event(piece, partial=True)))
+        out += assembler.data(json.dumps(text_event("".join(message))))
+    first, second = "".join(chunks), "".join(later)
+    separator = "\n\n" if first and second and not first.endswith("\n") else ""
+    expected = first + separator + second
+    end = assembler.finish()
+    out += end
+    assert "".join(e.text for e in out if isinstance(e, TextDelta)) == expected
+    assert isinstance(end[-1], TurnEnd) and end[-1].text == expected
     assert not any(isinstance(e, (TurnError, Heartbeat)) for e in out)
 
 
@@ -322,8 +330,20 @@ typed_event = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+# 120 drawn examples (300 took ~9 s, nearly all of it generating nested values) and every type
+# spelled out below, with the odd shapes (a list as content, arguments as a JSON string, no type).
+@settings(max_examples=120, deadline=None)
 @given(st.lists(typed_event, max_size=10))
+@example([{"type": "chunk", "text": "Hel"}, {"type": "chunk", "text": "lo"}, {"type": "text", "content": "Hello"},
+          {"type": "tool_call", "name": "generate_video", "args": {"duration": 5}, "id": "c1"},
+          {"type": "tool_result", "name": "generate_video", "result": {"ok": True}, "id": "c1"},
+          {"type": "heartbeat"}, {"type": "thinking_start"}, {"type": "whatever", "text": "x"},
+          {"type": "error", "message": "boom", "error": 3}, {"type": "done"}])
+@example([{"type": "TEXT", "content": ["x"]}, {"type": "", "partial": True, "text": "y"},
+          {"type": "tool_call", "tool": "add_title", "args": '{"text": "Hi"}'},
+          {"type": "tool_call", "tool_name": 7, "args": "not json"},
+          {"type": "tool_result", "tool": None, "result": [1, {"a": None}]},
+          {"type": "error", "error": {"message": "nested"}}, {"type": "chunk", "text": None}])
 def test_any_type_tagged_events_read_as_events_and_end_the_turn(events):
     assembler = TurnAssembler()
     out = []

@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from client_helpers import SECRET
 
 from nemo_tui.client.nemo import NemoClient
 from nemo_tui.client.transfer import checked_upload, download_target, safe_download_name
 from nemo_tui.protocol import MAX_UPLOAD_BYTES, FileTooLarge, InvalidInput, NetworkError, UnsupportedFile
+from tests.leaks import assert_hidden
 
 
 def test_a_typo_in_the_path_names_the_path(tmp_path: Path) -> None:
@@ -114,7 +116,8 @@ async def test_two_drops_keep_the_part_file_and_say_so(raw_server, tmp_path: Pat
                 await client.download(f"{server.url}/r.mp4", tmp_path / "r.mp4")
     part = tmp_path / "r.mp4.part"
     assert part.read_bytes() == data[:20_000]
-    assert "resumes" in str(info.value) and SECRET not in str(info.value)
+    assert "resumes" in str(info.value)
+    assert_hidden(SECRET, info.value, repr(info.value))
     assert not (tmp_path / "r.mp4").exists()
 
 
@@ -150,3 +153,40 @@ def test_a_relative_path_is_taken_from_the_given_folder(tmp_path: Path) -> None:
     assert checked_upload("clip.mov", cwd=tmp_path) == (tmp_path / "clip.mov", 3)
     with pytest.raises(InvalidInput, match="No file was given"):
         checked_upload("   ", cwd=tmp_path)
+
+
+MP4 = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 4
+
+
+def short_206_server(sizes: list[int], seen: list[str | None]) -> httpx.MockTransport:
+    """Answers every GET with a 206 that promises the rest of MP4 (Content-Range to its end) but sends
+    only the next `sizes` bytes: a well-framed, short body, which httpx reads as complete."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked = request.headers.get("range")
+        seen.append(asked)
+        start = int(asked.removeprefix("bytes=").rstrip("-")) if asked else 0
+        body = MP4[start:start + sizes[min(len(seen), len(sizes)) - 1]]
+        return httpx.Response(206, content=body, headers={
+            "content-type": "video/mp4", "content-range": f"bytes {start}-{len(MP4) - 1}/{len(MP4)}"})
+    return httpx.MockTransport(handler)
+
+
+async def test_a_short_206_is_not_saved_as_complete_and_the_resume_finishes_it(tmp_path: Path) -> None:
+    seen: list[str | None] = []
+    transport = short_206_server([400, len(MP4)], seen)
+    async with NemoClient("http://cdn.test", token=SECRET, transport=transport) as client:
+        path = await client.download("/files/renders/k/clip.mp4", tmp_path)
+    assert path == tmp_path / "clip.mp4" and path.read_bytes() == MP4
+    assert seen == [None, "bytes=400-"]  # the short answer was resumed where it stopped
+    assert not (tmp_path / "clip.mp4.part").exists()
+
+
+async def test_a_206_that_stays_short_never_becomes_the_file(tmp_path: Path) -> None:
+    seen: list[str | None] = []
+    transport = short_206_server([400, 200], seen)
+    async with NemoClient("http://cdn.test", token=SECRET, transport=transport) as client:
+        with pytest.raises(NetworkError, match="broke off twice"):
+            await client.download("/files/renders/k/clip.mp4", tmp_path)
+    assert not (tmp_path / "clip.mp4").exists()  # never renamed into place while short
+    assert (tmp_path / "clip.mp4.part").read_bytes() == MP4[:600]  # kept for the next try
+    assert seen == [None, "bytes=400-"]

@@ -14,6 +14,7 @@ from client_helpers import SECRET
 
 from nemo_tui.client.nemo import MSG_SESSION_RENEWED, NemoClient
 from nemo_tui.protocol import NetworkError, NoCredits, RenderFailed, ServerError, TextDelta
+from tests.leaks import assert_hidden
 
 
 def client_for(handler, **kwargs) -> NemoClient:
@@ -74,9 +75,9 @@ async def test_a_server_message_that_echoes_the_token_is_scrubbed(caplog):
     async with client_for(handler) as client:
         with pytest.raises(ServerError) as info:
             await client.credits()
-    assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+    assert_hidden(SECRET, info.value, repr(info.value))
     assert "[redacted]" in str(info.value)
-    assert SECRET not in caplog.text
+    assert_hidden(SECRET, caplog.text)
 
 
 async def test_a_json_answer_to_run_sse_is_not_read_as_an_empty_turn():
@@ -116,8 +117,7 @@ async def test_remotion_style_render_status_is_understood_and_polled_with_the_cl
 
 async def test_a_repr_never_shows_the_token():
     client = NemoClient("http://cloud.test", token=SECRET)
-    assert SECRET not in repr(client) and SECRET not in str(client)
-    assert SECRET not in repr(vars(client)["_token"])
+    assert_hidden(SECRET, repr(client), str(client), repr(vars(client)["_token"]))
     await client.aclose()
 
 

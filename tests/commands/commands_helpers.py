@@ -14,10 +14,9 @@ import pytest
 from nemo_tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-# Variables of the developer's shell that would change what a command does.
-CLEARED = ("NEMO_TOKEN", "NEMO_BACKEND", "NEMO_API_URL", "NEMO_API_BASE", "NEMO_WEB_URL", "NEMO_CLIENT_ID",
-           "NEMO_POLL_INTERVAL_S", "NEMO_EXPORT_DIR", "NEMO_DATA_DIR",
-           "NEMO_CONFIG_DIR", "NEMO_LANG", "NO_COLOR", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
+# Variables of the developer's shell that would change what a command does, besides the NEMO_* ones
+# (tests/conftest.py's autouse fixture unsets those for every test).
+CLEARED = ("NO_COLOR", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from commands_helpers import CLEARED, ROOT, Cli
 
 from nemo_tui.commands import exits
 from nemo_tui.engine.runner import EngineServer
+from tests.leaks import assert_hidden
 
 SUNSET = "generate a 2-second video of a sunset"
 
@@ -72,7 +73,7 @@ def test_refused_token_exits_3_and_is_never_printed(cli: Cli) -> None:
     cli.extra["NEMO_TOKEN"] = secret
     for result in (cli.call("credits"), cli.run("ask", "--json", SUNSET)):
         one_error(result, exits.AUTH)
-        assert secret not in result.out + result.err
+        assert_hidden(secret, result.out, result.err)
 
 
 def test_out_of_credits_and_blocked_export_exit_4(cli: Cli, engine_server: EngineServer) -> None:
@@ -168,4 +169,4 @@ def test_a_cloud_token_in_the_environment_does_not_break_the_local_engine(cli: C
     result = cli.call("--local", "credits", backend=False)
     assert result.code == exits.OK, result.err
     assert result.out.startswith("Credits: 100 available")
-    assert secret not in result.out + result.err
+    assert_hidden(secret, result.out, result.err)

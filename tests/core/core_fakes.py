@@ -125,3 +125,13 @@ class ScriptedCloud:
 
     async def claim_link(self) -> str:
         return "https://nemovideo.com/workspace/claim?ct=clm_abc"
+
+
+async def until(condition: Callable[[], object], what: str, timeout_s: float = 10.0) -> None:
+    """Poll `condition` (every 10 ms) until it holds; fail, saying `what` never happened, at the deadline.
+    Waits only as long as needed, so a busy machine is slower, never a false failure."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not condition():
+        assert loop.time() < deadline, f"{what} did not happen within {timeout_s} s"
+        await asyncio.sleep(0.01)

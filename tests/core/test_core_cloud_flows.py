@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from core_fakes import SUNSET_DRAFT, SUNSET_WITH_BGM, Drop, ScriptedCloud, Gate
+from core_fakes import SUNSET_DRAFT, SUNSET_WITH_BGM, Drop, Gate, ScriptedCloud, until
 
 from nemo_tui.core.conversation import Conversation, activity_label
 from nemo_tui.core.events import (
@@ -132,11 +132,7 @@ async def test_recovery_is_cancellable(store: Store, tmp_path: Path) -> None:
             seen.append(event)
 
     task = asyncio.ensure_future(run())
-    for _ in range(200):
-        await asyncio.sleep(0.01)
-        if of(seen, Recovering):
-            break
-    assert of(seen, Recovering)  # waiting (really) for the first check
+    await until(lambda: of(seen, Recovering), "waiting (really) for the first check")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -180,10 +176,7 @@ async def test_a_second_conversation_on_the_same_session_waits_for_the_first(sto
     first_backend = ScriptedCloud(turns=[[Gate(), TextDelta(text="one"), TurnEnd(text="one")]])
     first, _ = cloud_conversation(first_backend, store, tmp_path)
     running = asyncio.ensure_future(collect(first.handle("add a title 'one'")))
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if first_backend.sent:
-            break
+    await until(lambda: first_backend.sent, "the first turn being sent")
     sid = first_backend.session.session_id  # type: ignore[union-attr]
     second_store = Store(tmp_path / "nemo.db")  # another process: its own connection to the same file
     second_backend = ScriptedCloud(turns=[[TextDelta(text="two"), TurnEnd(text="two")]])
@@ -269,10 +262,7 @@ async def test_stopping_an_export_cancels_the_render_on_the_server(store: Store,
             seen.append(event)
 
     task = asyncio.ensure_future(run())
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if of(seen, Progress):
-            break
+    await until(lambda: of(seen, Progress), "render progress")
     conv.stop()  # Ctrl+G / Esc in the TUI
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -288,7 +278,7 @@ async def test_an_interrupted_export_without_stop_stays_pending(store: Store, tm
     await backend.create_session()
     conv._session_id = backend.session.session_id  # type: ignore[union-attr]
     task = asyncio.ensure_future(collect(conv.export()))
-    await asyncio.sleep(0.1)
+    await until(lambda: backend.renders and store.pending_renders("cloud"), "the render starting")
     task.cancel()  # the app quit: resumed next start
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -52,8 +52,7 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-async def client(engine_server: EngineServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[NemoClient]:
-    monkeypatch.delenv("NEMO_TOKEN", raising=False)
+async def client(engine_server: EngineServer) -> AsyncIterator[NemoClient]:
     async with NemoClient(engine_server.base_url, poll_interval=0.05, retry_after_429_s=0.0) as c:
         yield c
 

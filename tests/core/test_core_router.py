@@ -37,8 +37,17 @@ TABLE: list[tuple[str, IntentKind, str]] = [
     ("先不导出", CHAT, "sure"),
     ("暂时不要导出", CHAT, "sure"),
     ("别导出了", CHAT, "sure"),
+    ("不用导出", CHAT, "sure"),
+    ("等一下再导出", CHAT, "sure"),
+    ("稍后导出", CHAT, "sure"),
+    ("不用上传了", CHAT, "sure"),
+    ("等一下再查积分", CHAT, "sure"),
     ("how do I export?", E, "ask"),
     ("怎么导出？", E, "ask"),
+    ("如何导出？", E, "ask"),
+    ("怎样导出视频", E, "ask"),
+    ("咋导出", E, "ask"),
+    ("如何查积分", C, "ask"),
     ("export settings", E, "ask"),
     ("what does export do?", CHAT, "sure"),
     ("the exported file looks bad", CHAT, "sure"),
@@ -100,7 +109,8 @@ def test_table_is_large_and_bilingual() -> None:
 
 def test_ask_questions_are_in_the_message_language(tmp_path: Path) -> None:
     assert route("how do I export?", cwd=tmp_path).question == "Export now?"
-    assert route("怎么导出？", cwd=tmp_path).question == "现在导出吗？"
+    for how in ("怎么导出？", "如何导出？", "怎样导出视频", "咋导出"):
+        assert route(how, cwd=tmp_path).question == "现在导出吗？", how
 
 
 # ---- files: typed, pasted, dropped -------------------------------------------------------------

@@ -146,6 +146,19 @@ class Api:
         raise AssertionError(f"render {render_id} did not finish: {seen[-1:]}")
 
 
+def poll(fetch, until, what: str, timeout_s: float = 10.0, every_s: float = 0.05):
+    """`fetch()` again and again until `until(value)` holds, then return the value; fail at the
+    deadline, saying `what` never happened (instead of a fixed sleep that is too short on a busy
+    machine and too long everywhere else)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = fetch()
+        if until(value):
+            return value
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout_s} s (last: {value!r})"
+        time.sleep(every_s)
+
+
 def only_track(draft: dict[str, Any], kind: int) -> dict[str, Any]:
     tracks = [t for t in draft.get("t", []) if t["tt"] == kind]
     assert len(tracks) == 1, draft

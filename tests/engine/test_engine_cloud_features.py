@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from engine_helpers import Api, run_body
+from engine_helpers import Api, poll, run_body
 
 from nemo_tui.engine.runner import EngineServer
 from tests.conftest import small_engine_config
@@ -62,7 +62,7 @@ def test_a_waiting_turn_refunds_when_its_client_leaves(api, engine_server):
     engine_server.faults.generation_delay_s = 1.0
     first = threading.Thread(target=api.turn, args=("generate a 2 second video of a red balloon",))
     first.start()
-    time.sleep(0.3)
+    poll(api.credits, lambda c: c["frozen"] > 0, "the first turn reserving its credits")  # it holds the session
     # The second turn waits for the session; its client gives up before it starts.
     with pytest.raises(httpx.ReadTimeout):
         api.http.post("/run_sse", json=run_body(api.session_id, "generate a 3 second video of a blue boat"),
@@ -87,7 +87,7 @@ def test_ambiguous_request_asks_with_a_function_call(api, text, answer, subject,
     args = call["args"]
     assert [q["id"] for q in args["questions"]] == ["subject", "duration"]
     assert label in [o["label"] for o in args["questions"][0]["options"]]
-    assert asked.texts(partial=False)[0] in ("A few questions before I start:", "开始之前，有几个问题：")
+    assert asked.texts(partial=False)[0] == ("开始之前，有几个问题：" if any("\u4e00" <= c <= "\u9fff" for c in text) else "A few questions before I start:")
     assert api.draft() == {"t": []} and api.credits()["available"] == 100
     done = api.turn(answer)
     (gen,) = done.calls()
@@ -203,7 +203,8 @@ def test_cancel_in_the_adk_dialect(api, engine_server):
     api.turn("generate a 1 second video of a sunset over the sea")
     engine_server.faults.slow_render_s = 5
     api.start_render(render_id="render_adk_cancel")
-    time.sleep(0.3)
+    poll(lambda: api.get("/api/render/proxy/lambda/render_adk_cancel").json()["data"]["status"],
+         lambda status: status == "rendering", "the render starting")
     body = api.post("/api/render/proxy/lambda/render_adk_cancel/cancel").json()
     assert body["code"] == 0 and body["data"]["status"] == "failed" and body["data"]["error"] == "cancelled"
     time.sleep(0.5)

@@ -375,8 +375,7 @@ def test_kill_9_mid_render_and_mid_upload_leaves_nothing_after_the_restart(tmp_p
             proc.wait(10)
     leftover = [p for p in files_under(data / "uploads") if p not in kept]
     assert leftover, "the killed upload left a partial file (what the sweep must remove)"
-    config = EngineConfig(data_dir=data, max_render_height=144, render_fps=12)
-    with EngineServer(data, config=config):
+    with EngineServer(data, config=small_engine_config(data)):
         assert files_under(data / "uploads") == kept  # the partial upload is gone, the real one stays
         assert not [p for p in killed_parts if p.exists() or p.parent.exists()]  # the resumed job starts afresh
         wait_for(lambda: _render_done(data, job_id), 120, "the resumed render")

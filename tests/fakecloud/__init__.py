@@ -42,11 +42,12 @@ POST_PRODUCTION_S = 1.0
 def vendor_config(data_dir: Path, **overrides: Any) -> EngineConfig:
     """The fake cloud's engine settings: vendor shapes, detached turns, post-production, questions,
     and the small, quick media of the other engine tests."""
+    from tests.conftest import small_engine_config
+
     values: dict[str, Any] = dict(dialect="vendor", detach_turns=True, post_production_s=POST_PRODUCTION_S,
-                                  ask_on_ambiguous=True, seed=1234, silent_turns="never", max_generate_height=72,
-                                  max_render_height=144, generate_fps=12, render_fps=12)
+                                  ask_on_ambiguous=True, test_faults=False)  # no faults route, like the cloud
     values.update(overrides)
-    return EngineConfig(data_dir=Path(data_dir), **values)
+    return small_engine_config(data_dir, **values)
 
 
 class FakeCloud:

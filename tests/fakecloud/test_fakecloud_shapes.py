@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from tests.engine.engine_helpers import make_test_clip
+from tests.engine.engine_helpers import make_test_clip, poll
 from tests.fakecloud import FakeCloud, fake_cloud  # noqa: F401 - the fixture
 from tests.fakecloud.vendor_http import ATTRIBUTION, Vendor
 
@@ -225,7 +225,7 @@ def test_ambiguous_request_asks_then_the_answer_generates(user, text, prompt, an
     assert questions[0]["allow_multiple"] is False and len(questions[0]["options"]) == 3
     assert all(set(o) == {"id", "label"} for q in questions for o in q["options"])
     assert [o["id"] for o in questions[1]["options"]] == ["5", "10", "15"]
-    assert asked.text in ("A few questions before I start:", "开始之前，有几个问题：")
+    assert asked.text == ("开始之前，有几个问题：" if any("\u4e00" <= c <= "\u9fff" for c in text) else "A few questions before I start:")
     assert user.credits()["available"] == 100 and user.state()["draft"] == {"t": []}
     done = generated(user, answer)
     (gen,) = done.of_type("tool_call")
@@ -298,7 +298,8 @@ def test_cancel_stops_a_running_render(user, fake_cloud):
     generated(user, "generate a 1 second video of a red balloon")
     fake_cloud.faults.slow_render_s = 5
     user.start_render("render_cancel_me")
-    time.sleep(0.3)
+    poll(lambda: user.render_status("render_cancel_me").json()["data"]["status"],
+         lambda status: status == "processing", "the render starting")
     other = Vendor(fake_cloud.base_url).sign_in()
     assert other.post("/api/render/proxy/lambda/render_cancel_me/cancel").status_code == 404
     other.close()

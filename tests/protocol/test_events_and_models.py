@@ -37,7 +37,9 @@ def test_reads_the_documented_examples_and_ignores_unknown_fields():
 
 def test_render_job_tolerates_both_namings():
     lam = RenderJob.model_validate({"renderId": "r1", "overallProgress": 0.42, "done": False})
-    assert (lam.id, lam.status, lam.progress) == ("r1", "rendering", 0.42) or lam.status == "queued"
+    assert (lam.id, lam.status, lam.progress) == ("r1", "rendering", 0.42)  # no status word, some progress
+    idle = RenderJob.model_validate({"renderId": "r1", "overallProgress": 0, "done": False})
+    assert (idle.status, idle.progress) == ("queued", 0.0)  # no status word, no progress yet
     done = RenderJob.model_validate({"id": "r1", "status": "completed", "output": {"url": "https://x/r1.mp4"}})
     assert done.finished and done.url == "https://x/r1.mp4" and done.progress == 1.0
     fatal = RenderJob.model_validate({"id": "r1", "fatalErrorEncountered": True, "errors": [{"message": "OOM"}]})

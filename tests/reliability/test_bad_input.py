@@ -4,7 +4,6 @@ detection, download names. No crash, no hang, a clear message. Hypothesis runs a
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from nemo_tui.core.summary import describe_changes, timeline_summary
 from nemo_tui.engine.runner import EngineServer
 from nemo_tui.protocol import (Draft, NemoError, ServerError, TextDelta, TurnEnd, TurnError, UnsupportedFile,
                                error_for, unwrap)
+from tests.leaks import assert_hidden
 
 # derandomize: the same examples on every run, so CI never flakes on a new one (the seeds that found
 # bugs here are kept as explicit cases below).
@@ -89,13 +89,12 @@ def test_any_json_as_an_event_is_an_event_or_a_clear_error(value: Any) -> None:
         assert not isinstance(event, TurnError) or event.message.startswith(("The server sent", "The agent failed"))
 
 
-def test_a_10_mb_event_in_64_kb_reads_is_one_delta_in_linear_time() -> None:
+def test_a_10_mb_event_in_64_kb_reads_is_one_delta() -> None:
+    # How fast (linear time) is measured by `python -m tests.bench` ("sse"), not by a wall clock here.
     text = "x" * (10 * 1024 * 1024)
     body = b"data: " + json.dumps({"content": {"parts": [{"text": text}]}}).encode() + b"\n\n"
-    started = time.monotonic()
     items, cut = parse([body[i:i + 65536] for i in range(0, len(body), 65536)])
     events = TurnAssembler().handle(items[0])
-    assert time.monotonic() - started < 5
     assert not cut and len(items) == 1
     assert [type(e) for e in events] == [TextDelta] and len(events[0].text) == len(text)
 
@@ -124,7 +123,7 @@ async def test_nested_and_broken_replies_through_the_client_are_clear_errors() -
             with pytest.raises(NemoError) as info:
                 await client.credits()
         assert info.value.user_message().startswith("The video service answered with an error")
-        assert TOKEN not in str(info.value)
+        assert_hidden(TOKEN, info.value, repr(info.value))
 
 
 async def test_a_10_mb_event_of_invalid_utf8_through_the_client() -> None:
@@ -151,11 +150,13 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() |
        body=JSONISH.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=40))
 def test_any_envelope_maps_to_a_typed_error_or_data(status: int, body: bytes) -> None:
     error = error_for(status, body)
-    assert error is None or (isinstance(error, NemoError) and error.user_message())
-    try:
+    if error is None:  # the envelope says success: unwrap hands back its data
         unwrap(status, body)
-    except NemoError as exc:
-        assert exc.user_message()
+        return
+    assert isinstance(error, NemoError) and error.user_message()
+    with pytest.raises(type(error)) as info:  # unwrap raises that same error, in the same words
+        unwrap(status, body)
+    assert info.value.user_message() == error.user_message()
 
 
 @FAST
@@ -207,18 +208,18 @@ async def test_the_engine_refuses_absurd_drafts_with_a_clear_error(
 
 
 def test_the_renderer_itself_survives_a_negative_segment(tmp_path: Path) -> None:
-    from nemo_tui.engine.media.render import RenderError, render_draft
+    from nemo_tui.engine.media.render import render_draft
 
     draft = Draft.from_wire({"t": [{"tt": 7, "sg": [{"d": -3000, "m": {"text": "bad"}},
                                                     {"d": 500, "m": {"text": "ok"}}]}]})
     out = tmp_path / "out.mp4"
-    try:
-        render_draft(draft, lambda _: None, out, width=64, height=36, fps=12)
-    except RenderError as exc:
-        assert str(exc)  # refused in words
-        assert not out.exists()
-    else:
-        assert out.stat().st_size > 0
+    render_draft(draft, lambda _: None, out, width=64, height=36, fps=12)  # the bad segment is skipped
+    import av
+
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        assert (stream.width, stream.height) == (64, 36)
+        assert abs(float(container.duration / av.time_base) - 0.5) < 0.1  # only the 0.5 s segment
 
 
 # ---- the router, path detection, file names ------------------------------------------------------
@@ -239,7 +240,11 @@ def test_the_router_classifies_anything_without_crashing(text: str) -> None:
 
 @pytest.mark.parametrize("name", NASTY_NAMES)
 async def test_nasty_file_names_are_uploaded_or_refused_in_words(
-        engine_server: EngineServer, tmp_path: Path, name: str) -> None:
+        engine_server: EngineServer, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `~` and `../..` resolve inside tmp_path, so what they name is the same on every machine.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "cwd" / "deeper").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "cwd" / "deeper")
     h = make_harness(engine_server.base_url, tmp_path / "app")
     safe_name = name.replace("/", "_").replace("\\", "_")
     folder = tmp_path / "files"
@@ -251,11 +256,15 @@ async def test_nasty_file_names_are_uploaded_or_refused_in_words(
         traversal = await collect(h.conv.upload(name if "/" in name or "\\" in name else str(target)))
     finally:
         await h.aclose()
-    for flow in (events, traversal):
-        said = notices(flow, "error")
-        assert len(said) == 1, notices(flow)
-        assert (said[0] == UnsupportedFile().user_message() or said[0].startswith("There is no file at")
-                or said[0].endswith("is a folder, not a file. Choose a file inside it to upload."))
+    # The file exists but is not media (or not a media name): refused as unsupported, in words.
+    assert notices(events, "error") == [UnsupportedFile().user_message()], notices(events)
+    # A name with a path in it points nowhere here: said so; without one it is the same file again.
+    said = notices(traversal, "error")
+    assert len(said) == 1, notices(traversal)
+    if "/" in name or "\\" in name:
+        assert said[0].startswith(f"There is no file at {name}"), said
+    else:
+        assert said == [UnsupportedFile().user_message()]
     uploads = engine_server.config.data_dir / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []  # refused bytes are not kept
 
