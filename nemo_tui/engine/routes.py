@@ -348,12 +348,20 @@ def media_id_of(source: str) -> str | None:
     return source if source.startswith("media_") else None
 
 
-async def render_status(request: Request) -> Response:
-    client_id = await authenticate(request)
+async def _own_render(request: Request) -> tuple[Any, str, dict[str, Any]]:
+    """The engine, the caller's account and its render job named in the path (4004 when the job is
+    not this account's)."""
     engine = engine_of(request)
-    job = await in_thread(engine.db().get_render, request.path_params["render_id"], client_id)
+    client_id = await authenticate(request)
+    render_id = request.path_params["render_id"]
+    job = await in_thread(engine.db().get_render, render_id, client_id)
     if job is None:
-        raise ApiError(NOT_FOUND, f"No render job {request.path_params['render_id']}.", http_status=404)
+        raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
+    return engine, client_id, job
+
+
+async def render_status(request: Request) -> Response:
+    engine, _, job = await _own_render(request)
     return ok(render_wire(job, base_url(request), engine.links))
 
 
@@ -366,12 +374,8 @@ def _signed(request: Request, what: str) -> bool:
 async def cancel_render(request: Request) -> Response:
     """Stop the account's own queued or running render: it ends `failed` with the error "cancelled".
     A finished job is answered as it is (cancelling it changes nothing)."""
-    engine = engine_of(request)
-    client_id = await authenticate(request)
-    render_id = request.path_params["render_id"]
-    job = await in_thread(engine.db().get_render, render_id, client_id)
-    if job is None:
-        raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
+    engine, client_id, job = await _own_render(request)
+    render_id = job["render_id"]
     if job["status"] in ("queued", "rendering"):
         engine.runner.cancel(render_id)
         await in_thread(engine.db().update_render, render_id, status="failed", error=CANCELLED)
@@ -382,12 +386,8 @@ async def cancel_render(request: Request) -> Response:
 async def download_render(request: Request) -> Response:
     """The finished MP4 of the account's own render, with the bearer token (Range works): the fallback
     when the output URL fails."""
-    engine = engine_of(request)
-    client_id = await authenticate(request)
-    render_id = request.path_params["render_id"]
-    job = await in_thread(engine.db().get_render, render_id, client_id)
-    if job is None:
-        raise ApiError(NOT_FOUND, f"No render job {render_id}.", http_status=404)
+    engine, _, job = await _own_render(request)
+    render_id = job["render_id"]
     path = engine.config.data_dir / job["output_path"] if job["output_path"] else None
     if job["status"] != "completed" or path is None or not path.is_file():
         raise ApiError(409, f"The render {render_id} is {job['status']}, not finished: nothing to download yet.",
