@@ -44,6 +44,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "连接中断——下一次检查项目在 {at}（{check}/{checks}）",
     },
     "recover.found": {"en": "Found what the service did: {changes}", "zh": "服务已完成的内容：{changes}"},
+    "recover.placed": {"en": "Now on the timeline: {changes}", "zh": "已放到时间线上：{changes}"},
     "recover.gave_up": {
         "en": "Nothing changed in {checks} checks over about {total}.",
         "zh": "在约 {total}内检查了 {checks} 次，项目没有任何变化。",

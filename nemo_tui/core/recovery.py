@@ -21,7 +21,9 @@ class RecoveryFlows(FlowBase):
         return (state.draft.to_wire() != draft.to_wire() or list(state.video_infos) != infos
                 or list(state.generated_media) != media)
 
-    async def _recover(self, text: str, draft: Draft, infos: list[Any], media: list[Any]) -> AsyncIterator[Event]:
+    async def _recover(self, text: str, draft: Draft, infos: list[Any], media: list[Any], *,
+                       expect_draft: bool = False) -> AsyncIterator[Event]:
+        """`expect_draft`: the turn was generating, so its clip goes onto the timeline too."""
         checks, first, every = self.recovery_checks, self.recovery_first_s, self.recovery_every_s
         at = time.strftime("%H:%M:%S", time.localtime(time.time() + first))
         yield Notice(text=t("recover.start", self.lang, at=at, wait=format_wait(first, self.lang),
@@ -63,6 +65,14 @@ class RecoveryFlows(FlowBase):
                 if said:
                     joined = "; ".join(x.rstrip("。.") for x in said)  # one sentence, not "… 5 s.; 1 new …"
                     yield Notice(text=t("recover.found", self.lang, changes=joined))
+                if expect_draft and state.draft.to_wire() == draft.to_wire():
+                    # The service lists a generated clip before it puts it on the timeline: keep
+                    # reading on the same cadence until the draft follows, so the clip the person
+                    # asked for is not later taken for something the service added on its own.
+                    async for event in self._await_placement(draft, state, checks - check, every):
+                        if isinstance(event, TimelineUpdated):
+                            update = event
+                        yield event
                 yield await self._notice(t("turn.broken", self.lang) + " " + update.summary, "warning")
                 yield RecoveryEnded(found=True)
                 return
@@ -75,6 +85,23 @@ class RecoveryFlows(FlowBase):
         yield await self._notice(t("turn.broken_nothing", self.lang), "warning")
         yield SuggestedAction(action="retry", label=t("recover.retry", self.lang), payload=text)
         yield RecoveryEnded(found=False)
+
+    async def _await_placement(self, draft: Draft, state: SessionState, reads: int,
+                               every: float) -> AsyncIterator[Event]:
+        for _ in range(reads):
+            await self._sleep(every)
+            try:
+                later = await self.backend.state()
+            except NetworkError:
+                return
+            if later.draft.to_wire() != state.draft.to_wire():
+                self._seen(later)
+                changes = describe_changes(draft, later.draft, self.lang)
+                yield TimelineUpdated(draft=later.draft, summary=timeline_summary(later.draft, self.lang),
+                                      changes=changes)
+                if changes:
+                    yield Notice(text=t("recover.placed", self.lang, changes=changes.rstrip("。.")))
+                return
 
     # ---- two-stage generation ------------------------------------------------------------------
     async def _check_for_additions(self) -> AsyncIterator[Event]:

@@ -177,7 +177,7 @@ class TurnFlows(RecoveryFlows):
         if dropped is not None:
             yield await self._notice(dropped.user_message(self.lang), "error", error=error_kind(dropped))
             found = False
-            async for event in self._recover(text, base_draft, base_infos, base_media):
+            async for event in self._recover(text, base_draft, base_infos, base_media, expect_draft=generated):
                 found = found or (isinstance(event, RecoveryEnded) and event.found)
                 yield event
             if found and generated and self.watch_delays_s:

@@ -95,6 +95,28 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
     assert not of(events, SuggestedAction)  # nothing to retry: it worked
 
 
+async def test_a_clip_listed_before_it_is_on_the_timeline_is_followed_until_it_is(
+        store: Store, tmp_path: Path) -> None:
+    """The service may list the generated clip (video_infos) a read before it places it in the
+    draft: recovery keeps reading on the same cadence until the draft follows, so the clip the person
+    asked for is reported as theirs (never later as something the service added on its own)."""
+    empty = SessionState()
+    listed = SessionState(video_infos=[{"cdn_url": "https://cdn.invalid/a.mp4"}])
+    placed = SessionState(draft=SUNSET_DRAFT, video_infos=[{"cdn_url": "https://cdn.invalid/a.mp4"}])
+    backend = ScriptedCloud(turns=[GENERATION_TURN], states=[empty, empty, listed, placed], anonymous=False)
+    conv, waits = cloud_conversation(backend, store, tmp_path)
+    events = await collect(conv.handle(GENERATE))
+    assert backend.sent == [GENERATE]
+    assert waits.waits == [30.0, 60.0, 60.0]  # listed on the second read, placed on the third
+    assert "Found what the service did: 1 new video(s) in the project" in said(events, "info")
+    assert 'Now on the timeline: Added a 10 s video "sunset"; duration 0 s → 10 s' in said(events, "info")
+    assert said(events, "warning") == [
+        "The reply broke off. Here is what got applied so far: Timeline (1 track): 1. Video: sunset (0-10s)"]
+    assert of(events, TimelineUpdated)[-1].summary == "Timeline (1 track): 1. Video: sunset (0-10s)"
+    additions = await collect(conv.check_for_additions())
+    assert not said(additions)  # the clip is not "added by the service on its own"
+
+
 async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(store: Store, tmp_path: Path) -> None:
     backend = ScriptedCloud(turns=[GENERATION_TURN], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path)
