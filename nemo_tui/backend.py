@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 CLOUD_PROBE_TIMEOUT_S = 3.0
 # The engine on this machine renders in seconds: the cloud's cadence would only slow it down.
 LOOPBACK_RENDER_POLL_S = 0.5
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def locale_language(environ: Mapping[str, str] | None = None) -> str:
@@ -69,11 +68,6 @@ def choose_backend(settings: Settings) -> str:
     if settings.backend != "auto":
         return settings.backend
     return "cloud" if settings.token or cloud_answers(settings.api_base) else "local"
-
-
-def is_loopback_url(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
 def backend_key_for(kind: str, base_url: str, default_api_base: str) -> str:
@@ -192,7 +186,7 @@ def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lan
     from .client.credentials import CredentialStore
     from .client.nemo import NemoClient
     from .core.conversation import Conversation
-    from .core.settings import DEFAULT_API_BASE
+    from .core.settings import DEFAULT_API_BASE, is_loopback_url
     from .core.store import Store
 
     lang = lang or locale_language()

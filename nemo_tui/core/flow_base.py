@@ -22,6 +22,7 @@ from ..protocol.models import SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
 from .i18n import norm_lang, t
 from .pump import Pump
+from .settings import is_loopback_url
 from .store import Store
 from .summary import describe_changes, timeline_summary
 
@@ -92,7 +93,7 @@ class FlowBase:
         # interval; the local engine answers at once and uses short ones.
         # The engine on this machine (also when reached as "cloud" at a loopback address, as the
         # tests do) answers at once and charges nothing.
-        fast = self._local or _loopback(getattr(backend, "base_url", "") or "")
+        fast = self._local or is_loopback_url(getattr(backend, "base_url", "") or "")
         self._charges = not fast  # say what things cost (credits) only where the cloud is used
         self.recovery_first_s = recovery_first_s if recovery_first_s is not None else (
             poll_interval_s if poll_interval_s is not None else (0.1 if fast else 30.0))
@@ -191,9 +192,3 @@ class FlowBase:
         self._infos = list(state.video_infos)
         self._media = list(state.generated_media)
 
-
-def _loopback(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")

@@ -22,6 +22,15 @@ DEFAULT_WEB_BASE = "https://nemovideo.com"
 APP_DIR_NAME = "nemo-tui"
 
 
+def is_loopback_url(url: str) -> bool:
+    """Is `url` on this machine (127.x, localhost, ::1)? The engine is reached there: it answers at
+    once and charges nothing, so the cloud's waits and cost notes do not apply."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 class SettingsError(ValueError):
     """A setting has a value the app can't use; the message says which and what is allowed."""
 
