@@ -64,7 +64,7 @@ async def cloud_answers_async(base_url: str, timeout_s: float = CLOUD_PROBE_TIME
 
 
 def choose_backend(settings: Settings) -> str:
-    """"local" or "cloud": `auto` means the cloud when a token is set or the cloud answers."""
+    """ "local" or "cloud": `auto` means the cloud when a token is set or the cloud answers."""
     if settings.backend != "auto":
         return settings.backend
     return "cloud" if settings.token or cloud_answers(settings.api_base) else "local"
@@ -82,7 +82,7 @@ def backend_key_for(kind: str, base_url: str, default_api_base: str) -> str:
 class Backend:
     """Everything one front-end run needs; close with `await aclose()` in the loop, then `close()`."""
 
-    kind: str                     # "local" or "cloud"
+    kind: str  # "local" or "cloud"
     backend_key: str
     base_url: str
     settings: Settings
@@ -145,8 +145,9 @@ def engine_for(settings: Settings) -> EngineServer:
     return EngineServer(settings.data_dir / "engine")
 
 
-def connect(settings: Settings, *, lang: str | None = None,
-            on_recovery: Callable[[str], None] | None = None) -> Backend:
+def connect(
+    settings: Settings, *, lang: str | None = None, on_recovery: Callable[[str], None] | None = None
+) -> Backend:
     """Pick the backend, start the engine when local, open the store, build client + conversation.
 
     Raises StoreError for an unusable database and RuntimeError when the engine can't start.
@@ -157,9 +158,13 @@ def connect(settings: Settings, *, lang: str | None = None,
     return _assemble(settings, kind, engine, lang=lang, on_recovery=on_recovery, fell_back_from=fell_back)
 
 
-async def connect_async(settings: Settings, *, lang: str | None = None,
-                        on_recovery: Callable[[str], None] | None = None,
-                        on_engine: Callable[[EngineServer], None] | None = None) -> Backend:
+async def connect_async(
+    settings: Settings,
+    *,
+    lang: str | None = None,
+    on_recovery: Callable[[str], None] | None = None,
+    on_engine: Callable[[EngineServer], None] | None = None,
+) -> Backend:
     """`connect()` for a running event loop: nothing here blocks it.
 
     `on_engine` gets the engine before it starts: a thread can't be interrupted, so if this is
@@ -176,12 +181,20 @@ async def connect_async(settings: Settings, *, lang: str | None = None,
             on_engine(engine)
         await asyncio.to_thread(engine.start)
     fell_back = settings.api_base if settings.backend == "auto" and kind == "local" else None
-    return await asyncio.to_thread(_assemble, settings, kind, engine, lang=lang, on_recovery=on_recovery,
-                                   fell_back_from=fell_back)
+    return await asyncio.to_thread(
+        _assemble, settings, kind, engine, lang=lang, on_recovery=on_recovery, fell_back_from=fell_back
+    )
 
 
-def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lang: str | None,
-              on_recovery: Callable[[str], None] | None, fell_back_from: str | None) -> Backend:
+def _assemble(
+    settings: Settings,
+    kind: str,
+    engine: EngineServer | None,
+    *,
+    lang: str | None,
+    on_recovery: Callable[[str], None] | None,
+    fell_back_from: str | None,
+) -> Backend:
     """Open the store and build client + conversation for `kind` ("local" with a started engine)."""
     from .client.credentials import CredentialStore
     from .client.nemo import NemoClient
@@ -211,17 +224,38 @@ def _assemble(settings: Settings, kind: str, engine: EngineServer | None, *, lan
     # Our own engine gets the owner secret on every request to its address (and nowhere else), so
     # the person keeps the owner's powers (loopback URL uploads) that other local accounts lack.
     transport = owner_transport(base_url, engine.owner_secret) if engine is not None else None
-    client = NemoClient(base_url, token=token, transport=transport,
-                        credentials=CredentialStore(settings.config_dir / "credentials.json"),
-                        # The engine's port changes every run; its tokens live in its data dir.
-                        credentials_key="local-engine" if kind == "local" else None,
-                        language=lang, poll_interval=poll_s, on_recovery=on_recovery,
-                        # The engine is its own web app: it serves the claim page.
-                        web_base=engine.base_url if engine is not None else settings.web_base,
-                        client_id=settings.client_id)
+    client = NemoClient(
+        base_url,
+        token=token,
+        transport=transport,
+        credentials=CredentialStore(settings.config_dir / "credentials.json"),
+        # The engine's port changes every run; its tokens live in its data dir.
+        credentials_key="local-engine" if kind == "local" else None,
+        language=lang,
+        poll_interval=poll_s,
+        on_recovery=on_recovery,
+        # The engine is its own web app: it serves the claim page.
+        web_base=engine.base_url if engine is not None else settings.web_base,
+        client_id=settings.client_id,
+    )
     key = backend_key_for(kind, base_url, DEFAULT_API_BASE)
-    conversation = Conversation(client, store, backend_key=key, export_dir=settings.export_dir,
-                                lang=lang, local_engine=kind == "local",
-                                poll_interval_s=settings.poll_interval_s)
-    return Backend(kind=kind, backend_key=key, base_url=base_url, settings=settings, client=client,
-                   store=store, conversation=conversation, engine=engine, fell_back_from=fell_back_from)
+    conversation = Conversation(
+        client,
+        store,
+        backend_key=key,
+        export_dir=settings.export_dir,
+        lang=lang,
+        local_engine=kind == "local",
+        poll_interval_s=settings.poll_interval_s,
+    )
+    return Backend(
+        kind=kind,
+        backend_key=key,
+        base_url=base_url,
+        settings=settings,
+        client=client,
+        store=store,
+        conversation=conversation,
+        engine=engine,
+        fell_back_from=fell_back_from,
+    )

@@ -7,6 +7,7 @@ not pay for the engine (numpy, uvicorn) or the client (httpx) up front.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
             "  nemo-tui --local              run on the embedded local engine (offline)\n"
             "  nemo-tui --backend cloud      talk to the NemoVideo cloud API\n"
             "  nemo-tui serve --port 8765    run only the local engine's HTTP server\n"
-            "  nemo-tui ask \"generate a 10-second video of a sunset\"   one turn, no TUI\n"
+            '  nemo-tui ask "generate a 10-second video of a sunset"   one turn, no TUI\n'
             "  nemo-tui export -o sunset.mp4                            render + download\n"
             "\nheadless commands (ask, export, credits, status, upload, sessions) print results on\n"
             "stdout for scripts; `nemo-tui COMMAND --help` shows each one's flags and exit codes.\n"
@@ -32,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--backend", choices=BACKENDS, default=None,
+        "--backend",
+        choices=BACKENDS,
+        default=None,
         help="cloud, local or auto (env NEMO_BACKEND; default auto: cloud when it answers, else local)",
     )
     parser.add_argument("--local", action="store_true", help="short for --backend local")
@@ -40,14 +43,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="log HTTP traffic (tokens redacted) to a file")
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser(
-        "serve", help="run the local engine's HTTP server",
+        "serve",
+        help="run the local engine's HTTP server",
         description="Run the local engine (the NemoVideo contract, offline) on a loopback port.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
-    serve.add_argument("--data-dir", type=Path, default=None, help="where the engine keeps its database and media")
-    serve.add_argument("--test-faults", action="store_true",
-                       help="allow POST /_engine/faults (for tests; needs the owner secret)")
+    serve.add_argument(
+        "--data-dir", type=Path, default=None, help="where the engine keeps its database and media"
+    )
+    serve.add_argument(
+        "--test-faults",
+        action="store_true",
+        help="allow POST /_engine/faults (for tests; needs the owner secret)",
+    )
     from .commands.parsers import add_headless_commands  # argparse only: keeps --help fast
 
     add_headless_commands(sub)
@@ -69,11 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .engine.runner import serve
 
-        try:
-            serve(host=args.host, port=args.port, data_dir=args.data_dir, test_faults=args.test_faults,
-                  announce=lambda line: print(line, file=sys.stderr, flush=True))
-        except KeyboardInterrupt:
-            pass
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(
+                host=args.host,
+                port=args.port,
+                data_dir=args.data_dir,
+                test_faults=args.test_faults,
+                announce=lambda line: print(line, file=sys.stderr, flush=True),
+            )
         return 0
     from .commands.parsers import HEADLESS
 

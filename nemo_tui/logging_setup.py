@@ -14,7 +14,9 @@ _OWNER_SECRET = re.compile(r"(?i)(x-nemo-engine-secret['\"]?\s*[:=,]\s*['\"]?)[^
 
 def redact(text: str) -> str:
     """Hide bearer tokens and `token` fields, whatever shape the log line has."""
-    return _OWNER_SECRET.sub(r"\1[redacted]", _TOKEN_FIELD.sub(r"\1[redacted]", _BEARER.sub(r"\1[redacted]", text)))
+    return _OWNER_SECRET.sub(
+        r"\1[redacted]", _TOKEN_FIELD.sub(r"\1[redacted]", _BEARER.sub(r"\1[redacted]", text))
+    )
 
 
 class RedactingFilter(logging.Filter):

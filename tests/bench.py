@@ -74,7 +74,7 @@ class PeakMemory:
             self.peak_kb = max(self.peak_kb, total)
             self._stop.wait(0.02)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -100,26 +100,52 @@ def sse_10mb() -> None:
     parser = SseParser()
     items = []
     for i in range(0, len(body), 65536):
-        items += parser.feed(body[i:i + 65536])
+        items += parser.feed(body[i : i + 65536])
     [delta] = TurnAssembler().handle(items[0])
     assert len(delta.text) == len(text)
 
 
 def reference(out: Path) -> None:
     subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
-         "-i", "testsrc2=size=1920x1080:rate=30", "-t", "10", "-c:v", "libx264", "-preset", "veryfast", str(out)],
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1920x1080:rate=30",
+            "-t",
+            "10",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            str(out),
+        ],
         check=True,
     )
 
 
 def export_draft() -> Draft:
-    return Draft.from_wire({"t": [
-        {"tt": 0, "sg": [{"d": 5000, "m": {"name": "sunset", "source": "sunset"}},
-                         {"d": 5000, "m": {"name": "city", "source": "city"}}]},
-        {"tt": 7, "sg": [{"d": 3000, "m": {"text": "Urban Dreams", "position": "center"}}]},
-        {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "source": "bgm", "volume": 35}}]},
-    ]})
+    return Draft.from_wire(
+        {
+            "t": [
+                {
+                    "tt": 0,
+                    "sg": [
+                        {"d": 5000, "m": {"name": "sunset", "source": "sunset"}},
+                        {"d": 5000, "m": {"name": "city", "source": "city"}},
+                    ],
+                },
+                {"tt": 7, "sg": [{"d": 3000, "m": {"text": "Urban Dreams", "position": "center"}}]},
+                {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "source": "bgm", "volume": 35}}]},
+            ]
+        }
+    )
 
 
 def run(repeat: int) -> dict:
@@ -127,21 +153,34 @@ def run(repeat: int) -> dict:
         d = Path(tmp)
         # Export inputs, made once and not timed: what the engine would have generated earlier.
         media = {
-            "sunset": d / "sunset.mp4", "city": d / "city.mp4", "bgm": d / "bgm.m4a",
+            "sunset": d / "sunset.mp4",
+            "city": d / "city.mp4",
+            "bgm": d / "bgm.m4a",
         }
         generate_clip("a sunset over the ocean with waves crashing", 5, 1080, 1920, media["sunset"])
         generate_clip("night city skyline with lights", 5, 1080, 1920, media["city"], seed=1)
         generate_music("lofi", 10, media["bgm"])
         draft = export_draft()
-        runs: dict[str, list[float]] = {"reference": [], "generate": [], "export": [], "export_peak_mb": [],
-                                        "sse": []}
+        runs: dict[str, list[float]] = {
+            "reference": [],
+            "generate": [],
+            "export": [],
+            "export_peak_mb": [],
+            "sse": [],
+        }
         for _ in range(repeat):
             runs["reference"].append(timed(lambda: reference(d / "ref.mp4")))
-            runs["generate"].append(timed(lambda: generate_clip(
-                "a sunset over the ocean with waves crashing", 10, 1920, 1080, d / "gen.mp4")))
+            runs["generate"].append(
+                timed(
+                    lambda: generate_clip(
+                        "a sunset over the ocean with waves crashing", 10, 1920, 1080, d / "gen.mp4"
+                    )
+                )
+            )
             with PeakMemory() as mem:
-                runs["export"].append(timed(lambda: render_draft(
-                    draft, media.get, d / "export.mp4", width=1080, height=1920)))
+                runs["export"].append(
+                    timed(lambda: render_draft(draft, media.get, d / "export.mp4", width=1080, height=1920))
+                )
             runs["export_peak_mb"].append(mem.peak_kb / 1024)
             runs["sse"].append(timed(sse_10mb))
     med = {k: statistics.median(v) for k, v in runs.items()}
@@ -177,14 +216,34 @@ def table(r: dict) -> str:
     rows = [
         ("measure", "seconds", "ratio", "target", "met"),
         ("reference: testsrc2 1920x1080 10 s", f"{r['reference_s']:.2f}", "1.00", "", ""),
-        ("generate: 10 s clip 1920x1080", f"{r['generate_s']:.2f}", f"{r['generate_ratio']:.2f}",
-         f"<= {TARGETS['generate']}x", mark[ok["generate"]]),
-        ("export: 10 s draft 1080x1920", f"{r['export_s']:.2f}", f"{r['export_ratio']:.2f}",
-         f"<= {TARGETS['export']}x", mark[ok["export"]]),
-        ("export peak RSS, python + ffmpeg", f"{r['export_peak_mb']:.0f} MB", "",
-         f"< {TARGETS['export_peak_mb']} MB", mark[ok["export_peak_mb"]]),
-        ("sse: one 10 MB event in 64 KB reads", f"{r['sse_s']:.2f}", f"{r['sse_ratio']:.2f}",
-         f"<= {TARGETS['sse']}x", mark[ok["sse"]]),
+        (
+            "generate: 10 s clip 1920x1080",
+            f"{r['generate_s']:.2f}",
+            f"{r['generate_ratio']:.2f}",
+            f"<= {TARGETS['generate']}x",
+            mark[ok["generate"]],
+        ),
+        (
+            "export: 10 s draft 1080x1920",
+            f"{r['export_s']:.2f}",
+            f"{r['export_ratio']:.2f}",
+            f"<= {TARGETS['export']}x",
+            mark[ok["export"]],
+        ),
+        (
+            "export peak RSS, python + ffmpeg",
+            f"{r['export_peak_mb']:.0f} MB",
+            "",
+            f"< {TARGETS['export_peak_mb']} MB",
+            mark[ok["export_peak_mb"]],
+        ),
+        (
+            "sse: one 10 MB event in 64 KB reads",
+            f"{r['sse_s']:.2f}",
+            f"{r['sse_ratio']:.2f}",
+            f"<= {TARGETS['sse']}x",
+            mark[ok["sse"]],
+        ),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]

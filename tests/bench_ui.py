@@ -18,8 +18,9 @@ by the same hook, so both include interpreter start-up, imports and Textual's fi
 from __future__ import annotations
 
 import argparse
-import gc
 import asyncio
+import contextlib
+import gc
 import json
 import os
 import pty
@@ -58,13 +59,19 @@ def _first_paint(argv: list[str], env: dict[str, str], timeout_s: float = 20.0) 
     """Seconds from spawning `argv` in a 100x30 pseudo-terminal to the stamp its on_ready writes."""
     with tempfile.TemporaryDirectory() as tmp:
         stamp = Path(tmp) / "ready"
-        env = {**env, "NEMO_BENCH_READY_FILE": str(stamp), "TERM": "xterm-256color",
-               "COLUMNS": "100", "LINES": "30"}
+        env = {
+            **env,
+            "NEMO_BENCH_READY_FILE": str(stamp),
+            "TERM": "xterm-256color",
+            "COLUMNS": "100",
+            "LINES": "30",
+        }
         leader, follower = pty.openpty()
         os.set_blocking(leader, False)
         started = time.time()
-        proc = subprocess.Popen(argv, stdin=follower, stdout=follower, stderr=follower, env=env,
-                                cwd=tmp, start_new_session=True)
+        proc = subprocess.Popen(
+            argv, stdin=follower, stdout=follower, stderr=follower, env=env, cwd=tmp, start_new_session=True
+        )
         os.close(follower)
         try:
             deadline = started + timeout_s
@@ -73,10 +80,8 @@ def _first_paint(argv: list[str], env: dict[str, str], timeout_s: float = 20.0) 
                     raise RuntimeError(f"{argv[-1]!r} never painted (exit {proc.returncode})")
                 # Keep the terminal drained: a full pty buffer would stall the app's writes.
                 if select.select([leader], [], [], 0.005)[0]:
-                    try:
+                    with contextlib.suppress(OSError):
                         os.read(leader, 65536)
-                    except OSError:
-                        pass
             return float(stamp.read_text()) - started
         finally:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -86,19 +91,31 @@ def _first_paint(argv: list[str], env: dict[str, str], timeout_s: float = 20.0) 
 
 def bench_cold_start(repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
-               "NEMO_EXPORT_DIR": f"{home}/exports", "LANG": "en_US.UTF-8", "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "HOME": home,
+            "XDG_DATA_HOME": f"{home}/data",
+            "XDG_CONFIG_HOME": f"{home}/config",
+            "NEMO_EXPORT_DIR": f"{home}/exports",
+            "LANG": "en_US.UTF-8",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("NEMO_TOKEN", None)
         hello, app = [], []
         for _ in range(repeat):  # interleaved, so a busy moment hits both alike
             hello.append(_first_paint([sys.executable, "-c", HELLO_WORLD], env))
             app.append(_first_paint([sys.executable, "-m", "nemo_tui", "--local"], env))
     h, a = statistics.median(hello), statistics.median(app)
-    return {"hello_world_s": round(h, 3), "app_s": round(a, 3), "ratio": round(a / h, 2),
-            "app_max_s": round(max(app), 3)}
+    return {
+        "hello_world_s": round(h, 3),
+        "app_s": round(a, 3),
+        "ratio": round(a / h, 2),
+        "app_max_s": round(max(app), 3),
+    }
 
 
 # ---- streaming -------------------------------------------------------------------------------------
+
 
 class _StreamingConversation:
     """Yields one reply of `deltas` ReplyDelta events in network-sized bursts (`burst` deltas, then
@@ -133,10 +150,10 @@ class _StreamingConversation:
 
 async def _stream(deltas: int, *, pause_s: float) -> dict[str, object]:
     """Press F9 every 5 ms while the reply streams; the latency is press → handler."""
-    from nemo_tui.ui.app import NemoApp
     from textual import events
     from textual.binding import Binding
 
+    from nemo_tui.ui.app import NemoApp
     from nemo_tui.ui.messages import PromptSubmitted
 
     latencies: list[float] = []
@@ -148,8 +165,13 @@ async def _stream(deltas: int, *, pause_s: float) -> dict[str, object]:
         def action_probe(self) -> None:
             latencies.append(time.perf_counter() - pressed_at[0])
 
-    app = Probe(_StreamingConversation(deltas, pause_s=pause_s), backend_label="bench", local=True,
-                environ={"USER": "bench"}, animate=False)
+    app = Probe(
+        _StreamingConversation(deltas, pause_s=pause_s),
+        backend_label="bench",
+        local=True,
+        environ={"USER": "bench"},
+        animate=False,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -169,14 +191,19 @@ async def _stream(deltas: int, *, pause_s: float) -> dict[str, object]:
         screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         reply = app.query_one("ChatLog").last_reply() or ""
     lat = sorted(latencies)
-    return {"deltas": deltas, "stream_s": round(elapsed, 2), "presses": len(lat),
-            "all_rendered": reply.split() == [f"w{i}" for i in range(deltas)] and f"w{deltas - 1}" in screen,
-            "key_max_ms": round(lat[-1] * 1000, 1) if lat else -1.0,
-            "key_p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else -1.0,
-            "loop_stall_max_ms": round(max(stalls, default=0.0) * 1000, 1)}
+    return {
+        "deltas": deltas,
+        "stream_s": round(elapsed, 2),
+        "presses": len(lat),
+        "all_rendered": reply.split() == [f"w{i}" for i in range(deltas)] and f"w{deltas - 1}" in screen,
+        "key_max_ms": round(lat[-1] * 1000, 1) if lat else -1.0,
+        "key_p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else -1.0,
+        "loop_stall_max_ms": round(max(stalls, default=0.0) * 1000, 1),
+    }
 
 
 # ---- memory ----------------------------------------------------------------------------------------
+
 
 def _rss_mb() -> float:
     with open("/proc/self/status") as f:
@@ -190,10 +217,13 @@ async def _memory(messages: int) -> dict[str, float]:
     from nemo_tui.ui.app import NemoApp
     from nemo_tui.ui.widgets.chat_log import ChatLog
 
-    reply = ("Done! I made a **10-second** city timelapse with a sunset, added *Lo-fi* music at 35% "
-             "and the title \"Urban Dreams\". ") * 3
-    app = NemoApp(_StreamingConversation(0), backend_label="bench", local=True, environ={"USER": "bench"},
-                  animate=False)
+    reply = (
+        "Done! I made a **10-second** city timelapse with a sunset, added *Lo-fi* music at 35% "
+        'and the title "Urban Dreams". '
+    ) * 3
+    app = NemoApp(
+        _StreamingConversation(0), backend_label="bench", local=True, environ={"USER": "bench"}, animate=False
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -210,9 +240,15 @@ async def _memory(messages: int) -> dict[str, float]:
         rss_after = _rss_mb()
         mounted = len(chat.children)
         kept = len(chat.transcript)
-    return {"messages": messages, "kept_as_data": kept, "mounted_widgets": mounted,
-            "heap_mb": round(heap_now / 2**20, 1), "heap_peak_mb": round(heap_peak / 2**20, 1),
-            "rss_growth_mb": round(rss_after - rss_before, 1), "rss_mb": round(rss_after, 1)}
+    return {
+        "messages": messages,
+        "kept_as_data": kept,
+        "mounted_widgets": mounted,
+        "heap_mb": round(heap_now / 2**20, 1),
+        "heap_peak_mb": round(heap_peak / 2**20, 1),
+        "rss_growth_mb": round(rss_after - rss_before, 1),
+        "rss_mb": round(rss_after, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,8 +275,11 @@ def main(argv: list[str] | None = None) -> int:
             missed.append("cold_start")
     for name in ("stream", "stream_paced"):
         s = results.get(name)
-        if s and (max(s["key_max_ms"], s["loop_stall_max_ms"]) > TARGETS["key_latency_ms"]
-                  or not s["all_rendered"] or not s["presses"]):
+        if s and (
+            max(s["key_max_ms"], s["loop_stall_max_ms"]) > TARGETS["key_latency_ms"]
+            or not s["all_rendered"]
+            or not s["presses"]
+        ):
             missed.append(name)
     if args.json:
         print(json.dumps({"results": results, "targets": TARGETS, "missed": missed}, indent=2))

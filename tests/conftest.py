@@ -22,9 +22,12 @@ if not os.environ.get("NEMO_RUNTIME_DIR"):
 
 
 # Variables that set up the machine or the test run, not what the app does: kept.
-_KEPT = {"NEMO_RUNTIME_DIR",  # this file's own (the engines' secret files)
-         "NEMO_FONT", "NEMO_FFMPEG",  # where this machine's CJK font / ffmpeg are
-         "NEMO_UI_SHOTS"}  # where tests save screenshots for a person to look at
+_KEPT = {
+    "NEMO_RUNTIME_DIR",  # this file's own (the engines' secret files)
+    "NEMO_FONT",
+    "NEMO_FFMPEG",  # where this machine's CJK font / ffmpeg are
+    "NEMO_UI_SHOTS",
+}  # where tests save screenshots for a person to look at
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +42,15 @@ def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def small_engine_config(data_dir: Path, **overrides: Any) -> EngineConfig:
     """Deterministic and quick: fixed seed, every turn speaks, tiny clips and renders. The one engine
     config of the tests; `overrides` change single settings (the fake cloud's dialect, say)."""
-    values: dict[str, Any] = dict(seed=1234, silent_turns="never", max_generate_height=72,
-                                  max_render_height=144, generate_fps=12, render_fps=12, test_faults=True)
+    values: dict[str, Any] = dict(
+        seed=1234,
+        silent_turns="never",
+        max_generate_height=72,
+        max_render_height=144,
+        generate_fps=12,
+        render_fps=12,
+        test_faults=True,
+    )
     values.update(overrides)
     return EngineConfig(data_dir=Path(data_dir), **values)
 

@@ -34,7 +34,9 @@ def test_a_bad_nemo_backend_closes_the_tui_with_status_2(value: str, headless_ap
     monkeypatch.setenv("NEMO_BACKEND", value)
     assert cli.main([]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("nemo-tui: Invalid setting: NEMO_BACKEND (cloud, local or auto)")
+    assert len(err) == 1 and err[0].startswith(
+        "nemo-tui: Invalid setting: NEMO_BACKEND (cloud, local or auto)"
+    )
 
 
 def test_the_flags_win_over_nemo_backend_and_it_is_read_case_blind():

@@ -11,8 +11,12 @@ SECRET = "tok_3f9c2a7e51b04d8e"
 
 
 def test_redact_hides_bearer_and_token_fields():
-    assert_hidden(SECRET, redact(f"Authorization: Bearer {SECRET}"), redact(f'{{"token": "{SECRET}", "code": 0}}'),
-                  redact(f"headers={{'authorization': 'Bearer {SECRET}'}}"))
+    assert_hidden(
+        SECRET,
+        redact(f"Authorization: Bearer {SECRET}"),
+        redact(f'{{"token": "{SECRET}", "code": 0}}'),
+        redact(f"headers={{'authorization': 'Bearer {SECRET}'}}"),
+    )
     assert redact("GET /api/credits/balance/simple 200") == "GET /api/credits/balance/simple 200"
 
 
@@ -47,7 +51,9 @@ def test_the_engine_owner_secret_header_is_redacted() -> None:
     assert "other" not in out and "'accept': '*/*'" in out
 
 
-def test_the_leak_check_fails_a_secret_with_one_character_hidden_or_cut_with_one_character_hidden_still_fails() -> None:
+def test_the_leak_check_fails_a_secret_with_one_character_hidden_or_cut_with_one_character_hidden_still_fails() -> (
+    None
+):
     secret = "tok-SECRET-3f9c1e7a"
     assert_hidden(secret, "Bearer [redacted]", "tok-")
     for leaked in (secret, "tok-SECRET-3f9c1e7*", secret[:9], "…" + secret[-8:]):

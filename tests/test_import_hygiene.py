@@ -7,7 +7,14 @@ import sys
 import pytest
 
 LAYERS = {
-    "nemo_tui.protocol": {"textual", "nemo_tui.client", "nemo_tui.core", "nemo_tui.ui", "nemo_tui.engine", "httpx"},
+    "nemo_tui.protocol": {
+        "textual",
+        "nemo_tui.client",
+        "nemo_tui.core",
+        "nemo_tui.ui",
+        "nemo_tui.engine",
+        "httpx",
+    },
     "nemo_tui.client": {"textual", "nemo_tui.core", "nemo_tui.ui", "nemo_tui.engine"},
     "nemo_tui.core": {"textual", "nemo_tui.ui", "nemo_tui.engine"},
     "nemo_tui.engine": {"textual", "nemo_tui.client", "nemo_tui.core", "nemo_tui.ui"},

@@ -15,7 +15,9 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     (whl,) = out.glob("nemo_tui-*.whl")
     return whl
@@ -35,7 +37,9 @@ def test_installed_copy_finds_its_styles_outside_the_repo(wheel: Path, tmp_path:
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     code = (
         "import nemo_tui, pathlib, sys;"
@@ -46,12 +50,18 @@ def test_installed_copy_finds_its_styles_outside_the_repo(wheel: Path, tmp_path:
     )
     env_path = f"{target}"
     done = subprocess.run(
-        [sys.executable, "-c", code, str(target)], cwd=tmp_path, capture_output=True, text=True,
-        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"}, timeout=60,
+        [sys.executable, "-c", code, str(target)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
 
 
 def test_cli_help_runs():
-    done = subprocess.run([sys.executable, "-m", "nemo_tui", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "nemo_tui", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert done.returncode == 0 and "--backend" in done.stdout and "serve" in done.stdout

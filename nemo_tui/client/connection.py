@@ -32,9 +32,9 @@ import os
 import time
 import uuid
 import zlib
-from pathlib import Path
 from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -127,8 +127,9 @@ async def read_capped(response: httpx.Response, limit: int) -> bytes:
                 try:
                     piece = inflater.decompress(data, limit + 1 - len(out))
                 except zlib.error:
-                    raise ServerError("the server sent a compressed reply that is corrupt",
-                                      http_status=response.status_code) from None
+                    raise ServerError(
+                        "the server sent a compressed reply that is corrupt", http_status=response.status_code
+                    ) from None
                 out += piece
                 if len(out) > limit:
                     raise _TooLarge
@@ -264,7 +265,9 @@ class NemoConnection:
         host = urlsplit(self.base_url).hostname or ""
         self._loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
         self._http = httpx.AsyncClient(
-            transport=transport, timeout=self._timeout, follow_redirects=True,
+            transport=transport,
+            timeout=self._timeout,
+            follow_redirects=True,
             trust_env=not self._loopback,
             # Every hop, redirects included: nothing that identifies us leaves for another host.
             event_hooks={"request": [self._strip_identity_off_host]},
@@ -273,8 +276,10 @@ class NemoConnection:
     # -- plumbing -------------------------------------------------------------------------------
     def __repr__(self) -> str:
         sid = self.session.session_id if self.session else None
-        return (f"{type(self).__name__}(base_url={self.base_url!r}, session={sid!r}, "
-                f"anonymous={self.is_anonymous})")
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, session={sid!r}, "
+            f"anonymous={self.is_anonymous})"
+        )
 
     async def __aenter__(self) -> Self:
         return self
@@ -347,8 +352,9 @@ class NemoConnection:
         response, _ = await self._exchange(build, stream=stream)
         return response
 
-    async def _exchange(self, build: Callable[[], Call], *,
-                        stream: bool) -> tuple[httpx.Response, bytes | None]:
+    async def _exchange(
+        self, build: Callable[[], Call], *, stream: bool
+    ) -> tuple[httpx.Response, bytes | None]:
         """`_send`, also returning the body read (capped) when not `stream`."""
         recovered: set[type[NemoError]] = set()
         tries = 0  # sends that failed in transport or with 502/503/504 (GETs only repeat those)
@@ -374,8 +380,10 @@ class NemoConnection:
             if error is None:
                 return response, body
             await response.aclose()
-            if repeatable and (isinstance(error, NetworkError) or (
-                    isinstance(error, ServerError) and error.http_status in RETRYABLE_STATUS)):
+            if repeatable and (
+                isinstance(error, NetworkError)
+                or (isinstance(error, ServerError) and error.http_status in RETRYABLE_STATUS)
+            ):
                 tries += 1
                 await self._backoff(call, tries, f"HTTP {error.http_status}")
                 continue
@@ -392,9 +400,12 @@ class NemoConnection:
     async def _send_once(self, call: Call) -> httpx.Response:
         """One request on the wire; transport failures as NetworkError (no URL, no token)."""
         request = self._http.build_request(
-            call.method, call.url, json=call.json_body,
+            call.method,
+            call.url,
+            json=call.json_body,
             content=call.content() if call.content is not None else None,
-            headers=self._headers(call), timeout=call.timeout or self._timeout,
+            headers=self._headers(call),
+            timeout=call.timeout or self._timeout,
         )
         path = urlsplit(call.url).path
         started = time.monotonic()
@@ -408,12 +419,18 @@ class NemoConnection:
             raise NetworkError(
                 f"could not reach {urlsplit(call.url).netloc} ({type(exc).__name__})"
             ) from None
-        log.debug("%s %s -> %s (%.0f ms)", call.method, path, response.status_code,
-                  (time.monotonic() - started) * 1000)
+        log.debug(
+            "%s %s -> %s (%.0f ms)",
+            call.method,
+            path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
         return response
 
-    async def _error_in(self, response: httpx.Response, call: Call,
-                        stream: bool) -> tuple[NemoError | None, bytes | None]:
+    async def _error_in(
+        self, response: httpx.Response, call: Call, stream: bool
+    ) -> tuple[NemoError | None, bytes | None]:
         status = response.status_code
         if status in call.accept_status:
             return None, None
@@ -423,8 +440,11 @@ class NemoConnection:
         try:
             body = await read_capped(response, self.max_json_bytes)
         except _TooLarge:
-            return ServerError(f"its reply was larger than {self.max_json_bytes // (1024 * 1024)} MB, "
-                               "far more than any real answer; it was not read", http_status=status), None
+            return ServerError(
+                f"its reply was larger than {self.max_json_bytes // (1024 * 1024)} MB, "
+                "far more than any real answer; it was not read",
+                http_status=status,
+            ), None
         except httpx.HTTPError as exc:
             error = NetworkError(f"the connection dropped ({type(exc).__name__})", http_status=status)
             if call.method == "GET":
@@ -437,8 +457,9 @@ class NemoConnection:
             error = ServerError(f"expected {kind} but got JSON", http_status=status)
         return error, body
 
-    async def _recover(self, error: NemoError, call: Call, token_used: SecretStr | None,
-                       session_used: SessionInfo | None) -> bool:
+    async def _recover(
+        self, error: NemoError, call: Call, token_used: SecretStr | None, session_used: SessionInfo | None
+    ) -> bool:
         """Fix what the error says is wrong; False when it cannot be fixed here."""
         log.debug("%s %s answered %s", call.method, urlsplit(call.url).path, type(error).__name__)
         if isinstance(error, TokenExpired):
@@ -476,10 +497,12 @@ class NemoConnection:
         if isinstance(error, NoCredits):
             # The server's own link or bind id wins; else <web base>/register?bind=<anon user id>.
             return NoCredits(
-                error.detail, anonymous=self.is_anonymous or is_anonymous_user(self.user_id),
+                error.detail,
+                anonymous=self.is_anonymous or is_anonymous_user(self.user_id),
                 bind_id=error.bind_id or self.user_id,
                 register_url=error.server_register_url or f"{self.web_base}/register",
-                agent_text=error.agent_link, http_status=error.http_status,
+                agent_text=error.agent_link,
+                http_status=error.http_status,
             )
         if isinstance(error, TokenExpired) and self._explicit_token:
             return TokenExpired(
@@ -553,8 +576,7 @@ class NemoConnection:
 
     async def _fetch_anonymous_token(self) -> None:
         """POST /api/auth/anonymous-token with our X-Client-Id; cache the answer. Holds _auth_lock."""
-        data = await self._request(lambda: Call("POST", self._url("/api/auth/anonymous-token"),
-                                                 auth=False))
+        data = await self._request(lambda: Call("POST", self._url("/api/auth/anonymous-token"), auth=False))
         if not isinstance(data, dict) or not data.get("token"):
             raise ServerError("the token answer had no token in it")
         issued = parse_answer(AnonymousToken, data, "token")
@@ -564,19 +586,24 @@ class NemoConnection:
         self._token_expires_at = expires if expires is not None else time.time() + TOKEN_LIFETIME_S
         await self._save_credentials()
 
-    async def create_session(self, first_message: str | None = None,
-                             language: str | None = None) -> SessionInfo:
+    async def create_session(
+        self, first_message: str | None = None, language: str | None = None
+    ) -> SessionInfo:
         if language is None:
             # langdetect's first call loads its profiles (~175 ms): keep it off the event loop.
-            language = (await asyncio.to_thread(detect_language, first_message, self.language)
-                        if first_message else self.language)
+            language = (
+                await asyncio.to_thread(detect_language, first_message, self.language)
+                if first_message
+                else self.language
+            )
         return await self._new_session(language)
 
     async def _new_session(self, language: str) -> SessionInfo:
         self.language = language
         body = CreateSessionRequest(language=language).model_dump()
-        data = await self._request(lambda: Call(
-            "POST", self._url(f"/api/tasks/{USER_ID}/with-session/{APP_NAME}"), json_body=body))
+        data = await self._request(
+            lambda: Call("POST", self._url(f"/api/tasks/{USER_ID}/with-session/{APP_NAME}"), json_body=body)
+        )
         info = parse_answer(SessionInfo, data, "session")
         self.session = info
         self.user_id = info.user_id or self.user_id

@@ -7,6 +7,7 @@ never a moment where the token sits in a world-readable file or a half-written o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -113,8 +114,6 @@ class CredentialStore:
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
         except BaseException:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-            except FileNotFoundError:
-                pass
             raise

@@ -26,9 +26,9 @@ from ..protocol import (
     NemoError,
     NetworkError,
     RenderFailed,
-    RenderStalled,
     RenderJob,
     RenderRequest,
+    RenderStalled,
     RunSseRequest,
     ServerError,
     SessionState,
@@ -40,13 +40,13 @@ from ..protocol import (
 )
 from .api import ProgressCallback
 from .connection import (
-    parse_answer,
     MSG_CLIENT_ID_RENEWED,
     MSG_RATE_LIMITED,
     MSG_SESSION_RENEWED,
     MSG_TOKEN_RENEWED,
     Call,
     NemoConnection,
+    parse_answer,
 )
 from .stream import read_turn
 from .transfer import (
@@ -61,8 +61,13 @@ from .transfer import (
 log = logging.getLogger("nemo_tui.client")
 RENDER_ID_TRIES = 3
 
-__all__ = ["NemoClient", "MSG_CLIENT_ID_RENEWED", "MSG_RATE_LIMITED", "MSG_SESSION_RENEWED",
-           "MSG_TOKEN_RENEWED"]
+__all__ = [
+    "MSG_CLIENT_ID_RENEWED",
+    "MSG_RATE_LIMITED",
+    "MSG_SESSION_RENEWED",
+    "MSG_TOKEN_RENEWED",
+    "NemoClient",
+]
 
 
 class NemoClient(NemoConnection):
@@ -79,12 +84,17 @@ class NemoClient(NemoConnection):
         deadline = asyncio.get_running_loop().time() + self.turn_ceiling_s
         try:
             async with asyncio.timeout_at(deadline):
-                response = await self._send(lambda: Call(
-                    "POST", self._url("/run_sse"),
-                    json_body=RunSseRequest.for_text(self._session_id(), text).to_wire(),
-                    headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
-                    timeout=self._stream_timeout, session_bound=True,
-                ), stream=True)
+                response = await self._send(
+                    lambda: Call(
+                        "POST",
+                        self._url("/run_sse"),
+                        json_body=RunSseRequest.for_text(self._session_id(), text).to_wire(),
+                        headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
+                        timeout=self._stream_timeout,
+                        session_bound=True,
+                    ),
+                    stream=True,
+                )
         except TimeoutError:
             raise StreamError("no reply within the 15-minute limit") from None
         # From here on bytes may have arrived: whatever happens, this POST is never sent again.
@@ -108,8 +118,14 @@ class NemoClient(NemoConnection):
         body = MultipartFile(file, size)
 
         def build() -> Call:
-            return Call("POST", self._upload_url(), content=lambda: body.body(progress),
-                         headers=body.headers, timeout=self._upload_timeout, session_bound=True)
+            return Call(
+                "POST",
+                self._upload_url(),
+                content=lambda: body.body(progress),
+                headers=body.headers,
+                timeout=self._upload_timeout,
+                session_bound=True,
+            )
 
         return parse_answer(UploadResult, await self._request(build), "upload")
 
@@ -124,8 +140,11 @@ class NemoClient(NemoConnection):
         if self.session is None:
             await self.create_session()
         body = UploadUrlsRequest(urls=urls).model_dump()
-        data = await self._request(lambda: Call("POST", self._upload_url(), json_body=body,
-                                                 timeout=self._upload_timeout, session_bound=True))
+        data = await self._request(
+            lambda: Call(
+                "POST", self._upload_url(), json_body=body, timeout=self._upload_timeout, session_bound=True
+            )
+        )
         return parse_answer(UploadResult, data, "upload")
 
     # -- credits, state, render ------------------------------------------------------------------
@@ -134,9 +153,13 @@ class NemoClient(NemoConnection):
         return parse_answer(Credits, data, "credits")
 
     async def state(self) -> SessionState:
-        data = await self._request(lambda: Call(
-            "GET", self._url(f"/api/state/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}/latest"),
-            session_bound=True))
+        data = await self._request(
+            lambda: Call(
+                "GET",
+                self._url(f"/api/state/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}/latest"),
+                session_bound=True,
+            )
+        )
         answer = parse_answer(StateResponse, data, "state")
         if answer.task_id and self.session and not self.session.task_id:
             # A session resumed by id alone learns its task id here (claim links need it).
@@ -155,10 +178,15 @@ class NemoClient(NemoConnection):
         stamp_ms = max(int(time.time() * 1000), self._last_render_ms + 1)
 
         def build() -> Call:
-            request = RenderRequest(id=f"render_{stamp_ms}", sessionId=self._session_id(),
-                                    draft=draft.to_wire())
-            return Call("POST", self._url("/api/render/proxy/lambda"),
-                         json_body=request.model_dump(mode="json"), session_bound=True)
+            request = RenderRequest(
+                id=f"render_{stamp_ms}", sessionId=self._session_id(), draft=draft.to_wire()
+            )
+            return Call(
+                "POST",
+                self._url("/api/render/proxy/lambda"),
+                json_body=request.model_dump(mode="json"),
+                session_bound=True,
+            )
 
         for attempt in range(RENDER_ID_TRIES):
             self._last_render_ms = stamp_ms
@@ -177,7 +205,9 @@ class NemoClient(NemoConnection):
         return job
 
     async def render_status(self, job_id: str) -> RenderJob:
-        data = await self._request(lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}")))
+        data = await self._request(
+            lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}"))
+        )
         job = parse_answer(RenderJob, data, "render status")
         if not job.id:
             job.id = job_id
@@ -194,8 +224,9 @@ class NemoClient(NemoConnection):
             yield wait
             wait = min(wait * self.render_poll_factor, self.render_poll_max_s)
 
-    async def wait_for_render(self, job_id: str,
-                              on_update: Callable[[RenderJob], None] | None = None) -> RenderJob:
+    async def wait_for_render(
+        self, job_id: str, on_update: Callable[[RenderJob], None] | None = None
+    ) -> RenderJob:
         """Poll `job_id` until it completes (returned) or fails (RenderFailed).
 
         Always the same id: a network error, a 5xx or an unreadable status answer is counted, and
@@ -217,9 +248,11 @@ class NemoClient(NemoConnection):
                 if failures >= self.render_max_failures:
                     raise NetworkError(
                         f"lost touch with export {job_id}: {failures} status checks in a row failed "
-                        f"({exc.detail or type(exc).__name__})") from None
-                log.debug("render status of %s failed (%s); polling the same id again", job_id,
-                          type(exc).__name__)
+                        f"({exc.detail or type(exc).__name__})"
+                    ) from None
+                log.debug(
+                    "render status of %s failed (%s); polling the same id again", job_id, type(exc).__name__
+                )
             else:
                 failures = 0
                 if on_update is not None:
@@ -232,16 +265,18 @@ class NemoClient(NemoConnection):
                 if seen != last:
                     last, still_for = seen, 0.0
             if still_for >= self.render_stall_s:
-                raise RenderStalled(f"export {job_id} showed no progress for "
-                                    f"{self.render_stall_s / 60:g} minutes")
+                raise RenderStalled(
+                    f"export {job_id} showed no progress for {self.render_stall_s / 60:g} minutes"
+                )
             wait = next(waits)
             await self._sleep(wait)
             still_for += wait
 
     async def cancel_render(self, job_id: str) -> None:
         """POST /api/render/proxy/lambda/<id>/cancel (never repeated). An answer without data is fine."""
-        await self._request(lambda: Call(
-            "POST", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}/cancel")))
+        await self._request(
+            lambda: Call("POST", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}/cancel"))
+        )
 
     # -- links -----------------------------------------------------------------------------------
     async def claim_link(self) -> str:
@@ -276,8 +311,9 @@ class NemoClient(NemoConnection):
                     ) from None
                 log.debug("download dropped (%s); resuming from the bytes on disk", drop)
 
-    async def download_render(self, job: RenderJob, dest: str | Path,
-                              progress: ProgressCallback | None = None) -> Path:
+    async def download_render(
+        self, job: RenderJob, dest: str | Path, progress: ProgressCallback | None = None
+    ) -> Path:
         """The render's output URL first (a CDN: no token goes there); when it is missing or fails,
         the API's own `GET /api/render/proxy/<id>/download`, with auth."""
         fallback = self._url(f"/api/render/proxy/{quote(job.id, safe='')}/download")
@@ -290,15 +326,19 @@ class NemoClient(NemoConnection):
                 log.debug("render output URL failed (%s); trying the API's download", type(exc).__name__)
         return await self.download(fallback, dest, progress)
 
-    async def _download_once(self, url: str, final: Path, part: Path,
-                             progress: ProgressCallback | None) -> Path:
+    async def _download_once(
+        self, url: str, final: Path, part: Path, progress: ProgressCallback | None
+    ) -> Path:
         offset = await asyncio.to_thread(_size_on_disk, part)
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
-        response = await self._send(lambda: Call(
-            "GET", url, headers=headers, auth=self._same_origin(url),
-            accept_status=frozenset({416})), stream=True)
+        response = await self._send(
+            lambda: Call(
+                "GET", url, headers=headers, auth=self._same_origin(url), accept_status=frozenset({416})
+            ),
+            stream=True,
+        )
         try:
             if response.status_code == 416:
                 if unsatisfied_total(response.headers.get("content-range")) == offset:
@@ -322,8 +362,14 @@ class NemoClient(NemoConnection):
         await asyncio.to_thread(os.replace, part, final)
         return final
 
-    async def _write_body(self, response: httpx.Response, part: Path, offset: int,
-                          total: int | None, progress: ProgressCallback | None) -> int:
+    async def _write_body(
+        self,
+        response: httpx.Response,
+        part: Path,
+        offset: int,
+        total: int | None,
+        progress: ProgressCallback | None,
+    ) -> int:
         handle = await asyncio.to_thread(open, part, "ab" if offset else "wb")
         written = offset
         try:
@@ -353,4 +399,3 @@ def _size_on_disk(path: Path) -> int:
 
 class _Dropped(Exception):
     """A download that broke off; the bytes on disk stay for the resume."""
-

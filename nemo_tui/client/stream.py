@@ -135,7 +135,9 @@ class SseParser:
 
     def _check(self) -> None:
         if self._line_chars + self._data_chars > MAX_EVENT_CHARS:
-            raise StreamError(f"the server sent one reply event larger than {MAX_EVENT_CHARS // (1024 * 1024)} MB")
+            raise StreamError(
+                f"the server sent one reply event larger than {MAX_EVENT_CHARS // (1024 * 1024)} MB"
+            )
 
     def _line(self, line: str) -> list[ServerSentEvent | Comment]:
         if not line:
@@ -235,15 +237,25 @@ class TurnAssembler:
             return self._unreadable(data)
 
     def _unreadable(self, data: str) -> list[TurnEvent]:
-        return [*self._flush_error(), TurnError(
-            message=f"The server sent a reply event that could not be read: {_snippet(self._scrub(data))!r}",
-            error_type="MalformedEvent",
-        )]
+        return [
+            *self._flush_error(),
+            TurnError(
+                message=f"The server sent a reply event that could not be read: {_snippet(self._scrub(data))!r}",
+                error_type="MalformedEvent",
+            ),
+        ]
 
     def finish(self) -> list[TurnEvent]:
-        return [*self._flush_error(), *self._release(), TurnEnd(
-            text=self.text, changed_state=self._changed, tool_calls=self._tool_calls, asked=self._asked,
-        )]
+        return [
+            *self._flush_error(),
+            *self._release(),
+            TurnEnd(
+                text=self.text,
+                changed_state=self._changed,
+                tool_calls=self._tool_calls,
+                asked=self._asked,
+            ),
+        ]
 
     # -- one type-tagged event ----------------------------------------------------------------
     def _typed(self, raw: dict[str, Any]) -> list[TurnEvent]:
@@ -263,23 +275,33 @@ class TurnAssembler:
                     args = {"input": args}
             name = _first(raw, "name", "tool", "tool_name")
             call_id = _first(raw, "id", "call_id", "tool_call_id")
-            return out + self._call(None if call_id is None else str(call_id), str(name or "tool"),
-                                    args if isinstance(args, dict) else {})
+            return out + self._call(
+                None if call_id is None else str(call_id),
+                str(name or "tool"),
+                args if isinstance(args, dict) else {},
+            )
         if kind in _TYPED_RESULT:
             name = _first(raw, "name", "tool", "tool_name")
             call_id = _first(raw, "id", "call_id", "tool_call_id")
             delta = _first(raw, "state_delta", "stateDelta")
-            return out + self._result(None if call_id is None else str(call_id), str(name or "tool"),
-                                      _first(raw, "result", "response", "output"),
-                                      delta if isinstance(delta, dict) else {})
+            return out + self._result(
+                None if call_id is None else str(call_id),
+                str(name or "tool"),
+                _first(raw, "result", "response", "output"),
+                delta if isinstance(delta, dict) else {},
+            )
         if kind in _TYPED_ERROR:
             words = _error_words(_first(raw, "message", "error", "content", "detail"))
             error_type = raw.get("error_type") or raw.get("code")
             self._pending_error = None
-            return [TurnError(message=f"The agent failed: {_snippet(self._scrub(words), 300)}",
-                              error_type=sanitize_text(str(error_type)) if error_type else None)]
+            return [
+                TurnError(
+                    message=f"The agent failed: {_snippet(self._scrub(words), 300)}",
+                    error_type=sanitize_text(str(error_type)) if error_type else None,
+                )
+            ]
         # heartbeat, done, thinking_*, status, warming_up and any future kind: alive, nothing to show
-        return out + [Heartbeat()]
+        return [*out, Heartbeat()]
 
     # -- one ADK event -------------------------------------------------------------------------
     def _event(self, event: AdkEvent) -> list[TurnEvent]:
@@ -290,8 +312,12 @@ class TurnAssembler:
             pending_type = self._pending_error[1] if self._pending_error else None
             self._pending_error = None
             error_type = details.get("error_type") or pending_type
-            out.append(TurnError(message=f"The agent failed: {_snippet(self._scrub(event.error), 300)}",
-                                 error_type=sanitize_text(str(error_type)) if error_type else None))
+            out.append(
+                TurnError(
+                    message=f"The agent failed: {_snippet(self._scrub(event.error), 300)}",
+                    error_type=sanitize_text(str(error_type)) if error_type else None,
+                )
+            )
         else:
             out += self._flush_error()
         if event.actions is not None and event.actions.state_delta:
@@ -314,8 +340,12 @@ class TurnAssembler:
             return []
         message, code = self._pending_error
         self._pending_error = None
-        return [TurnError(message=f"The agent failed: {_snippet(self._scrub(message), 300)}",
-                          error_type=sanitize_text(code) if code else None)]
+        return [
+            TurnError(
+                message=f"The agent failed: {_snippet(self._scrub(message), 300)}",
+                error_type=sanitize_text(code) if code else None,
+            )
+        ]
 
     # -- text ----------------------------------------------------------------------------------
     def _text_piece(self, raw: str, *, partial: bool) -> list[TurnEvent]:
@@ -334,7 +364,7 @@ class TurnAssembler:
         if raw == streamed or streamed.startswith(raw) or raw.strip() == streamed.strip():
             return []  # the aggregate of what was already shown
         if raw.startswith(streamed):
-            return self._emit(raw[len(streamed):], new_message=False)
+            return self._emit(raw[len(streamed) :], new_message=False)
         return self._emit(raw, new_message=True)
 
     def _emit(self, raw: str, *, new_message: bool) -> list[TurnEvent]:
@@ -383,13 +413,17 @@ class TurnAssembler:
             asked = parse_question_set(args)
             if asked is not None:
                 self._asked = True
-                return [*self._release(), AskQuestion(id=call_id, title=asked.title, questions=asked.questions)]
+                return [
+                    *self._release(),
+                    AskQuestion(id=call_id, title=asked.title, questions=asked.questions),
+                ]
         self._asked = False  # work after a question: the turn did not end on it
         self._tool_calls += 1
         return [ToolCall(id=call_id, name=name, args=args)]
 
-    def _result(self, result_id: str | None, name: str, response: Any,
-                delta: dict[str, Any]) -> list[TurnEvent]:
+    def _result(
+        self, result_id: str | None, name: str, response: Any, delta: dict[str, Any]
+    ) -> list[TurnEvent]:
         if result_id is not None:
             if result_id in self._result_ids:
                 return []
@@ -398,12 +432,16 @@ class TurnAssembler:
         if name == ASK_QUESTION_TOOL:
             return []  # the question was shown; its "result" is the person's answer, still to come
         self._changed = True
-        return [ToolResult(id=result_id, name=name, response=sanitize_deep(response),
-                           state_delta=sanitize_deep(delta))]
+        return [
+            ToolResult(
+                id=result_id, name=name, response=sanitize_deep(response), state_delta=sanitize_deep(delta)
+            )
+        ]
 
 
-async def read_turn(response: httpx.Response, *, deadline: float,
-                    scrub: Callable[[str], str] | None = None) -> AsyncIterator[TurnEvent]:
+async def read_turn(
+    response: httpx.Response, *, deadline: float, scrub: Callable[[str], str] | None = None
+) -> AsyncIterator[TurnEvent]:
     """TurnEvents from an open `/run_sse` response until it closes; `deadline` is loop time;
     `scrub` see TurnAssembler."""
     parser = SseParser()
@@ -419,9 +457,7 @@ async def read_turn(response: httpx.Response, *, deadline: float,
             except TimeoutError:
                 raise StreamError("the reply took longer than the 15-minute limit") from None
             except httpx.HTTPError as exc:
-                raise StreamError(
-                    f"the connection dropped mid-reply ({type(exc).__name__})"
-                ) from None
+                raise StreamError(f"the connection dropped mid-reply ({type(exc).__name__})") from None
             for item in parser.feed(chunk):
                 for turn_event in assembler.handle(item):
                     yield turn_event

@@ -16,8 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..protocol import (MAX_UPLOAD_BYTES, SUPPORTED_FORMATS, FileTooLarge, InvalidInput, NemoError,
-                        UnsupportedFile, norm_lang)
+from ..protocol import (
+    MAX_UPLOAD_BYTES,
+    SUPPORTED_FORMATS,
+    FileTooLarge,
+    InvalidInput,
+    NemoError,
+    UnsupportedFile,
+    norm_lang,
+)
 
 CHUNK_BYTES = 256 * 1024
 DEFAULT_DOWNLOAD_NAME = "nemo-export.mp4"
@@ -147,10 +154,14 @@ class SaveFailed(NemoError):
 
     def user_message(self, lang: str = "en") -> str:
         if norm_lang(lang) == "zh":
-            return (f"无法把视频保存到 {self.folder}：{self.why[1]}。"
-                    "请释放磁盘空间或换一个导出文件夹，然后重新导出。")
-        return (f"Couldn't save the video in {self.folder}: {self.why[0]}. Free some disk space or "
-                "choose another export folder, then export again.")
+            return (
+                f"无法把视频保存到 {self.folder}：{self.why[1]}。"
+                "请释放磁盘空间或换一个导出文件夹，然后重新导出。"
+            )
+        return (
+            f"Couldn't save the video in {self.folder}: {self.why[0]}. Free some disk space or "
+            "choose another export folder, then export again."
+        )
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -177,8 +188,9 @@ def download_target(url: str, dest: str | Path) -> Path:
         target = Path(dest).expanduser()
     except RuntimeError:  # "~name" with no such user: a folder literally named so
         target = Path(dest)
-    is_folder = target.is_dir() or str(dest).endswith(("/", "\\")) or (
-        not target.exists() and not target.suffix)
+    is_folder = (
+        target.is_dir() or str(dest).endswith(("/", "\\")) or (not target.exists() and not target.suffix)
+    )
     if is_folder:
         folder = target
         final = folder / safe_download_name(url)

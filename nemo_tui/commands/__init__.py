@@ -15,8 +15,15 @@ from .parsers import HEADLESS, add_headless_commands
 
 __all__ = ["HEADLESS", "add_headless_commands", "run_command"]
 
-_MODULES = {"ask": "ask", "export": "export", "upload": "upload",
-            "credits": "info", "status": "info", "sessions": "info", "open": "links"}
+_MODULES = {
+    "ask": "ask",
+    "export": "export",
+    "upload": "upload",
+    "credits": "info",
+    "status": "info",
+    "sessions": "info",
+    "open": "links",
+}
 
 
 def run_command(args: argparse.Namespace) -> int:

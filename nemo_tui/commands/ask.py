@@ -39,7 +39,7 @@ def read_prompt(raw: str) -> str:
             raise CommandError("The message on stdin is not valid text in this locale's encoding.") from None
     text = raw.strip()
     if not text:
-        raise CommandError('The message is empty: pass it as an argument, or pipe it in with `ask -`.')
+        raise CommandError("The message is empty: pass it as an argument, or pipe it in with `ask -`.")
     return text
 
 
@@ -51,12 +51,13 @@ def answer_from_specs(questions: Sequence[Question], specs: Sequence[str]) -> st
     CommandError for more SPECs than questions, or several options for a single-choice question.
     """
     if len(specs) > len(questions):
-        raise CommandError(f"{len(specs)} --answer values for {len(questions)} question(s): give one per "
-                           "question, in order.")
+        raise CommandError(
+            f"{len(specs)} --answer values for {len(questions)} question(s): give one per question, in order."
+        )
     chosen: dict[str, list[str]] = {}
     typed: dict[str, str] = {}
     keyed = [q if q.id else q.model_copy(update={"id": f"#{n}"}) for n, q in enumerate(questions, 1)]
-    for number, (question, spec) in enumerate(zip(keyed, specs), 1):
+    for number, (question, spec) in enumerate(zip(keyed, specs, strict=False), 1):
         spec = spec.strip()
         if not spec:
             continue
@@ -93,15 +94,18 @@ def print_question(ctx: Context, question: QuestionAsked, lang: str) -> None:
 
     ctx.out.line(question_text(question.title, question.questions, lang))
     several = len(question.questions) > 1
-    ctx.out.note("Answer with: nemo-tui ask --answer 1" + (' --answer "2,3"' if several else "")
-                 + " (option numbers or labels, or your own words"
-                 + ("; one --answer per question, in order)" if several else ")"))
+    ctx.out.note(
+        "Answer with: nemo-tui ask --answer 1"
+        + (' --answer "2,3"' if several else "")
+        + " (option numbers or labels, or your own words"
+        + ("; one --answer per question, in order)" if several else ")")
+    )
 
 
 def prepare(args: argparse.Namespace) -> Body:
     specs: list[str] = list(getattr(args, "answer", None) or [])
     if args.prompt is None and not specs:
-        raise CommandError('The message is empty: pass it as an argument, or pipe it in with `ask -`.')
+        raise CommandError("The message is empty: pass it as an argument, or pipe it in with `ask -`.")
     prompt = read_prompt(args.prompt) if args.prompt is not None else None
     if prompt is None and args.new:
         raise CommandError("--new starts an empty session: there is no question to answer there.")
@@ -146,21 +150,29 @@ def prepare(args: argparse.Namespace) -> Body:
         if prompt is None:
             waiting = await conversation.pending_question()
             if waiting is None:
-                raise CommandError("No question is waiting in this session: send a message with "
-                                   '`nemo-tui ask "…"` first.')
-            outcome = await ctx.drive(conversation.answer(answer_from_specs(waiting.questions, specs)), on_event)
+                raise CommandError(
+                    'No question is waiting in this session: send a message with `nemo-tui ask "…"` first.'
+                )
+            outcome = await ctx.drive(
+                conversation.answer(answer_from_specs(waiting.questions, specs)), on_event
+            )
             specs.clear()
         else:
             outcome = await ctx.drive(conversation.handle(prompt), on_event)
             if pending and outcome.ok:
                 confirm = pending[0]
                 if args.yes:
-                    flow = {"export": conversation.export, "credits": conversation.credits,
-                            "state": conversation.show_state}.get(confirm.action)
+                    flow = {
+                        "export": conversation.export,
+                        "credits": conversation.credits,
+                        "state": conversation.show_state,
+                    }.get(confirm.action)
                     run = flow() if flow else conversation.upload(confirm.payload)
                 else:
-                    ctx.out.note(f"{confirm.question} Sent to the agent as a message "
-                                 f"(ask again with --yes to {confirm.action} instead).")
+                    ctx.out.note(
+                        f"{confirm.question} Sent to the agent as a message "
+                        f"(ask again with --yes to {confirm.action} instead)."
+                    )
                     run = conversation.chat(prompt)
                 outcome = await ctx.drive(run, on_event)
         if asked and outcome.ok and specs:
@@ -178,4 +190,3 @@ def prepare(args: argparse.Namespace) -> Body:
         return outcome.exit_code
 
     return body
-

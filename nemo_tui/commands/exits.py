@@ -1,15 +1,15 @@
 """Exit codes of the headless commands: one per class of failure, so a script can react.
 
-    0  ok
-    1  server or generic: the service answered with an error, a stream broke, a render failed
-    2  usage or input: bad flags or settings, a missing/unsupported/too large file, an unknown
-       session, nothing to export yet
-    3  auth: the token was refused (NEMO_TOKEN expired), or the service refused our client id
-    4  credits or plan: out of credits (2001), export blocked by the plan (402)
-    5  network: the service can't be reached or is rate-limiting — retrying later may work
-    6  question: the agent asked a question and waits for the answer (`ask` printed it; answer
-       with `nemo-tui ask --answer …`)
-  130  interrupted (Ctrl+C)
+  0  ok
+  1  server or generic: the service answered with an error, a stream broke, a render failed
+  2  usage or input: bad flags or settings, a missing/unsupported/too large file, an unknown
+     session, nothing to export yet
+  3  auth: the token was refused (NEMO_TOKEN expired), or the service refused our client id
+  4  credits or plan: out of credits (2001), export blocked by the plan (402)
+  5  network: the service can't be reached or is rate-limiting — retrying later may work
+  6  question: the agent asked a question and waits for the answer (`ask` printed it; answer
+     with `nemo-tui ask --answer …`)
+130  interrupted (Ctrl+C)
 """
 
 from __future__ import annotations

@@ -80,8 +80,10 @@ def prepare(args: argparse.Namespace) -> Body:
     async def body(ctx: Context) -> int:
         await ctx.open_session(args.session)
         if ctx.session_id is None:
-            raise CommandError('Nothing to export yet: no session on this backend. '
-                               'Start one with `nemo-tui ask "generate …"`.')
+            raise CommandError(
+                "Nothing to export yet: no session on this backend. "
+                'Start one with `nemo-tui ask "generate …"`.'
+            )
         if folder is not None:
             make_private_folder(folder)
             ctx.conversation.export_dir = folder
@@ -95,8 +97,10 @@ def prepare(args: argparse.Namespace) -> Body:
                     try:
                         os.replace(event.path, file)  # same folder: an atomic rename
                     except OSError as exc:
-                        raise CommandError(f"Exported to {event.path} but couldn't move it to {file}: "
-                                           f"{exc.strerror or exc}", exits.SERVER) from None
+                        raise CommandError(
+                            f"Exported to {event.path} but couldn't move it to {file}: {exc.strerror or exc}",
+                            exits.SERVER,
+                        ) from None
                     event = event.model_copy(update={"path": file})
                 done.append(event)
                 return event

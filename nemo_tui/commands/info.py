@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -48,9 +48,11 @@ def _status(args: argparse.Namespace) -> Body:
         await ctx.open_session(args.session, json_events=False)
         updates: list[TimelineUpdated] = []
         if ctx.session_id is not None:
-            outcome = await ctx.drive(ctx.conversation.show_state(),
-                                      lambda e: updates.append(e) if isinstance(e, TimelineUpdated) else None,
-                                      json_events=False)
+            outcome = await ctx.drive(
+                ctx.conversation.show_state(),
+                lambda e: updates.append(e) if isinstance(e, TimelineUpdated) else None,
+                json_events=False,
+            )
             if not outcome.ok:
                 return outcome.exit_code
         draft = updates[-1].draft if updates else Draft()
@@ -82,7 +84,7 @@ SESSION_ROWS = TypeAdapter(list[SessionRow])
 
 
 def _when(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 async def _timeline_ms(ctx: Context, session_id: str, task_id: str | None) -> int | None:
@@ -100,15 +102,23 @@ async def _timeline_ms(ctx: Context, session_id: str, task_id: str | None) -> in
 def _sessions(args: argparse.Namespace) -> Body:
     async def body(ctx: Context) -> int:
         records = await asyncio.to_thread(ctx.store.list_sessions, ctx.backend.backend_key)
-        records = records[:max(args.limit, 0)]
-        rows = [SessionRow(session_id=r.session_id, title=r.title, language=r.language,
-                           created=_when(r.created), last_used=_when(r.last_used), current=i == 0)
-                for i, r in enumerate(records)]
+        records = records[: max(args.limit, 0)]
+        rows = [
+            SessionRow(
+                session_id=r.session_id,
+                title=r.title,
+                language=r.language,
+                created=_when(r.created),
+                last_used=_when(r.last_used),
+                current=i == 0,
+            )
+            for i, r in enumerate(records)
+        ]
         if not args.offline and rows:
             client = ctx.backend.client
             client.on_recovery = None  # a lost session is reported in the list, not as a renewal
             try:
-                for row, record in zip(rows, records):
+                for row, record in zip(rows, records, strict=False):
                     row.duration_ms = await _timeline_ms(ctx, record.session_id, record.task_id)
                     row.available = row.duration_ms is not None
             except NemoError as exc:

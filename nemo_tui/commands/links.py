@@ -40,8 +40,9 @@ def over_ssh(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
 
 def open_in_browser(url: str) -> bool:
     """Open only where a browser can show it to the person (not on a remote host over SSH)."""
-    if over_ssh() or not (sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY")
-                          or os.environ.get("WAYLAND_DISPLAY")):
+    if over_ssh() or not (
+        sys.platform in ("darwin", "win32") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         return False
     import webbrowser
 

@@ -37,8 +37,14 @@ def _isatty(stream: TextIO) -> bool:
 
 
 class Output:
-    def __init__(self, *, json_mode: bool = False, stdout: TextIO | None = None,
-                 stderr: TextIO | None = None, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        json_mode: bool = False,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self.json = json_mode
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
@@ -123,9 +129,9 @@ class ReplyPrinter:
         ends = list(_SENTENCE_END.finditer(self._raw))
         if not ends:
             return
-        done = self._translate(self._raw[:ends[-1].end()], self.lang).text
+        done = self._translate(self._raw[: ends[-1].end()], self.lang).text
         if done.startswith(self._printed) and len(done) > len(self._printed):
-            self.out.write(done[len(self._printed):])
+            self.out.write(done[len(self._printed) :])
             self._printed = done
 
     def finish(self, text: str) -> None:
@@ -135,6 +141,6 @@ class ReplyPrinter:
         if self._printed and not text.startswith(self._printed):
             self.out.write("\n")  # the rare rewrite that changed a sentence already shown
             self._printed = ""
-        rest = text[len(self._printed):]
+        rest = text[len(self._printed) :]
         self.out.write(rest + ("" if rest.endswith("\n") else "\n"))
         self._raw = self._printed = ""

@@ -69,20 +69,40 @@ def shared_flags() -> argparse.ArgumentParser:
     before the command from being reset by the sub-parser's default."""
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("backend")
-    group.add_argument("--backend", choices=("cloud", "local", "auto"), default=argparse.SUPPRESS,
-                       help="cloud, local or auto (env NEMO_BACKEND)")
-    group.add_argument("--local", action="store_true", default=argparse.SUPPRESS,
-                       help="short for --backend local (embedded engine, offline)")
+    group.add_argument(
+        "--backend",
+        choices=("cloud", "local", "auto"),
+        default=argparse.SUPPRESS,
+        help="cloud, local or auto (env NEMO_BACKEND)",
+    )
+    group.add_argument(
+        "--local",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="short for --backend local (embedded engine, offline)",
+    )
     group.add_argument("--export-dir", type=Path, default=argparse.SUPPRESS, help="where exported MP4s go")
-    group.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help="log HTTP traffic (tokens redacted) to a file")
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log HTTP traffic (tokens redacted) to a file",
+    )
     return parent
 
 
-def _command(sub: argparse._SubParsersAction, name: str, summary: str, description: str,
-             parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def _command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    summary: str,
+    description: str,
+    parent: argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
     parser = sub.add_parser(
-        name, help=summary, description=description + "\n" + _SHARED, parents=[parent],
+        name,
+        help=summary,
+        description=description + "\n" + _SHARED,
+        parents=[parent],
         epilog=_EXAMPLES[name] + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -97,65 +117,117 @@ _JSON_HELP = {
     "credits": "print the balance as a JSON object (available, frozen, total)",
     "status": "print the session's draft as JSON (the wire's keys: t, tt, sg, d, m)",
     "sessions": "print a JSON array of sessions",
-    "open": "print {\"url\": …} instead of the bare link",
+    "open": 'print {"url": …} instead of the bare link',
 }
 
 
 def add_headless_commands(sub: argparse._SubParsersAction) -> None:
     parent = shared_flags()
-    ask = _command(sub, "ask", "send one message and print the reply",
-                   "Send one message to the video agent (generate, edit, add music…) and print its "
-                   "reply as it streams. Like the TUI, \"export\", \"credits\", \"status\" or a file "
-                   "path are handled directly.", parent)
-    ask.add_argument("prompt", nargs="?", help='the message; "-" reads it from stdin; leave it out '
-                     'with --answer to answer the question the agent is waiting on')
+    ask = _command(
+        sub,
+        "ask",
+        "send one message and print the reply",
+        "Send one message to the video agent (generate, edit, add music…) and print its "
+        'reply as it streams. Like the TUI, "export", "credits", "status" or a file '
+        "path are handled directly.",
+        parent,
+    )
+    ask.add_argument(
+        "prompt",
+        nargs="?",
+        help='the message; "-" reads it from stdin; leave it out '
+        "with --answer to answer the question the agent is waiting on",
+    )
     which = ask.add_mutually_exclusive_group()
     which.add_argument("--session", metavar="ID", help="continue this session (id or unique prefix)")
     which.add_argument("--new", action="store_true", help="start a new session (an empty timeline)")
-    ask.add_argument("-y", "--yes", action="store_true",
-                     help="when the message is ambiguous (\"don't export yet\"), take it as the "
-                          "action it names; without -y it is sent to the agent as a message")
-    ask.add_argument("--answer", action="append", metavar="SPEC", default=[],
-                     help="answer the agent's question (exit code 6): one --answer per question, in "
-                          "order; SPEC is option numbers or labels separated by commas (\"1\", "
-                          "\"2,3\", \"Ocean\"), anything else is sent as your own words")
+    ask.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help='when the message is ambiguous ("don\'t export yet"), take it as the '
+        "action it names; without -y it is sent to the agent as a message",
+    )
+    ask.add_argument(
+        "--answer",
+        action="append",
+        metavar="SPEC",
+        default=[],
+        help="answer the agent's question (exit code 6): one --answer per question, in "
+        'order; SPEC is option numbers or labels separated by commas ("1", '
+        '"2,3", "Ocean"), anything else is sent as your own words',
+    )
 
-    export = _command(sub, "export", "render the timeline and download the MP4",
-                      "Render the session's timeline to an MP4 (H.264 + AAC), download it, check "
-                      "it, and print its path.", parent)
+    export = _command(
+        sub,
+        "export",
+        "render the timeline and download the MP4",
+        "Render the session's timeline to an MP4 (H.264 + AAC), download it, check it, and print its path.",
+        parent,
+    )
     export.add_argument("--session", metavar="ID", help="export this session (id or unique prefix)")
     how = export.add_mutually_exclusive_group()
     # str, not Path: Path("~/Videos/") drops the trailing slash that says "a folder".
-    how.add_argument("-o", "--output", type=str, metavar="PATH",
-                     help="file to write (replaced if it exists), or a folder: an existing one, or "
-                          "one ending in / (made if missing)")
-    how.add_argument("--resume", action="store_true",
-                     help="finish exports an earlier run left unfinished (Ctrl+C, lost connection) "
-                          "and print their paths, instead of starting a new one")
+    how.add_argument(
+        "-o",
+        "--output",
+        type=str,
+        metavar="PATH",
+        help="file to write (replaced if it exists), or a folder: an existing one, or "
+        "one ending in / (made if missing)",
+    )
+    how.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish exports an earlier run left unfinished (Ctrl+C, lost connection) "
+        "and print their paths, instead of starting a new one",
+    )
 
     _command(sub, "credits", "show the credit balance", "Show the account's credits.", parent)
 
-    status = _command(sub, "status", "show the session's timeline",
-                      "Show the session's timeline in one line (or its draft as JSON).", parent)
+    status = _command(
+        sub,
+        "status",
+        "show the session's timeline",
+        "Show the session's timeline in one line (or its draft as JSON).",
+        parent,
+    )
     status.add_argument("--session", metavar="ID", help="show this session (id or unique prefix)")
 
-    upload = _command(sub, "upload", "upload a file or a URL into the session",
-                      "Upload a local file (mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, "
-                      "wav, m4a, aac; up to 200 MB) or a link into the session.", parent)
+    upload = _command(
+        sub,
+        "upload",
+        "upload a file or a URL into the session",
+        "Upload a local file (mp4, mov, avi, webm, mkv, jpg, png, gif, webp, mp3, "
+        "wav, m4a, aac; up to 200 MB) or a link into the session.",
+        parent,
+    )
     upload.add_argument("item", metavar="PATH|URL", help="a file path or an http(s) link")
     upload.add_argument("--session", metavar="ID", help="upload into this session (id or unique prefix)")
 
-    sessions = _command(sub, "sessions", "list the sessions on this backend",
-                        "List the sessions on this backend, most recently used first, with their "
-                        "title, last use and timeline duration.", parent)
-    sessions.add_argument("--offline", action="store_true",
-                          help="don't ask the backend for each timeline's duration")
-    sessions.add_argument("--limit", type=int, default=20, metavar="N",
-                          help="list at most N sessions (default 20)")
+    sessions = _command(
+        sub,
+        "sessions",
+        "list the sessions on this backend",
+        "List the sessions on this backend, most recently used first, with their "
+        "title, last use and timeline duration.",
+        parent,
+    )
+    sessions.add_argument(
+        "--offline", action="store_true", help="don't ask the backend for each timeline's duration"
+    )
+    sessions.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="list at most N sessions (default 20)"
+    )
 
-    opener = _command(sub, "open", "open the project in the browser",
-                      "Ask the service for a claim link to this project (the API token never goes "
-                      "into a URL), print it, copy it to the terminal's clipboard (OSC 52, works "
-                      "over SSH) and open it when a browser is available here.", parent)
+    opener = _command(
+        sub,
+        "open",
+        "open the project in the browser",
+        "Ask the service for a claim link to this project (the API token never goes "
+        "into a URL), print it, copy it to the terminal's clipboard (OSC 52, works "
+        "over SSH) and open it when a browser is available here.",
+        parent,
+    )
     opener.add_argument("--session", metavar="ID", help="this session (id or unique prefix)")
     opener.add_argument("--no-browser", action="store_true", help="only print and copy the link")

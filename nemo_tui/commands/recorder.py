@@ -69,7 +69,9 @@ class ErrorRecorder:
     async def ensure_token(self) -> None:
         await self._call(self.inner.ensure_token)
 
-    async def create_session(self, first_message: str | None = None, language: str | None = None) -> SessionInfo:
+    async def create_session(
+        self, first_message: str | None = None, language: str | None = None
+    ) -> SessionInfo:
         return await self._call(self.inner.create_session, first_message, language)
 
     def use_session(self, session_id: str, task_id: str | None = None) -> None:
@@ -104,7 +106,9 @@ class ErrorRecorder:
     async def render_status(self, job_id: str) -> RenderJob:
         return await self._call(self.inner.render_status, job_id)
 
-    async def wait_for_render(self, job_id: str, on_update: Callable[[RenderJob], None] | None = None) -> RenderJob:
+    async def wait_for_render(
+        self, job_id: str, on_update: Callable[[RenderJob], None] | None = None
+    ) -> RenderJob:
         return await self._call(self.inner.wait_for_render, job_id, on_update)
 
     async def download(self, url: str, dest: str | Path, progress: ProgressCallback | None = None) -> Path:
@@ -113,8 +117,9 @@ class ErrorRecorder:
     async def cancel_render(self, job_id: str) -> None:
         await self._call(self.inner.cancel_render, job_id)
 
-    async def download_render(self, job: RenderJob, dest: str | Path,
-                              progress: ProgressCallback | None = None) -> Path:
+    async def download_render(
+        self, job: RenderJob, dest: str | Path, progress: ProgressCallback | None = None
+    ) -> Path:
         return await self._call(self.inner.download_render, job, dest, progress)
 
     async def claim_link(self) -> str:

@@ -38,8 +38,12 @@ from .recorder import ErrorRecorder
 Body = Callable[["Context"], Awaitable[int]]
 
 # What a SuggestedAction becomes on a command line.
-_TIPS = {"export": "nemo-tui export", "state": "nemo-tui status", "timeline": "nemo-tui status",
-         "credits": "nemo-tui credits"}
+_TIPS = {
+    "export": "nemo-tui export",
+    "state": "nemo-tui status",
+    "timeline": "nemo-tui status",
+    "credits": "nemo-tui credits",
+}
 
 
 @dataclass
@@ -58,7 +62,9 @@ class Outcome:
 
 
 class Context:
-    def __init__(self, args: argparse.Namespace, out: Output, backend: Backend, recorder: ErrorRecorder) -> None:
+    def __init__(
+        self, args: argparse.Namespace, out: Output, backend: Backend, recorder: ErrorRecorder
+    ) -> None:
         self.args = args
         self.out = out
         self.backend = backend
@@ -75,8 +81,10 @@ class Context:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise CommandError(f"No session {wanted!r} on this backend ({self.backend.kind}); "
-                               "`nemo-tui sessions` lists them.")
+            raise CommandError(
+                f"No session {wanted!r} on this backend ({self.backend.kind}); "
+                "`nemo-tui sessions` lists them."
+            )
         raise CommandError(f"{wanted!r} matches {len(matches)} sessions; give more of the id.")
 
     async def open_session(self, wanted: str | None = None, *, json_events: bool = True) -> None:
@@ -102,13 +110,16 @@ class Context:
     async def new_session(self, *, title: str) -> None:
         """A fresh session, made the last used one (titled: the conversation only titles a
         session it creates for a first message)."""
-        outcome = await self.drive(self.conversation.new_session(),
-                                   lambda e: self.out.note(e.text) if isinstance(e, Notice) and e.level == "success" else None)
+        outcome = await self.drive(
+            self.conversation.new_session(),
+            lambda e: self.out.note(e.text) if isinstance(e, Notice) and e.level == "success" else None,
+        )
         if not outcome.ok:
             raise CommandError("", outcome.exit_code)
         if self.session_id:
-            await asyncio.to_thread(self.store.save_session, self.backend.backend_key, self.session_id,
-                                    title=title)
+            await asyncio.to_thread(
+                self.store.save_session, self.backend.backend_key, self.session_id, title=title
+            )
 
     @property
     def session_id(self) -> str | None:
@@ -145,8 +156,13 @@ class Context:
         elif isinstance(event, SessionChanged):
             out.note(f"Session {event.session_id}" + (" (reopened)" if event.resumed else " (new)"))
 
-    async def drive(self, flow: AsyncIterator[Any], on_event: Callable[[Any], Any] | None = None,
-                    *, json_events: bool = True) -> Outcome:
+    async def drive(
+        self,
+        flow: AsyncIterator[Any],
+        on_event: Callable[[Any], Any] | None = None,
+        *,
+        json_events: bool = True,
+    ) -> Outcome:
         """Run one flow to its end. `on_event` sees every event and may return a replacement to
         print in `--json` mode (None keeps it). With `json_events` False the command prints its
         own JSON document instead of event lines."""
@@ -179,7 +195,9 @@ def run_headless(args: argparse.Namespace, body: Body, *, out: Output | None = N
 
     out = out or Output(json_mode=getattr(args, "json", False))
     try:
-        settings = Settings.from_env(backend=requested_backend(args), export_dir=getattr(args, "export_dir", None))
+        settings = Settings.from_env(
+            backend=requested_backend(args), export_dir=getattr(args, "export_dir", None)
+        )
     except SettingsError as exc:  # a bad NEMO_* value, NEMO_BACKEND included
         out.error(str(exc))
         return exits.USAGE

@@ -51,7 +51,8 @@ def is_generation(tool_name: str) -> bool:
 # a generation. Only used to say what it costs before the first one.
 _GENERATION_REQUEST = re.compile(
     r"(?i)\b(generate|create|make|produce|film)\b.*\b(video|clip|movie|film|animation)s?\b"
-    r"|(生成|制作|做|拍).*(视频|短片|片段|动画)")
+    r"|(生成|制作|做|拍).*(视频|短片|片段|动画)"
+)
 
 
 def looks_like_generation(text: str) -> bool:

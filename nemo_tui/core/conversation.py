@@ -49,7 +49,15 @@ from pathlib import Path
 from ..client.language import detect_language
 from ..protocol import Draft
 from .activity import activity_label, is_generation, looks_like_generation, question_text, say_number
-from .events import ConfirmNeeded, CreditsUpdated, ErrorKind, Notice, SessionChanged, TimelineUpdated, UploadDone
+from .events import (
+    ConfirmNeeded,
+    CreditsUpdated,
+    ErrorKind,
+    Notice,
+    SessionChanged,
+    TimelineUpdated,
+    UploadDone,
+)
 from .export_flow import ExportFlows, _byte_progress
 from .flow_base import Event, guarded
 from .i18n import t
@@ -108,8 +116,11 @@ class Conversation(TurnFlows, ExportFlows):
             await self._db.save_session(self.backend_key, self._session_id, title=title)
         if intent.confidence == "ask":
             payload = str(intent.paths[0]) if intent.paths else (intent.urls[0] if intent.urls else "")
-            yield ConfirmNeeded(question=intent.question or "", action=intent.kind.value,  # type: ignore[arg-type]
-                                payload=payload)
+            yield ConfirmNeeded(
+                question=intent.question or "",
+                action=intent.kind.value,  # type: ignore[arg-type]
+                payload=payload,
+            )
             return
         if intent.kind is IntentKind.CHAT:
             flow = self._chat(text)
@@ -153,8 +164,15 @@ class Conversation(TurnFlows, ExportFlows):
     async def _credits(self) -> AsyncIterator[Event]:
         credits = await self.backend.credits()
         yield CreditsUpdated(credits=credits)
-        yield await self._notice(t("credits.line", self.lang, available=say_number(credits.available),
-                                   frozen=say_number(credits.frozen), total=say_number(credits.total)))
+        yield await self._notice(
+            t(
+                "credits.line",
+                self.lang,
+                available=say_number(credits.available),
+                frozen=say_number(credits.frozen),
+                total=say_number(credits.total),
+            )
+        )
 
     credits = guarded(_credits)
 

@@ -6,9 +6,9 @@ in here are already in the person's language; text that came from the server is 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -31,7 +31,7 @@ from ..protocol import (
 from ..protocol.questions import Question
 
 
-class ErrorKind(str, Enum):
+class ErrorKind(StrEnum):
     """What went wrong, by class (never read from a message's words): front-ends pick their state
     from it (the TUI's connection dot, a command's exit code)."""
 
@@ -224,10 +224,24 @@ class TurnQueued(BaseModel):
 
 
 ConversationEvent = Annotated[
-    Union[
-        ReplyStarted, ReplyDelta, ReplyFinished, Activity, StillWorking, Notice, SuggestedAction,
-        ConfirmNeeded, TimelineUpdated, CreditsUpdated, SessionChanged, Progress, ExportDone, UploadDone,
-        QuestionAsked, Recovering, RecoveryEnded, WatchState, TurnQueued,
-    ],
+    ReplyStarted
+    | ReplyDelta
+    | ReplyFinished
+    | Activity
+    | StillWorking
+    | Notice
+    | SuggestedAction
+    | ConfirmNeeded
+    | TimelineUpdated
+    | CreditsUpdated
+    | SessionChanged
+    | Progress
+    | ExportDone
+    | UploadDone
+    | QuestionAsked
+    | Recovering
+    | RecoveryEnded
+    | WatchState
+    | TurnQueued,
     Field(discriminator="kind"),
 ]

@@ -42,7 +42,9 @@ class ExportFlows(FlowBase):
         update, changes = await self._refresh(announce_changes=before is not None)
         if changes and before is not None:
             yield update
-            line = describe_additions(before, update.draft, self.lang) or t("added.changed", self.lang, changes=changes)
+            line = describe_additions(before, update.draft, self.lang) or t(
+                "added.changed", self.lang, changes=changes
+            )
             yield await self._notice(line)
         if not update.draft.tracks:
             yield await self._notice(t("export.empty", self.lang), "warning")
@@ -52,15 +54,16 @@ class ExportFlows(FlowBase):
         job = await self.backend.start_render(update.draft)
         await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
         dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
-        await self._db.save_render(job.id, self._session_id or "", self.backend_key, dest,
-                                status=job.status)
+        await self._db.save_render(job.id, self._session_id or "", self.backend_key, dest, status=job.status)
         yield Progress(phase="render", fraction=job.progress)
         async for event in self._finish_render(job.id, dest, update.draft):
             yield event
 
     export = guarded(_export)
 
-    async def _finish_render(self, job_id: str, dest: Path, draft: Draft | None = None) -> AsyncIterator[Event]:
+    async def _finish_render(
+        self, job_id: str, dest: Path, draft: Draft | None = None
+    ) -> AsyncIterator[Event]:
         """Wait for the render (the client polls: one cadence, in one place), retry a failed one
         once under a new id, download it (the client falls back to the API's download when the
         output URL fails), check it, record it. The render's row is closed whatever happens
@@ -82,7 +85,9 @@ class ExportFlows(FlowBase):
                     if retried:
                         raise
                     retried = True
-                    yield await self._notice(t("export.retrying", self.lang, reason=getattr(exc, "detail", None) or "?"))
+                    yield await self._notice(
+                        t("export.retrying", self.lang, reason=getattr(exc, "detail", None) or "?")
+                    )
                     if draft is None:
                         draft = (await self.backend.state()).draft
                     new_job = await self.backend.start_render(draft)
@@ -114,11 +119,21 @@ class ExportFlows(FlowBase):
                 await _shielded(self._cancel_render(job_id, rendering=not downloading))
             raise
         await self._db.finish_render(job_id, "completed")
-        yield ExportDone(path=path, duration_s=info.duration_s, size_bytes=size, width=info.width,
-                         height=info.height)
-        yield await self._notice(t("export.done", self.lang, path=path,
-                                   duration=format_seconds(info.duration_s, self.lang),
-                                   size=format_size(size), width=info.width, height=info.height), "success")
+        yield ExportDone(
+            path=path, duration_s=info.duration_s, size_bytes=size, width=info.width, height=info.height
+        )
+        yield await self._notice(
+            t(
+                "export.done",
+                self.lang,
+                path=path,
+                duration=format_seconds(info.duration_s, self.lang),
+                size=format_size(size),
+                width=info.width,
+                height=info.height,
+            ),
+            "success",
+        )
 
     async def _cancel_render(self, job_id: str, *, rendering: bool) -> None:
         """The person stopped the export: cancel the render (best effort, bounded) and close its row."""
@@ -130,8 +145,7 @@ class ExportFlows(FlowBase):
                 log.debug("render cancel failed: %r", exc)
         await self._db.finish_render(job_id, "cancelled")
         if self._session_id:
-            await self._db.add_message(self._session_id, "notice",
-                                    t("export.cancelled", self.lang))
+            await self._db.add_message(self._session_id, "notice", t("export.cancelled", self.lang))
 
     async def _resume_pending(self) -> AsyncIterator[Event]:
         self._stop_requested = False
@@ -143,10 +157,15 @@ class ExportFlows(FlowBase):
 
     resume_pending = guarded(_resume_pending)
 
-def _byte_progress(pump: Pump[Any], phase: Literal["upload", "download"]) -> Callable[[int, int | None], None]:
+
+def _byte_progress(
+    pump: Pump[Any], phase: Literal["upload", "download"]
+) -> Callable[[int, int | None], None]:
     """The client's progress(done, total) callback, as Progress events out of `pump`."""
+
     def on_bytes(done: int, total: int | None) -> None:
         pump.emit(Progress(phase=phase, done=done, total=total, fraction=(done / total) if total else None))
+
     return on_bytes
 
 

@@ -33,12 +33,16 @@ P = ParamSpec("P")
 F = TypeVar("F", bound="FlowBase")
 
 
-def guarded(flow: Callable[Concatenate[F, P], AsyncIterator[Event]]) -> Callable[Concatenate[F, P], AsyncIterator[Event]]:
+def guarded(
+    flow: Callable[Concatenate[F, P], AsyncIterator[Event]],
+) -> Callable[Concatenate[F, P], AsyncIterator[Event]]:
     """The public face of a flow: the same events, run under `FlowBase._guard` (a NemoError
     becomes an error Notice with its kind; only cancellation leaves)."""
+
     @functools.wraps(flow)
     def public(self: F, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Event]:
         return self._guard(flow(self, *args, **kwargs))
+
     return public
 
 
@@ -53,6 +57,7 @@ class AsyncStore:
 
         async def call(*args: Any, **kwargs: Any) -> Any:
             return await asyncio.to_thread(method, *args, **kwargs)
+
         return call
 
 
@@ -95,10 +100,16 @@ class FlowBase:
         # tests do) answers at once and charges nothing.
         fast = self._local or is_loopback_url(getattr(backend, "base_url", "") or "")
         self._charges = not fast  # say what things cost (credits) only where the cloud is used
-        self.recovery_first_s = recovery_first_s if recovery_first_s is not None else (
-            poll_interval_s if poll_interval_s is not None else (0.1 if fast else 30.0))
-        self.recovery_every_s = recovery_every_s if recovery_every_s is not None else (
-            poll_interval_s if poll_interval_s is not None else (0.25 if fast else 60.0))
+        self.recovery_first_s = (
+            recovery_first_s
+            if recovery_first_s is not None
+            else (poll_interval_s if poll_interval_s is not None else (0.1 if fast else 30.0))
+        )
+        self.recovery_every_s = (
+            recovery_every_s
+            if recovery_every_s is not None
+            else (poll_interval_s if poll_interval_s is not None else (0.25 if fast else 60.0))
+        )
         self.recovery_checks = max(1, recovery_checks)
         # Two-stage generation: when to look again for what the backend adds after a generation.
         # The local engine adds nothing after its reply: no looks there unless polling is set.
@@ -138,8 +149,11 @@ class FlowBase:
             raise
         except Exception as exc:  # a bug or the disk: say so, keep the app alive
             log.exception("unexpected error in the conversation")
-            yield await self._notice(t("error.unexpected", self.lang, detail=f"{type(exc).__name__}: {exc}"),
-                                     "error", error=ErrorKind.UNEXPECTED)
+            yield await self._notice(
+                t("error.unexpected", self.lang, detail=f"{type(exc).__name__}: {exc}"),
+                "error",
+                error=ErrorKind.UNEXPECTED,
+            )
 
     async def _catch_renewal(self) -> SessionChanged | None:
         """The client may replace a session the server lost (1002) in any call, not only in a
@@ -155,10 +169,13 @@ class FlowBase:
         return Notice(text=text, level=level, error=error)  # type: ignore[arg-type]
 
     def _pump(self) -> Pump[Any]:
-        return Pump(every=self.still_working_every, clock=self._clock,
-                    still_text=t("still_working", self.lang))
+        return Pump(
+            every=self.still_working_every, clock=self._clock, still_text=t("still_working", self.lang)
+        )
 
-    async def _remember_session(self, *, title: str | None = None, resumed: bool = False) -> SessionChanged | None:
+    async def _remember_session(
+        self, *, title: str | None = None, resumed: bool = False
+    ) -> SessionChanged | None:
         """Record the backend's current session when it is new to us (made here or renewed by the
         client after a 1002)."""
         info = self.backend.session
@@ -168,8 +185,9 @@ class FlowBase:
             await self._db.forget_session(self._session_id)
             self._draft = Draft()
         self._session_id = info.session_id
-        await self._db.save_session(self.backend_key, info.session_id,
-                                task_id=info.task_id, title=title, language=self.language)
+        await self._db.save_session(
+            self.backend_key, info.session_id, task_id=info.task_id, title=title, language=self.language
+        )
         return SessionChanged(session_id=info.session_id, resumed=resumed)
 
     async def _ensure_session(self, first_message: str | None) -> AsyncIterator[Event]:
@@ -185,10 +203,11 @@ class FlowBase:
         after = state.draft
         changes = describe_changes(before, after, self.lang) if announce_changes else None
         self._seen(state)
-        return TimelineUpdated(draft=after, summary=timeline_summary(after, self.lang), changes=changes), changes
+        return TimelineUpdated(
+            draft=after, summary=timeline_summary(after, self.lang), changes=changes
+        ), changes
 
     def _seen(self, state: SessionState) -> None:
         self._draft = state.draft
         self._infos = list(state.video_infos)
         self._media = list(state.generated_media)
-

@@ -42,12 +42,16 @@ _TIMELINE = re.compile(
     r"|时间线[^。！？]{0,10}?预览|预览[^。！？]{0,10}?时间线|在时间轴[^。！？]{0,10}?预览",
     re.IGNORECASE,
 )
-_DRAG = re.compile(r"\bdrag\b|\bdrop\b[^.!?]{0,40}?\b(?:into|onto|on|to)\b|拖拽|拖动|拖放|拖到|拖入", re.IGNORECASE)
+_DRAG = re.compile(
+    r"\bdrag\b|\bdrop\b[^.!?]{0,40}?\b(?:into|onto|on|to)\b|拖拽|拖动|拖放|拖到|拖入", re.IGNORECASE
+)
 _DRAG_EN = re.compile(
     r"\bdrag(?:\s+and\s+drop)?\s+(?P<what>.+?)\s+(?:on ?to|into|to|on)\s+(?:the\s+)?(?P<where>[^.!?,]+)",
     re.IGNORECASE,
 )
-_DRAG_ZH = re.compile(r"把(?P<what>.+?)拖(?:拽|动|放)?(?:到|进|入)(?P<where>[^。！？，,]+?)(?:上|中|里)?(?:即可|就行|就可以)?[。！？]?$")
+_DRAG_ZH = re.compile(
+    r"把(?P<what>.+?)拖(?:拽|动|放)?(?:到|进|入)(?P<where>[^。！？，,]+?)(?:上|中|里)?(?:即可|就行|就可以)?[。！？]?$"
+)
 _OPEN = re.compile(
     r"\b(?:open|go to|navigate to|switch to)\s+(?:the\s+|your\s+)?(?P<what>[\w ]{0,30}?)\s*"
     r"\b(?:panel|tab|menu|settings|editor|window|sidebar|library|dialog|page|inspector|properties)\b"
@@ -85,10 +89,11 @@ def _offer(action: str, lang: str, payload: str = "") -> tuple[str, SuggestedAct
     if action == "upload":
         return t("gui.upload", lang), None
     if action == "send":
-        return (t("gui.send", lang, payload=payload),
-                SuggestedAction(action="send", label=payload, payload=payload))
-    return (t(f"gui.{action}", lang),
-            SuggestedAction(action=action, label=t(f"gui.{action}.label", lang)))  # type: ignore[arg-type]
+        return (
+            t("gui.send", lang, payload=payload),
+            SuggestedAction(action="send", label=payload, payload=payload),
+        )
+    return (t(f"gui.{action}", lang), SuggestedAction(action=action, label=t(f"gui.{action}.label", lang)))  # type: ignore[arg-type]
 
 
 def _rewrite(sentence: str, lang: str) -> tuple[str, SuggestedAction | None] | None:
@@ -134,7 +139,7 @@ def translate(text: str, lang: str) -> Translated:
             continue
         new_text, action = done
         prefix = _BULLET.match(sentence).group(1)  # type: ignore[union-attr]
-        trailing = sentence[len(sentence.rstrip()):]
+        trailing = sentence[len(sentence.rstrip()) :]
         if lang == "en" and not trailing and out and not out[-1].endswith((" ", "\n")):
             prefix = " " + prefix
         if new_text not in "".join(out):  # two sentences about the same button say it once

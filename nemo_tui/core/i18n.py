@@ -34,10 +34,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- a dropped stream: never re-sent, the state is read on the vendor's cadence ----------
     "recover.start": {
         "en": "Your message is not sent again (that would do the work, and charge for it, twice). "
-              "Checking the project at {at} (in {wait}), then every {every}, up to {checks} times. "
-              "Ctrl+G stops waiting.",
+        "Checking the project at {at} (in {wait}), then every {every}, up to {checks} times. "
+        "Ctrl+G stops waiting.",
         "zh": "不会重新发送你的消息（那样会重复生成并重复扣费）。将在 {at}（{wait}后）检查项目，"
-              "之后每 {every} 检查一次，最多 {checks} 次。按 Ctrl+G 停止等待。",
+        "之后每 {every} 检查一次，最多 {checks} 次。按 Ctrl+G 停止等待。",
     },
     "recover.waiting": {
         "en": "Stream dropped — next check of the project at {at} ({check}/{checks})",
@@ -86,14 +86,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- what things cost on the cloud ---------------------------------------------------------
     "cost.first": {
         "en": "Before the first generation: a generated clip (up to 15 s) costs about 100 credits, "
-              "an editing session about 50, and exporting is free. The 100 free credits of this "
-              "anonymous account are about one clip.",
+        "an editing session about 50, and exporting is free. The 100 free credits of this "
+        "anonymous account are about one clip.",
         "zh": "第一次生成之前：生成一个片段（最长 15 秒）约需 100 积分，一次编辑约 50 积分，导出免费。"
-              "这个匿名账户的 100 免费积分大约够生成一个片段。",
+        "这个匿名账户的 100 免费积分大约够生成一个片段。",
     },
     "cost.export_free": {"en": "Exporting is free.", "zh": "导出免费。"},
     # -- activity labels for tools (never the raw tool name) --------------------------------
-    "activity.generate_video": {"en": "Generating video — usually 2–5 min", "zh": "正在生成视频——通常需要 2–5 分钟"},
+    "activity.generate_video": {
+        "en": "Generating video — usually 2–5 min",
+        "zh": "正在生成视频——通常需要 2–5 分钟",
+    },
     "activity.generate_music": {"en": "Generating music — 1–2 min", "zh": "正在生成音乐——约 1–2 分钟"},
     "activity.edit_multitrack": {"en": "Editing the timeline", "zh": "正在编辑时间线"},
     "activity.generate": {"en": "Generating video…", "zh": "正在生成视频…"},
@@ -203,7 +206,7 @@ LANGS = ("en", "zh")
 
 
 def norm_lang(lang: str | None) -> str:
-    """"zh", "zh-cn", "zh-Hans" → "zh"; everything else → "en".
+    """ "zh", "zh-cn", "zh-Hans" → "zh"; everything else → "en".
 
     The same rule as `protocol.norm_lang` (the errors' words), restated here on purpose: importing
     `nemo_tui.protocol` loads pydantic, which the TUI's first paint (ui/app.py imports this module)

@@ -10,9 +10,10 @@ dependency, and parsing `ffmpeg -i` text is brittle): `ftyp` first, then `moov` 
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 _MAX_MOOV = 64 * 1024 * 1024  # a moov this large is not an export of this app's sizes
 
@@ -49,7 +50,7 @@ def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tupl
     end = len(data) if end is None else end
     pos = start
     while pos + 8 <= end:
-        kind, payload, pos = _box_header(data[pos:pos + 16], pos, end)
+        kind, payload, pos = _box_header(data[pos : pos + 16], pos, end)
         yield kind, payload, pos
 
 
@@ -73,9 +74,9 @@ def _track_video_size(moov: bytes, start: int, end: int) -> tuple[int, int] | No
     tkhd = _child(moov, start, end, b"tkhd")
     mdia = _child(moov, start, end, b"mdia")
     hdlr = _child(moov, *mdia, b"hdlr") if mdia else None
-    if not tkhd or not hdlr or moov[hdlr[0] + 8:hdlr[0] + 12] != b"vide":
+    if not tkhd or not hdlr or moov[hdlr[0] + 8 : hdlr[0] + 12] != b"vide":
         return None
-    s, e = tkhd
+    _s, e = tkhd
     # width and height are the last 8 bytes of tkhd in both versions
     width, height = struct.unpack_from(">II", moov, e - 8)
     return width >> 16, height >> 16

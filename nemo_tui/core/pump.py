@@ -65,7 +65,7 @@ class Pump(Generic[T]):
             while True:
                 try:
                     item = await asyncio.wait_for(self._queue.get(), timeout=wake)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     item = Quiet()
                 if item is _DONE:
                     break

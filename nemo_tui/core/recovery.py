@@ -18,23 +18,40 @@ from .summary import describe_additions, describe_changes, describe_media_change
 class RecoveryFlows(FlowBase):
     # ---- a dropped stream: read the state on the vendor's cadence, never send again ------------
     def _state_moved(self, state: SessionState, draft: Draft, infos: list[Any], media: list[Any]) -> bool:
-        return (state.draft.to_wire() != draft.to_wire() or list(state.video_infos) != infos
-                or list(state.generated_media) != media)
+        return (
+            state.draft.to_wire() != draft.to_wire()
+            or list(state.video_infos) != infos
+            or list(state.generated_media) != media
+        )
 
-    async def _recover(self, text: str, draft: Draft, infos: list[Any], media: list[Any], *,
-                       expect_draft: bool = False) -> AsyncIterator[Event]:
+    async def _recover(
+        self, text: str, draft: Draft, infos: list[Any], media: list[Any], *, expect_draft: bool = False
+    ) -> AsyncIterator[Event]:
         """`expect_draft`: the turn was generating, so its clip goes onto the timeline too."""
         checks, first, every = self.recovery_checks, self.recovery_first_s, self.recovery_every_s
         at = time.strftime("%H:%M:%S", time.localtime(time.time() + first))
-        yield Notice(text=t("recover.start", self.lang, at=at, wait=format_wait(first, self.lang),
-                            every=format_wait(every, self.lang), checks=checks))
+        yield Notice(
+            text=t(
+                "recover.start",
+                self.lang,
+                at=at,
+                wait=format_wait(first, self.lang),
+                every=format_wait(every, self.lang),
+                checks=checks,
+            )
+        )
         last: SessionState | None = None
         failures = 0
         for check in range(1, checks + 1):
             wait = first if check == 1 else every
             at = time.strftime("%H:%M:%S", time.localtime(time.time() + wait))
-            yield Recovering(check=check, checks=checks, wait_s=wait, at=at,
-                             text=t("recover.waiting", self.lang, at=at, check=check, checks=checks))
+            yield Recovering(
+                check=check,
+                checks=checks,
+                wait_s=wait,
+                at=at,
+                text=t("recover.waiting", self.lang, at=at, check=check, checks=checks),
+            )
             await self._sleep(wait)
             try:
                 state = await self.backend.state()
@@ -54,14 +71,19 @@ class RecoveryFlows(FlowBase):
             if self._state_moved(state, draft, infos, media):
                 self._seen(state)
                 changes = describe_changes(draft, state.draft, self.lang)
-                update = TimelineUpdated(draft=state.draft, summary=timeline_summary(state.draft, self.lang),
-                                         changes=changes)
+                update = TimelineUpdated(
+                    draft=state.draft, summary=timeline_summary(state.draft, self.lang), changes=changes
+                )
                 yield update
-                said = [x for x in (
-                    changes,
-                    describe_media_changes(infos, list(state.video_infos), self.lang),
-                    describe_media_changes(media, list(state.generated_media), self.lang, videos=False),
-                ) if x]
+                said = [
+                    x
+                    for x in (
+                        changes,
+                        describe_media_changes(infos, list(state.video_infos), self.lang),
+                        describe_media_changes(media, list(state.generated_media), self.lang, videos=False),
+                    )
+                    if x
+                ]
                 if said:
                     joined = "; ".join(x.rstrip("。.") for x in said)  # one sentence, not "… 5 s.; 1 new …"
                     yield Notice(text=t("recover.found", self.lang, changes=joined))
@@ -86,8 +108,9 @@ class RecoveryFlows(FlowBase):
         yield SuggestedAction(action="retry", label=t("recover.retry", self.lang), payload=text)
         yield RecoveryEnded(found=False)
 
-    async def _await_placement(self, draft: Draft, state: SessionState, reads: int,
-                               every: float) -> AsyncIterator[Event]:
+    async def _await_placement(
+        self, draft: Draft, state: SessionState, reads: int, every: float
+    ) -> AsyncIterator[Event]:
         for _ in range(reads):
             await self._sleep(every)
             try:
@@ -97,8 +120,9 @@ class RecoveryFlows(FlowBase):
             if later.draft.to_wire() != state.draft.to_wire():
                 self._seen(later)
                 changes = describe_changes(draft, later.draft, self.lang)
-                yield TimelineUpdated(draft=later.draft, summary=timeline_summary(later.draft, self.lang),
-                                      changes=changes)
+                yield TimelineUpdated(
+                    draft=later.draft, summary=timeline_summary(later.draft, self.lang), changes=changes
+                )
                 if changes:
                     yield Notice(text=t("recover.placed", self.lang, changes=changes.rstrip("。.")))
                 return
@@ -114,8 +138,9 @@ class RecoveryFlows(FlowBase):
         if not changes:
             return
         yield update
-        line = describe_additions(before, update.draft, self.lang) or t("added.changed", self.lang, changes=changes)
+        line = describe_additions(before, update.draft, self.lang) or t(
+            "added.changed", self.lang, changes=changes
+        )
         yield await self._notice(line)
 
     check_for_additions = guarded(_check_for_additions)
-

@@ -56,7 +56,7 @@ class Intent:
 # ---- paths and URLs ---------------------------------------------------------------------------
 
 _URL = re.compile(r"https?://[^\s'\"<>]+", re.IGNORECASE)
-_EXTS = "|".join(SUPPORTED_FORMATS + ("txt", "jpeg", "m4v", "flac", "ogg", "heic"))
+_EXTS = "|".join((*SUPPORTED_FORMATS, "txt", "jpeg", "m4v", "flac", "ogg", "heic"))
 _BARE_FILENAME = re.compile(rf"[\w.\-]+\.(?:{_EXTS})", re.IGNORECASE)
 _UPLOAD_PREFIX = re.compile(r"^\s*(?:please\s+)?(?:upload\b|上传|请上传)\s*[:：]?\s*", re.IGNORECASE)
 
@@ -114,8 +114,12 @@ def _only_paths(body: str, cwd: Path) -> tuple[list[Path], list[str]] | None:
     for candidate in (whole, unescaped):
         if _exists(candidate, cwd):
             return [_to_path(candidate, cwd)], []
-    if (unescaped.startswith(("/", "~/", "file://")) and not re.search(r"\s(?:/|~/|file://)|\n", unescaped)
-            and " " not in unescaped.rsplit("/", 1)[-1] and _looks_like_path(unescaped)):
+    if (
+        unescaped.startswith(("/", "~/", "file://"))
+        and not re.search(r"\s(?:/|~/|file://)|\n", unescaped)
+        and " " not in unescaped.rsplit("/", 1)[-1]
+        and _looks_like_path(unescaped)
+    ):
         # One missing path with bare spaces ("/tmp/no such dir/x"): a typo, not a sentence.
         return [_to_path(unescaped, cwd)], []
     tokens = _tokens(body)
@@ -143,41 +147,219 @@ def _only_paths(body: str, cwd: Path) -> tuple[list[Path], list[str]] | None:
 
 
 def _mentioned_files(text: str, cwd: Path) -> list[Path]:
-    return [_to_path(tok, cwd) for tok in _tokens(text)
-            if (_looks_like_path(tok) or "/" in tok) and _exists(tok, cwd) and _to_path(tok, cwd).is_file()]
+    return [
+        _to_path(tok, cwd)
+        for tok in _tokens(text)
+        if (_looks_like_path(tok) or "/" in tok) and _exists(tok, cwd) and _to_path(tok, cwd).is_file()
+    ]
 
 
 # ---- keywords ---------------------------------------------------------------------------------
 
 _COMMON_FILLERS = frozenset(
-    "please pls plz now the a an my me it this that to for i you can could would will go ahead ok okay "
-    "lets let's let us just then right away again thanks thank hey yes and as in at of on with "
-    "hi hello".split()
+    [
+        "please",
+        "pls",
+        "plz",
+        "now",
+        "the",
+        "a",
+        "an",
+        "my",
+        "me",
+        "it",
+        "this",
+        "that",
+        "to",
+        "for",
+        "i",
+        "you",
+        "can",
+        "could",
+        "would",
+        "will",
+        "go",
+        "ahead",
+        "ok",
+        "okay",
+        "lets",
+        "let's",
+        "let",
+        "us",
+        "just",
+        "then",
+        "right",
+        "away",
+        "again",
+        "thanks",
+        "thank",
+        "hey",
+        "yes",
+        "and",
+        "as",
+        "in",
+        "at",
+        "of",
+        "on",
+        "with",
+        "hi",
+        "hello",
+    ]
 )
 _EDIT_WORDS = frozenset(
-    "add put make change remove delete cut trim generate create replace insert set adjust increase "
-    "decrease lower raise turn use apply mix fade edit music bgm audio sound song voice volume title "
-    "caption captions subtitle subtitles text color colour colors colours brightness speed transition "
-    "effect effects filter scene background intro outro logo levels roll end ending opening".split()
+    [
+        "add",
+        "put",
+        "make",
+        "change",
+        "remove",
+        "delete",
+        "cut",
+        "trim",
+        "generate",
+        "create",
+        "replace",
+        "insert",
+        "set",
+        "adjust",
+        "increase",
+        "decrease",
+        "lower",
+        "raise",
+        "turn",
+        "use",
+        "apply",
+        "mix",
+        "fade",
+        "edit",
+        "music",
+        "bgm",
+        "audio",
+        "sound",
+        "song",
+        "voice",
+        "volume",
+        "title",
+        "caption",
+        "captions",
+        "subtitle",
+        "subtitles",
+        "text",
+        "color",
+        "colour",
+        "colors",
+        "colours",
+        "brightness",
+        "speed",
+        "transition",
+        "effect",
+        "effects",
+        "filter",
+        "scene",
+        "background",
+        "intro",
+        "outro",
+        "logo",
+        "levels",
+        "roll",
+        "end",
+        "ending",
+        "opening",
+    ]
 )
-_ZH_EDIT = ("加", "添加", "生成", "改", "换", "删", "剪", "调", "放", "配", "制作", "插入", "替换", "合成",
-            "音乐", "字幕", "标题", "音量", "背景")
+_ZH_EDIT = (
+    "加",
+    "添加",
+    "生成",
+    "改",
+    "换",
+    "删",
+    "剪",
+    "调",
+    "放",
+    "配",
+    "制作",
+    "插入",
+    "替换",
+    "合成",
+    "音乐",
+    "字幕",
+    "标题",
+    "音量",
+    "背景",
+)
 _NEGATION = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|not|never|later|wait|hold off|stop|cancel|before|instead)\b",
     re.IGNORECASE,
 )
-_ZH_NEGATION = re.compile(r"不要|别|先不|暂时不|不用|不需要|还不|等会|等一下|稍后|以后|晚点|不(?:导出|下载|上传)")
+_ZH_NEGATION = re.compile(
+    r"不要|别|先不|暂时不|不用|不需要|还不|等会|等一下|稍后|以后|晚点|不(?:导出|下载|上传)"
+)
 _HOW_TO = re.compile(r"^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you)\b|^\s*how\s+to\b", re.IGNORECASE)
 _ZH_HOW_TO = re.compile(r"怎么|如何|怎样|咋")
 _WH_START = re.compile(r"^\s*(?:what|what's|whats|why|how|when|where|which|who|does|is|are)\b", re.IGNORECASE)
 _ZH_QUESTION = re.compile(r"什么|为什么|哪")
 _RESOLUTION = re.compile(r"^(?:\d{3,4}p|[248]k|\d{3,4}x\d{3,4})$")
 _ZH_FILLERS = sorted(
-    ("请", "帮我", "给我", "麻烦", "把", "一下", "我的", "我", "的", "吧", "了", "吗", "呢", "啊", "现在", "马上",
-     "立即", "立刻", "可以", "能", "视频", "这个", "那个", "成", "为", "文件", "查看", "查询", "看看", "看",
-     "显示", "剩余", "剩下", "还有", "还", "有", "多少", "当前", "目前", "项目", "一个", "高清", "格式",
-     "发给我", "发我", "所有", "全部", "一", "我想", "我要", "想要", "想", "要", "来", "出来"),
-    key=len, reverse=True,
+    (
+        "请",
+        "帮我",
+        "给我",
+        "麻烦",
+        "把",
+        "一下",
+        "我的",
+        "我",
+        "的",
+        "吧",
+        "了",
+        "吗",
+        "呢",
+        "啊",
+        "现在",
+        "马上",
+        "立即",
+        "立刻",
+        "可以",
+        "能",
+        "视频",
+        "这个",
+        "那个",
+        "成",
+        "为",
+        "文件",
+        "查看",
+        "查询",
+        "看看",
+        "看",
+        "显示",
+        "剩余",
+        "剩下",
+        "还有",
+        "还",
+        "有",
+        "多少",
+        "当前",
+        "目前",
+        "项目",
+        "一个",
+        "高清",
+        "格式",
+        "发给我",
+        "发我",
+        "所有",
+        "全部",
+        "一",
+        "我想",
+        "我要",
+        "想要",
+        "想",
+        "要",
+        "来",
+        "出来",
+    ),
+    key=len,
+    reverse=True,
 )
 _PUNCT = re.compile(r"[\s\W_]+")
 
@@ -191,33 +373,118 @@ class _Rule:
 
 
 _RULES = (
-    _Rule(IntentKind.EXPORT,
-          re.compile(r"\bsend me the (?:video|mp4|file|clip|movie)\b|\bexport\b|\bdownload\b", re.I),
-          ("导出", "下载"),
-          frozenset("video videos mp4 file clip movie final result version format quality high full hd "
-                    "send finished whole project".split())),
-    _Rule(IntentKind.CREDITS,
-          re.compile(r"\bcredits?\b|\bbalance\b", re.I),
-          ("积分", "余额"),
-          frozenset("what what's whats is are how much many do does have left remaining current "
-                    "available account show check see view".split())),
-    _Rule(IntentKind.STATE,
-          re.compile(r"\bstatus\b|\b(?:show|list|view)(?: me)?(?: the| my| all)? (?:tracks|timeline)\b", re.I),
-          ("状态", "轨道", "时间线"),
-          frozenset("what what's whats is are current project show check see view timeline tracks the "
-                    "session".split())),
-    _Rule(IntentKind.UPLOAD,
-          re.compile(r"\bupload\b", re.I),
-          ("上传",),
-          frozenset("file files video videos clip image photo picture some new how do".split())),
+    _Rule(
+        IntentKind.EXPORT,
+        re.compile(r"\bsend me the (?:video|mp4|file|clip|movie)\b|\bexport\b|\bdownload\b", re.I),
+        ("导出", "下载"),
+        frozenset(
+            [
+                "video",
+                "videos",
+                "mp4",
+                "file",
+                "clip",
+                "movie",
+                "final",
+                "result",
+                "version",
+                "format",
+                "quality",
+                "high",
+                "full",
+                "hd",
+                "send",
+                "finished",
+                "whole",
+                "project",
+            ]
+        ),
+    ),
+    _Rule(
+        IntentKind.CREDITS,
+        re.compile(r"\bcredits?\b|\bbalance\b", re.I),
+        ("积分", "余额"),
+        frozenset(
+            [
+                "what",
+                "what's",
+                "whats",
+                "is",
+                "are",
+                "how",
+                "much",
+                "many",
+                "do",
+                "does",
+                "have",
+                "left",
+                "remaining",
+                "current",
+                "available",
+                "account",
+                "show",
+                "check",
+                "see",
+                "view",
+            ]
+        ),
+    ),
+    _Rule(
+        IntentKind.STATE,
+        re.compile(r"\bstatus\b|\b(?:show|list|view)(?: me)?(?: the| my| all)? (?:tracks|timeline)\b", re.I),
+        ("状态", "轨道", "时间线"),
+        frozenset(
+            [
+                "what",
+                "what's",
+                "whats",
+                "is",
+                "are",
+                "current",
+                "project",
+                "show",
+                "check",
+                "see",
+                "view",
+                "timeline",
+                "tracks",
+                "the",
+                "session",
+            ]
+        ),
+    ),
+    _Rule(
+        IntentKind.UPLOAD,
+        re.compile(r"\bupload\b", re.I),
+        ("上传",),
+        frozenset(
+            [
+                "file",
+                "files",
+                "video",
+                "videos",
+                "clip",
+                "image",
+                "photo",
+                "picture",
+                "some",
+                "new",
+                "how",
+                "do",
+            ]
+        ),
+    ),
 )
 
 
 def _leftover(text: str, rule: _Rule) -> tuple[list[str], str]:
     """English words and Chinese characters left after the trigger and the fillers."""
     low = rule.trigger.sub(" ", text.lower())
-    words = [w for w in re.findall(r"[a-z0-9']+", low)
-             if w not in _COMMON_FILLERS and w not in rule.fillers and not _RESOLUTION.match(w)]
+    words = [
+        w
+        for w in re.findall(r"[a-z0-9']+", low)
+        if w not in _COMMON_FILLERS and w not in rule.fillers and not _RESOLUTION.match(w)
+    ]
     zh = "".join(re.findall(r"[\u4e00-\u9fff]+", text))
     for trig in rule.zh_triggers:
         zh = zh.replace(trig, "")
@@ -231,8 +498,11 @@ def _has_cjk(text: str) -> bool:
 
 
 def _question(kind: IntentKind, lang: str, names: str = "") -> str:
-    return t(f"confirm.{kind.value}", lang, names=names) if kind is IntentKind.UPLOAD else t(
-        f"confirm.{kind.value}", lang)
+    return (
+        t(f"confirm.{kind.value}", lang, names=names)
+        if kind is IntentKind.UPLOAD
+        else t(f"confirm.{kind.value}", lang)
+    )
 
 
 def _by_keywords(text: str, lang: str) -> Intent:
@@ -268,7 +538,7 @@ def route(text: str, *, cwd: Path | None = None) -> Intent:
     if not stripped:
         return Intent(IntentKind.CHAT, text)
     prefix = _UPLOAD_PREFIX.match(stripped)
-    body = stripped[prefix.end():] if prefix else stripped
+    body = stripped[prefix.end() :] if prefix else stripped
     found = _only_paths(body, cwd)
     if found:
         paths, urls = found
@@ -278,6 +548,11 @@ def route(text: str, *, cwd: Path | None = None) -> Intent:
         mentioned = _mentioned_files(stripped, cwd)
         if mentioned:
             names = ", ".join(p.name for p in mentioned)
-            return Intent(IntentKind.UPLOAD, text, paths=mentioned, confidence="ask",
-                          question=_question(IntentKind.UPLOAD, lang, names))
+            return Intent(
+                IntentKind.UPLOAD,
+                text,
+                paths=mentioned,
+                confidence="ask",
+                question=_question(IntentKind.UPLOAD, lang, names),
+            )
     return intent

@@ -79,7 +79,7 @@ class Settings(BaseModel):
         return self.data_dir / "nemo.db"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read NEMO_* variables (empty ones count as unset); `overrides` (from flags) win."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}

@@ -178,9 +178,16 @@ class Store:
             return self._conn.execute(sql, args).fetchall()
 
     # ---- sessions ------------------------------------------------------------------------------
-    def save_session(self, backend_key: str, session_id: str, *, task_id: str | None = None,
-                     title: str | None = None, language: str | None = None,
-                     now: float | None = None) -> None:
+    def save_session(
+        self,
+        backend_key: str,
+        session_id: str,
+        *,
+        task_id: str | None = None,
+        title: str | None = None,
+        language: str | None = None,
+        now: float | None = None,
+    ) -> None:
         """Insert, or mark as used now; a given title/language/task id replaces the stored one."""
         now = time.time() if now is None else now
         self._write(
@@ -195,16 +202,18 @@ class Store:
         )
 
     def last_session(self, backend_key: str) -> SessionRecord | None:
-        rows = self._read("SELECT * FROM sessions WHERE backend_key = ? ORDER BY last_used DESC LIMIT 1",
-                          (backend_key,))
+        rows = self._read(
+            "SELECT * FROM sessions WHERE backend_key = ? ORDER BY last_used DESC LIMIT 1", (backend_key,)
+        )
         return SessionRecord(**dict(rows[0])) if rows else None
 
     def list_sessions(self, backend_key: str | None = None) -> list[SessionRecord]:
         if backend_key is None:
             rows = self._read("SELECT * FROM sessions ORDER BY last_used DESC")
         else:
-            rows = self._read("SELECT * FROM sessions WHERE backend_key = ? ORDER BY last_used DESC",
-                              (backend_key,))
+            rows = self._read(
+                "SELECT * FROM sessions WHERE backend_key = ? ORDER BY last_used DESC", (backend_key,)
+            )
         return [SessionRecord(**dict(r)) for r in rows]
 
     def forget_session(self, session_id: str) -> None:
@@ -213,19 +222,23 @@ class Store:
 
     # ---- messages ------------------------------------------------------------------------------
     def add_message(self, session_id: str, role: Role, text: str, *, ts: float | None = None) -> None:
-        self._write("INSERT INTO messages (session_id, role, text, ts) VALUES (?, ?, ?, ?)",
-                    (session_id, role, text, time.time() if ts is None else ts))
+        self._write(
+            "INSERT INTO messages (session_id, role, text, ts) VALUES (?, ?, ?, ?)",
+            (session_id, role, text, time.time() if ts is None else ts),
+        )
 
     def messages(self, session_id: str, limit: int = 200) -> list[MessageRecord]:
         """The last `limit` messages of a session, oldest first."""
-        rows = self._read("SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?",
-                          (session_id, limit))
+        rows = self._read(
+            "SELECT * FROM messages WHERE session_id = ? ORDER BY id DESC LIMIT ?", (session_id, limit)
+        )
         return [MessageRecord(**dict(r)) for r in reversed(rows)]
 
     def message_count(self, session_id: str) -> int:
         """How many messages (the person's and the assistant's, not app notices) a session has."""
-        return self._read("SELECT COUNT(*) FROM messages WHERE session_id = ? AND role != 'notice'",
-                          (session_id,))[0][0]
+        return self._read(
+            "SELECT COUNT(*) FROM messages WHERE session_id = ? AND role != 'notice'", (session_id,)
+        )[0][0]
 
     def search(self, query: str, limit: int = 50) -> list[MessageRecord]:
         """Messages containing `query` (case-insensitive for ASCII), newest first."""
@@ -237,8 +250,16 @@ class Store:
         return [MessageRecord(**dict(r)) for r in rows]
 
     # ---- render jobs ---------------------------------------------------------------------------
-    def save_render(self, job_id: str, session_id: str, backend_key: str, dest: Path, *,
-                    status: str = "queued", now: float | None = None) -> None:
+    def save_render(
+        self,
+        job_id: str,
+        session_id: str,
+        backend_key: str,
+        dest: Path,
+        *,
+        status: str = "queued",
+        now: float | None = None,
+    ) -> None:
         self._write(
             """INSERT INTO render_jobs (job_id, session_id, backend_key, status, dest, started)
                VALUES (?, ?, ?, ?, ?, ?)
@@ -248,8 +269,10 @@ class Store:
 
     def finish_render(self, job_id: str, status: str, *, now: float | None = None) -> None:
         """`status` is "completed" (downloaded) or "failed"; either way it is no longer pending."""
-        self._write("UPDATE render_jobs SET status = ?, finished = ? WHERE job_id = ?",
-                    (status, time.time() if now is None else now, job_id))
+        self._write(
+            "UPDATE render_jobs SET status = ?, finished = ? WHERE job_id = ?",
+            (status, time.time() if now is None else now, job_id),
+        )
 
     def pending_renders(self, backend_key: str) -> list[RenderRecord]:
         rows = self._read(
@@ -270,18 +293,28 @@ class Store:
             row = self._conn.execute("SELECT * FROM render_jobs WHERE job_id = ?", (old_job_id,)).fetchone()
             if row is None:
                 return
-            self._conn.execute("UPDATE render_jobs SET status = 'retried', finished = ? WHERE job_id = ?",
-                               (now, old_job_id))
+            self._conn.execute(
+                "UPDATE render_jobs SET status = 'retried', finished = ? WHERE job_id = ?", (now, old_job_id)
+            )
             self._conn.execute(
                 """INSERT INTO render_jobs (job_id, session_id, backend_key, status, dest, started)
                    VALUES (?, ?, ?, 'queued', ?, ?)
                    ON CONFLICT (job_id) DO UPDATE SET status = 'queued', finished = NULL""",
-                (new_job_id, row["session_id"], row["backend_key"], row["dest"], now))
+                (new_job_id, row["session_id"], row["backend_key"], row["dest"], now),
+            )
 
     # ---- one turn per session ------------------------------------------------------------------
-    def try_lock_turn(self, session_id: str, owner: str, *, label: str = "", pid: int | None = None,
-                      host: str | None = None, now: float | None = None,
-                      stale_after: float = LOCK_STALE_S) -> LockRecord | None:
+    def try_lock_turn(
+        self,
+        session_id: str,
+        owner: str,
+        *,
+        label: str = "",
+        pid: int | None = None,
+        host: str | None = None,
+        now: float | None = None,
+        stale_after: float = LOCK_STALE_S,
+    ) -> LockRecord | None:
         """Take the session's turn lock for `owner`; None when taken (or already ours), else the
         current holder. A holder that is gone (its pid no longer runs on this host, or no
         heartbeat for `stale_after` seconds) is replaced."""
@@ -290,10 +323,14 @@ class Store:
         host = socket.gethostname() if host is None else host
         with self._lock, self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
-            row = self._conn.execute("SELECT * FROM turn_locks WHERE session_id = ?", (session_id,)).fetchone()
+            row = self._conn.execute(
+                "SELECT * FROM turn_locks WHERE session_id = ?", (session_id,)
+            ).fetchone()
             if row is not None and row["owner"] != owner:
                 holder = LockRecord(**dict(row))
-                gone = now - holder.heartbeat > stale_after or (holder.host == host and not _alive(holder.pid))
+                gone = now - holder.heartbeat > stale_after or (
+                    holder.host == host and not _alive(holder.pid)
+                )
                 if not gone:
                     return holder
             self._conn.execute(
@@ -301,21 +338,26 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?)
                    ON CONFLICT (session_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid,
                      host = excluded.host, label = excluded.label, heartbeat = excluded.heartbeat""",
-                (session_id, owner, pid, host, label, now))
+                (session_id, owner, pid, host, label, now),
+            )
             return None
 
     def refresh_lock(self, session_id: str, owner: str, *, now: float | None = None) -> None:
-        self._write("UPDATE turn_locks SET heartbeat = ? WHERE session_id = ? AND owner = ?",
-                    (time.time() if now is None else now, session_id, owner))
+        self._write(
+            "UPDATE turn_locks SET heartbeat = ? WHERE session_id = ? AND owner = ?",
+            (time.time() if now is None else now, session_id, owner),
+        )
 
     def unlock_turn(self, session_id: str, owner: str) -> None:
         self._write("DELETE FROM turn_locks WHERE session_id = ? AND owner = ?", (session_id, owner))
 
     # ---- the question the agent is waiting on ----------------------------------------------------
     def save_question(self, session_id: str, body: dict[str, Any], *, now: float | None = None) -> None:
-        self._write("""INSERT INTO pending_questions (session_id, body, ts) VALUES (?, ?, ?)
+        self._write(
+            """INSERT INTO pending_questions (session_id, body, ts) VALUES (?, ?, ?)
                        ON CONFLICT (session_id) DO UPDATE SET body = excluded.body, ts = excluded.ts""",
-                    (session_id, json.dumps(body, ensure_ascii=False), time.time() if now is None else now))
+            (session_id, json.dumps(body, ensure_ascii=False), time.time() if now is None else now),
+        )
 
     def pending_question(self, session_id: str) -> dict[str, Any] | None:
         rows = self._read("SELECT body FROM pending_questions WHERE session_id = ?", (session_id,))
@@ -336,8 +378,10 @@ class Store:
         return rows[0]["value"] if rows else None
 
     def set_flag(self, name: str, value: str = "1") -> None:
-        self._write("INSERT INTO flags (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                    (name, value))
+        self._write(
+            "INSERT INTO flags (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
 
 
 def _alive(pid: int) -> bool:

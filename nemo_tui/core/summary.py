@@ -17,8 +17,14 @@ from .i18n import format_seconds, norm_lang
 
 _NOT_MUSIC = ("voice", "narration", "speech", "dialogue", "sfx", "effect", "sound_effect")
 _CAPTION = ("caption", "subtitle")
-_LABELS_ZH = {"Video": "视频", "BGM": "背景音乐", "Audio": "音频", "Title": "标题", "Caption": "字幕",
-              "Track": "轨道"}
+_LABELS_ZH = {
+    "Video": "视频",
+    "BGM": "背景音乐",
+    "Audio": "音频",
+    "Title": "标题",
+    "Caption": "字幕",
+    "Track": "轨道",
+}
 
 
 def _secs(ms: int) -> str:
@@ -82,6 +88,7 @@ def timeline_summary(draft: Draft, lang: str = "en") -> str:
 
 # ---- changes -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Item:
     label: str
@@ -101,9 +108,22 @@ def _items(draft: Draft) -> dict[tuple[str, str], list[_Item]]:
 
 
 _NOUNS = {
-    "en": {"Video": "video", "BGM": "background music", "Audio": "audio", "Title": "title",
-           "Caption": "caption", "Track": "clip"},
-    "zh": {"Video": "视频", "BGM": "背景音乐", "Audio": "音频", "Title": "标题", "Caption": "字幕", "Track": "片段"},
+    "en": {
+        "Video": "video",
+        "BGM": "background music",
+        "Audio": "audio",
+        "Title": "title",
+        "Caption": "caption",
+        "Track": "clip",
+    },
+    "zh": {
+        "Video": "视频",
+        "BGM": "背景音乐",
+        "Audio": "音频",
+        "Title": "标题",
+        "Caption": "字幕",
+        "Track": "片段",
+    },
 }
 
 
@@ -125,18 +145,24 @@ def describe_changes(before: Draft, after: Draft, lang: str = "en") -> str | Non
     lines: list[str] = []
     for key in list(dict.fromkeys([*old, *new])):
         a, b = old.get(key, []), new.get(key, [])
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=False):
             noun = _NOUNS[lang][x.label]
             if x.duration_ms != y.duration_ms:
-                lines.append(f"{noun}{_quoted(x)} {format_seconds(x.duration_ms / 1000, lang)} → "
-                             f"{format_seconds(y.duration_ms / 1000, lang)}" if zh else
-                             f"{noun} {_quoted(x)} {format_seconds(x.duration_ms / 1000, lang)} → "
-                             f"{format_seconds(y.duration_ms / 1000, lang)}")
+                lines.append(
+                    f"{noun}{_quoted(x)} {format_seconds(x.duration_ms / 1000, lang)} → "
+                    f"{format_seconds(y.duration_ms / 1000, lang)}"
+                    if zh
+                    else f"{noun} {_quoted(x)} {format_seconds(x.duration_ms / 1000, lang)} → "
+                    f"{format_seconds(y.duration_ms / 1000, lang)}"
+                )
             if x.volume != y.volume:
-                lines.append(f"{_LABELS_ZH[x.label]}音量 {_pct(x.volume)} → {_pct(y.volume)}" if zh else
-                             f"{x.label} volume {_pct(x.volume)} → {_pct(y.volume)}")
-        removed.extend(a[len(b):])
-        added.extend(b[len(a):])
+                lines.append(
+                    f"{_LABELS_ZH[x.label]}音量 {_pct(x.volume)} → {_pct(y.volume)}"
+                    if zh
+                    else f"{x.label} volume {_pct(x.volume)} → {_pct(y.volume)}"
+                )
+        removed.extend(a[len(b) :])
+        added.extend(b[len(a) :])
     # A title whose text was edited shows up as one removed and one added on the same kind of track.
     for label in ("Title", "Caption"):
         gone = [r for r in removed if r.label == label]
@@ -156,10 +182,14 @@ def describe_changes(before: Draft, after: Draft, lang: str = "en") -> str | Non
             lines.insert(0, f"added a {secs} {noun} {_quoted(item)}")
     for item in removed:
         noun = _NOUNS[lang][item.label]
-        lines.insert(len(added), f"移除了{noun}{_quoted(item)}" if zh else f"removed the {noun} {_quoted(item)}")
+        lines.insert(
+            len(added), f"移除了{noun}{_quoted(item)}" if zh else f"removed the {noun} {_quoted(item)}"
+        )
     if before.duration_ms != after.duration_ms:
-        lines.append(f"{'总时长' if zh else 'duration'} {format_seconds(before.duration_ms / 1000, lang)} → "
-                     f"{format_seconds(after.duration_ms / 1000, lang)}")
+        lines.append(
+            f"{'总时长' if zh else 'duration'} {format_seconds(before.duration_ms / 1000, lang)} → "
+            f"{format_seconds(after.duration_ms / 1000, lang)}"
+        )
     if not lines and before.to_wire() != after.to_wire():
         lines.append("时间线有更新" if zh else "the timeline was updated")
     if not lines:
@@ -170,8 +200,14 @@ def describe_changes(before: Draft, after: Draft, lang: str = "en") -> str | Non
 
 # ---- two-stage generation: what the backend added on its own -------------------------------------
 
-_ADDED_KIND = {"BGM": "music", "Audio": "music", "Title": "title", "Caption": "title", "Video": "video",
-               "Track": "other"}
+_ADDED_KIND = {
+    "BGM": "music",
+    "Audio": "music",
+    "Title": "title",
+    "Caption": "title",
+    "Video": "video",
+    "Track": "other",
+}
 
 
 def describe_additions(before: Draft, after: Draft, lang: str = "en") -> str | None:
@@ -184,7 +220,7 @@ def describe_additions(before: Draft, after: Draft, lang: str = "en") -> str | N
     old, new = _items(before), _items(after)
     added: list[_Item] = []
     for key, items in new.items():
-        added.extend(items[len(old.get(key, [])):])
+        added.extend(items[len(old.get(key, [])) :])
     if not added:
         if before.to_wire() == after.to_wire() or len(_flat(old)) != len(_flat(new)):
             return None
@@ -192,7 +228,8 @@ def describe_additions(before: Draft, after: Draft, lang: str = "en") -> str | N
     kinds = list(dict.fromkeys(_ADDED_KIND[item.label] for item in added))
     sep = "、" if lang == "zh" else ", "
     what = sep.join(
-        t(f"added.{_ADDED_KIND[item.label]}", lang, name=_quoted(item)) if _ADDED_KIND[item.label] != "other"
+        t(f"added.{_ADDED_KIND[item.label]}", lang, name=_quoted(item))
+        if _ADDED_KIND[item.label] != "other"
         else t("added.other", lang)
         for item in added
     )
@@ -204,8 +241,9 @@ def _flat(items: dict[tuple[str, str], list[_Item]]) -> list[_Item]:
     return [item for group in items.values() for item in group]
 
 
-def describe_media_changes(before: list[object], after: list[object], lang: str = "en",
-                           *, videos: bool = True) -> str | None:
+def describe_media_changes(
+    before: list[object], after: list[object], lang: str = "en", *, videos: bool = True
+) -> str | None:
     """`video_infos` / `generated_media` compared in words: "2 new video(s) in the project", or
     "the project's state changed" when the lists differ otherwise; None when they are equal."""
     from .i18n import t

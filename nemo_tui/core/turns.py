@@ -7,7 +7,17 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from ..protocol import AskQuestion, Draft, NemoError, StreamError, TextDelta, ToolCall, ToolResult, TurnEnd, TurnError
+from ..protocol import (
+    AskQuestion,
+    Draft,
+    NemoError,
+    StreamError,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    TurnEnd,
+    TurnError,
+)
 from .activity import activity_label, is_generation, looks_like_generation, question_text
 from .events import (
     Activity,
@@ -104,7 +114,11 @@ class TurnFlows(RecoveryFlows):
 
     async def _cost_note(self, text: str) -> AsyncIterator[Event]:
         """On the cloud, before the first generation on an anonymous token: what things cost."""
-        if not self._charges or not getattr(self.backend, "is_anonymous", False) or not looks_like_generation(text):
+        if (
+            not self._charges
+            or not getattr(self.backend, "is_anonymous", False)
+            or not looks_like_generation(text)
+        ):
             return
         flag = f"cost_note:{self.backend_key}"
         if await self._db.flag(flag):
@@ -171,29 +185,44 @@ class TurnFlows(RecoveryFlows):
             question = QuestionAsked(id=asked.id, title=asked.title, questions=asked.questions)
             if self._session_id:
                 await self._db.save_question(self._session_id, question.model_dump(mode="json"))
-                await self._db.add_message(self._session_id, "assistant",
-                                        question_text(question.title, question.questions, self.lang))
+                await self._db.add_message(
+                    self._session_id,
+                    "assistant",
+                    question_text(question.title, question.questions, self.lang),
+                )
             yield question
         if dropped is not None:
             yield await self._notice(dropped.user_message(self.lang), "error", error=error_kind(dropped))
             found = False
-            async for event in self._recover(text, base_draft, base_infos, base_media, expect_draft=generated):
+            async for event in self._recover(
+                text, base_draft, base_infos, base_media, expect_draft=generated
+            ):
                 found = found or (isinstance(event, RecoveryEnded) and event.found)
                 yield event
             if found and generated and self.watch_delays_s:
                 # The cut generation landed: the backend may still add its post-production.
                 yield WatchState(delays_s=list(self.watch_delays_s))
         elif failure is not None:
-            yield await self._notice(failure.user_message(self.lang), "error", error=ErrorKind.SERVER)  # the agent's error
+            yield await self._notice(
+                failure.user_message(self.lang), "error", error=ErrorKind.SERVER
+            )  # the agent's error
             update, changes = await self._refresh()
             yield update
-            yield await self._notice(t("turn.broken", self.lang) + " " + update.summary if changes
-                                     else t("turn.broken_nothing", self.lang), "warning")
+            yield await self._notice(
+                t("turn.broken", self.lang) + " " + update.summary
+                if changes
+                else t("turn.broken_nothing", self.lang),
+                "warning",
+            )
         elif changed or tools or (not full and asked is None):
             update, changes = await self._refresh()
             yield update
             if not full and asked is None:
-                summary = t("turn.no_text", self.lang, changes=changes) if changes else t("turn.no_change", self.lang)
+                summary = (
+                    t("turn.no_text", self.lang, changes=changes)
+                    if changes
+                    else t("turn.no_change", self.lang)
+                )
                 yield ReplyFinished(text=summary)
                 await self._db.add_message(self._session_id or "", "assistant", summary)
             if generated and self.watch_delays_s:

@@ -14,7 +14,9 @@ from ..protocol import NemoError
 from .i18n import t
 
 
-def check_upload(raw: str | Path, lang: str = "en", *, cwd: Path | None = None) -> tuple[Path | None, str | None]:
+def check_upload(
+    raw: str | Path, lang: str = "en", *, cwd: Path | None = None
+) -> tuple[Path | None, str | None]:
     """(the file to send, None), or (None, the message saying why not). Blocking (stats the file)."""
     try:
         path, _size = checked_upload(raw, cwd=cwd)

@@ -45,15 +45,25 @@ class Plan:
         return bool(self.calls)
 
 
-def plan_turn(text: str, draft: dict[str, Any], uploads: list[dict[str, Any]] | None = None, *,
-              can_undo: bool = True, ask_on_ambiguous: bool = False) -> Plan:
+def plan_turn(
+    text: str,
+    draft: dict[str, Any],
+    uploads: list[dict[str, Any]] | None = None,
+    *,
+    can_undo: bool = True,
+    ask_on_ambiguous: bool = False,
+) -> Plan:
     lang = "zh" if lx.has_cjk(text) else "en"
     answered = read_answer(text)
     plan = Plan(language=lang)
     say = lambda en, zh: plan.sentences.append(zh if lang == "zh" else en)  # noqa: E731
-    state = {"draft_ms": timeline_ms(draft), "video_ms": video_end_ms(draft),
-             "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])), "can_undo": can_undo,
-             "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])]}
+    state = {
+        "draft_ms": timeline_ms(draft),
+        "video_ms": video_end_ms(draft),
+        "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])),
+        "can_undo": can_undo,
+        "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])],
+    }
     state["ask"] = ask_on_ambiguous and answered is None
     not_understood: list[str] = []
     if answered is not None:  # the reply to our ask_question: generate what was chosen, nothing else
@@ -63,8 +73,11 @@ def plan_turn(text: str, draft: dict[str, Any], uploads: list[dict[str, Any]] | 
         if not _plan_clause(clause, plan, state, uploads or [], say):
             not_understood.append(clause)
         if plan.question is not None:  # the agent stops and asks: nothing else happens this turn
-            return Plan(language=lang, question=plan.question,
-                        sentences=["开始之前，有几个问题：" if lang == "zh" else "A few questions before I start:"])
+            return Plan(
+                language=lang,
+                question=plan.question,
+                sentences=["开始之前，有几个问题：" if lang == "zh" else "A few questions before I start:"],
+            )
     if not plan.calls and not plan.sentences:
         say("I can't do that here. " + lx.HELP_EN, "这个我做不到。" + lx.HELP_ZH)
     elif not_understood and plan.calls:
@@ -83,8 +96,9 @@ def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[d
         state["can_undo"] = False
         say("Undoing the last edit.", "已撤销上一步编辑。")
         return True
-    makes_video = bool(lx.GENERATE.search(low)) and (bool(lx.VIDEO_NOUN.search(low)) or not (
-        lx.MUSIC.search(low) or lx.TEXT_WORD.search(low)))
+    makes_video = bool(lx.GENERATE.search(low)) and (
+        bool(lx.VIDEO_NOUN.search(low)) or not (lx.MUSIC.search(low) or lx.TEXT_WORD.search(low))
+    )
     if lx.MUSIC.search(low) and not makes_video:
         return _music(low, plan, state, say)
     if makes_video:
@@ -100,7 +114,11 @@ def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[d
         if lx.TEXT_WORD.search(low) and lx.quoted(clause):
             _text(clause, plan, state, say)
         return True
-    if lx.TEXT_WORD.search(low) and not lx.REMOVE.search(low) and (lx.quoted(clause) or lx.ADD_VERB.search(low)):
+    if (
+        lx.TEXT_WORD.search(low)
+        and not lx.REMOVE.search(low)
+        and (lx.quoted(clause) or lx.ADD_VERB.search(low))
+    ):
         return _text(clause, plan, state, say)
     if lx.REMOVE.search(low) and _remove(low, plan, state, say):
         return True
@@ -127,11 +145,15 @@ def _aspect(ratio: str, plan: Plan, say) -> None:
     width, height = ASPECTS[ratio]
     plan.calls.append(Call("set_aspect_ratio", {"ratio": ratio}))
     names = {"16:9": ("landscape", "横屏"), "9:16": ("vertical", "竖屏"), "1:1": ("square", "方形")}[ratio]
-    say(f"Switching to {names[0]} {ratio} ({width}x{height}).", f"已切换为{names[1]} {ratio}（{width}x{height}）。")
+    say(
+        f"Switching to {names[0]} {ratio} ({width}x{height}).",
+        f"已切换为{names[1]} {ratio}（{width}x{height}）。",
+    )
 
 
-def _generate(clause: str, plan: Plan, state: dict[str, Any], say,
-              chosen: tuple[str, float] | None = None) -> None:
+def _generate(
+    clause: str, plan: Plan, state: dict[str, Any], say, chosen: tuple[str, float] | None = None
+) -> None:
     if chosen is not None:
         prompt, asked = chosen
     else:
@@ -145,11 +167,16 @@ def _generate(clause: str, plan: Plan, state: dict[str, Any], say,
     state["draft_ms"] = max(state["draft_ms"], state["video_ms"])
     shown = f"{seconds:g}"
     article = "an" if shown.startswith("8") or shown in ("11", "18") else "a"
-    say(f"Generating {article} {shown}-second clip of {prompt} "
+    say(
+        f"Generating {article} {shown}-second clip of {prompt} "
         "(a procedural scene drawn on this machine, not a neural model).",
-        f"正在生成{shown}秒的「{prompt}」视频（本机程序化绘制的场景，不是神经网络模型）。")
+        f"正在生成{shown}秒的「{prompt}」视频（本机程序化绘制的场景，不是神经网络模型）。",
+    )
     if asked is not None and asked > MAX_GENERATE_S:
-        say(f"Clips are at most {MAX_GENERATE_S:g} seconds, so I capped it.", f"单个片段最长{MAX_GENERATE_S:g}秒，已按上限生成。")
+        say(
+            f"Clips are at most {MAX_GENERATE_S:g} seconds, so I capped it.",
+            f"单个片段最长{MAX_GENERATE_S:g}秒，已按上限生成。",
+        )
 
 
 def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
@@ -170,11 +197,18 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
     style = style or lx.DEFAULT_STYLE
     volume = DEFAULT_VOLUME if volume is None else volume
     seconds = (state["draft_ms"] / 1000) or DEFAULT_MUSIC_S
-    plan.calls.append(Call("set_background_music", {"style": style, "volume": volume, "duration": _number(seconds)}))
-    verb = ("Replacing the background music with", "把背景音乐换成") if state["has_music"] else \
-        ("Adding", "添加")
-    say(f"{verb[0]} {lx.STYLE_EN[style]} background music at {volume:.0%} volume.",
-        f"{verb[1]}{lx.STYLE_ZH[style]}背景音乐，音量{volume:.0%}。")
+    plan.calls.append(
+        Call("set_background_music", {"style": style, "volume": volume, "duration": _number(seconds)})
+    )
+    verb = (
+        ("Replacing the background music with", "把背景音乐换成")
+        if state["has_music"]
+        else ("Adding", "添加")
+    )
+    say(
+        f"{verb[0]} {lx.STYLE_EN[style]} background music at {volume:.0%} volume.",
+        f"{verb[1]}{lx.STYLE_ZH[style]}背景音乐，音量{volume:.0%}。",
+    )
     state["has_music"] = True
     return True
 
@@ -184,19 +218,34 @@ def _text(clause: str, plan: Plan, state: dict[str, Any], say) -> bool:
     words = lx.quoted(clause) or lx.text_after_says(clause)
     role = "caption" if lx.CAPTION.search(low) else "title"
     if not words:
-        say("What should the text say? Put it in quotes, e.g. add a title 'Urban Dreams'.",
-            "标题要写什么？请用引号写出文字，例如：添加标题“城市之梦”。")
+        say(
+            "What should the text say? Put it in quotes, e.g. add a title 'Urban Dreams'.",
+            "标题要写什么？请用引号写出文字，例如：添加标题“城市之梦”。",
+        )
         return True
     total_ms = state["draft_ms"] or 3000
     start_ms, length_ms = lx.time_range(low, total_ms) or (0, 3000 if role == "title" else total_ms)
     position = lx.position(low) or ("bottom" if role == "caption" else "center")
     color = lx.color(low) or "white"
-    plan.calls.append(Call("add_text", {"text": words, "start_ms": start_ms, "duration_ms": length_ms,
-                                        "position": position, "color": color, "role": role}))
+    plan.calls.append(
+        Call(
+            "add_text",
+            {
+                "text": words,
+                "start_ms": start_ms,
+                "duration_ms": length_ms,
+                "position": position,
+                "color": color,
+                "role": role,
+            },
+        )
+    )
     a, b = start_ms / 1000, (start_ms + length_ms) / 1000
     noun = ("title", "标题") if role == "title" else ("caption", "字幕")
-    say(f"Adding the {noun[0]} “{words}” from {a:g}s to {b:g}s, {color}, at the {position}.",
-        f"已添加{noun[1]}“{words}”，{a:g}–{b:g}秒，{lx.COLOR_ZH.get(color, color)}，位置：{lx.POSITION_ZH[position]}。")
+    say(
+        f"Adding the {noun[0]} “{words}” from {a:g}s to {b:g}s, {color}, at the {position}.",
+        f"已添加{noun[1]}“{words}”，{a:g}–{b:g}秒，{lx.COLOR_ZH.get(color, color)}，位置：{lx.POSITION_ZH[position]}。",
+    )
     return True
 
 
@@ -208,14 +257,20 @@ def _remove(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
     kinds = state["track_kinds"]
     if index is not None:
         if not 1 <= index <= len(kinds):
-            say(f"There's no track {index}: the timeline has {len(kinds)}.",
-                f"没有第{index}条轨道：时间线上共有{len(kinds)}条。")
+            say(
+                f"There's no track {index}: the timeline has {len(kinds)}.",
+                f"没有第{index}条轨道：时间线上共有{len(kinds)}条。",
+            )
             return True
         plan.calls.append(Call("remove_track", {"index": index}))
         say(f"Removing track {index}.", f"正在删除第{index}条轨道。")
         del kinds[index - 1]
         return True
-    what, what_zh = {0: ("video track", "视频轨道"), 1: ("music track", "音乐轨道"), 7: ("text track", "文字轨道")}[kind]
+    what, what_zh = {
+        0: ("video track", "视频轨道"),
+        1: ("music track", "音乐轨道"),
+        7: ("text track", "文字轨道"),
+    }[kind]
     if kind not in kinds:
         say(f"There's no {what} to remove.", f"没有可删除的{what_zh}。")
         return True
@@ -228,28 +283,37 @@ def _remove(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
 def _use_upload(plan: Plan, state: dict[str, Any], uploads: list[dict[str, Any]], say) -> bool:
     usable = [m for m in uploads if m.get("kind") in ("video", "image") and m.get("path")]
     if not usable:
-        say("I don't see an uploaded clip or image in this session yet. Upload one first, then ask again.",
-            "这个会话里还没有上传的视频或图片。请先上传，再告诉我。")
+        say(
+            "I don't see an uploaded clip or image in this session yet. Upload one first, then ask again.",
+            "这个会话里还没有上传的视频或图片。请先上传，再告诉我。",
+        )
         return True
     media = usable[-1]
     plan.calls.append(Call("use_upload", {"media_id": media["media_id"]}))
     state["video_ms"] += int(media.get("duration_ms") or 5000)
     state["draft_ms"] = max(state["draft_ms"], state["video_ms"])
-    say(f"Adding your upload “{media['name']}” to the video track.", f"已把你上传的“{media['name']}”加到视频轨道。")
+    say(
+        f"Adding your upload “{media['name']}” to the video track.",
+        f"已把你上传的“{media['name']}”加到视频轨道。",
+    )
     return True
 
 
 def _duration(seconds: float, plan: Plan, state: dict[str, Any], say) -> bool:
     target_ms = int(seconds * 1000)
     if state["draft_ms"] == 0:
-        say("The timeline is empty, so there's nothing to trim yet. Generate a clip first.",
-            "时间线还是空的，没有可裁剪的内容。请先生成一个片段。")
+        say(
+            "The timeline is empty, so there's nothing to trim yet. Generate a clip first.",
+            "时间线还是空的，没有可裁剪的内容。请先生成一个片段。",
+        )
         return True
     if target_ms > state["video_ms"]:
         have = state["video_ms"] / 1000
-        say(f"The video is only {have:g} seconds long; I can shorten it but not stretch it. "
+        say(
+            f"The video is only {have:g} seconds long; I can shorten it but not stretch it. "
             "Generate another clip to make it longer.",
-            f"视频只有{have:g}秒，只能缩短不能拉长。想更长的话，请再生成一个片段。")
+            f"视频只有{have:g}秒，只能缩短不能拉长。想更长的话，请再生成一个片段。",
+        )
         return True
     plan.calls.append(Call("set_duration", {"seconds": _number(seconds)}))
     state["draft_ms"] = state["video_ms"] = target_ms
@@ -259,8 +323,10 @@ def _duration(seconds: float, plan: Plan, state: dict[str, Any], say) -> bool:
 
 # ---- ask_question: an ambiguous request, and the answer in the vendor's format ------------------
 
-SUBJECTS = {"en": [("ocean", "Ocean sunset"), ("city", "City at night"), ("forest", "Forest in the rain")],
-            "zh": [("ocean", "海上日落"), ("city", "夜晚的城市"), ("forest", "雨中的森林")]}
+SUBJECTS = {
+    "en": [("ocean", "Ocean sunset"), ("city", "City at night"), ("forest", "Forest in the rain")],
+    "zh": [("ocean", "海上日落"), ("city", "夜晚的城市"), ("forest", "雨中的森林")],
+}
 SUBJECT_PROMPT = {"en": "What should the video show?", "zh": "视频要展示什么？"}
 DURATION_PROMPT = {"en": "How long?", "zh": "视频多长？"}
 QUESTION_TITLE = {"en": "Before I start", "zh": "开始之前"}
@@ -271,13 +337,23 @@ def ambiguity_questions(language: str, *, asked_seconds: float | None = None) ->
     """The `ask_question` args for "make a video" with no subject: what to show, and how long
     (left out when the request named a length)."""
     unit = " 秒" if language == "zh" else " s"
-    questions = [{"id": "subject", "prompt": SUBJECT_PROMPT[language],
-                  "options": [{"id": i, "label": label} for i, label in SUBJECTS[language]],
-                  "allow_multiple": False}]
+    questions = [
+        {
+            "id": "subject",
+            "prompt": SUBJECT_PROMPT[language],
+            "options": [{"id": i, "label": label} for i, label in SUBJECTS[language]],
+            "allow_multiple": False,
+        }
+    ]
     if asked_seconds is None:
-        questions.append({"id": "duration", "prompt": DURATION_PROMPT[language],
-                          "options": [{"id": str(s), "label": f"{s}{unit}"} for s in DURATION_CHOICES],
-                          "allow_multiple": False})
+        questions.append(
+            {
+                "id": "duration",
+                "prompt": DURATION_PROMPT[language],
+                "options": [{"id": str(s), "label": f"{s}{unit}"} for s in DURATION_CHOICES],
+                "allow_multiple": False,
+            }
+        )
     return {"title": QUESTION_TITLE[language], "questions": questions}
 
 

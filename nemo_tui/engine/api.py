@@ -29,7 +29,7 @@ class ApiError(Exception):
         self.code, self.message, self.http_status, self.data = code, message, http_status, data
 
 
-BAD_REQUEST = 4000        # a malformed body (not a seed code; clients show the message)
+BAD_REQUEST = 4000  # a malformed body (not a seed code; clients show the message)
 NOT_FOUND = 4004
 
 
@@ -97,9 +97,12 @@ def owner_only(request: Request, what: str) -> None:
     from .owner import OWNER_HEADER, is_owner
 
     if not is_owner(request.headers, engine_of(request).config.owner_secret):
-        raise ApiError(403, f"{what} needs proof that you started this engine: send the {OWNER_HEADER} "
-                            "header with the secret from its 0600 file (see the README's Security section).",
-                       http_status=403)
+        raise ApiError(
+            403,
+            f"{what} needs proof that you started this engine: send the {OWNER_HEADER} "
+            "header with the secret from its 0600 file (see the README's Security section).",
+            http_status=403,
+        )
 
 
 def rate_gate(request: Request) -> None:
@@ -118,8 +121,10 @@ async def authenticate(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(1001, "Missing token: send `Authorization: Bearer <token>` "
-                             "(get one from /api/auth/anonymous-token).")
+        raise ApiError(
+            1001,
+            "Missing token: send `Authorization: Bearer <token>` (get one from /api/auth/anonymous-token).",
+        )
     faults = engine.faults
     if faults.expire_tokens or faults.expire_tokens_once > 0:
         if faults.expire_tokens_once > 0:
@@ -131,7 +136,8 @@ async def authenticate(request: Request) -> str:
     check = await in_thread(engine.db().check_token, token, time.time())
     if check.client_id is None:
         reason = {"expired": "Token expired (tokens last 7 days)", "revoked": "Token no longer valid"}.get(
-            check.reason, "Unknown token")
+            check.reason, "Unknown token"
+        )
         raise ApiError(1001, f"{reason}: get a new anonymous token.")
     return check.client_id
 

@@ -52,7 +52,9 @@ async def claim_token(request: Request) -> Response:
     session_id = _id(body.get("session_id")) if isinstance(body, dict) else None
     task_id = _id(body.get("task_id")) if isinstance(body, dict) else None
     if session_id is None:
-        raise ApiError(BAD_REQUEST, 'Send {"task_id": "<task id>", "session_id": "<session id>"}.', http_status=400)
+        raise ApiError(
+            BAD_REQUEST, 'Send {"task_id": "<task id>", "session_id": "<session id>"}.', http_status=400
+        )
     session = await session_of(request, client_id, session_id)
     if task_id is not None and task_id != session.task_id:
         raise ApiError(1002, f"Session not found: {session_id} does not belong to task {task_id}")
@@ -66,16 +68,21 @@ async def claim_token(request: Request) -> Response:
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>{body}",
-                        status_code=status)
+    return HTMLResponse(
+        f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>{body}", status_code=status
+    )
 
 
 async def claim_page(request: Request) -> Response:
     token = request.query_params.get("ct", "")
     claim = _claims(request).get(token)
     if claim is None or claim.expires_at <= time.time():
-        return _page("Link expired", "<h1>This link is not valid</h1><p>It has expired or was never issued. "
-                                     "Ask nemo-tui for a new one (open in browser).</p>", status=404)
+        return _page(
+            "Link expired",
+            "<h1>This link is not valid</h1><p>It has expired or was never issued. "
+            "Ask nemo-tui for a new one (open in browser).</p>",
+            status=404,
+        )
     engine = engine_of(request)
     session = await in_thread(engine.db().get_session, claim.session_id, claim.client_id)
     if session is None:
@@ -83,8 +90,10 @@ async def claim_page(request: Request) -> Response:
     clips = sum(len(t.get("sg", [])) for t in session.draft.get("t", []) if t.get("tt", 0) == 0)
     seconds = timeline_ms(session.draft) / 1000
     name = html.escape(session.task_name)
-    return _page(f"{session.task_name} — nemo-tui local engine",
-                 f"<h1>{name}</h1><p>Project <code>{html.escape(session.task_id)}</code>, session "
-                 f"<code>{html.escape(session.session_id)}</code>: {clips} clip{'s' if clips != 1 else ''}, "
-                 f"{seconds:g} s on the timeline.</p><p>This is the local engine's workspace page; "
-                 "the project opens in nemo-tui.</p>")
+    return _page(
+        f"{session.task_name} — nemo-tui local engine",
+        f"<h1>{name}</h1><p>Project <code>{html.escape(session.task_id)}</code>, session "
+        f"<code>{html.escape(session.session_id)}</code>: {clips} clip{'s' if clips != 1 else ''}, "
+        f"{seconds:g} s on the timeline.</p><p>This is the local engine's workspace page; "
+        "the project opens in nemo-tui.</p>",
+    )

@@ -28,7 +28,7 @@ import json
 import re
 import secrets
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ STATUS_WORDS = {"queued": "pending", "rendering": "processing", "completed": "co
 
 # ---- ids and small values --------------------------------------------------------------------------
 
+
 def new_session_id() -> str:
     """A 19-digit decimal id, like the cloud's (10^18 … 2^63-1: always above 2^53)."""
     return str(10**18 + secrets.randbelow(2**63 - 1 - 10**18))
@@ -69,8 +70,7 @@ def user_id(client_id: str) -> str:
 def iso(ts: float | None) -> str | None:
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{int(ts * 1000) % 1000:03d}Z"
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(ts * 1000) % 1000:03d}Z"
 
 
 def number(value: float) -> int | float:
@@ -94,6 +94,7 @@ def tool_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---- the stream --------------------------------------------------------------------------------------
+
 
 class VendorStream:
     """ADK events -> type-tagged payloads, for one /run_sse response.
@@ -122,7 +123,13 @@ class VendorStream:
                 call = part["functionCall"]
                 name = tool_name(call["name"], call.get("args") or {})
                 self.names[call.get("id", "")] = name
-                out.append({"type": "tool_call", "name": name, "args": tool_args(call["name"], call.get("args") or {})})
+                out.append(
+                    {
+                        "type": "tool_call",
+                        "name": name,
+                        "args": tool_args(call["name"], call.get("args") or {}),
+                    }
+                )
             elif "functionResponse" in part:
                 resp = part["functionResponse"]
                 name = self.names.get(resp.get("id", ""), tool_name(resp["name"], {}))
@@ -139,6 +146,7 @@ def stream_options(config: EngineConfig) -> dict[str, Any]:
 
 # ---- the JSON routes ---------------------------------------------------------------------------------
 
+
 def _body(resp: Response) -> dict[str, Any]:
     return json.loads(bytes(resp.body))
 
@@ -152,7 +160,9 @@ def success(data: Any, status: int = 200) -> JSONResponse:
 
 
 def failure(err: ApiError) -> JSONResponse:
-    status = err.http_status if err.http_status != 200 else {1001: 401, 1002: 404, 4004: 404}.get(err.code, 400)
+    status = (
+        err.http_status if err.http_status != 200 else {1001: 401, 1002: 404, 4004: 404}.get(err.code, 400)
+    )
     return JSONResponse({"success": False, "error": err.message}, status_code=status)
 
 
@@ -169,9 +179,18 @@ def vendor_token(adk):
     async def handler(request: Request) -> Response:
         resp = await adk(request)
         data = _body(resp)["data"]
-        client_id = (await in_thread(engine_of(request).db().check_token, data["token"], time.time())).client_id or ""
-        return code_ok({"token": data["token"], "user_id": user_id(client_id), "expires_at": iso(data["expires_at"]),
-                        "credits": number(data["credits"])})
+        client_id = (
+            await in_thread(engine_of(request).db().check_token, data["token"], time.time())
+        ).client_id or ""
+        return code_ok(
+            {
+                "token": data["token"],
+                "user_id": user_id(client_id),
+                "expires_at": iso(data["expires_at"]),
+                "credits": number(data["credits"]),
+            }
+        )
+
     return handler
 
 
@@ -179,8 +198,14 @@ def vendor_session(adk):
     async def handler(request: Request) -> Response:
         data = _body(await adk(request))["data"]
         client_id = await _bearer_client(request)
-        return code_ok({"task_id": data["task_id"], "session_id": wire_id(data["session_id"]),
-                        "user_id": user_id(client_id)})
+        return code_ok(
+            {
+                "task_id": data["task_id"],
+                "session_id": wire_id(data["session_id"]),
+                "user_id": user_id(client_id),
+            }
+        )
+
     return handler
 
 
@@ -197,6 +222,7 @@ def vendor_run_sse(adk):
                 body["data"]["register_url"] = f"{body['data']['register_url']}?bind={anon}"
             return JSONResponse(body, status_code=resp.status_code)
         return resp
+
     return handler
 
 
@@ -208,8 +234,9 @@ def _facts(path: Path) -> dict[str, Any]:
 
     width = height = fps = None
     try:
-        text = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True,
-                              timeout=60).stderr.decode("utf-8", "replace")
+        text = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, timeout=60
+        ).stderr.decode("utf-8", "replace")
         video = re.search(r"Stream #0:\d+.*?: Video: ([^\n]*)", text)
         if video:
             size = re.search(r"(\d{2,5})x(\d{2,5})", video.group(1))
@@ -232,10 +259,19 @@ def media_item(media: dict[str, Any], url: str | None, facts: dict[str, Any] | N
     facts = facts or {}
     meta = media.get("meta") or {}
     duration = media.get("duration_ms")
-    item = {"id": media["media_id"], "filename": media["name"], "file_type": media["kind"], "cdn_url": url,
-            "url": url, "duration": duration / 1000 if duration is not None else None,
-            "width": facts.get("width", meta.get("width")), "height": facts.get("height", meta.get("height")),
-            "fps": facts.get("fps"), "hash": facts.get("hash"), "origin": media["origin"]}
+    item = {
+        "id": media["media_id"],
+        "filename": media["name"],
+        "file_type": media["kind"],
+        "cdn_url": url,
+        "url": url,
+        "duration": duration / 1000 if duration is not None else None,
+        "width": facts.get("width", meta.get("width")),
+        "height": facts.get("height", meta.get("height")),
+        "fps": facts.get("fps"),
+        "hash": facts.get("hash"),
+        "origin": media["origin"],
+    }
     if meta.get("prompt"):
         item["prompt"] = meta["prompt"]
     return item
@@ -250,10 +286,18 @@ def vendor_upload(adk):
             media = await in_thread(engine.db().get_media, wire["id"])
             facts = None
             if media.get("path"):
-                facts = await anyio.to_thread.run_sync(partial(_facts, engine.config.data_dir / media["path"]))
-            files.append({k: v for k, v in media_item(media, wire["url"], facts).items()
-                          if k in ("filename", "file_type", "cdn_url", "duration", "width", "height", "fps", "hash")})
+                facts = await anyio.to_thread.run_sync(
+                    partial(_facts, engine.config.data_dir / media["path"])
+                )
+            files.append(
+                {
+                    k: v
+                    for k, v in media_item(media, wire["url"], facts).items()
+                    if k in ("filename", "file_type", "cdn_url", "duration", "width", "height", "fps", "hash")
+                }
+            )
         return code_ok({"files": files, "session_state_applied": True})
+
     return handler
 
 
@@ -278,14 +322,22 @@ def vendor_state(adk):
         media = await in_thread(engine.db().session_media, session.session_id)
         urls = {m["id"]: m["url"] for m in data["state"]["video_infos"] + data["state"]["generated_media"]}
         items = [media_item(m, urls.get(m["media_id"])) for m in media]
-        return code_ok({
-            "session_id": wire_id(session.session_id), "task_id": session.task_id, "task_name": session.task_name,
-            "user_id": user_id(client_id),
-            "state": {"draft": data["state"]["draft"],
-                      "video_infos": [i for i in items if i["file_type"] in ("video", "image")],
-                      "generated_media": [i for i in items if i["origin"] == "generated"],
-                      "canvas_config": canvas_config(session.draft),
-                      "video_analyses": []}})
+        return code_ok(
+            {
+                "session_id": wire_id(session.session_id),
+                "task_id": session.task_id,
+                "task_name": session.task_name,
+                "user_id": user_id(client_id),
+                "state": {
+                    "draft": data["state"]["draft"],
+                    "video_infos": [i for i in items if i["file_type"] in ("video", "image")],
+                    "generated_media": [i for i in items if i["origin"] == "generated"],
+                    "canvas_config": canvas_config(session.draft),
+                    "video_analyses": [],
+                },
+            }
+        )
+
     return handler
 
 
@@ -297,9 +349,15 @@ def render_data(job: dict[str, Any]) -> dict[str, Any]:
         progress = round(job["progress"] * 100)
     output = job.get("output") or {}
     done = status == "completed"
-    return {"id": job["id"], "status": status, "progress": progress, "outputUrl": output.get("url") if done else None,
-            "createdAt": iso(job["createdAt"]), "completedAt": iso(job["updatedAt"]) if done else None,
-            "error": job.get("error")}
+    return {
+        "id": job["id"],
+        "status": status,
+        "progress": progress,
+        "outputUrl": output.get("url") if done else None,
+        "createdAt": iso(job["createdAt"]),
+        "completedAt": iso(job["updatedAt"]) if done else None,
+        "error": job.get("error"),
+    }
 
 
 def vendor_render(adk, *, started: bool = False):
@@ -312,6 +370,7 @@ def vendor_render(adk, *, started: bool = False):
         if started and data["status"] == "pending":
             data = {"id": data["id"], "status": "pending", "progress": 5}
         return success(data)
+
     return handler
 
 
@@ -321,4 +380,5 @@ def vendor_download(adk):
             return await adk(request)
         except ApiError as err:
             return failure(err)
+
     return handler

@@ -68,8 +68,15 @@ def set_aspect_ratio(draft: dict[str, Any], ratio: str) -> Edit:
     return new, {"status": "ok", "aspect_ratio": ratio, "width": width, "height": height}
 
 
-def add_video_segment(draft: dict[str, Any], *, source: str, name: str, duration_ms: int,
-                      prompt: str | None = None, kind: str = "video") -> Edit:
+def add_video_segment(
+    draft: dict[str, Any],
+    *,
+    source: str,
+    name: str,
+    duration_ms: int,
+    prompt: str | None = None,
+    kind: str = "video",
+) -> Edit:
     """Append a clip (generated or uploaded) to the main video track."""
     new = copy.deepcopy(draft)
     meta = new.setdefault("m", {})
@@ -82,12 +89,17 @@ def add_video_segment(draft: dict[str, Any], *, source: str, name: str, duration
     if kind == "image":
         seg_meta["kind"] = "image"
     _first_track(new, TrackType.VIDEO, front=True)["sg"].append({"d": int(duration_ms), "m": seg_meta})
-    return new, {"status": "ok", "source": source, "duration_ms": int(duration_ms),
-                 "timeline_ms": timeline_ms(new)}
+    return new, {
+        "status": "ok",
+        "source": source,
+        "duration_ms": int(duration_ms),
+        "timeline_ms": timeline_ms(new),
+    }
 
 
-def set_background_music(draft: dict[str, Any], *, source: str | None, style: str | None,
-                         volume: float, duration_ms: int) -> Edit:
+def set_background_music(
+    draft: dict[str, Any], *, source: str | None, style: str | None, volume: float, duration_ms: int
+) -> Edit:
     """One BGM track: replaces any audio track. `source` None keeps the current music (volume change)."""
     new = copy.deepcopy(draft)
     old = next((t for t in _tracks(new) if t.get("tt") == TrackType.AUDIO and t.get("sg")), None)
@@ -99,8 +111,13 @@ def set_background_music(draft: dict[str, Any], *, source: str | None, style: st
     name = f"{style_label(style)} music" if style else "Background music"
     seg = {"d": int(duration_ms), "m": {"name": name, "source": source, "style": style, "volume": volume}}
     new["t"].append({"tt": int(TrackType.AUDIO), "sg": [seg]})
-    return new, {"status": "ok", "style": style, "volume": volume, "duration_ms": int(duration_ms),
-                 "replaced": old is not None}
+    return new, {
+        "status": "ok",
+        "style": style,
+        "volume": volume,
+        "duration_ms": int(duration_ms),
+        "replaced": old is not None,
+    }
 
 
 def style_label(style: str | None) -> str:
@@ -120,11 +137,21 @@ def remove_tracks(draft: dict[str, Any], *, kind: int | None = None, index: int 
     return new, {"status": "ok" if removed else "nothing_to_remove", "removed_tracks": removed}
 
 
-def add_text(draft: dict[str, Any], *, text: str, start_ms: int, duration_ms: int, position: str,
-             color: str, role: str) -> Edit:
+def add_text(
+    draft: dict[str, Any], *, text: str, start_ms: int, duration_ms: int, position: str, color: str, role: str
+) -> Edit:
     new = copy.deepcopy(draft)
-    seg = {"d": int(duration_ms), "m": {"name": text, "text": text, "start": int(start_ms),
-                                         "position": position, "color": color, "role": role}}
+    seg = {
+        "d": int(duration_ms),
+        "m": {
+            "name": text,
+            "text": text,
+            "start": int(start_ms),
+            "position": position,
+            "color": color,
+            "role": role,
+        },
+    }
     _first_track(new, TrackType.TEXT)["sg"].append(seg)
     return new, {"status": "ok", "text": text, "start_ms": int(start_ms), "duration_ms": int(duration_ms)}
 

@@ -41,7 +41,7 @@ def _host_name(value: str) -> str:
     """`127.0.0.1:8765` -> `127.0.0.1`, `[::1]:8765` -> `::1`, `LocalHost.` -> `localhost`."""
     value = value.strip().lower()
     if value.startswith("["):
-        return value[1:value.find("]")] if "]" in value else value
+        return value[1 : value.find("]")] if "]" in value else value
     if value.count(":") == 1:
         value = value.split(":", 1)[0]
     return value.rstrip(".")
@@ -90,8 +90,11 @@ class EngineGuard:
             over = declared.isdigit() and int(declared) > self.config.max_json_bytes
             body, over = (b"", True) if over else await _read_capped(receive, self.config.max_json_bytes)
             if over:
-                await _answer(413, f"The request body is larger than {self.config.max_json_bytes // (1024 * 1024)} MB; "
-                                   "JSON requests are small.")(scope, receive, send)
+                await _answer(
+                    413,
+                    f"The request body is larger than {self.config.max_json_bytes // (1024 * 1024)} MB; "
+                    "JSON requests are small.",
+                )(scope, receive, send)
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
@@ -101,18 +104,29 @@ class EngineGuard:
         open_host = any_host(configured)
         host = headers.get("host")
         if host is not None and not open_host and not trusted_host(_host_name(host), configured):
-            return _answer(421, "This engine answers only to the address it was started on "
-                                "(127.0.0.1, localhost or [::1]), not to another host name.")
+            return _answer(
+                421,
+                "This engine answers only to the address it was started on "
+                "(127.0.0.1, localhost or [::1]), not to another host name.",
+            )
         origin = headers.get("origin")
         if origin is not None and not open_host:
             parts = urlsplit(origin) if origin != "null" else None
-            if parts is None or parts.scheme not in ("http", "https") or not parts.hostname \
-                    or not trusted_host(parts.hostname.lower(), configured):
-                return _answer(403, "Cross-site requests are refused: a web page can't drive the local engine.")
+            if (
+                parts is None
+                or parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or not trusted_host(parts.hostname.lower(), configured)
+            ):
+                return _answer(
+                    403, "Cross-site requests are refused: a web page can't drive the local engine."
+                )
         method = scope.get("method", "GET")
         if method in BODY_METHODS and _has_body(headers):
             ctype = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            json_type = ctype == "application/json" or (ctype.startswith("application/") and ctype.endswith("+json"))
+            json_type = ctype == "application/json" or (
+                ctype.startswith("application/") and ctype.endswith("+json")
+            )
             # The upload route reads multipart or JSON itself and explains anything else.
             upload = scope.get("path", "").startswith(UPLOAD_PREFIX)
             if not json_type and not upload:

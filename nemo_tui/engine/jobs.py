@@ -28,6 +28,8 @@ log = logging.getLogger("nemo_tui.engine.jobs")
 
 class RenderCancelled(Exception):
     """Its account cancelled the job: stop, keep nothing, leave the status the route set."""
+
+
 PROGRESS_EVERY_S = 0.25
 
 
@@ -80,9 +82,8 @@ class RenderRunner:
         media = self.store.get_media(media_id)
         if media is None or not media.get("path"):
             return None
-        if client_id is not None:
-            if self.store.media_account(media_id) != client_id:
-                return None
+        if client_id is not None and self.store.media_account(media_id) != client_id:
+            return None
         path = self.config.data_dir / media["path"]
         return path if path.is_file() else None
 
@@ -127,10 +128,15 @@ class RenderRunner:
                 self.store.update_render(render_id, progress=min(max(float(value), 0.0), 0.99))
 
         try:
-            render_draft(Draft.from_wire(json.loads(job["draft"])),
-                         partial(self.resolve_media, client_id=job["client_id"]), final,
-                         width=job["width"], height=job["height"], fps=self.config.render_fps,
-                         on_progress=on_progress)
+            render_draft(
+                Draft.from_wire(json.loads(job["draft"])),
+                partial(self.resolve_media, client_id=job["client_id"]),
+                final,
+                width=job["width"],
+                height=job["height"],
+                fps=self.config.render_fps,
+                on_progress=on_progress,
+            )
         except BaseException as exc:
             # No empty random-named folder is left behind by a failed (or crashed) render.
             final.unlink(missing_ok=True)
@@ -143,8 +149,12 @@ class RenderRunner:
             final.unlink(missing_ok=True)
             shutil.rmtree(folder, ignore_errors=True)
             return
-        self.store.update_render(render_id, status="completed", progress=1.0,
-                                 output_path=os.path.relpath(final, self.config.data_dir))
+        self.store.update_render(
+            render_id,
+            status="completed",
+            progress=1.0,
+            output_path=os.path.relpath(final, self.config.data_dir),
+        )
 
     def _check_cancelled(self, render_id: str) -> None:
         if render_id in self._cancelled:

@@ -8,69 +8,142 @@ from __future__ import annotations
 
 import re
 
-_EN_VERBS = (r"(?:add|set|make|put|remove|delete|drop|use|change|trim|cut|shorten|generate|create|give|"
-             r"place|insert|switch|replace|undo|turn|mute)\b")
+_EN_VERBS = (
+    r"(?:add|set|make|put|remove|delete|drop|use|change|trim|cut|shorten|generate|create|give|"
+    r"place|insert|switch|replace|undo|turn|mute)\b"
+)
 _ZH_VERBS = r"(?:添加|加上|加|去掉|去除|删除|删掉|移除|生成|制作|创建|裁剪|剪|改成|改为|用|使用|撤销|设置|设为|换|替换|把|做)"
 _SPLIT = re.compile(
     rf"[,，]\s*(?:and\s+|then\s+|also\s+)?(?={_EN_VERBS}|(?:然后|再|并且)?{_ZH_VERBS})"
     rf"|\s+and\s+(?:then\s+)?(?={_EN_VERBS})|\s+then\s+|[;；。！？!?]|\.\s+|然后|并且|接着",
     re.IGNORECASE,
 )
-_QUOTES = re.compile(r"“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』|《([^》]+)》|\"([^\"]+)\"|(?<![\w])'([^']+)'(?![\w])")
+_QUOTES = re.compile(
+    r"“([^”]+)”|‘([^’]+)’|「([^」]+)」|『([^』]+)』|《([^》]+)》|\"([^\"]+)\"|(?<![\w])'([^']+)'(?![\w])"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 UNDO = re.compile(r"\bundo\b|\brevert\b|\bgo back\b|撤销|撤消|撤回|回退|还原|恢复上一步")
 HELP = re.compile(r"\bhelp\b|what can you do|\bhello\b|\bhi\b|你能做什么|帮助|怎么用|你好")
 MUSIC = re.compile(r"\bmusic\b|\bbgm\b|\bsoundtrack\b|\bsong\b|背景音乐|音乐|配乐|bgm")
 VIDEO_NOUN = re.compile(r"\b(?:video|clip|footage|scene|animation|shot)s?\b|视频|短片|片段|画面|动画")
-GENERATE = re.compile(r"\b(?:generate|create|produce)\b|\bmake (?:me )?(?:a|an|one)\b|"
-                      r"\b(?:video|clip|footage|animation)s? (?:of|showing|about|featuring)\b|"
-                      r"生成|制作|创建|做一个|做个|做一段|来一段|来一个|拍一段")
+GENERATE = re.compile(
+    r"\b(?:generate|create|produce)\b|\bmake (?:me )?(?:a|an|one)\b|"
+    r"\b(?:video|clip|footage|animation)s? (?:of|showing|about|featuring)\b|"
+    r"生成|制作|创建|做一个|做个|做一段|来一段|来一个|拍一段"
+)
 TEXT_WORD = re.compile(r"\b(?:title|caption|subtitle|headline|text)s?\b|标题|字幕|文字|文本")
 CAPTION = re.compile(r"\b(?:caption|subtitle)s?\b|字幕")
-ADD_VERB = re.compile(r"\b(?:add|put|insert|show|write|place|create|overlay|include)\b|添加|加上|加|放|写|插入|显示")
-REMOVE = re.compile(r"\b(?:remove|delete|drop|mute|get rid of|take out|take away|without)\b|"
-                    r"\bno (?:more )?(?:background )?(?:music|bgm|soundtrack)\b|"
-                    r"去掉|去除|删除|删掉|移除|不要|取消")
-USE_UPLOAD = re.compile(r"\b(?:use|add|insert|put|include)\b[^.]*\b(?:upload(?:ed)?s?|my (?:video|clip|image|photo|picture|file|footage))\b"
-                        r"|上传的|用我的(?:视频|图片|照片)")
-DURATION_VERB = re.compile(r"\bmake (?:it|the video|the clip)\b|\b(?:trim|cut|shorten|duration|length|long)\b"
-                           r"|裁剪|剪到|剪成|缩短|改成|改为|变成|时长|长度|设为")
+ADD_VERB = re.compile(
+    r"\b(?:add|put|insert|show|write|place|create|overlay|include)\b|添加|加上|加|放|写|插入|显示"
+)
+REMOVE = re.compile(
+    r"\b(?:remove|delete|drop|mute|get rid of|take out|take away|without)\b|"
+    r"\bno (?:more )?(?:background )?(?:music|bgm|soundtrack)\b|"
+    r"去掉|去除|删除|删掉|移除|不要|取消"
+)
+USE_UPLOAD = re.compile(
+    r"\b(?:use|add|insert|put|include)\b[^.]*\b(?:upload(?:ed)?s?|my (?:video|clip|image|photo|picture|file|footage))\b"
+    r"|上传的|用我的(?:视频|图片|照片)"
+)
+DURATION_VERB = re.compile(
+    r"\bmake (?:it|the video|the clip)\b|\b(?:trim|cut|shorten|duration|length|long)\b"
+    r"|裁剪|剪到|剪成|缩短|改成|改为|变成|时长|长度|设为"
+)
 
 STYLE_EN = {"lofi": "lo-fi", "ambient": "ambient", "upbeat": "upbeat", "cinematic": "cinematic"}
 STYLE_ZH = {"lofi": "Lo-fi ", "ambient": "舒缓氛围", "upbeat": "欢快", "cinematic": "电影感"}
 DEFAULT_STYLE = "lofi"
-_STYLES = [("lofi", r"lo-?fi|chill ?hop|低保真"),
-           ("upbeat", r"upbeat|energetic|happy|dance|fast|cheerful|欢快|动感|活力|轻快"),
-           ("cinematic", r"cinematic|epic|dramatic|\bfilm\b|史诗|电影|大气"),
-           ("ambient", r"ambient|calm|relax\w*|soft|peaceful|chill|dreamy|氛围|舒缓|安静|平静|轻松|空灵")]
+_STYLES = [
+    ("lofi", r"lo-?fi|chill ?hop|低保真"),
+    ("upbeat", r"upbeat|energetic|happy|dance|fast|cheerful|欢快|动感|活力|轻快"),
+    ("cinematic", r"cinematic|epic|dramatic|\bfilm\b|史诗|电影|大气"),
+    ("ambient", r"ambient|calm|relax\w*|soft|peaceful|chill|dreamy|氛围|舒缓|安静|平静|轻松|空灵"),
+]
 
-COLORS = {"yellow": "黄", "red": "红", "white": "白", "black": "黑", "blue": "蓝", "green": "绿",
-          "orange": "橙", "purple": "紫", "pink": "粉", "gold": "金", "cyan": "青", "gray": "灰"}
+COLORS = {
+    "yellow": "黄",
+    "red": "红",
+    "white": "白",
+    "black": "黑",
+    "blue": "蓝",
+    "green": "绿",
+    "orange": "橙",
+    "purple": "紫",
+    "pink": "粉",
+    "gold": "金",
+    "cyan": "青",
+    "gray": "灰",
+}
 COLOR_ZH = {en: zh + "色" for en, zh in COLORS.items()}
 POSITION_ZH = {"top": "顶部", "center": "居中", "bottom": "底部"}
-_POSITIONS = [("top", r"\btop\b|\bupper\b|顶部|上方|顶端|上面|顶上|上部"),
-              ("bottom", r"\bbottom\b|\blower\b|底部|下方|底端|下面|下部"),
-              ("center", r"\bcent(?:er|re)\b|\bmiddle\b|中间|居中|中央|正中")]
-_ASPECTS = [("9:16", r"9\s*[:x×/]\s*16|\bportrait\b|\bvertical(?:ly)?\b|竖屏|竖版|竖向|竖的"),
-            ("16:9", r"16\s*[:x×/]\s*9|\blandscape\b|\bhorizontal(?:ly)?\b|\bwide ?screen\b|横屏|横版|宽屏|横的"),
-            ("1:1", r"\b1\s*[:x×/]\s*1\b|\bsquare\b|正方形|方形|方屏")]
+_POSITIONS = [
+    ("top", r"\btop\b|\bupper\b|顶部|上方|顶端|上面|顶上|上部"),
+    ("bottom", r"\bbottom\b|\blower\b|底部|下方|底端|下面|下部"),
+    ("center", r"\bcent(?:er|re)\b|\bmiddle\b|中间|居中|中央|正中"),
+]
+_ASPECTS = [
+    ("9:16", r"9\s*[:x×/]\s*16|\bportrait\b|\bvertical(?:ly)?\b|竖屏|竖版|竖向|竖的"),
+    ("16:9", r"16\s*[:x×/]\s*9|\blandscape\b|\bhorizontal(?:ly)?\b|\bwide ?screen\b|横屏|横版|宽屏|横的"),
+    ("1:1", r"\b1\s*[:x×/]\s*1\b|\bsquare\b|正方形|方形|方屏"),
+]
 
-_EN_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "sixty": 60}
-_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {"thirty": 30, "forty": 40, "sixty": 60}
+_ZH_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+|" + "|".join(_EN_NUMBERS) + r")"
 _SEC = r"\s*-?\s*(?:seconds?|secs?|s\b|秒钟?)"
 _MIN = r"\s*-?\s*(?:minutes?|mins?\b|分钟)"
 
-HELP_EN = ("I can: generate a video (\"generate a 10-second video of a sunset\"), set the aspect ratio "
-           "(16:9, 9:16 or 1:1), add, replace or remove background music with a volume, add a title or "
-           "caption with its time, position and colour, trim the video to a length, remove a track, use "
-           "your uploaded clip or image, and undo the last edit.")
-HELP_ZH = ("我可以：生成视频（“生成一个10秒的日落视频”）、设置画面比例（横屏16:9、竖屏9:16、方形1:1）、"
-           "添加、更换或去掉背景音乐并设置音量、添加标题或字幕（时间、位置、颜色）、裁剪时长、删除轨道、"
-           "使用你上传的视频或图片，以及撤销上一步。")
+HELP_EN = (
+    'I can: generate a video ("generate a 10-second video of a sunset"), set the aspect ratio '
+    "(16:9, 9:16 or 1:1), add, replace or remove background music with a volume, add a title or "
+    "caption with its time, position and colour, trim the video to a length, remove a track, use "
+    "your uploaded clip or image, and undo the last edit."
+)
+HELP_ZH = (
+    "我可以：生成视频（“生成一个10秒的日落视频”）、设置画面比例（横屏16:9、竖屏9:16、方形1:1）、"
+    "添加、更换或去掉背景音乐并设置音量、添加标题或字幕（时间、位置、颜色）、裁剪时长、删除轨道、"
+    "使用你上传的视频或图片，以及撤销上一步。"
+)
 
 
 def has_cjk(text: str) -> bool:
@@ -105,8 +178,9 @@ def quoted(clause: str) -> str | None:
 
 
 def text_after_says(clause: str) -> str | None:
-    m = re.search(r"\b(?:saying|that says|which says|reading|with the text|text)[:：]?\s+(.+?)\s*$", clause, re.I) \
-        or re.search(r"(?:标题|字幕|文字)(?:为|是|写|：|:)\s*(.+?)\s*$", clause)
+    m = re.search(
+        r"\b(?:saying|that says|which says|reading|with the text|text)[:：]?\s+(.+?)\s*$", clause, re.I
+    ) or re.search(r"(?:标题|字幕|文字)(?:为|是|写|：|:)\s*(.+?)\s*$", clause)
     return m.group(1).strip(" .。") if m else None
 
 
@@ -119,7 +193,7 @@ def number(token: str) -> float:
     if "十" in token:
         tens, _, ones = token.partition("十")
         return float(_ZH_DIGITS.get(tens, 1) * 10 + _ZH_DIGITS.get(ones, 0))
-    return float(sum(_ZH_DIGITS.get(ch, 0) * 10 ** i for i, ch in enumerate(reversed(token))))
+    return float(sum(_ZH_DIGITS.get(ch, 0) * 10**i for i, ch in enumerate(reversed(token))))
 
 
 def seconds(low: str) -> float | None:
@@ -135,7 +209,10 @@ def seconds(low: str) -> float | None:
 def time_range(low: str, total_ms: int) -> tuple[int, int] | None:
     """(start_ms, length_ms) of a text overlay, from "first 3 seconds", "从2秒到5秒", …"""
     ms = lambda v: int(number(v) * 1000)  # noqa: E731
-    if m := re.search(rf"(?:from\s+|从\s*|第\s*)?{_NUM}(?:{_SEC})?\s*(?:to|until|till|-|–|~|到|至)\s*第?\s*{_NUM}{_SEC}", low):
+    if m := re.search(
+        rf"(?:from\s+|从\s*|第\s*)?{_NUM}(?:{_SEC})?\s*(?:to|until|till|-|–|~|到|至)\s*第?\s*{_NUM}{_SEC}",
+        low,
+    ):
         start, end = ms(m.group(1)), ms(m.group(2))
         return (start, end - start) if end > start else None
     if m := re.search(rf"between\s+{_NUM}(?:{_SEC})?\s+and\s+{_NUM}{_SEC}", low):
@@ -173,9 +250,11 @@ def aspect(low: str) -> str | None:
 
 
 def volume(low: str) -> float | None:
-    m = (re.search(r"(\d{1,3}(?:\.\d+)?)\s*%", low)
-         or re.search(r"\bvolume\s*(?:to|at|of|=|:)?\s*(\d{1,3}(?:\.\d+)?)\b", low)
-         or re.search(r"音量\s*(?:调到|调成|调为|设为|设置为|改为|为|是|到|:|：)?\s*(\d{1,3}(?:\.\d+)?)", low))
+    m = (
+        re.search(r"(\d{1,3}(?:\.\d+)?)\s*%", low)
+        or re.search(r"\bvolume\s*(?:to|at|of|=|:)?\s*(\d{1,3}(?:\.\d+)?)\b", low)
+        or re.search(r"音量\s*(?:调到|调成|调为|设为|设置为|改为|为|是|到|:|：)?\s*(\d{1,3}(?:\.\d+)?)", low)
+    )
     if m:
         return min(max(float(m.group(1)) / 100.0, 0.0), 1.0)
     if m := re.search(r"百分之([零一二两三四五六七八九十]+)", low):
@@ -222,11 +301,22 @@ def scene_prompt(clause: str) -> str:
         text = re.sub(r"(?:的)?(?:视频|短片|片段|画面|动画)(?=[，,。；;]|$)", "", text.strip())
         return text.strip(" 的，。")
     low = text
-    m = re.search(r"\b(?:video|clip|footage|scene|animation|shot)s?\s+(?:of|showing|about|featuring|depicting)\s+(.+)",
-                  low, re.I)
-    text = m.group(1) if m else re.sub(
-        r"\b(?:please|generate|create|produce|make|me|video|clip|footage|vertical|portrait|landscape|square)\b"
-        rf"|{_NUM}{_SEC}", " ", low, flags=re.I)
+    m = re.search(
+        r"\b(?:video|clip|footage|scene|animation|shot)s?\s+(?:of|showing|about|featuring|depicting)\s+(.+)",
+        low,
+        re.I,
+    )
+    text = (
+        m.group(1)
+        if m
+        else re.sub(
+            r"\b(?:please|generate|create|produce|make|me|video|clip|footage|vertical|portrait|landscape|square)\b"
+            rf"|{_NUM}{_SEC}",
+            " ",
+            low,
+            flags=re.I,
+        )
+    )
     text = re.sub(r"\s*\b(?:with|and|plus)\b[^,]*\b(?:music|bgm|soundtrack)\b.*$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:in|at)\s+(?:9:16|16:9|1:1)\b.*$", "", text)
     text = re.sub(r"^\s*(?:a|an|the|some|of)\b\s*", "", text.strip(), flags=re.I)

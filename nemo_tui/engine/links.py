@@ -27,7 +27,7 @@ class Links:
         self._key = key
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path) -> "Links":
+    def for_data_dir(cls, data_dir: Path) -> Links:
         path = Path(data_dir) / "link.key"
         try:
             key = path.read_bytes()
@@ -41,7 +41,7 @@ class Links:
         return cls(key)
 
     def _sig(self, what: str, exp: int) -> str:
-        return hmac.new(self._key, f"{what}\n{exp}".encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self._key, f"{what}\n{exp}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def query(self, what: str, now: float | None = None) -> str:
         """`exp=…&sig=…` for the file named `what` (a media id, or `renders/<key>/<name>`)."""

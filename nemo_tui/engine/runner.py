@@ -32,8 +32,16 @@ def _uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
     # proxy_headers=False: the client address the loopback-only admin routes check is the socket's
     # peer, never an X-Forwarded-For value (uvicorn trusts that header by default, and from any peer
     # when FORWARDED_ALLOW_IPS=* is set).
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on",
-                          timeout_graceful_shutdown=2, access_log=False, proxy_headers=False)
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 class _Server(uvicorn.Server):
@@ -66,8 +74,9 @@ class EngineServer:
     data dir (nothing is lost). `faults` is the very object the app reads, so tests flip it live.
     """
 
-    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0,
-                 config: EngineConfig | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0, config: EngineConfig | None = None
+    ) -> None:
         if not is_loopback(host):
             raise ValueError(f"EngineServer listens on loopback only, not {host!r}.")
         self.config = config or EngineConfig(data_dir=Path(data_dir))
@@ -93,7 +102,7 @@ class EngineServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def start(self, timeout_s: float = 20.0) -> "EngineServer":
+    def start(self, timeout_s: float = 20.0) -> EngineServer:
         if self._thread is not None:
             return self
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
@@ -109,8 +118,9 @@ class EngineServer:
         server = _Server(_uvicorn_config(app, self.host, self.port))
         server.install_signal_handlers = lambda: None  # not the main thread
         self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                                        name=f"nemo-engine:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name=f"nemo-engine:{self.port}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + timeout_s
         while not server.started:
@@ -130,24 +140,33 @@ class EngineServer:
         remove_secret(self.secret_file, self.config.owner_secret)
         self.secret_file = None
 
-    def __enter__(self) -> "EngineServer":
+    def __enter__(self) -> EngineServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None, *,
-          allow_remote: bool = False, config: EngineConfig | None = None, test_faults: bool = False,
-          announce=print) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    data_dir: Path | None = None,
+    *,
+    allow_remote: bool = False,
+    config: EngineConfig | None = None,
+    test_faults: bool = False,
+    announce=print,
+) -> None:
     """Run the engine in the foreground until interrupted (`nemo-tui serve`).
 
     It has no real accounts and its admin routes trust loopback, so a non-loopback host is refused
     unless `allow_remote` says the person knows what they are exposing.
     """
     if not is_loopback(host) and not allow_remote:
-        raise ValueError(f"Refusing to listen on {host!r}: the local engine is for loopback only "
-                         "(pass allow_remote=True / --allow-remote to override).")
+        raise ValueError(
+            f"Refusing to listen on {host!r}: the local engine is for loopback only "
+            "(pass allow_remote=True / --allow-remote to override)."
+        )
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     cfg = config or EngineConfig(data_dir=folder)
     cfg.data_dir = folder
@@ -155,9 +174,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
     cfg.test_faults = cfg.test_faults or test_faults
     app = create_app(cfg)
     secret_file = write_secret(port, cfg.owner_secret)
-    announce(f"nemo-tui engine on http://{'[' + host + ']' if ':' in host else host}:{port} "
-             f"(data: {folder}). Owner secret for {OWNER_HEADER}: in {secret_file} (mode 0600)."
-             + (" Fault switching is on (--test-faults)." if cfg.test_faults else ""))
+    announce(
+        f"nemo-tui engine on http://{'[' + host + ']' if ':' in host else host}:{port} "
+        f"(data: {folder}). Owner secret for {OWNER_HEADER}: in {secret_file} (mode 0600)."
+        + (" Fault switching is on (--test-faults)." if cfg.test_faults else "")
+    )
     try:
         uvicorn.Server(_uvicorn_config(app, host, port)).run()
     finally:

@@ -32,7 +32,6 @@ from .config import EngineConfig
 from .jobs import RenderRunner
 from .store import Store
 
-
 # ---- the app ------------------------------------------------------------------------------------
 
 
@@ -43,8 +42,10 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    message = {404: f"No such endpoint: {request.method} {request.url.path}",
-               405: f"{request.method} is not allowed on {request.url.path}"}.get(exc.status_code, str(exc.detail))
+    message = {
+        404: f"No such endpoint: {request.method} {request.url.path}",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }.get(exc.status_code, str(exc.detail))
     return JSONResponse(Envelope.error(exc.status_code, message), status_code=exc.status_code)
 
 
@@ -52,24 +53,31 @@ async def _crash(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(Envelope.error(500, f"The engine failed: {type(exc).__name__}"), status_code=500)
 
 
-def route_table(adk_routes: list[tuple[str, Any, list[str]]], config: EngineConfig) -> list[tuple[str, Any, list[str]]]:
+def route_table(
+    adk_routes: list[tuple[str, Any, list[str]]], config: EngineConfig
+) -> list[tuple[str, Any, list[str]]]:
     """The routes the configured dialect serves: the ADK table, each JSON answer wrapped in vendor
     (built here, where both dialects are known: dialect.py does not import the routes)."""
     if not config.vendor:
         return adk_routes
     from . import routes
 
-    wrap = {routes.anonymous_token: dialect.vendor_token, routes.create_session: dialect.vendor_session,
-            routes.run_sse: dialect.vendor_run_sse, routes.upload: dialect.vendor_upload,
-            routes.state: dialect.vendor_state, routes.start_render: partial(dialect.vendor_render, started=True),
-            routes.render_status: dialect.vendor_render, routes.cancel_render: dialect.vendor_render,
-            routes.download_render: dialect.vendor_download}
+    wrap = {
+        routes.anonymous_token: dialect.vendor_token,
+        routes.create_session: dialect.vendor_session,
+        routes.run_sse: dialect.vendor_run_sse,
+        routes.upload: dialect.vendor_upload,
+        routes.state: dialect.vendor_state,
+        routes.start_render: partial(dialect.vendor_render, started=True),
+        routes.render_status: dialect.vendor_render,
+        routes.cancel_render: dialect.vendor_render,
+        routes.download_render: dialect.vendor_download,
+    }
     return [(path, wrap[fn](fn) if fn in wrap else fn, methods) for path, fn, methods in adk_routes]
 
 
 def create_app(config: EngineConfig) -> Starlette:
     from . import routes, turnhost
-
     from .guard import EngineGuard
     from .owner import new_secret
 

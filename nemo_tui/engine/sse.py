@@ -34,16 +34,24 @@ def frame(event: AdkEvent | dict[str, Any], translate: Translate | None = None) 
     if event is CUT_STREAM:
         return _CUT
     if translate is not None:
-        return b"".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n".encode("utf-8") for p in translate(event))
+        return b"".join(f"data: {json.dumps(p, ensure_ascii=False)}\n\n".encode() for p in translate(event))
     data = event.to_sse_data() if isinstance(event, AdkEvent) else json.dumps(event, ensure_ascii=False)
-    return f"data: {data}\n\n".encode("utf-8")
+    return f"data: {data}\n\n".encode()
 
 
 class SseResponse(Response):
     media_type = "text/event-stream"
 
-    def __init__(self, producer: Producer, *, heartbeat_s: float, max_s: float, faults: Faults,
-                 translate: Translate | None = None, ping: bytes = PING) -> None:
+    def __init__(
+        self,
+        producer: Producer,
+        *,
+        heartbeat_s: float,
+        max_s: float,
+        faults: Faults,
+        translate: Translate | None = None,
+        ping: bytes = PING,
+    ) -> None:
         # No body attribute and no Content-Length: the response is streamed (chunked), like
         # StreamingResponse sets itself up.
         self.status_code = 200
@@ -74,11 +82,18 @@ class SseResponse(Response):
                     with anyio.fail_after(self.max_s):
                         await self.producer(emit)
                 except TimeoutError:
-                    await frames_in.send(frame(AdkEvent.error_payload(
-                        "TimeoutError", f"the turn ran past {self.max_s / 60:g} minutes"), self.translate))
+                    await frames_in.send(
+                        frame(
+                            AdkEvent.error_payload(
+                                "TimeoutError", f"the turn ran past {self.max_s / 60:g} minutes"
+                            ),
+                            self.translate,
+                        )
+                    )
                 except Exception as exc:  # an agent failure becomes the stream's last event
-                    await frames_in.send(frame(AdkEvent.error_payload(type(exc).__name__, str(exc)),
-                                               self.translate))
+                    await frames_in.send(
+                        frame(AdkEvent.error_payload(type(exc).__name__, str(exc)), self.translate)
+                    )
 
         async def pump() -> None:
             nonlocal dropped
@@ -109,8 +124,13 @@ class SseResponse(Response):
                             upcoming = await frames_out.receive()
                         except anyio.EndOfStream:
                             return
-                        await send({"type": "http.response.body", "body": upcoming[: len(upcoming) // 2],
-                                    "more_body": True})
+                        await send(
+                            {
+                                "type": "http.response.body",
+                                "body": upcoming[: len(upcoming) // 2],
+                                "more_body": True,
+                            }
+                        )
                     return
 
         async def watch_disconnect(group: anyio.abc.TaskGroup) -> None:

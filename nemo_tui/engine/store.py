@@ -83,8 +83,8 @@ def hash_token(token: str) -> str:
 
 @dataclass
 class TokenCheck:
-    client_id: str | None      # the account the token belongs to, None when unusable
-    reason: str = ""           # why it is unusable: unknown | expired | revoked
+    client_id: str | None  # the account the token belongs to, None when unusable
+    reason: str = ""  # why it is unusable: unknown | expired | revoked
 
 
 @dataclass
@@ -103,8 +103,9 @@ class Store:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.data_dir / "engine.sqlite3", check_same_thread=False,
-                                   isolation_level=None)
+        self._db = sqlite3.connect(
+            self.data_dir / "engine.sqlite3", check_same_thread=False, isolation_level=None
+        )
         self._db.row_factory = sqlite3.Row
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -124,12 +125,16 @@ class Store:
     # ---- tokens and accounts -------------------------------------------------------------------
     def live_token_issued_at(self, client_id: str, now: float) -> float | None:
         """When the client's still-valid token was issued, or None when it has none."""
-        rows = self._q("SELECT issued_at FROM tokens WHERE client_id=? AND revoked=0 AND expires_at>? "
-                       "ORDER BY issued_at DESC LIMIT 1", (client_id, now))
+        rows = self._q(
+            "SELECT issued_at FROM tokens WHERE client_id=? AND revoked=0 AND expires_at>? "
+            "ORDER BY issued_at DESC LIMIT 1",
+            (client_id, now),
+        )
         return rows[0]["issued_at"] if rows else None
 
-    def issue_token(self, client_id: str, ttl_s: float, initial_credits: float,
-                    prefix: str = "nemo_local_") -> tuple[str, float, float]:
+    def issue_token(
+        self, client_id: str, ttl_s: float, initial_credits: float, prefix: str = "nemo_local_"
+    ) -> tuple[str, float, float]:
         """A new token for the client's account -> (token, expires_at, available credits).
 
         A new client id starts with `initial_credits`. A known one keeps its sessions and balance;
@@ -138,25 +143,33 @@ class Store:
         token = prefix + secrets.token_urlsafe(32)
         now = time.time()
         with self._lock, self._db:
-            row = self._db.execute("SELECT credits_available FROM accounts WHERE client_id=?",
-                                   (client_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT credits_available FROM accounts WHERE client_id=?", (client_id,)
+            ).fetchone()
             if row is None:
                 self._db.execute("INSERT INTO accounts VALUES (?,?,?,0)", (client_id, now, initial_credits))
             else:
-                last = self._db.execute("SELECT expires_at FROM tokens WHERE client_id=? "
-                                        "ORDER BY issued_at DESC LIMIT 1", (client_id,)).fetchone()
+                last = self._db.execute(
+                    "SELECT expires_at FROM tokens WHERE client_id=? ORDER BY issued_at DESC LIMIT 1",
+                    (client_id,),
+                ).fetchone()
                 if last is not None and last["expires_at"] <= now:
-                    self._db.execute("UPDATE accounts SET credits_available=MAX(credits_available, ?) "
-                                     "WHERE client_id=?", (initial_credits, client_id))
-            self._db.execute("INSERT INTO tokens VALUES (?,?,?,?,0)",
-                             (hash_token(token), client_id, now, now + ttl_s))
-            available = self._db.execute("SELECT credits_available FROM accounts WHERE client_id=?",
-                                         (client_id,)).fetchone()[0]
+                    self._db.execute(
+                        "UPDATE accounts SET credits_available=MAX(credits_available, ?) WHERE client_id=?",
+                        (initial_credits, client_id),
+                    )
+            self._db.execute(
+                "INSERT INTO tokens VALUES (?,?,?,?,0)", (hash_token(token), client_id, now, now + ttl_s)
+            )
+            available = self._db.execute(
+                "SELECT credits_available FROM accounts WHERE client_id=?", (client_id,)
+            ).fetchone()[0]
         return token, now + ttl_s, available
 
     def check_token(self, token: str, now: float) -> TokenCheck:
-        rows = self._q("SELECT client_id, expires_at, revoked FROM tokens WHERE token_hash=?",
-                       (hash_token(token),))
+        rows = self._q(
+            "SELECT client_id, expires_at, revoked FROM tokens WHERE token_hash=?", (hash_token(token),)
+        )
         if not rows:
             return TokenCheck(None, "unknown")
         row = rows[0]
@@ -171,35 +184,47 @@ class Store:
 
     # ---- credits ------------------------------------------------------------------------------
     def credits(self, client_id: str) -> tuple[float, float]:
-        rows = self._q("SELECT credits_available, credits_frozen FROM accounts WHERE client_id=?",
-                       (client_id,))
+        rows = self._q(
+            "SELECT credits_available, credits_frozen FROM accounts WHERE client_id=?", (client_id,)
+        )
         return (rows[0][0], rows[0][1]) if rows else (0.0, 0.0)
 
     def freeze_credits(self, client_id: str, amount: float) -> bool:
         """Reserve credits for a generation; False when the balance is short."""
         with self._lock, self._db:
-            cur = self._db.execute("UPDATE accounts SET credits_available=credits_available-?, "
-                                   "credits_frozen=credits_frozen+? WHERE client_id=? "
-                                   "AND credits_available>=?", (amount, amount, client_id, amount))
+            cur = self._db.execute(
+                "UPDATE accounts SET credits_available=credits_available-?, "
+                "credits_frozen=credits_frozen+? WHERE client_id=? "
+                "AND credits_available>=?",
+                (amount, amount, client_id, amount),
+            )
             return cur.rowcount == 1
 
     def settle_credits(self, client_id: str, amount: float, *, spent: bool) -> None:
         """Release a reservation: spent (generation done) or refunded (it failed)."""
         refund = 0.0 if spent else amount
-        self._q("UPDATE accounts SET credits_frozen=MAX(credits_frozen-?, 0), "
-                "credits_available=credits_available+? WHERE client_id=?", (amount, refund, client_id))
+        self._q(
+            "UPDATE accounts SET credits_frozen=MAX(credits_frozen-?, 0), "
+            "credits_available=credits_available+? WHERE client_id=?",
+            (amount, refund, client_id),
+        )
 
     def grant_credits(self, client_id: str, amount: float) -> None:
-        self._q("UPDATE accounts SET credits_available=credits_available+? WHERE client_id=?", (amount, client_id))
+        self._q(
+            "UPDATE accounts SET credits_available=credits_available+? WHERE client_id=?", (amount, client_id)
+        )
 
     # ---- sessions -----------------------------------------------------------------------------
-    def create_session(self, client_id: str, task_name: str, language: str,
-                       session_id: str | None = None) -> SessionRow:
+    def create_session(
+        self, client_id: str, task_name: str, language: str, session_id: str | None = None
+    ) -> SessionRow:
         now = time.time()
         sid = session_id or uuid.uuid4().hex
         task_id = "task_" + uuid.uuid4().hex[:16]
-        self._q("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
-                (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})))
+        self._q(
+            "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
+            (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})),
+        )
         return SessionRow(sid, task_id, client_id, task_name, language, {"t": []}, [])
 
     def get_session(self, session_id: str, client_id: str) -> SessionRow | None:
@@ -208,37 +233,80 @@ class Store:
         if not rows:
             return None
         r = rows[0]
-        return SessionRow(r["session_id"], r["task_id"], r["client_id"], r["task_name"], r["language"],
-                          json.loads(r["draft"]), json.loads(r["undo_stack"]))
+        return SessionRow(
+            r["session_id"],
+            r["task_id"],
+            r["client_id"],
+            r["task_name"],
+            r["language"],
+            json.loads(r["draft"]),
+            json.loads(r["undo_stack"]),
+        )
 
-    def save_draft(self, session_id: str, draft: dict[str, Any], *, undoable_from: dict[str, Any] | None,
-                   pop_undo: bool = False) -> None:
+    def save_draft(
+        self,
+        session_id: str,
+        draft: dict[str, Any],
+        *,
+        undoable_from: dict[str, Any] | None,
+        pop_undo: bool = False,
+    ) -> None:
         """Store the new draft; push the previous one on the undo stack (or pop it for an undo)."""
         with self._lock, self._db:
-            row = self._db.execute("SELECT undo_stack FROM sessions WHERE session_id=?",
-                                   (session_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT undo_stack FROM sessions WHERE session_id=?", (session_id,)
+            ).fetchone()
             stack = json.loads(row["undo_stack"]) if row else []
             if pop_undo and stack:
                 stack.pop()
             elif undoable_from is not None:
-                stack = (stack + [undoable_from])[-UNDO_DEPTH:]
-            self._db.execute("UPDATE sessions SET draft=?, undo_stack=?, updated_at=? WHERE session_id=?",
-                             (json.dumps(draft), json.dumps(stack), time.time(), session_id))
+                stack = ([*stack, undoable_from])[-UNDO_DEPTH:]
+            self._db.execute(
+                "UPDATE sessions SET draft=?, undo_stack=?, updated_at=? WHERE session_id=?",
+                (json.dumps(draft), json.dumps(stack), time.time(), session_id),
+            )
 
     # ---- media --------------------------------------------------------------------------------
-    def add_media(self, *, session_id: str, origin: str, kind: str, name: str, path: str | None,
-                  remote_url: str | None = None, duration_ms: int | None = None, size: int | None = None,
-                  meta: dict[str, Any] | None = None, media_id: str | None = None) -> dict[str, Any]:
+    def add_media(
+        self,
+        *,
+        session_id: str,
+        origin: str,
+        kind: str,
+        name: str,
+        path: str | None,
+        remote_url: str | None = None,
+        duration_ms: int | None = None,
+        size: int | None = None,
+        meta: dict[str, Any] | None = None,
+        media_id: str | None = None,
+    ) -> dict[str, Any]:
         media_id = media_id or "media_" + uuid.uuid4().hex[:20]
-        self._q("INSERT INTO media VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (media_id, session_id, origin, kind, name, path, remote_url, duration_ms, size,
-                 json.dumps(meta or {}, default=str), time.time()))
+        self._q(
+            "INSERT INTO media VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                media_id,
+                session_id,
+                origin,
+                kind,
+                name,
+                path,
+                remote_url,
+                duration_ms,
+                size,
+                json.dumps(meta or {}, default=str),
+                time.time(),
+            ),
+        )
         return self.get_media(media_id) or {}
 
     def media_account(self, media_id: str) -> str | None:
         """The account (client id) whose session holds the media, or None."""
-        rows = self._q("SELECT s.client_id FROM media m JOIN sessions s ON s.session_id = m.session_id "
-                       "WHERE m.media_id=?", (media_id,))
+        rows = self._q(
+            "SELECT s.client_id FROM media m JOIN sessions s ON s.session_id = m.session_id "
+            "WHERE m.media_id=?",
+            (media_id,),
+        )
         return rows[0]["client_id"] if rows else None
 
     def get_media(self, media_id: str) -> dict[str, Any] | None:
@@ -251,8 +319,9 @@ class Store:
         return [_media_dict(r) for r in self._q(sql + " ORDER BY created_at", args)]
 
     # ---- render jobs --------------------------------------------------------------------------
-    def create_render(self, render_id: str, client_id: str, session_id: str, draft: dict[str, Any],
-                      width: int, height: int) -> tuple[dict[str, Any] | None, bool]:
+    def create_render(
+        self, render_id: str, client_id: str, session_id: str, draft: dict[str, Any], width: int, height: int
+    ) -> tuple[dict[str, Any] | None, bool]:
         """(job, created): the existing job when this account sent the id before; None when the id
         belongs to another account."""
         now = time.time()
@@ -260,8 +329,10 @@ class Store:
             row = self._db.execute("SELECT client_id FROM renders WHERE render_id=?", (render_id,)).fetchone()
             if row is not None:
                 return (None if row["client_id"] != client_id else self._render_locked(render_id)), False
-            self._db.execute("INSERT INTO renders VALUES (?,?,?,'queued',0,NULL,NULL,?,?,?,?,?)",
-                             (render_id, client_id, session_id, json.dumps(draft), width, height, now, now))
+            self._db.execute(
+                "INSERT INTO renders VALUES (?,?,?,'queued',0,NULL,NULL,?,?,?,?,?)",
+                (render_id, client_id, session_id, json.dumps(draft), width, height, now, now),
+            )
             return self._render_locked(render_id), True
 
     def _render_locked(self, render_id: str) -> dict[str, Any] | None:
@@ -277,12 +348,15 @@ class Store:
 
     def update_render(self, render_id: str, **values: Any) -> None:
         cols = ", ".join(f"{k}=?" for k in values)
-        self._q(f"UPDATE renders SET {cols}, updated_at=? WHERE render_id=?",
-                (*values.values(), time.time(), render_id))
+        self._q(
+            f"UPDATE renders SET {cols}, updated_at=? WHERE render_id=?",
+            (*values.values(), time.time(), render_id),
+        )
 
     def unfinished_renders(self) -> list[str]:
-        rows = self._q("SELECT render_id FROM renders WHERE status IN ('queued','rendering') "
-                       "ORDER BY created_at")
+        rows = self._q(
+            "SELECT render_id FROM renders WHERE status IN ('queued','rendering') ORDER BY created_at"
+        )
         return [r["render_id"] for r in rows]
 
 

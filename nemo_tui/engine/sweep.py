@@ -14,6 +14,7 @@ exclusively, i.e. when no other engine is running there. A killed engine's lock 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -86,7 +87,7 @@ def remove_unreferenced(data_dir: Path, keep: set[str]) -> int:
         top = data_dir / name
         if not top.is_dir():
             continue
-        for folder, dirs, files in os.walk(top, topdown=False):
+        for folder, _dirs, files in os.walk(top, topdown=False):
             here = Path(folder)
             for file in files:
                 path = here / file
@@ -98,8 +99,6 @@ def remove_unreferenced(data_dir: Path, keep: set[str]) -> int:
                 except OSError:
                     pass
             if here != top:
-                try:
+                with contextlib.suppress(OSError):
                     here.rmdir()  # only when empty
-                except OSError:
-                    pass
     return removed

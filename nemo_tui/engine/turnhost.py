@@ -80,18 +80,19 @@ class TurnHost:
         producer only relays its events; attached: the producer is the turn (a disconnect cancels it)."""
         turn.lock = self.lock_for(turn.session.session_id)
         if not detached:
+
             async def attached(emit: Emit) -> None:
                 await turn.run(emit)
                 self.after_turn(turn)
+
             return attached
 
         events_in, events_out = anyio.create_memory_object_stream[Any](max_buffer_size=math.inf)
 
         def feed(event: Any) -> None:
-            try:
+            # nobody listens any more: the turn goes on regardless
+            with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
                 events_in.send_nowait(event)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                pass  # nobody listens any more: the turn goes on regardless
 
         async def run_detached() -> None:
             async def emit(event: Any) -> None:
@@ -102,10 +103,13 @@ class TurnHost:
                     with anyio.fail_after(self.max_turn_s):
                         await turn.run(emit)
                 except TimeoutError:
-                    feed(AdkEvent.error_payload("TimeoutError",
-                                                f"the turn ran past {self.max_turn_s / 60:g} minutes"))
+                    feed(
+                        AdkEvent.error_payload(
+                            "TimeoutError", f"the turn ran past {self.max_turn_s / 60:g} minutes"
+                        )
+                    )
                     return
-                except Exception as exc:  # noqa: BLE001 - an agent failure is the stream's last event
+                except Exception as exc:
                     log.exception("detached turn failed")
                     feed(AdkEvent.error_payload(type(exc).__name__, str(exc)))
                     return
@@ -117,6 +121,7 @@ class TurnHost:
             with events_out:
                 async for event in events_out:
                     await emit(event)
+
         return relay
 
     def after_turn(self, turn: Turn) -> None:
@@ -130,29 +135,53 @@ class TurnHost:
             await anyio.sleep(delay_s)
             lock = self.lock_for(turn.session.session_id)
             async with lock:
-                fresh = await turn._db(turn.store.get_session, turn.session.session_id, turn.session.client_id)
+                fresh = await turn._db(
+                    turn.store.get_session, turn.session.session_id, turn.session.client_id
+                )
                 if fresh is None:
                     return
                 tracks = fresh.draft.get("t", [])
                 calls: list[Call] = []
                 if not any(t.get("tt") == 1 for t in tracks):
                     seconds = (timeline_ms(fresh.draft) / 1000) or 5.0
-                    calls.append(Call("set_background_music", {"style": lx.DEFAULT_STYLE, "volume": 0.3,
-                                                               "duration": seconds}))
+                    calls.append(
+                        Call(
+                            "set_background_music",
+                            {"style": lx.DEFAULT_STYLE, "volume": 0.3, "duration": seconds},
+                        )
+                    )
                 if not any(t.get("tt") == 7 for t in tracks):
                     title = post_production_title(turn.generated[-1])
-                    calls.append(Call("add_text", {"text": title, "start_ms": 0, "duration_ms": 3000,
-                                                   "position": "center", "color": "white", "role": "title"}))
+                    calls.append(
+                        Call(
+                            "add_text",
+                            {
+                                "text": title,
+                                "start_ms": 0,
+                                "duration_ms": 3000,
+                                "position": "center",
+                                "color": "white",
+                                "role": "title",
+                            },
+                        )
+                    )
                 if not calls:
                     return
-                stage = Turn(turn.store, turn.config, fresh, Plan(calls=calls, language=fresh.language),
-                             streaming=False, silent=True, rng=turn.rng)
+                stage = Turn(
+                    turn.store,
+                    turn.config,
+                    fresh,
+                    Plan(calls=calls, language=fresh.language),
+                    streaming=False,
+                    silent=True,
+                    rng=turn.rng,
+                )
 
                 async def discard(event: Any) -> None:
                     return None
 
                 await stage._run(discard)
-        except Exception:  # noqa: BLE001 - post-production is best effort, like the cloud's
+        except Exception:
             log.exception("post-production failed")
 
 

@@ -23,8 +23,8 @@ import anyio.lowlevel
 from ..protocol import AdkEvent
 from . import edits
 from .agent import Call, Plan, plan_turn
-from .config import EngineConfig
 from .api import in_thread
+from .config import EngineConfig
 from .sse import CUT_STREAM, Emit
 from .store import SessionRow, Store
 
@@ -36,8 +36,10 @@ def text_chunks(text: str) -> list[str]:
     """Deltas the way a model streams them: a few words (or CJK characters) at a time."""
     if not text:
         return []
-    pieces = re.findall(r"\S+\s*|\s+", text) if " " in text else [text[i:i + 6] for i in range(0, len(text), 6)]
-    return ["".join(pieces[i:i + 3]) for i in range(0, len(pieces), 3)]
+    pieces = (
+        re.findall(r"\S+\s*|\s+", text) if " " in text else [text[i : i + 6] for i in range(0, len(text), 6)]
+    )
+    return ["".join(pieces[i : i + 3]) for i in range(0, len(pieces), 3)]
 
 
 def generation_size(width: int, height: int, max_height: int) -> tuple[int, int]:
@@ -60,7 +62,7 @@ class Turn:
     # that waited for it plans again from the message `text` against the draft the other turn left.
     lock: anyio.Lock | None = None
     text: str = ""
-    generated: list[str] = field(default_factory=list)   # prompts of the clips this turn added
+    generated: list[str] = field(default_factory=list)  # prompts of the clips this turn added
 
     async def run(self, emit: Emit) -> None:
         try:
@@ -74,26 +76,39 @@ class Turn:
             if self.frozen_credits > 0:  # the turn failed or was cut off before generating it all
                 # Shielded: a client disconnect cancels the turn, and the refund must still happen.
                 with anyio.CancelScope(shield=True):
-                    await self._db(self.store.settle_credits, self.session.client_id, self.frozen_credits,
-                                   spent=False)
+                    await self._db(
+                        self.store.settle_credits, self.session.client_id, self.frozen_credits, spent=False
+                    )
                 self.frozen_credits = 0.0
 
     async def _replan(self, emit: Emit) -> bool:
         """Under the session's lock: when another turn changed the draft since this one was planned,
         plan again against it and re-reserve the credits. False when the balance no longer covers it."""
         fresh = await self._db(self.store.get_session, self.session.session_id, self.session.client_id)
-        if fresh is None or (fresh.draft == self.session.draft and fresh.undo_stack == self.session.undo_stack):
+        if fresh is None or (
+            fresh.draft == self.session.draft and fresh.undo_stack == self.session.undo_stack
+        ):
             return True
         self.session = fresh
         if not self.text:
             return True
         uploads = await self._db(self.store.session_media, fresh.session_id, "upload")
-        plan = plan_turn(self.text, fresh.draft, uploads, can_undo=bool(fresh.undo_stack),
-                         ask_on_ambiguous=self.config.ask_on_ambiguous)
+        plan = plan_turn(
+            self.text,
+            fresh.draft,
+            uploads,
+            can_undo=bool(fresh.undo_stack),
+            ask_on_ambiguous=self.config.ask_on_ambiguous,
+        )
         more = plan.generate_seconds - self.frozen_credits
         if more > 0 and not await self._db(self.store.freeze_credits, self.session.client_id, more):
-            await emit(AdkEvent.error_payload("NotEnoughCredits", f"Not enough credits: {plan.generate_seconds:g} "
-                                              f"seconds of video cost {plan.generate_seconds:g} credits."))
+            await emit(
+                AdkEvent.error_payload(
+                    "NotEnoughCredits",
+                    f"Not enough credits: {plan.generate_seconds:g} "
+                    f"seconds of video cost {plan.generate_seconds:g} credits.",
+                )
+            )
             return False
         if more < 0:
             await self._db(self.store.settle_credits, self.session.client_id, -more, spent=False)
@@ -108,8 +123,11 @@ class Turn:
             for chunk in text_chunks(reply):
                 await emit(AdkEvent.text_event(invocation, chunk, partial=True))
         if self.plan.question is not None:  # ask_question: the agent stops and asks; nothing is done
-            await emit(AdkEvent.call_event(invocation, "fc-" + uuid.uuid4().hex[:12], "ask_question",
-                                           self.plan.question))
+            await emit(
+                AdkEvent.call_event(
+                    invocation, "fc-" + uuid.uuid4().hex[:12], "ask_question", self.plan.question
+                )
+            )
             if reply:
                 await emit(AdkEvent.text_event(invocation, reply))
             return
@@ -127,11 +145,17 @@ class Turn:
             delta: dict[str, Any] = {}
             if new_draft is not None and new_draft != draft:
                 if undone:
-                    await self._db(self.store.save_draft, self.session.session_id, new_draft,
-                                   undoable_from=None, pop_undo=True)
+                    await self._db(
+                        self.store.save_draft,
+                        self.session.session_id,
+                        new_draft,
+                        undoable_from=None,
+                        pop_undo=True,
+                    )
                 else:
-                    await self._db(self.store.save_draft, self.session.session_id, new_draft,
-                                   undoable_from=before_turn)
+                    await self._db(
+                        self.store.save_draft, self.session.session_id, new_draft, undoable_from=before_turn
+                    )
                     before_turn = None
                 draft = new_draft
                 delta = {"draft": draft}
@@ -141,7 +165,9 @@ class Turn:
 
     _db = staticmethod(in_thread)  # store calls run in a worker thread, as everywhere in the engine
 
-    async def _tool(self, call: Call, draft: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any], bool]:
+    async def _tool(
+        self, call: Call, draft: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, dict[str, Any], bool]:
         args = call.args
         if call.name == "set_aspect_ratio":
             return (*edits.set_aspect_ratio(draft, args["ratio"]), False)
@@ -161,8 +187,16 @@ class Turn:
             media = await self._db(self.store.get_media, args["media_id"])
             if media is None:
                 return None, {"status": "error", "message": "that upload is gone"}, False
-            return (*edits.add_video_segment(draft, source=media["media_id"], name=media["name"],
-                                             duration_ms=media["duration_ms"] or 5000, kind=media["kind"]), False)
+            return (
+                *edits.add_video_segment(
+                    draft,
+                    source=media["media_id"],
+                    name=media["name"],
+                    duration_ms=media["duration_ms"] or 5000,
+                    kind=media["kind"],
+                ),
+                False,
+            )
         if call.name == "undo":
             fresh = await self._db(self.store.get_session, self.session.session_id, self.session.client_id)
             if fresh is None or not fresh.undo_stack:
@@ -176,7 +210,9 @@ class Turn:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{media_id}.{ext}"
 
-    async def _record(self, path: Path, job, *, charge: float = 0.0, delay_s: float = 0.0, **media: Any) -> None:
+    async def _record(
+        self, path: Path, job, *, charge: float = 0.0, delay_s: float = 0.0, **media: Any
+    ) -> None:
         """Run a generator job in a worker thread, then record its file as this session's media and
         charge `charge` frozen credits for it.
 
@@ -192,8 +228,14 @@ class Turn:
             await anyio.lowlevel.checkpoint_if_cancelled()
             media["meta"] = {**media.get("meta", {}), **(meta if isinstance(meta, dict) else {})}
             with anyio.CancelScope(shield=True):
-                await self._db(self.store.add_media, session_id=self.session.session_id, origin="generated",
-                               path=f"media/{path.name}", size=path.stat().st_size, **media)
+                await self._db(
+                    self.store.add_media,
+                    session_id=self.session.session_id,
+                    origin="generated",
+                    path=f"media/{path.name}",
+                    size=path.stat().st_size,
+                    **media,
+                )
                 recorded = True
                 if charge:
                     await self._db(self.store.settle_credits, self.session.client_id, charge, spent=True)
@@ -208,14 +250,35 @@ class Turn:
         width, height = generation_size(*edits.canvas(draft), self.config.max_generate_height)
         media_id = "media_" + uuid.uuid4().hex[:20]
         path = self._media_path(media_id, "mp4")
-        job = partial(generate_clip, prompt, seconds, width, height, path,
-                      seed=self.rng.randrange(2**31), fps=self.config.generate_fps)
-        await self._record(path, job, kind="video", name=prompt[:80], duration_ms=int(seconds * 1000),
-                           meta={"prompt": prompt, "width": width, "height": height}, media_id=media_id,
-                           charge=seconds, delay_s=self.config.faults.generation_delay_s)
+        job = partial(
+            generate_clip,
+            prompt,
+            seconds,
+            width,
+            height,
+            path,
+            seed=self.rng.randrange(2**31),
+            fps=self.config.generate_fps,
+        )
+        await self._record(
+            path,
+            job,
+            kind="video",
+            name=prompt[:80],
+            duration_ms=int(seconds * 1000),
+            meta={"prompt": prompt, "width": width, "height": height},
+            media_id=media_id,
+            charge=seconds,
+            delay_s=self.config.faults.generation_delay_s,
+        )
         self.generated.append(prompt)
-        new, response = edits.add_video_segment(draft, source=media_id, name=edits.short_name(prompt),
-                                                duration_ms=int(seconds * 1000), prompt=prompt)
+        new, response = edits.add_video_segment(
+            draft,
+            source=media_id,
+            name=edits.short_name(prompt),
+            duration_ms=int(seconds * 1000),
+            prompt=prompt,
+        )
         response.update({"media_id": media_id, "procedural": True})
         return new, response
 
@@ -228,9 +291,17 @@ class Turn:
         media_id = "media_" + uuid.uuid4().hex[:20]
         path = self._media_path(media_id, "m4a")
         job = partial(generate_music, style, seconds, path, seed=self.rng.randrange(2**31))
-        await self._record(path, job, kind="audio", name=f"{style} music", duration_ms=int(seconds * 1000),
-                           meta={"style": style}, media_id=media_id)
-        new, response = edits.set_background_music(draft, source=media_id, style=style, volume=volume,
-                                                   duration_ms=int(seconds * 1000))
+        await self._record(
+            path,
+            job,
+            kind="audio",
+            name=f"{style} music",
+            duration_ms=int(seconds * 1000),
+            meta={"style": style},
+            media_id=media_id,
+        )
+        new, response = edits.set_background_music(
+            draft, source=media_id, style=style, volume=volume, duration_ms=int(seconds * 1000)
+        )
         response["media_id"] = media_id
         return new, response

@@ -46,8 +46,11 @@ def check_format(name: str) -> str:
     ext = extension(name)
     if ext not in SUPPORTED_FORMATS:
         shown = f".{ext}" if ext else "a file without an extension"
-        raise UploadRefused(4001, f"Unsupported file format ({shown} in {name!r}). "
-                                  f"Supported formats: {', '.join(SUPPORTED_FORMATS)}.")
+        raise UploadRefused(
+            4001,
+            f"Unsupported file format ({shown} in {name!r}). "
+            f"Supported formats: {', '.join(SUPPORTED_FORMATS)}.",
+        )
     return ext
 
 
@@ -88,9 +91,13 @@ class MultipartSink:
     def callbacks(self) -> dict[str, Any]:
         return {
             "on_part_begin": self._part_begin,
-            "on_header_field": lambda d, s, e: setattr(self, "_field", self._field + d[s:e].decode("latin-1")),
+            "on_header_field": lambda d, s, e: setattr(
+                self, "_field", self._field + d[s:e].decode("latin-1")
+            ),
             # latin-1 keeps the raw bytes: browsers and httpx send UTF-8 file names unescaped.
-            "on_header_value": lambda d, s, e: setattr(self, "_value", self._value + d[s:e].decode("latin-1")),
+            "on_header_value": lambda d, s, e: setattr(
+                self, "_value", self._value + d[s:e].decode("latin-1")
+            ),
             "on_header_end": self._header_end,
             "on_headers_finished": self._headers_finished,
             "on_part_data": self._part_data,
@@ -151,8 +158,9 @@ def is_loopback_url(url: str) -> bool:
     return is_loopback_host(urlparse(url).hostname or "")
 
 
-async def fetch_url(url: str, folder: Path, *, allow_file_urls: bool,
-                    local: bool = True) -> ReceivedFile | dict[str, Any]:
+async def fetch_url(
+    url: str, folder: Path, *, allow_file_urls: bool, local: bool = True
+) -> ReceivedFile | dict[str, Any]:
     """A fetched file, or a dict describing a remote item that was recorded but not downloaded.
 
     `local` says the asking client is on this machine; only then are loopback URLs fetched."""
@@ -193,9 +201,16 @@ async def fetch_url(url: str, folder: Path, *, allow_file_urls: bool,
         if parsed.scheme == "file":
             raise UploadRefused(4001, "file:// URLs are not accepted here: upload the file itself.")
         raise UploadRefused(4001, f"Only http(s) URLs can be uploaded, not {parsed.scheme or 'that'}.")
-    return {"name": name, "kind": kind_of(ext), "remote_url": url,
-            "meta": {"remote": True, "note": "The local engine works offline: this URL is recorded, "
-                                             "not downloaded, so it can't be used in a render."}}
+    return {
+        "name": name,
+        "kind": kind_of(ext),
+        "remote_url": url,
+        "meta": {
+            "remote": True,
+            "note": "The local engine works offline: this URL is recorded, "
+            "not downloaded, so it can't be used in a render.",
+        },
+    }
 
 
 def probe_upload(path: Path, ext: str, name: str) -> tuple[str, int | None]:

@@ -144,7 +144,7 @@ class Draft(BaseModel):
         return [t for t in self.tracks if t.type == kind]
 
     @classmethod
-    def from_wire(cls, data: Any) -> "Draft":
+    def from_wire(cls, data: Any) -> Draft:
         if data is None or data == "":
             return cls()
         if isinstance(data, (str, bytes)):

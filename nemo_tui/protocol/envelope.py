@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .sanitize import NestedTooDeep, sanitize_deep, sanitize_text
 from .errors import (
     ERRORS_BY_CODE,
     ExportBlocked,
@@ -27,6 +26,7 @@ from .errors import (
     SessionNotFound,
     TokenExpired,
 )
+from .sanitize import NestedTooDeep, sanitize_deep, sanitize_text
 
 
 class Envelope(BaseModel):
@@ -39,7 +39,7 @@ class Envelope(BaseModel):
     data: Any = None
 
     @classmethod
-    def parse(cls, body: Any) -> "Envelope":
+    def parse(cls, body: Any) -> Envelope:
         if not isinstance(body, dict):
             return cls(code=0, data=body)
         msg = _text(body.get("message", body.get("msg", "")))
@@ -178,10 +178,9 @@ def unwrap(http_status: int, body_bytes: bytes) -> Any:
     try:
         return sanitize_deep(answer)
     except NestedTooDeep as exc:
-        raise ServerError(f"the server sent a reply that cannot be read ({exc})",
-                          http_status=http_status) from None
-
-
+        raise ServerError(
+            f"the server sent a reply that cannot be read ({exc})", http_status=http_status
+        ) from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -209,4 +208,4 @@ def read_answer(model: type[M], data: Any, what: str = "", *, required: bool = T
         raise ServerError(f"{name} could not be read ({where}: {first['msg']})") from None
 
 
-__all__ = ["Envelope", "error_for", "read_answer", "unwrap", "TokenExpired", "SessionNotFound"]
+__all__ = ["Envelope", "SessionNotFound", "TokenExpired", "error_for", "read_answer", "unwrap"]

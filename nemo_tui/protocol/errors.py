@@ -13,9 +13,19 @@ from urllib.parse import quote, urlsplit
 from .sanitize import sanitize_text
 
 SUPPORTED_FORMATS: tuple[str, ...] = (
-    "mp4", "mov", "avi", "webm", "mkv",
-    "jpg", "png", "gif", "webp",
-    "mp3", "wav", "m4a", "aac",
+    "mp4",
+    "mov",
+    "avi",
+    "webm",
+    "mkv",
+    "jpg",
+    "png",
+    "gif",
+    "webp",
+    "mp3",
+    "wav",
+    "m4a",
+    "aac",
 )
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -132,12 +142,17 @@ class NoCredits(NemoError):
     def user_message(self, lang: str = "en") -> str:
         zh = norm_lang(lang) == "zh"
         if not self.anonymous:
-            return "积分不足。请在您的账户中充值积分。" if zh else (
-                "You're out of credits. Top up credits in your account."
+            return (
+                "积分不足。请在您的账户中充值积分。"
+                if zh
+                else ("You're out of credits. Top up credits in your account.")
             )
         link = self.registration_link
-        return (f"积分已用完。注册即可获得更多积分：{link}" if zh else
-                f"You're out of free credits. Register to get more: {link}")
+        return (
+            f"积分已用完。注册即可获得更多积分：{link}"
+            if zh
+            else f"You're out of free credits. Register to get more: {link}"
+        )
 
 
 class UnsupportedFile(NemoError):
@@ -180,7 +195,7 @@ class RateLimited(NemoError):
     code = 429
     messages = {
         "en": "The server is rate-limiting this client (one new token per client every 7 days). "
-              "Tried again after 30 seconds and it still refused; try again later.",
+        "Tried again after 30 seconds and it still refused; try again later.",
         "zh": "服务器限制了请求频率（每个客户端 7 天只能获取一个新令牌）。30 秒后重试仍被拒绝，请稍后再试。",
     }
 

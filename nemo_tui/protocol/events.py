@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -92,9 +92,7 @@ class AdkEvent(BaseModel):
     @property
     def function_responses(self) -> list[FunctionResponse]:
         return [
-            p.function_response
-            for p in (self.content.parts if self.content else [])
-            if p.function_response
+            p.function_response for p in (self.content.parts if self.content else []) if p.function_response
         ]
 
     @property
@@ -107,7 +105,7 @@ class AdkEvent(BaseModel):
 
     # -- building (the engine's side) ---------------------------------------------------------
     @classmethod
-    def _make(cls, invocation_id: str, *, author: str = "nemo_agent", **fields: Any) -> "AdkEvent":
+    def _make(cls, invocation_id: str, *, author: str = "nemo_agent", **fields: Any) -> AdkEvent:
         return cls(
             invocation_id=invocation_id,
             author=author,
@@ -118,7 +116,7 @@ class AdkEvent(BaseModel):
         )
 
     @classmethod
-    def text_event(cls, invocation_id: str, text: str, *, partial: bool = False) -> "AdkEvent":
+    def text_event(cls, invocation_id: str, text: str, *, partial: bool = False) -> AdkEvent:
         return cls._make(
             invocation_id,
             content=Content(parts=[Part(text=text)], role="model"),
@@ -126,13 +124,12 @@ class AdkEvent(BaseModel):
         )
 
     @classmethod
-    def call_event(
-        cls, invocation_id: str, call_id: str, name: str, args: dict[str, Any]
-    ) -> "AdkEvent":
+    def call_event(cls, invocation_id: str, call_id: str, name: str, args: dict[str, Any]) -> AdkEvent:
         return cls._make(
             invocation_id,
-            content=Content(parts=[Part(function_call=FunctionCall(id=call_id, name=name, args=args))],
-                            role="model"),
+            content=Content(
+                parts=[Part(function_call=FunctionCall(id=call_id, name=name, args=args))], role="model"
+            ),
         )
 
     @classmethod
@@ -143,7 +140,7 @@ class AdkEvent(BaseModel):
         name: str,
         response: Any,
         state_delta: dict[str, Any] | None = None,
-    ) -> "AdkEvent":
+    ) -> AdkEvent:
         return cls._make(
             invocation_id,
             content=Content(
@@ -157,8 +154,7 @@ class AdkEvent(BaseModel):
     def error_payload(error_type: str, message: str) -> dict[str, Any]:
         return {
             "error": f"{error_type}: {message}",
-            "error_details": {"error_type": error_type, "error_message": message,
-                              "timestamp": time.time()},
+            "error_details": {"error_type": error_type, "error_message": message, "timestamp": time.time()},
         }
 
     def to_sse_data(self) -> str:
@@ -166,6 +162,7 @@ class AdkEvent(BaseModel):
 
 
 # ---- typed events for the app ----------------------------------------------------------------
+
 
 class TextDelta(BaseModel):
     kind: Literal["text"] = "text"
@@ -220,6 +217,7 @@ class TurnEnd(BaseModel):
 
 
 TurnEvent = Annotated[
-    Union[TextDelta, ToolCall, ToolResult, AskQuestion, Heartbeat, TurnError, TurnEnd], Field(discriminator="kind")
+    TextDelta | ToolCall | ToolResult | AskQuestion | Heartbeat | TurnError | TurnEnd,
+    Field(discriminator="kind"),
 ]
 turn_event_adapter: TypeAdapter[Any] = TypeAdapter(TurnEvent)

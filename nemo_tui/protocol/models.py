@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any, Literal
 
-import math
-
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .draft import Draft
 from .wire import ServerText, WireId, epoch_seconds, finite_number
@@ -19,6 +26,7 @@ _TOLERANT = ConfigDict(extra="allow", populate_by_name=True)
 
 
 # ---- auth and sessions -------------------------------------------------------------------------
+
 
 def is_anonymous_user(user_id: str | None) -> bool:
     """`anon_…` marks an anonymous account (CLOUD_FACTS.md)."""
@@ -85,6 +93,7 @@ class ClaimToken(BaseModel):
 
 # ---- turns -------------------------------------------------------------------------------------
 
+
 class MessagePart(BaseModel):
     model_config = _TOLERANT
 
@@ -112,7 +121,7 @@ class RunSseRequest(BaseModel):
     streaming: bool | None = None
 
     @classmethod
-    def for_text(cls, session_id: str, text: str) -> "RunSseRequest":
+    def for_text(cls, session_id: str, text: str) -> RunSseRequest:
         return cls(session_id=session_id, new_message=NewMessage(parts=[MessagePart(text=text)]))
 
     def to_wire(self) -> dict[str, Any]:
@@ -120,6 +129,7 @@ class RunSseRequest(BaseModel):
 
 
 # ---- credits, upload, state ---------------------------------------------------------------------
+
 
 class Credits(BaseModel):
     """`available` is required: an answer without it is unreadable, never "0 credits"."""
@@ -133,7 +143,11 @@ class Credits(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _total_defaults(cls, value: Any) -> Any:
-        if isinstance(value, dict) and "total" not in value and isinstance(value.get("available"), (int, float)):
+        if (
+            isinstance(value, dict)
+            and "total" not in value
+            and isinstance(value.get("available"), (int, float))
+        ):
             value = dict(value)
             frozen = value.get("frozen", 0)
             value["total"] = value["available"] + (frozen if isinstance(frozen, (int, float)) else 0)
@@ -167,12 +181,18 @@ class MediaItem(BaseModel):
     model_config = _TOLERANT
 
     id: WireId = Field(default="", validation_alias=AliasChoices("id", "media_id", "file_id", "mediaId"))
-    name: ServerText = Field(default="", validation_alias=AliasChoices(
-        "name", "file_name", "filename", "fileName", "title"))
-    url: ServerText | None = Field(default=None, validation_alias=AliasChoices(
-        "url", "cdn_url", "cdnUrl", "file_url", "fileUrl", "video_url", "videoUrl", "src"))
-    kind: ServerText | None = Field(default=None, validation_alias=AliasChoices(
-        "kind", "type", "media_type", "file_type", "fileType"))
+    name: ServerText = Field(
+        default="", validation_alias=AliasChoices("name", "file_name", "filename", "fileName", "title")
+    )
+    url: ServerText | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "url", "cdn_url", "cdnUrl", "file_url", "fileUrl", "video_url", "videoUrl", "src"
+        ),
+    )
+    kind: ServerText | None = Field(
+        default=None, validation_alias=AliasChoices("kind", "type", "media_type", "file_type", "fileType")
+    )
     duration_ms: int | None = None
     size: int | None = None
     width: int | None = None
@@ -188,7 +208,7 @@ class MediaItem(BaseModel):
         if ms is None:
             seconds = _number(v.get("duration"))  # the cloud: seconds, a float
             ms = seconds * 1000 if seconds is not None else None
-        v["duration_ms"] = max(int(round(ms)), 0) if ms is not None and ms < 1e15 else None
+        v["duration_ms"] = max(round(ms), 0) if ms is not None and ms < 1e15 else None
         for key in ("size", "width", "height"):
             number = _number(v.get(key))
             v[key] = int(number) if number is not None and 0 <= number < 1e18 else None
@@ -197,7 +217,7 @@ class MediaItem(BaseModel):
         return v
 
     @classmethod
-    def tolerant_list(cls, items: Any) -> list["MediaItem"]:
+    def tolerant_list(cls, items: Any) -> list[MediaItem]:
         """Each element that reads as a MediaItem; the others left out (never an error)."""
         out: list[MediaItem] = []
         for item in items if isinstance(items, list) else []:
@@ -231,8 +251,9 @@ class CanvasConfig(BaseModel):
 
     width: int | None = None
     height: int | None = None
-    aspect: ServerText | None = Field(default=None, validation_alias=AliasChoices(
-        "aspect", "aspect_ratio", "aspectRatio", "ratio"))
+    aspect: ServerText | None = Field(
+        default=None, validation_alias=AliasChoices("aspect", "aspect_ratio", "aspectRatio", "ratio")
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -331,7 +352,7 @@ class RenderRequest(BaseModel):
     output: RenderOutput = Field(default_factory=RenderOutput)
 
     @classmethod
-    def new(cls, session_id: str, draft: Draft, *, now: float | None = None) -> "RenderRequest":
+    def new(cls, session_id: str, draft: Draft, *, now: float | None = None) -> RenderRequest:
         stamp = int((now if now is not None else time.time()) * 1000)
         return cls(id=f"render_{stamp}", sessionId=session_id, draft=draft.to_wire())
 
@@ -390,9 +411,11 @@ class RenderJob(BaseModel):
         if isinstance(inner, dict) and not any(k in v for k in ("status", "id", "renderId", "taskId")):
             v = {**v, **inner}  # `{"success": true, "data": {...}}` not unwrapped by the caller
         output = v.get("output")
-        url = _first_text(*(v.get(k) for k in _URL_KEYS),
-                          output.get("url") if isinstance(output, dict) else None,
-                          output if isinstance(output, str) else None)
+        url = _first_text(
+            *(v.get(k) for k in _URL_KEYS),
+            output.get("url") if isinstance(output, dict) else None,
+            output if isinstance(output, str) else None,
+        )
         raw = str(v.get("status") or v.get("state") or "").strip().lower()
         fatal = v.get("fatalErrorEncountered") is True
         progress = _progress(v)
@@ -410,7 +433,9 @@ class RenderJob(BaseModel):
         v["progress"] = 1.0 if status == "completed" else min(progress, 0.99)
         v["url"] = url
         if status == "failed":
-            error = _error_text(v.get("error")) or _error_text(v.get("errors")) or _first_text(v.get("message"))
+            error = (
+                _error_text(v.get("error")) or _error_text(v.get("errors")) or _first_text(v.get("message"))
+            )
             if not error and raw in ("cancelled", "canceled", "aborted"):
                 error = "the render was cancelled"
             v["error"] = error or "render failed"

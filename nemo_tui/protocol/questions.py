@@ -26,17 +26,22 @@ class QuestionOption(BaseModel):
     model_config = _TOLERANT
 
     id: WireId = ""
-    label: ServerText = Field(default="", validation_alias=AliasChoices("label", "text", "title", "name", "value"))
+    label: ServerText = Field(
+        default="", validation_alias=AliasChoices("label", "text", "title", "name", "value")
+    )
 
 
 class Question(BaseModel):
     model_config = _TOLERANT
 
     id: WireId = ""
-    prompt: ServerText = Field(default="", validation_alias=AliasChoices("prompt", "question", "text", "title"))
+    prompt: ServerText = Field(
+        default="", validation_alias=AliasChoices("prompt", "question", "text", "title")
+    )
     options: list[QuestionOption] = Field(default_factory=list)
-    allow_multiple: bool = Field(default=False,
-                                 validation_alias=AliasChoices("allow_multiple", "allowMultiple", "multiple"))
+    allow_multiple: bool = Field(
+        default=False, validation_alias=AliasChoices("allow_multiple", "allowMultiple", "multiple")
+    )
 
     @field_validator("options", mode="before")
     @classmethod
@@ -100,8 +105,11 @@ class QuestionSet(BaseModel):
         return v
 
 
-def answer_text(questions: Sequence[Question], chosen: Mapping[str, Sequence[str]],
-                free_text: Mapping[str, str] | None = None) -> str:
+def answer_text(
+    questions: Sequence[Question],
+    chosen: Mapping[str, Sequence[str]],
+    free_text: Mapping[str, str] | None = None,
+) -> str:
     """The answer message in the vendor's format: one line per question, `N. <prompt>: <labels>`.
 
     `chosen` maps a question id to the option ids picked (in order); `free_text` a question id to

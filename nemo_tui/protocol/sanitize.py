@@ -44,8 +44,10 @@ def sanitize_deep(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, (dict, list)) and _depth >= MAX_NESTING:
         raise NestedTooDeep(f"the data is nested more than {MAX_NESTING} levels deep")
     if isinstance(value, dict):
-        return {(sanitize_text(k) if isinstance(k, str) else k): sanitize_deep(v, _depth + 1)
-                for k, v in value.items()}
+        return {
+            (sanitize_text(k) if isinstance(k, str) else k): sanitize_deep(v, _depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [sanitize_deep(v, _depth + 1) for v in value]
     return value

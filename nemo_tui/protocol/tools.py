@@ -23,7 +23,7 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 
 def tool_kind(name: str | None) -> ToolKind | None:
-    """"video", "music", "edit", "analyze", "question", or None for a tool of no known kind."""
+    """ "video", "music", "edit", "analyze", "question", or None for a tool of no known kind."""
     n = (name or "").lower()
     if n == "ask_question":
         return "question"

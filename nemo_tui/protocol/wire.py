@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -69,7 +69,7 @@ def epoch_seconds(value: Any) -> float | None:
             except ValueError:
                 return None
             if stamp.tzinfo is None:
-                stamp = stamp.replace(tzinfo=timezone.utc)
+                stamp = stamp.replace(tzinfo=UTC)
             return stamp.timestamp()
         value = number
     if isinstance(value, (int, float)):

@@ -36,7 +36,7 @@ WEB_SCHEMES = ("http", "https")  # the only links a click opens (see _link)
 
 
 def key_name(key: str) -> str:
-    """"ctrl+e" → "Ctrl+E", "f1" → "F1": how the help screen spells keys."""
+    """ "ctrl+e" → "Ctrl+E", "f1" → "F1": how the help screen spells keys."""
     return "+".join(part.upper() if len(part) <= 2 else part.capitalize() for part in key.split("+"))
 
 
@@ -296,12 +296,17 @@ class AppActions(ChatFlow):
             return
         try:
             process = await asyncio.create_subprocess_exec(
-                *opener, str(path), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+                *opener,
+                str(path),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.DEVNULL,
             )
         except OSError as exc:  # an action that raises would close the app: say it in the chat instead
-            await chat.add_notice(t("export.open_failed", self.lang, path=str(path),
-                                    detail=exc.strerror or type(exc).__name__), "warning")
+            await chat.add_notice(
+                t("export.open_failed", self.lang, path=str(path), detail=exc.strerror or type(exc).__name__),
+                "warning",
+            )
             return
         self.notify(t("export.opening", self.lang, name=clean(path.name)), markup=False)
         # Reap it in the background so no zombie is left. The loop keeps only a weak reference to a

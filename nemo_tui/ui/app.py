@@ -30,7 +30,7 @@ from ..core.queue import TurnQueue
 from .actions import AppActions, key_name
 from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
-from .flow_types import ConnectFactory, Connected, ConversationLike, EventStream
+from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
 from .strings import t
 from .styles import stylesheets
 from .widgets.activity import ActivityIndicator
@@ -44,8 +44,16 @@ from .widgets.transfer import TransferProgress
 # nemo_tui.core.events and nemo_tui.protocol (pydantic models, ~100 ms with pydantic) are imported
 # where events are handled, not here: the first paint needs neither. `connect` loads them in a thread.
 
-__all__ = ["Connected", "ConnectFactory", "ConversationLike", "EventStream", "NemoApp", "READY_FILE_ENV",
-           "freeze_startup_objects", "key_name"]
+__all__ = [
+    "READY_FILE_ENV",
+    "ConnectFactory",
+    "Connected",
+    "ConversationLike",
+    "EventStream",
+    "NemoApp",
+    "freeze_startup_objects",
+    "key_name",
+]
 
 BACKEND_LABELS = ("app.sub_local", "app.sub_cloud", "app.sub_auto", "app.sub_fallback")
 
@@ -140,17 +148,27 @@ class NemoApp(AppActions):
 
     # Footer labels come from the bindings' descriptions: put them in the person's language.
     BINDING_WORDS = {
-        "app.export": "key.export", "app.upload": "key.upload", "app.timeline": "key.timeline",
-        "app.new_session": "key.new", "app.sessions": "key.sessions", "app.copy_reply": "key.copy", "app.open_export": "key.open",
-        "app.stop": "key.stop", "app.help": "key.help", "app.quit": "key.quit",
-        "app.drop_queued": "key.drop_queued", "app.retry": "key.retry", "app.question": "key.question",
+        "app.export": "key.export",
+        "app.upload": "key.upload",
+        "app.timeline": "key.timeline",
+        "app.new_session": "key.new",
+        "app.sessions": "key.sessions",
+        "app.copy_reply": "key.copy",
+        "app.open_export": "key.open",
+        "app.stop": "key.stop",
+        "app.help": "key.help",
+        "app.quit": "key.quit",
+        "app.drop_queued": "key.drop_queued",
+        "app.retry": "key.retry",
+        "app.question": "key.question",
     }
 
     def _localise_bindings(self) -> None:
         for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
                 replace(b, description=t(self.BINDING_WORDS[b.id], self.lang))
-                if b.id in self.BINDING_WORDS else b
+                if b.id in self.BINDING_WORDS
+                else b
                 for b in bindings
             ]
 
@@ -183,16 +201,27 @@ class NemoApp(AppActions):
     def compose(self) -> ComposeResult:
         with Vertical(id="main"):
             yield TimelineView(lang=self.lang, ascii_only=self.terminal.ascii_only, id="timeline")
-            yield ChatLog(you=t("chat.you", self.lang), assistant=t("chat.assistant", self.lang),
-                          new_output=t("chat.new_output", self.lang), id="chat")
+            yield ChatLog(
+                you=t("chat.you", self.lang),
+                assistant=t("chat.assistant", self.lang),
+                new_output=t("chat.new_output", self.lang),
+                id="chat",
+            )
             yield QueuedView(title=t("queue.title", self.lang), id="queued")
-            yield ActivityIndicator(clock=self._clock, animate=self._animate,
-                                    ascii_only=self.terminal.ascii_only, id="activity")
-            yield PromptInput(placeholder=t("prompt.placeholder", self.lang), history=self._history,
-                              id="prompt")
+            yield ActivityIndicator(
+                clock=self._clock, animate=self._animate, ascii_only=self.terminal.ascii_only, id="activity"
+            )
+            yield PromptInput(
+                placeholder=t("prompt.placeholder", self.lang), history=self._history, id="prompt"
+            )
         yield TransferProgress(lang=self.lang, id="transfer")
-        yield StatusBar(backend_label=self.backend_label, local=self.local, lang=self.lang,
-                        user_host=self.terminal.user_host, id="status")
+        yield StatusBar(
+            backend_label=self.backend_label,
+            local=self.local,
+            lang=self.lang,
+            user_host=self.terminal.user_host,
+            id="status",
+        )
         yield Footer(compact=True, show_command_palette=True)
 
     async def on_mount(self) -> None:
@@ -213,8 +242,9 @@ class NemoApp(AppActions):
 
     def _begin(self) -> None:
         # start() connects, reopens the last session and resumes renders left from a previous run.
-        self.run_stream("start", self._connect_and_start if self.conversation is None
-                        else self.conversation.start)
+        self.run_stream(
+            "start", self._connect_and_start if self.conversation is None else self.conversation.start
+        )
         if self._warm_up is not None:
             self._warm(self._warm_up)
 
@@ -229,8 +259,11 @@ class NemoApp(AppActions):
             if self.return_code is not None:  # the connect step closed the app (bad settings)
                 return
             self.query_one(StatusBar).set_connection("error")
-            yield Notice(text=t("app.connect_failed", self.lang, detail=str(exc) or type(exc).__name__),
-                         level="error", error=ErrorKind.UNEXPECTED)
+            yield Notice(
+                text=t("app.connect_failed", self.lang, detail=str(exc) or type(exc).__name__),
+                level="error",
+                error=ErrorKind.UNEXPECTED,
+            )
             return
         self.conversation = connected.conversation
         self.local = connected.local
@@ -259,9 +292,11 @@ class NemoApp(AppActions):
 
     def show_recovery(self, text: str) -> None:
         """The client recovered by itself (new token, new session): say so, from any thread."""
+
         def show() -> None:
-            self.run_worker(self.query_one(ChatLog).add_notice(text, "warning"), group="notices",
-                            exit_on_error=False)
+            self.run_worker(
+                self.query_one(ChatLog).add_notice(text, "warning"), group="notices", exit_on_error=False
+            )
 
         if self._thread_id == threading.get_ident():
             show()

@@ -67,8 +67,9 @@ class ChatFlow(App[None]):
 
     # ---- running the conversation -----------------------------------------------------------------
 
-    def run_stream(self, kind: str, factory: Callable[[], EventStream], *, prompt_text: str | None = None
-                   ) -> Worker | None:
+    def run_stream(
+        self, kind: str, factory: Callable[[], EventStream], *, prompt_text: str | None = None
+    ) -> Worker | None:
         """Drive one Conversation generator in the turn worker; refuse (and say so) while busy."""
         if self.busy:
             self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
@@ -133,7 +134,9 @@ class ChatFlow(App[None]):
             case Activity(label=label, running=running):
                 # The indicator runs for the whole request (elapsed counts from its start); a tool
                 # only changes what it says.
-                self.query_one(ActivityIndicator).start(label if running and label else t("activity.working", self.lang))
+                self.query_one(ActivityIndicator).start(
+                    label if running and label else t("activity.working", self.lang)
+                )
             case StillWorking(text=text):
                 await chat.add_still_working(text)
             case Notice(text=text, level=level, error=error):
@@ -177,7 +180,8 @@ class ChatFlow(App[None]):
                 self._show_question()
             case Recovering(at=at, check=check, checks=checks):
                 self.query_one(ActivityIndicator).start(
-                    t("recover.waiting", self.lang, at=at, check=check, checks=checks))
+                    t("recover.waiting", self.lang, at=at, check=check, checks=checks)
+                )
             case TurnQueued(text=text):
                 self.query_one(ActivityIndicator).start(text)
                 await chat.add_notice(text, "info")
@@ -210,7 +214,9 @@ class ChatFlow(App[None]):
     @on(Worker.StateChanged)
     async def _turn_state(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "turn" or event.state not in (
-            WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
         ):
             return
         chats = self.query(ChatLog)
@@ -265,7 +271,9 @@ class ChatFlow(App[None]):
         self.query_one(QueuedView).show(self._queue.texts)
         self.refresh_bindings()
 
-    def _enqueue(self, text: str, kind: str, factory: Callable[[], EventStream], *, first: bool = False) -> None:
+    def _enqueue(
+        self, text: str, kind: str, factory: Callable[[], EventStream], *, first: bool = False
+    ) -> None:
         (self._queue.add_first if first else self._queue.add)(text, (kind, factory))
         self._show_queue()
 
@@ -305,7 +313,9 @@ class ChatFlow(App[None]):
                 return
             self._question = None
             conv = self.conversation
-            factory = (lambda: conv.answer(answer)) if hasattr(conv, "answer") else (lambda: conv.chat(answer))  # type: ignore[union-attr]
+            factory = (
+                (lambda: conv.answer(answer)) if hasattr(conv, "answer") else (lambda: conv.chat(answer))
+            )  # type: ignore[union-attr]
             if self.busy:  # the turn that asked has not closed yet: the answer goes first
                 self._enqueue(answer, "turn", factory, first=True)
                 return

@@ -12,10 +12,21 @@ from .strings import t
 
 # (strings key, action) in the order the palette lists them.
 PALETTE: tuple[tuple[str, str], ...] = (
-    ("export", "export"), ("upload", "upload"), ("credits", "credits"), ("state", "state"),
-    ("new", "new_session"), ("sessions", "sessions"), ("copy", "copy_reply"), ("copy_summary", "copy_summary"),
-    ("open", "open_export"), ("timeline", "focus_timeline"), ("stop", "stop"), ("help", "help"),
-    ("browser", "open_browser"), ("drop_queued", "drop_queued"), ("question", "question_again"),
+    ("export", "export"),
+    ("upload", "upload"),
+    ("credits", "credits"),
+    ("state", "state"),
+    ("new", "new_session"),
+    ("sessions", "sessions"),
+    ("copy", "copy_reply"),
+    ("copy_summary", "copy_summary"),
+    ("open", "open_export"),
+    ("timeline", "focus_timeline"),
+    ("stop", "stop"),
+    ("help", "help"),
+    ("browser", "open_browser"),
+    ("drop_queued", "drop_queued"),
+    ("question", "question_again"),
 )
 
 
@@ -28,5 +39,8 @@ class PaletteHost(Protocol):
 def palette_commands(host: PaletteHost) -> list[tuple[str, str, str]]:
     """(title, help, action) for every command valid in the host's current state."""
     lang = host.lang
-    return [(t(f"cmd.{key}", lang), t(f"cmd.{key}_help", lang), action)
-            for key, action in PALETTE if host.check_action(action, ())]
+    return [
+        (t(f"cmd.{key}", lang), t(f"cmd.{key}_help", lang), action)
+        for key, action in PALETTE
+        if host.check_action(action, ())
+    ]

@@ -33,8 +33,11 @@ def detect_terminal(environ: Mapping[str, str] | None = None) -> Terminal:
     ascii_only = bool(env.get("NEMO_ASCII")) or (encoding in ("c", "posix") and over_ssh)
     term = env.get("TERM", "").lower()
     colorterm = env.get("COLORTERM", "").lower()
-    sixteen = bool(term) and "256" not in term and colorterm not in ("truecolor", "24bit") and (
-        term in ("linux", "vt100", "vt220", "ansi", "cons25") or term.endswith("-16color")
+    sixteen = (
+        bool(term)
+        and "256" not in term
+        and colorterm not in ("truecolor", "24bit")
+        and (term in ("linux", "vt100", "vt220", "ansi", "cons25") or term.endswith("-16color"))
     )
     return Terminal(
         over_ssh=over_ssh,
@@ -70,4 +73,3 @@ def system_opener() -> list[str] | None:
         if path:
             return [path, "open"] if name == "gio" else [path]
     return None
-

@@ -62,19 +62,30 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
             bad_settings.append(str(exc))
             app.exit(return_code=2)
             raise _BadSettings(str(exc)) from None
-        built = await connect_async(settings, lang=lang, on_recovery=app.show_recovery,
-                                    on_engine=engines.append)
+        built = await connect_async(
+            settings, lang=lang, on_recovery=app.show_recovery, on_engine=engines.append
+        )
         opened.append(built)
         if built.fell_back_from:
-            return Connected(built.conversation, t("app.sub_fallback", lang), True,
-                             notice=t("app.fell_back", lang, url=built.fell_back_from))
-        return Connected(built.conversation, t("app.sub_local" if built.local else "app.sub_cloud", lang),
-                         built.local)
+            return Connected(
+                built.conversation,
+                t("app.sub_fallback", lang),
+                True,
+                notice=t("app.fell_back", lang, url=built.fell_back_from),
+            )
+        return Connected(
+            built.conversation, t("app.sub_local" if built.local else "app.sub_cloud", lang), built.local
+        )
 
     first_label = {"local": "app.sub_local", "cloud": "app.sub_cloud"}.get(backend, "app.sub_auto")
     # The reopened session's chat (and Up history) comes back through the app's SessionChanged.
-    app = NemoApp(connect=connect, backend_label=t(first_label, lang), local=backend == "local",
-                  lang=lang, warm_up=_warm_up)
+    app = NemoApp(
+        connect=connect,
+        backend_label=t(first_label, lang),
+        local=backend == "local",
+        lang=lang,
+        warm_up=_warm_up,
+    )
 
     async def main() -> None:
         try:

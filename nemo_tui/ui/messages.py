@@ -28,4 +28,3 @@ class LinkActivated(Message):
     def __init__(self, href: str) -> None:
         super().__init__()
         self.href = href
-

@@ -15,7 +15,7 @@ _EN: dict[str, str] = {
     "app.sub_auto": "choosing backend…",
     "app.sub_fallback": "local engine (cloud unreachable)",
     "app.fell_back": "The NemoVideo cloud at {url} did not answer, so nemo-tui is using the local "
-                     "engine on this computer instead. Use --backend cloud to insist on the cloud.",
+    "engine on this computer instead. Use --backend cloud to insist on the cloud.",
     "app.connect_failed": "Could not connect: {detail}. Quit (Ctrl+Q) and start nemo-tui again.",
     "app.not_connected": "Not connected to a backend; quit (Ctrl+Q) and start nemo-tui again.",
     "key.sessions": "Sessions",
@@ -154,7 +154,7 @@ _ZH: dict[str, str] = {
     "app.sub_auto": "正在选择后端…",
     "app.sub_fallback": "本地引擎（云端无法连接）",
     "app.fell_back": "{url} 处的 NemoVideo 云端没有响应，nemo-tui 改用本机的本地引擎。"
-                     "如需强制使用云端，请用 --backend cloud。",
+    "如需强制使用云端，请用 --backend cloud。",
     "app.connect_failed": "无法连接：{detail}。请退出（Ctrl+Q）后重新启动 nemo-tui。",
     "app.not_connected": "未连接到后端；请退出（Ctrl+Q）后重新启动 nemo-tui。",
     "key.sessions": "会话",

@@ -13,7 +13,9 @@ def styles_dir() -> Path:
     for candidate in (package / "styles", package.parent / "styles"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"nemo-tui's styles are missing (looked in {package}/styles and {package.parent}/styles)")
+    raise FileNotFoundError(
+        f"nemo-tui's styles are missing (looked in {package}/styles and {package.parent}/styles)"
+    )
 
 
 def stylesheets(*names: str) -> list[Path]:

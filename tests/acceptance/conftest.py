@@ -8,4 +8,4 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "commands"))  # commands_helpers
 
-from tests.fakecloud import fake_cloud  # noqa: E402,F401 - the fixture
+from tests.fakecloud import fake_cloud  # noqa: F401 - the fixture

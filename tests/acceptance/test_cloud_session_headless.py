@@ -17,11 +17,20 @@ from tests.fakecloud import FakeCloud
 
 
 @pytest.fixture
-def cloud_cli(fake_cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-              capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(fake_cloud.base_url, tmp_path / "app", monkeypatch, capsys,
-               extra={"NEMO_API_URL": fake_cloud.base_url, "NEMO_WEB_URL": fake_cloud.web_url,
-                      "NEMO_POLL_INTERVAL_S": "0.3"})
+def cloud_cli(
+    fake_cloud: FakeCloud, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Cli:
+    return Cli(
+        fake_cloud.base_url,
+        tmp_path / "app",
+        monkeypatch,
+        capsys,
+        extra={
+            "NEMO_API_URL": fake_cloud.base_url,
+            "NEMO_WEB_URL": fake_cloud.web_url,
+            "NEMO_POLL_INTERVAL_S": "0.3",
+        },
+    )
 
 
 def _credits(cli: Cli) -> float:

@@ -13,20 +13,23 @@ import av
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))  # ui_scripted
 
-from ui_scripted import make_app, screen_text, settle  # noqa: E402
+from ui_scripted import make_app, screen_text, settle
 
-from nemo_tui.client.nemo import NemoClient  # noqa: E402
-from nemo_tui.core.conversation import Conversation  # noqa: E402
-from nemo_tui.core.store import Store  # noqa: E402
-from nemo_tui.ui.screens.question import QuestionScreen  # noqa: E402
-from nemo_tui.ui.widgets.chat_log import ChatLog  # noqa: E402
-from nemo_tui.ui.widgets.prompt import PromptInput  # noqa: E402
-from tests.fakecloud import FakeCloud  # noqa: E402
+from nemo_tui.client.nemo import NemoClient
+from nemo_tui.core.conversation import Conversation
+from nemo_tui.core.store import Store
+from nemo_tui.ui.screens.question import QuestionScreen
+from nemo_tui.ui.widgets.chat_log import ChatLog
+from nemo_tui.ui.widgets.prompt import PromptInput
+from tests.fakecloud import FakeCloud
 
 
 def _notices(app, level: str | None = None) -> list[str]:
-    return [text for role, text in app.query_one(ChatLog).transcript
-            if role.startswith("notice") and (level is None or role == f"notice:{level}")]
+    return [
+        text
+        for role, text in app.query_one(ChatLog).transcript
+        if role.startswith("notice") and (level is None or role == f"notice:{level}")
+    ]
 
 
 def _shot(app, name: str) -> None:
@@ -44,11 +47,19 @@ async def _type(app, pilot, text: str) -> None:
 
 
 async def test_question_cut_recovery_and_export_in_the_tui(fake_cloud: FakeCloud, tmp_path: Path) -> None:
-    async with NemoClient(fake_cloud.base_url, token="", web_base=fake_cloud.web_url,
-                          poll_interval=0.1, retry_after_429_s=0.0) as client:
+    async with NemoClient(
+        fake_cloud.base_url, token="", web_base=fake_cloud.web_url, poll_interval=0.1, retry_after_429_s=0.0
+    ) as client:
         store = Store(tmp_path / "app" / "nemo.db")
-        conversation = Conversation(client, store, backend_key="cloud", export_dir=tmp_path / "exports",
-                                    cwd=tmp_path, local_engine=False, poll_interval_s=0.3)
+        conversation = Conversation(
+            client,
+            store,
+            backend_key="cloud",
+            export_dir=tmp_path / "exports",
+            cwd=tmp_path,
+            local_engine=False,
+            poll_interval_s=0.3,
+        )
         app = make_app(conversation, backend_label="cloud")
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)

@@ -25,31 +25,39 @@ def frame(obj: Any) -> bytes:
 
 
 def text_event(text: str, *, partial: bool = False, **extra: Any) -> dict[str, Any]:
-    event: dict[str, Any] = {"content": {"parts": [{"text": text}], "role": "model"},
-                             "author": "nemo_agent", "invocationId": "e-1", **extra}
+    event: dict[str, Any] = {
+        "content": {"parts": [{"text": text}], "role": "model"},
+        "author": "nemo_agent",
+        "invocationId": "e-1",
+        **extra,
+    }
     if partial:
         event["partial"] = True
     return event
 
 
 def call_event(call_id: str, name: str, args: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    event: dict[str, Any] = {"content": {"parts": [{"functionCall": {"id": call_id, "name": name,
-                                                                     "args": args}}],
-                                         "role": "model"}}
+    event: dict[str, Any] = {
+        "content": {"parts": [{"functionCall": {"id": call_id, "name": name, "args": args}}], "role": "model"}
+    }
     if partial:
         event["partial"] = True
     return event
 
 
 def response_event(call_id: str, name: str, delta: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"content": {"parts": [{"functionResponse": {"id": call_id, "name": name,
-                                                        "response": {"status": "ok"}}}],
-                        "role": "user"},
-            "actions": {"stateDelta": delta or {}}}
+    return {
+        "content": {
+            "parts": [{"functionResponse": {"id": call_id, "name": name, "response": {"status": "ok"}}}],
+            "role": "user",
+        },
+        "actions": {"stateDelta": delta or {}},
+    }
 
 
-def sse_client(chunks: Iterable[bytes], *, content_type: str = "text/event-stream",
-               status: int = 200, **kwargs: Any) -> tuple[NemoClient, list[httpx.Request]]:
+def sse_client(
+    chunks: Iterable[bytes], *, content_type: str = "text/event-stream", status: int = 200, **kwargs: Any
+) -> tuple[NemoClient, list[httpx.Request]]:
     """A NemoClient whose /run_sse answers `chunks`, one network read each."""
     seen: list[httpx.Request] = []
     parts = list(chunks)

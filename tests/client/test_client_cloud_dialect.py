@@ -18,7 +18,6 @@ from client_helpers import SECRET, frame
 from nemo_tui.client.nemo import NemoClient
 from nemo_tui.protocol import (
     AskQuestion,
-    Heartbeat,
     NetworkError,
     NoCredits,
     RenderFailed,
@@ -70,18 +69,30 @@ def ok(data: Any) -> Callable[[httpx.Request], httpx.Response]:
     return lambda request: httpx.Response(200, json={"code": 0, "message": "ok", "data": data})
 
 
-TOKEN_ROUTE = {"POST /api/auth/anonymous-token": ok(
-    {"token": SECRET, "user_id": "anon_abc123", "expires_at": "2099-03-18T00:00:00Z", "credits": 100})}
-SESSION_ROUTE = {"POST /api/tasks/me/with-session/nemo_agent": lambda r: httpx.Response(
-    200, content=b'{"code":0,"data":{"task_id":"task_xxx","session_id":%d,"user_id":"anon_abc123"}}' % SESSION_ID,
-    headers={"content-type": "application/json"})}
+TOKEN_ROUTE = {
+    "POST /api/auth/anonymous-token": ok(
+        {"token": SECRET, "user_id": "anon_abc123", "expires_at": "2099-03-18T00:00:00Z", "credits": 100}
+    )
+}
+SESSION_ROUTE = {
+    "POST /api/tasks/me/with-session/nemo_agent": lambda r: httpx.Response(
+        200,
+        content=b'{"code":0,"data":{"task_id":"task_xxx","session_id":%d,"user_id":"anon_abc123"}}'
+        % SESSION_ID,
+        headers={"content-type": "application/json"},
+    )
+}
 
 
 def client_for(cloud: FakeCloud, **kwargs: Any) -> NemoClient:
     kwargs.setdefault("sleep", Clock())
     kwargs.setdefault("shared_client_id_path", None)
-    return NemoClient("https://api.nemovideo.test", token=kwargs.pop("token", ""),
-                      transport=httpx.MockTransport(cloud), **kwargs)
+    return NemoClient(
+        "https://api.nemovideo.test",
+        token=kwargs.pop("token", ""),
+        transport=httpx.MockTransport(cloud),
+        **kwargs,
+    )
 
 
 def sse(*events: Any) -> Callable[[httpx.Request], httpx.Response]:
@@ -95,14 +106,28 @@ async def turn(client: NemoClient, text: str = "make a video of a sunset") -> li
 
 # ---- a session in the vendor's shapes ------------------------------------------------------------
 
+
 async def test_token_session_state_and_credits_in_the_vendors_shapes():
-    state = {"session_id": str(SESSION_ID), "task_id": "task_xxx", "task_name": "p", "user_id": "anon_abc123",
-             "state": {"draft": {"t": [{"tt": 0, "sg": [{"d": 10000, "m": {"title": "Sunset"}}]}]},
-                       "video_infos": [{"cdn_url": f"{CDN}/v.mp4", "duration": 10.0}],
-                       "generated_media": [], "canvas_config": {"width": 1920, "height": 1080}}}
-    cloud = FakeCloud({**TOKEN_ROUTE, **SESSION_ROUTE,
-                       f"GET /api/state/nemo_agent/me/{SESSION_ID}/latest": ok(state),
-                       "GET /api/credits/balance/simple": ok({"available": 100, "frozen": 0, "total": 100})})
+    state = {
+        "session_id": str(SESSION_ID),
+        "task_id": "task_xxx",
+        "task_name": "p",
+        "user_id": "anon_abc123",
+        "state": {
+            "draft": {"t": [{"tt": 0, "sg": [{"d": 10000, "m": {"title": "Sunset"}}]}]},
+            "video_infos": [{"cdn_url": f"{CDN}/v.mp4", "duration": 10.0}],
+            "generated_media": [],
+            "canvas_config": {"width": 1920, "height": 1080},
+        },
+    }
+    cloud = FakeCloud(
+        {
+            **TOKEN_ROUTE,
+            **SESSION_ROUTE,
+            f"GET /api/state/nemo_agent/me/{SESSION_ID}/latest": ok(state),
+            "GET /api/credits/balance/simple": ok({"available": 100, "frozen": 0, "total": 100}),
+        }
+    )
     async with client_for(cloud) as client:
         info = await client.create_session("a sunset", language="en")
         assert info.session_id == str(SESSION_ID)
@@ -119,10 +144,17 @@ async def test_token_session_state_and_credits_in_the_vendors_shapes():
     assert all(h.get("x-client-id") for _, _, h in cloud.seen)
 
 
-@pytest.mark.parametrize("body", [b'{"code":0,"message":"ok"}', b'{"code":0,"data":null}', b'{"code":0,"data":{}}'])
+@pytest.mark.parametrize(
+    "body", [b'{"code":0,"message":"ok"}', b'{"code":0,"data":null}', b'{"code":0,"data":{}}']
+)
 async def test_credits_without_data_are_an_error_not_zero(body: bytes):
-    cloud = FakeCloud({"GET /api/credits/balance/simple": lambda r: httpx.Response(
-        200, content=body, headers={"content-type": "application/json"})})
+    cloud = FakeCloud(
+        {
+            "GET /api/credits/balance/simple": lambda r: httpx.Response(
+                200, content=body, headers={"content-type": "application/json"}
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         with pytest.raises(ServerError) as info:
             await client.credits()
@@ -140,10 +172,27 @@ async def test_a_state_without_state_is_an_error_not_an_empty_timeline():
 async def test_upload_answer_with_files(tmp_path: Path):
     clip = tmp_path / "video.mp4"
     clip.write_bytes(b"\x00" * 1000)
-    cloud = FakeCloud({f"POST /api/upload-video/nemo_agent/me/s-1": ok({
-        "files": [{"filename": "video.mp4", "file_type": "video", "cdn_url": f"{CDN}/x/video.mp4",
-                   "duration": 30.5, "width": 1920, "height": 1080, "fps": 30, "hash": "abc123"}],
-        "session_state_applied": True})})
+    cloud = FakeCloud(
+        {
+            "POST /api/upload-video/nemo_agent/me/s-1": ok(
+                {
+                    "files": [
+                        {
+                            "filename": "video.mp4",
+                            "file_type": "video",
+                            "cdn_url": f"{CDN}/x/video.mp4",
+                            "duration": 30.5,
+                            "width": 1920,
+                            "height": 1080,
+                            "fps": 30,
+                            "hash": "abc123",
+                        }
+                    ],
+                    "session_state_applied": True,
+                }
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         result = await client.upload_file(clip)
@@ -153,14 +202,21 @@ async def test_upload_answer_with_files(tmp_path: Path):
 
 # ---- type-tagged SSE -----------------------------------------------------------------------------
 
+
 async def test_the_published_type_tagged_stream_reads_as_a_turn():
-    cloud = FakeCloud({"POST /run_sse": sse(
-        {"type": "text", "content": "I'll generate your video now..."},
-        {"type": "tool_call", "name": "generate_video_with_seedance", "args": {"prompt": "sunset"}},
-        {"type": "heartbeat"}, b"data:\n\n", b": keep-alive\n\n",
-        {"type": "tool_result", "name": "generate_video_with_seedance", "result": {"status": "ok"}},
-        {"type": "text", "text": "Here is your sunset clip."},
-    )})
+    cloud = FakeCloud(
+        {
+            "POST /run_sse": sse(
+                {"type": "text", "content": "I'll generate your video now..."},
+                {"type": "tool_call", "name": "generate_video_with_seedance", "args": {"prompt": "sunset"}},
+                {"type": "heartbeat"},
+                b"data:\n\n",
+                b": keep-alive\n\n",
+                {"type": "tool_result", "name": "generate_video_with_seedance", "result": {"status": "ok"}},
+                {"type": "text", "text": "Here is your sunset clip."},
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         events = await turn(client)
@@ -186,12 +242,17 @@ async def test_the_tool_name_under_any_published_key(key: str):
 
 
 async def test_chunks_then_their_whole_message_show_once_and_errors_say_what_failed():
-    cloud = FakeCloud({"POST /run_sse": sse(
-        {"type": "chunk", "text": "Gener"}, {"type": "chunk", "text": "ating"},
-        {"type": "text", "content": "Generating"},
-        {"type": "error", "message": "generation backend unavailable"},
-        {"type": "done"},
-    )})
+    cloud = FakeCloud(
+        {
+            "POST /run_sse": sse(
+                {"type": "chunk", "text": "Gener"},
+                {"type": "chunk", "text": "ating"},
+                {"type": "text", "content": "Generating"},
+                {"type": "error", "message": "generation backend unavailable"},
+                {"type": "done"},
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         events = await turn(client)
@@ -203,8 +264,13 @@ async def test_chunks_then_their_whole_message_show_once_and_errors_say_what_fai
 
 async def test_a_trailing_temporary_issue_after_a_reply_is_dropped_but_alone_it_is_shown():
     notice = "I encountered a temporary issue. Please try again."
-    cloud = FakeCloud({"POST /run_sse": sse({"type": "text", "content": "Your title is added."},
-                                            {"type": "text", "content": notice})})
+    cloud = FakeCloud(
+        {
+            "POST /run_sse": sse(
+                {"type": "text", "content": "Your title is added."}, {"type": "text", "content": notice}
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         events = await turn(client)
@@ -222,26 +288,43 @@ async def test_the_notice_streamed_in_adk_partials_after_a_reply_is_dropped_too(
     from client_helpers import text_event
 
     pieces = ["I enc", "ountered a temp", "orary issue."]
-    cloud = FakeCloud({"POST /run_sse": sse(
-        text_event("Done: the clip is 8 seconds."),
-        *[text_event(p, partial=True) for p in pieces], text_event("".join(pieces)),
-    )})
+    cloud = FakeCloud(
+        {
+            "POST /run_sse": sse(
+                text_event("Done: the clip is 8 seconds."),
+                *[text_event(p, partial=True) for p in pieces],
+                text_event("".join(pieces)),
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         events = await turn(client)
     assert [e.text for e in events if isinstance(e, TextDelta)] == ["Done: the clip is 8 seconds."]
     # a reply that only starts like it is shown whole, once
-    cloud.routes["POST /run_sse"] = sse(text_event("Hi."), text_event("I enc", partial=True),
-                                        text_event("oded it.", partial=True), text_event("I encoded it."))
+    cloud.routes["POST /run_sse"] = sse(
+        text_event("Hi."),
+        text_event("I enc", partial=True),
+        text_event("oded it.", partial=True),
+        text_event("I encoded it."),
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         events = await turn(client)
     assert events[-1].text == "Hi.\n\nI encoded it."
 
 
-QUESTION_ARGS = {"title": "Before I start", "questions": [
-    {"id": "q1", "prompt": "Which style\x1b[2J?", "allow_multiple": False,
-     "options": [{"id": "a", "label": "Cinematic"}, {"id": "b", "label": "Anime\x07"}]}]}
+QUESTION_ARGS = {
+    "title": "Before I start",
+    "questions": [
+        {
+            "id": "q1",
+            "prompt": "Which style\x1b[2J?",
+            "allow_multiple": False,
+            "options": [{"id": "a", "label": "Cinematic"}, {"id": "b", "label": "Anime\x07"}],
+        }
+    ],
+}
 
 
 @pytest.mark.parametrize("dialect", ["typed", "adk"])
@@ -249,12 +332,16 @@ async def test_ask_question_in_either_dialect_is_a_question_and_ends_the_turn_as
     from client_helpers import call_event, response_event
 
     if dialect == "typed":
-        events_sent = [{"type": "text", "content": "A quick question first."},
-                       {"type": "tool_call", "tool_name": "ask_question", "args": QUESTION_ARGS}]
+        events_sent = [
+            {"type": "text", "content": "A quick question first."},
+            {"type": "tool_call", "tool_name": "ask_question", "args": QUESTION_ARGS},
+        ]
     else:
-        events_sent = [call_event("fc-1", "ask_question", QUESTION_ARGS, partial=True),
-                       call_event("fc-1", "ask_question", QUESTION_ARGS),
-                       response_event("fc-1", "ask_question")]
+        events_sent = [
+            call_event("fc-1", "ask_question", QUESTION_ARGS, partial=True),
+            call_event("fc-1", "ask_question", QUESTION_ARGS),
+            response_event("fc-1", "ask_question"),
+        ]
     cloud = FakeCloud({"POST /run_sse": sse(*events_sent)})
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
@@ -278,6 +365,7 @@ async def test_ask_question_with_unreadable_args_stays_a_tool_call():
 
 # ---- render --------------------------------------------------------------------------------------
 
+
 def render_route(answers: list[Any]) -> Callable[[httpx.Request], httpx.Response]:
     """Answers in order (the last repeats): a dict is the `data` of a success envelope, an int an
     HTTP status, an exception class a transport failure."""
@@ -296,15 +384,25 @@ def render_route(answers: list[Any]) -> Callable[[httpx.Request], httpx.Response
 
 async def test_render_polls_by_the_vendor_cadence_and_the_same_id_through_failures():
     url = f"{CDN}/render-result/render_1.mp4"
-    cloud = FakeCloud({"GET /api/render/proxy/lambda/render_1": render_route([
-        {"id": "render_1", "status": "pending", "progress": 5},
-        httpx.ConnectError, httpx.ConnectError, httpx.ConnectError,  # one failed read (3 tries)
-        502, 502, 502,  # another
-        {"id": "render_1", "status": "processing", "progress": 40},
-        {"id": "render_1", "status": "processing", "progress": 80},
-        {"id": "render_1", "status": "completed", "progress": 100},  # no URL yet: not done
-        {"id": "render_1", "status": "completed", "progress": 100, "outputUrl": url},
-    ])})
+    cloud = FakeCloud(
+        {
+            "GET /api/render/proxy/lambda/render_1": render_route(
+                [
+                    {"id": "render_1", "status": "pending", "progress": 5},
+                    httpx.ConnectError,
+                    httpx.ConnectError,
+                    httpx.ConnectError,  # one failed read (3 tries)
+                    502,
+                    502,
+                    502,  # another
+                    {"id": "render_1", "status": "processing", "progress": 40},
+                    {"id": "render_1", "status": "processing", "progress": 80},
+                    {"id": "render_1", "status": "completed", "progress": 100},  # no URL yet: not done
+                    {"id": "render_1", "status": "completed", "progress": 100, "outputUrl": url},
+                ]
+            )
+        }
+    )
     clock = Clock()
     updates: list[RenderJob] = []
     async with client_for(cloud, token=SECRET, sleep=clock) as client:
@@ -318,9 +416,14 @@ async def test_render_polls_by_the_vendor_cadence_and_the_same_id_through_failur
 
 
 async def test_one_poll_interval_replaces_the_cadence():
-    cloud = FakeCloud({"GET /api/render/proxy/lambda/r": render_route([
-        {"id": "r", "status": "processing", "progress": p} for p in (10, 20, 30)] + [
-        {"id": "r", "status": "completed", "outputUrl": f"{CDN}/r.mp4"}])})
+    cloud = FakeCloud(
+        {
+            "GET /api/render/proxy/lambda/r": render_route(
+                [{"id": "r", "status": "processing", "progress": p} for p in (10, 20, 30)]
+                + [{"id": "r", "status": "completed", "outputUrl": f"{CDN}/r.mp4"}]
+            )
+        }
+    )
     clock = Clock()
     async with client_for(cloud, token=SECRET, sleep=clock, poll_interval=0.25) as client:
         await client.wait_for_render("r")
@@ -337,8 +440,13 @@ async def test_a_render_whose_status_cannot_be_read_gives_up_after_the_failure_b
 
 
 async def test_a_render_that_stops_moving_is_given_up_after_the_stall_budget():
-    cloud = FakeCloud({"GET /api/render/proxy/lambda/r": render_route([{"id": "r", "status": "processing",
-                                                                        "progress": 30}])})
+    cloud = FakeCloud(
+        {
+            "GET /api/render/proxy/lambda/r": render_route(
+                [{"id": "r", "status": "processing", "progress": 30}]
+            )
+        }
+    )
     clock = Clock()
     async with client_for(cloud, token=SECRET, sleep=clock) as client:
         with pytest.raises(RenderStalled, match="no progress for 5 minutes"):
@@ -347,13 +455,19 @@ async def test_a_render_that_stops_moving_is_given_up_after_the_stall_budget():
 
 
 async def test_a_failed_render_raises_with_its_error_and_an_unknown_id_is_not_polled_for_ever():
-    cloud = FakeCloud({"GET /api/render/proxy/lambda/r": render_route([
-        {"id": "r", "status": "failed", "error": "Lambda timed out"}])})
+    cloud = FakeCloud(
+        {
+            "GET /api/render/proxy/lambda/r": render_route(
+                [{"id": "r", "status": "failed", "error": "Lambda timed out"}]
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         with pytest.raises(RenderFailed, match="Lambda timed out"):
             await client.wait_for_render("r")
     cloud.routes["GET /api/render/proxy/lambda/r"] = lambda r: httpx.Response(
-        404, json={"success": False, "error": "render not found"})
+        404, json={"success": False, "error": "render not found"}
+    )
     async with client_for(cloud, token=SECRET) as client:
         with pytest.raises(ServerError, match="render not found"):
             await client.wait_for_render("r")
@@ -365,8 +479,9 @@ async def test_start_render_takes_a_fresh_id_every_call_and_posts_are_never_repe
 
     def start(request: httpx.Request) -> httpx.Response:
         bodies.append(json.loads(request.content))
-        return httpx.Response(200, json={"success": True, "data": {
-            "id": bodies[-1]["id"], "status": "pending", "progress": 5}})
+        return httpx.Response(
+            200, json={"success": True, "data": {"id": bodies[-1]["id"], "status": "pending", "progress": 5}}
+        )
 
     cloud = FakeCloud({"POST /api/render/proxy/lambda": start})
     from nemo_tui.protocol import Draft
@@ -389,15 +504,20 @@ async def test_gets_retry_transport_errors_three_tries_at_most():
         with pytest.raises(NetworkError):
             await client.credits()
     assert len(cloud.seen) == 3
-    cloud = FakeCloud({"GET /api/credits/balance/simple": render_route([
-        httpx.RemoteProtocolError, 503, {"available": 7}])})
+    cloud = FakeCloud(
+        {"GET /api/credits/balance/simple": render_route([httpx.RemoteProtocolError, 503, {"available": 7}])}
+    )
     async with client_for(cloud, token=SECRET) as client:
         assert (await client.credits()).available == 7
 
 
 async def test_a_run_sse_post_that_fails_in_transport_is_not_repeated():
-    cloud = FakeCloud({"POST /run_sse": render_route([httpx.ConnectError]),
-                       "POST /api/render/proxy/lambda/r/cancel": render_route([httpx.ReadTimeout])})
+    cloud = FakeCloud(
+        {
+            "POST /run_sse": render_route([httpx.ConnectError]),
+            "POST /api/render/proxy/lambda/r/cancel": render_route([httpx.ReadTimeout]),
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         client.use_session("s-1")
         with pytest.raises(NetworkError):
@@ -408,8 +528,13 @@ async def test_a_run_sse_post_that_fails_in_transport_is_not_repeated():
 
 
 async def test_cancel_render_posts_to_the_cancel_path():
-    cloud = FakeCloud({"POST /api/render/proxy/lambda/render_9/cancel": lambda r: httpx.Response(
-        200, json={"success": True})})
+    cloud = FakeCloud(
+        {
+            "POST /api/render/proxy/lambda/render_9/cancel": lambda r: httpx.Response(
+                200, json={"success": True}
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         assert await client.cancel_render("render_9") is None
     [(method, _, headers)] = cloud.seen
@@ -418,9 +543,15 @@ async def test_cancel_render_posts_to_the_cancel_path():
 
 # ---- downloads: no identity to a CDN, the API's fallback with auth --------------------------------
 
+
 async def test_download_render_from_the_cdn_without_token_or_client_id(tmp_path: Path):
-    cloud = FakeCloud({"GET static1.nemovideo.test": lambda r: httpx.Response(
-        200, content=b"MP4DATA", headers={"content-type": "video/mp4"})})
+    cloud = FakeCloud(
+        {
+            "GET static1.nemovideo.test": lambda r: httpx.Response(
+                200, content=b"MP4DATA", headers={"content-type": "video/mp4"}
+            )
+        }
+    )
     job = RenderJob(id="render_1", status="completed", url=f"{CDN}/render-result/render_1.mp4")
     async with client_for(cloud, token=SECRET, client_id="1b4e28ba-2fa1-4d2b-883f-0016d3cca427") as client:
         out = await client.download_render(job, tmp_path / "out.mp4")
@@ -432,16 +563,20 @@ async def test_download_render_from_the_cdn_without_token_or_client_id(tmp_path:
 
 
 async def test_download_render_falls_back_to_the_api_with_auth(tmp_path: Path):
-    cloud = FakeCloud({
-        "GET static1.nemovideo.test": lambda r: httpx.Response(403, text="expired"),
-        "GET /api/render/proxy/render_1/download": lambda r: httpx.Response(
-            200, content=b"FROMAPI", headers={"content-type": "video/mp4"}),
-    })
+    cloud = FakeCloud(
+        {
+            "GET static1.nemovideo.test": lambda r: httpx.Response(403, text="expired"),
+            "GET /api/render/proxy/render_1/download": lambda r: httpx.Response(
+                200, content=b"FROMAPI", headers={"content-type": "video/mp4"}
+            ),
+        }
+    )
     job = RenderJob(id="render_1", status="completed", url=f"{CDN}/render-result/render_1.mp4")
     async with client_for(cloud, token=SECRET) as client:
         out = await client.download_render(job, tmp_path / "out.mp4")
-        missing = await client.download_render(RenderJob(id="render_1", status="completed"),
-                                               tmp_path / "again.mp4")
+        missing = await client.download_render(
+            RenderJob(id="render_1", status="completed"), tmp_path / "again.mp4"
+        )
     assert out.read_bytes() == b"FROMAPI" and missing.read_bytes() == b"FROMAPI"
     api = [h for _, u, h in cloud.seen if "/download" in u]
     assert len(api) == 2 and all(h["authorization"] == "Bearer <SECRET>" and h["x-client-id"] for h in api)
@@ -450,11 +585,14 @@ async def test_download_render_falls_back_to_the_api_with_auth(tmp_path: Path):
 
 
 async def test_a_redirect_from_the_api_to_a_cdn_drops_the_token_and_client_id(tmp_path: Path):
-    cloud = FakeCloud({
-        "GET /api/render/proxy/render_1/download": lambda r: httpx.Response(
-            302, headers={"location": f"{CDN}/render-result/render_1.mp4"}),
-        "GET static1.nemovideo.test": lambda r: httpx.Response(200, content=b"X"),
-    })
+    cloud = FakeCloud(
+        {
+            "GET /api/render/proxy/render_1/download": lambda r: httpx.Response(
+                302, headers={"location": f"{CDN}/render-result/render_1.mp4"}
+            ),
+            "GET static1.nemovideo.test": lambda r: httpx.Response(200, content=b"X"),
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         await client.download_render(RenderJob(id="render_1", status="completed"), tmp_path / "o.mp4")
     first, second = cloud.seen
@@ -464,12 +602,15 @@ async def test_a_redirect_from_the_api_to_a_cdn_drops_the_token_and_client_id(tm
 
 # ---- links ---------------------------------------------------------------------------------------
 
+
 async def test_claim_link_goes_to_the_web_base_and_never_carries_the_api_token():
     bodies: list[dict[str, Any]] = []
 
     def claim(request: httpx.Request) -> httpx.Response:
         bodies.append(json.loads(request.content))
-        return httpx.Response(200, json={"code": 0, "data": {"claim_token": "clm_a+b/c", "expires_in": 604800}})
+        return httpx.Response(
+            200, json={"code": 0, "data": {"claim_token": "clm_a+b/c", "expires_in": 604800}}
+        )
 
     cloud = FakeCloud({**TOKEN_ROUTE, **SESSION_ROUTE, "POST /api/auth/claim-token": claim})
     async with client_for(cloud, web_base="https://web.nemovideo.test/") as client:
@@ -489,8 +630,14 @@ async def test_claim_link_without_a_session_says_so():
 
 
 async def test_2001_links_bind_the_anon_user_id_from_the_token_answer_on_the_web_base():
-    cloud = FakeCloud({**TOKEN_ROUTE, "GET /api/credits/balance/simple": lambda r: httpx.Response(
-        200, json={"code": 2001, "message": "Insufficient credits"})})
+    cloud = FakeCloud(
+        {
+            **TOKEN_ROUTE,
+            "GET /api/credits/balance/simple": lambda r: httpx.Response(
+                200, json={"code": 2001, "message": "Insufficient credits"}
+            ),
+        }
+    )
     async with client_for(cloud) as client:
         with pytest.raises(NoCredits) as info:
             await client.credits()
@@ -500,8 +647,14 @@ async def test_2001_links_bind_the_anon_user_id_from_the_token_answer_on_the_web
 
 async def test_2001_with_the_agents_own_link_shows_that_link():
     link = "https://nemovideo.com/register?bind=anon_from_agent"
-    cloud = FakeCloud({**TOKEN_ROUTE, "GET /api/credits/balance/simple": lambda r: httpx.Response(
-        200, json={"code": 2001, "message": f"You're out of credits. Sign up: {link}"})})
+    cloud = FakeCloud(
+        {
+            **TOKEN_ROUTE,
+            "GET /api/credits/balance/simple": lambda r: httpx.Response(
+                200, json={"code": 2001, "message": f"You're out of credits. Sign up: {link}"}
+            ),
+        }
+    )
     async with client_for(cloud) as client:
         with pytest.raises(NoCredits) as info:
             await client.credits()
@@ -509,8 +662,13 @@ async def test_2001_with_the_agents_own_link_shows_that_link():
 
 
 async def test_2001_for_a_registered_token_says_top_up():
-    cloud = FakeCloud({"GET /api/credits/balance/simple": lambda r: httpx.Response(
-        200, json={"code": 2001, "message": "Insufficient credits"})})
+    cloud = FakeCloud(
+        {
+            "GET /api/credits/balance/simple": lambda r: httpx.Response(
+                200, json={"code": 2001, "message": "Insufficient credits"}
+            )
+        }
+    )
     async with client_for(cloud, token=SECRET) as client:
         with pytest.raises(NoCredits) as info:
             await client.credits()
@@ -518,6 +676,7 @@ async def test_2001_for_a_registered_token_says_top_up():
 
 
 # ---- the client id -------------------------------------------------------------------------------
+
 
 def token_cloud() -> FakeCloud:
     return FakeCloud({**TOKEN_ROUTE, "GET /api/credits/balance/simple": ok({"available": 1})})
@@ -538,7 +697,10 @@ async def sent_client_id(tmp_path: Path, **kwargs: Any) -> str:
 async def test_client_id_from_the_setting_wins(tmp_path: Path):
     shared = tmp_path / "client_id"
     shared.write_text(str(uuid.uuid4()))
-    assert await sent_client_id(tmp_path, client_id="my-id-from-env", shared_client_id_path=shared) == "my-id-from-env"
+    assert (
+        await sent_client_id(tmp_path, client_id="my-id-from-env", shared_client_id_path=shared)
+        == "my-id-from-env"
+    )
 
 
 async def test_client_id_shared_with_other_nemovideo_tools_is_reused_read_only(tmp_path: Path):
@@ -565,8 +727,9 @@ async def test_the_local_engine_never_gets_the_shared_cloud_client_id(tmp_path: 
     shared = tmp_path / "client_id"
     shared.write_text(str(uuid.uuid4()))
     cloud = token_cloud()
-    async with NemoClient("http://127.0.0.1:9", token="", transport=httpx.MockTransport(cloud),
-                          shared_client_id_path=shared) as client:
+    async with NemoClient(
+        "http://127.0.0.1:9", token="", transport=httpx.MockTransport(cloud), shared_client_id_path=shared
+    ) as client:
         await client.credits()
     assert {h["x-client-id"] for _, _, h in cloud.seen} != {shared.read_text()}
 
@@ -579,7 +742,8 @@ async def test_the_anon_user_id_is_cached_with_the_token_for_the_next_run(tmp_pa
     async with client_for(cloud, credentials=store) as client:
         await client.credits()
     cloud.routes["GET /api/credits/balance/simple"] = lambda r: httpx.Response(
-        200, json={"code": 2001, "message": "Insufficient credits"})
+        200, json={"code": 2001, "message": "Insufficient credits"}
+    )
     async with client_for(cloud, credentials=store) as later:
         with pytest.raises(NoCredits) as info:
             await later.credits()

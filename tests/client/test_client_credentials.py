@@ -23,8 +23,9 @@ def test_written_with_0600_in_a_0700_folder_even_under_a_loose_umask(tmp_path: P
     store = CredentialStore(tmp_path / "cfg" / "nemo-tui" / "credentials.json")
     old = os.umask(0o000)
     try:
-        store.save("local", StoredCredentials(client_id="c-1", token=SecretStr(SECRET),
-                                              expires_at=time.time() + 100))
+        store.save(
+            "local", StoredCredentials(client_id="c-1", token=SecretStr(SECRET), expires_at=time.time() + 100)
+        )
     finally:
         os.umask(old)
     assert mode(store.path) == 0o600

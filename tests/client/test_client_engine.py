@@ -60,15 +60,22 @@ def store(tmp_path: Path) -> CredentialStore:
     return CredentialStore(tmp_path / "config" / "nemo-tui" / "credentials.json")
 
 
-def make_client(engine, store=None, *, owner: bool = False,
-                **kwargs) -> tuple[NemoClient, RecordingTransport, Clock, list[str]]:
+def make_client(
+    engine, store=None, *, owner: bool = False, **kwargs
+) -> tuple[NemoClient, RecordingTransport, Clock, list[str]]:
     # owner: the app's own transport, which proves to its engine that it started it (file:// uploads).
     transport = owner_transport(engine.base_url, engine.owner_secret) if owner else RecordingTransport()
     clock = Clock()
     notices: list[str] = []
     kwargs.setdefault("sleep", clock)
-    client = NemoClient(engine.base_url, credentials=store, credentials_key="local",
-                        transport=transport, on_recovery=notices.append, **kwargs)
+    client = NemoClient(
+        engine.base_url,
+        credentials=store,
+        credentials_key="local",
+        transport=transport,
+        on_recovery=notices.append,
+        **kwargs,
+    )
     return client, transport, clock, notices
 
 
@@ -80,8 +87,12 @@ def png_bytes(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 0))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 0))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def turn(client: NemoClient, text: str) -> list:
@@ -89,6 +100,7 @@ async def turn(client: NemoClient, text: str) -> list:
 
 
 # ---- auth, sessions, token cache ------------------------------------------------------------
+
 
 async def test_first_run_gets_a_token_caches_it_privately_and_the_next_run_reuses_it(engine_server, store):
     client, transport, _, _ = make_client(engine_server, store)
@@ -129,8 +141,12 @@ async def test_every_request_carries_the_attribution_headers(engine_server, stor
 
 
 async def test_an_expired_cached_token_is_not_used(engine_server, store):
-    store.save("local", StoredCredentials(client_id=str(uuid.uuid4()), token=SecretStr("old-token"),
-                                          expires_at=time.time() - 10))
+    store.save(
+        "local",
+        StoredCredentials(
+            client_id=str(uuid.uuid4()), token=SecretStr("old-token"), expires_at=time.time() - 10
+        ),
+    )
     client, transport, _, notices = make_client(engine_server, store)
     async with client:
         await client.credits()
@@ -144,8 +160,12 @@ async def test_nemo_token_wins_over_the_cache(engine_server, store, monkeypatch)
     async with issuer:
         await issuer.ensure_token()
         real = issuer._token.get_secret_value()
-    store.save("local", StoredCredentials(client_id=str(uuid.uuid4()), token=SecretStr("cached-bogus"),
-                                          expires_at=time.time() + 86400))
+    store.save(
+        "local",
+        StoredCredentials(
+            client_id=str(uuid.uuid4()), token=SecretStr("cached-bogus"), expires_at=time.time() + 86400
+        ),
+    )
     monkeypatch.setenv("NEMO_TOKEN", real)
     client, transport, _, _ = make_client(engine_server, store)
     async with client:
@@ -166,6 +186,7 @@ async def test_an_explicit_token_that_expires_cannot_be_renewed(engine_server, s
 
 # ---- the error table ----------------------------------------------------------------------
 
+
 async def test_1001_gets_a_new_token_and_retries_once(engine_server, store):
     client, transport, _, notices = make_client(engine_server, store)
     async with client:
@@ -176,8 +197,11 @@ async def test_1001_gets_a_new_token_and_retries_once(engine_server, store):
         assert client._token != first
     assert notices == [MSG_TOKEN_RENEWED]
     assert store.load("local").token == client._token
-    assert transport.paths()[-3:] == ["GET /api/credits/balance/simple", "POST /api/auth/anonymous-token",
-                                      "GET /api/credits/balance/simple"]
+    assert transport.paths()[-3:] == [
+        "GET /api/credits/balance/simple",
+        "POST /api/auth/anonymous-token",
+        "GET /api/credits/balance/simple",
+    ]
 
 
 async def test_1001_twice_gives_up_with_token_expired(engine_server, store):
@@ -232,8 +256,10 @@ async def test_1002_on_upload_sends_the_file_to_the_new_session(engine_server, s
         assert len((await client.state()).video_infos) == 1
     assert notices == [MSG_SESSION_RENEWED]
     uploads = [p for p in transport.paths() if p.startswith("POST /api/upload-video/")]
-    assert uploads == [f"POST /api/upload-video/nemo_agent/me/{old.session_id}",
-                       f"POST /api/upload-video/nemo_agent/me/{client.session.session_id}"]
+    assert uploads == [
+        f"POST /api/upload-video/nemo_agent/me/{old.session_id}",
+        f"POST /api/upload-video/nemo_agent/me/{client.session.session_id}",
+    ]
 
 
 async def test_two_calls_hit_by_one_expiry_renew_the_token_once(engine_server, store):
@@ -346,7 +372,7 @@ async def test_402_export_blocked_is_a_plan_problem(engine_server, store):
 
 
 async def test_429_waits_30_seconds_once_then_retries(engine_server, store):
-    client, transport, clock, notices = make_client(engine_server, store)
+    client, _transport, clock, notices = make_client(engine_server, store)
     async with client:
         await client.ensure_token()
         engine_server.faults.rate_limit_once = 1
@@ -374,6 +400,7 @@ async def test_a_closed_port_is_a_network_error_with_a_human_message(tmp_path):
 
 
 # ---- a turn on the engine -----------------------------------------------------------------
+
 
 async def test_a_turn_streams_text_once_runs_tools_and_changes_the_draft(engine_server, store):
     client, _, _, _ = make_client(engine_server, store)
@@ -430,6 +457,7 @@ async def test_an_agent_error_is_one_turn_error(engine_server, store):
 
 
 # ---- upload, render, download ---------------------------------------------------------------
+
 
 async def test_upload_file_streams_with_progress_and_upload_urls(engine_server, store, tmp_path):
     picture = tmp_path / "noise.png"
@@ -494,6 +522,7 @@ async def test_a_failed_render_says_why(engine_server, store):
 
 
 # ---- the token stays secret on every path ---------------------------------------------------
+
 
 async def test_the_token_is_in_no_error_repr_or_log(engine_server, store, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)

@@ -70,7 +70,9 @@ async def test_a_small_gzip_reply_still_reads(raw_server):
 
 
 async def test_a_corrupt_gzip_reply_is_a_clear_error(raw_server):
-    async with raw_server(http("200 OK", b"\x1f\x8b\x08\x00garbage-not-deflate", content_encoding="gzip")) as server:
+    async with raw_server(
+        http("200 OK", b"\x1f\x8b\x08\x00garbage-not-deflate", content_encoding="gzip")
+    ) as server:
         async with NemoClient(server.url, token=SECRET, get_tries=1) as client:
             with pytest.raises(ServerError, match="corrupt"):
                 await client.credits()
@@ -84,14 +86,26 @@ def printed(error: NemoError) -> list[str]:
     return texts
 
 
-@pytest.mark.parametrize(("status", "body", "kind"), [
-    ("500 Internal Server Error", {"code": 5000, "message": f"oops{ESCAPES}"}, ServerError),
-    ("200 OK", {"code": 7777, "msg": f"odd{ESCAPES}"}, ServerError),
-    ("200 OK", {"success": False, "error": f"nope{ESCAPES}"}, ServerError),
-    ("200 OK", {"code": 2001, "message": f"no credits{ESCAPES}",
-                "data": {"register_url": f"https://evil.test/register{ESCAPES}", "bind_id": f"anon_x{ESCAPES}"}},
-     NoCredits),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        ("500 Internal Server Error", {"code": 5000, "message": f"oops{ESCAPES}"}, ServerError),
+        ("200 OK", {"code": 7777, "msg": f"odd{ESCAPES}"}, ServerError),
+        ("200 OK", {"success": False, "error": f"nope{ESCAPES}"}, ServerError),
+        (
+            "200 OK",
+            {
+                "code": 2001,
+                "message": f"no credits{ESCAPES}",
+                "data": {
+                    "register_url": f"https://evil.test/register{ESCAPES}",
+                    "bind_id": f"anon_x{ESCAPES}",
+                },
+            },
+            NoCredits,
+        ),
+    ],
+)
 async def test_escape_sequences_in_server_errors_never_reach_the_terminal(raw_server, status, body, kind):
     async with raw_server(http(status, json.dumps(body).encode())) as server:
         async with NemoClient(server.url, token=SECRET, get_tries=1) as client:
@@ -102,7 +116,9 @@ async def test_escape_sequences_in_server_errors_never_reach_the_terminal(raw_se
 
 
 async def test_a_refused_token_request_with_escapes_is_cleaned(raw_server):
-    refusal = http("429 Too Many Requests", json.dumps({"code": 429, "message": f"slow{ESCAPES} down"}).encode())
+    refusal = http(
+        "429 Too Many Requests", json.dumps({"code": 429, "message": f"slow{ESCAPES} down"}).encode()
+    )
     waits: list[float] = []
 
     async def clock(seconds: float) -> None:
@@ -134,8 +150,10 @@ async def test_a_compressed_event_stream_that_never_ends_an_event_is_cut_at_32_m
     parts += [compressor.compress(b"x" * (1024 * 1024)) for _ in range(80)]
     parts.append(compressor.flush())
     body = b"".join(parts)
-    head = (b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\n"
-            b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n")
+    head = (
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\n"
+        b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n"
+    )
     async with raw_server(head + body) as server:
         async with NemoClient(server.url, token=SECRET) as client:
             client.use_session("s-1")

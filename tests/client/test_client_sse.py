@@ -47,13 +47,15 @@ async def run(chunks: list[bytes], **kwargs) -> list:
 
 
 async def test_a_normal_turn_streams_text_tools_and_ends_with_the_whole_text():
-    body = b"".join([
-        frame(text_event("Generating ", partial=True)),
-        frame(text_event("your clip.", partial=True)),
-        frame(text_event("Generating your clip.")),
-        frame(call_event("fc-1", "generate_video", {"prompt": "sunset"})),
-        frame(response_event("fc-1", "generate_video", {"draft": {"t": []}})),
-    ])
+    body = b"".join(
+        [
+            frame(text_event("Generating ", partial=True)),
+            frame(text_event("your clip.", partial=True)),
+            frame(text_event("Generating your clip.")),
+            frame(call_event("fc-1", "generate_video", {"prompt": "sunset"})),
+            frame(response_event("fc-1", "generate_video", {"draft": {"t": []}})),
+        ]
+    )
     events = await run([body])
     assert kinds(events) == ["text", "text", "tool_call", "tool_result", "end"]
     assert texts(events) == "Generating your clip."
@@ -71,7 +73,9 @@ async def test_request_body_and_headers_follow_the_protocol():
     request = seen[0]
     assert request.url.path == "/run_sse" and request.method == "POST"
     assert json.loads(request.content) == {
-        "app_name": "nemo_agent", "user_id": "me", "session_id": "s-1",
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": "s-1",
         "new_message": {"parts": [{"text": "make it 8 seconds"}]},
     }
     assert request.headers["accept"] == "text/event-stream"
@@ -102,9 +106,8 @@ async def test_crlf_and_lone_cr_line_endings():
 
 
 async def test_an_event_split_byte_by_byte_across_reads():
-    body = (frame(text_event("é日本", partial=True)) + b": ping\r\n\r\n"
-            + frame(text_event("é日本")))
-    chunks = [body[i:i + 1] for i in range(len(body))]  # splits UTF-8 sequences and CRLF too
+    body = frame(text_event("é日本", partial=True)) + b": ping\r\n\r\n" + frame(text_event("é日本"))
+    chunks = [body[i : i + 1] for i in range(len(body))]  # splits UTF-8 sequences and CRLF too
     events = await run(chunks)
     assert kinds(events) == ["text", "heartbeat", "end"]
     assert texts(events) == "é日本"
@@ -126,8 +129,12 @@ async def test_a_frame_that_is_not_json_is_a_clear_error_and_reading_goes_on():
 
 
 async def test_unknown_fields_are_ignored():
-    event = text_event("fine", nodeInfo={"path": ""}, somethingNew=[1, 2],
-                       actions={"requestedToolConfirmations": {}, "futureThing": 1})
+    event = text_event(
+        "fine",
+        nodeInfo={"path": ""},
+        somethingNew=[1, 2],
+        actions={"requestedToolConfirmations": {}, "futureThing": 1},
+    )
     body = frame(event) + b"id: 7\nretry: 100\nevent: message\n" + frame(text_event("!"))[0:]
     events = await run([body])
     assert texts(events) == "fine\n\n!"
@@ -148,11 +155,13 @@ async def test_a_whole_text_event_without_partials_is_shown():
 
 
 async def test_a_function_call_sent_partial_then_final_acts_once():
-    body = (frame(call_event("fc-9", "add_title", {"text": "Ur"}, partial=True))
-            + frame(call_event("fc-9", "add_title", {"text": "Urban"}))
-            + frame(call_event("fc-9", "add_title", {"text": "Urban"}))  # a resend of the final
-            + frame(response_event("fc-9", "add_title"))
-            + frame(response_event("fc-9", "add_title")))
+    body = (
+        frame(call_event("fc-9", "add_title", {"text": "Ur"}, partial=True))
+        + frame(call_event("fc-9", "add_title", {"text": "Urban"}))
+        + frame(call_event("fc-9", "add_title", {"text": "Urban"}))  # a resend of the final
+        + frame(response_event("fc-9", "add_title"))
+        + frame(response_event("fc-9", "add_title"))
+    )
     events = await run([body])
     calls = [e for e in events if isinstance(e, ToolCall)]
     assert len(calls) == 1 and calls[0].args == {"text": "Urban"}
@@ -161,11 +170,19 @@ async def test_a_function_call_sent_partial_then_final_acts_once():
 
 
 async def test_adk2_error_pair_becomes_one_error_that_says_what_failed():
-    body = (frame(text_event("Working on it"))
-            + frame({"errorCode": "MALFORMED_FUNCTION_CALL", "errorMessage": "bad args"})
-            + frame({"error": "RuntimeError: render backend unavailable",
-                     "error_details": {"error_type": "RuntimeError",
-                                       "error_message": "render backend unavailable"}}))
+    body = (
+        frame(text_event("Working on it"))
+        + frame({"errorCode": "MALFORMED_FUNCTION_CALL", "errorMessage": "bad args"})
+        + frame(
+            {
+                "error": "RuntimeError: render backend unavailable",
+                "error_details": {
+                    "error_type": "RuntimeError",
+                    "error_message": "render backend unavailable",
+                },
+            }
+        )
+    )
     events = await run([body])
     errors = [e for e in events if isinstance(e, TurnError)]
     assert len(errors) == 1
@@ -182,8 +199,9 @@ async def test_adk2_error_code_alone_still_reports():
 
 async def test_server_text_is_sanitised_once_at_the_boundary():
     nasty = "[bold red]hi[/] \x1b[2J\x1b]52;c;ZXZpbA==\x07done\x9b31m"
-    body = (frame(text_event(nasty))
-            + frame(call_event("c1", "tool\x1b[1m", {"title": "x\x1b[31my", "n": [1, "\x07z"]})))
+    body = frame(text_event(nasty)) + frame(
+        call_event("c1", "tool\x1b[1m", {"title": "x\x1b[31my", "n": [1, "\x07z"]})
+    )
     events = await run([body])
     assert texts(events) == "[bold red]hi[/] done"
     call = next(e for e in events if isinstance(e, ToolCall))
@@ -205,10 +223,16 @@ async def test_a_dropped_tcp_connection_raises_stream_error_and_is_not_resent(ra
     # Chunked body whose connection closes after half an event, with no terminating chunk.
     event = frame(text_event("before the drop"))
     half = b'data: {"content": {"parts": [{"te'
-    payload = (b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-               b"transfer-encoding: chunked\r\n\r\n"
-               + f"{len(event):x}\r\n".encode() + event + b"\r\n"
-               + f"{len(half):x}\r\n".encode() + half + b"\r\n")
+    payload = (
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+        b"transfer-encoding: chunked\r\n\r\n"
+        + f"{len(event):x}\r\n".encode()
+        + event
+        + b"\r\n"
+        + f"{len(half):x}\r\n".encode()
+        + half
+        + b"\r\n"
+    )
     from nemo_tui.client.nemo import NemoClient
 
     async with raw_server(payload) as server:
@@ -235,7 +259,7 @@ async def test_a_wrong_content_type_is_an_error_not_silence():
 async def test_a_ten_megabyte_event_does_not_hang():
     big = "x" * (10 * 1024 * 1024)
     body = frame(text_event(big))
-    chunks = [body[i:i + 65536] for i in range(0, len(body), 65536)]
+    chunks = [body[i : i + 65536] for i in range(0, len(body), 65536)]
     events = await asyncio.wait_for(run(chunks), timeout=20)
     assert len(texts(events)) == len(big)
 
@@ -249,8 +273,9 @@ async def test_a_silent_stream_stops_at_the_ceiling():
 
     from nemo_tui.client.nemo import NemoClient
 
-    transport = httpx.MockTransport(lambda r: httpx.Response(
-        200, headers={"content-type": "text/event-stream"}, content=never()))
+    transport = httpx.MockTransport(
+        lambda r: httpx.Response(200, headers={"content-type": "text/event-stream"}, content=never())
+    )
     client = NemoClient("http://sse.test", token=SECRET, transport=transport, turn_ceiling_s=0.2)
     client.use_session("s-1")
     async with client:
@@ -259,6 +284,7 @@ async def test_a_silent_stream_stops_at_the_ceiling():
 
 
 # ---- the pure pieces ----------------------------------------------------------------------
+
 
 def test_parser_holds_a_trailing_cr_until_it_knows_whether_lf_follows():
     parser = SseParser()
@@ -307,8 +333,12 @@ async def test_an_agent_error_that_quotes_our_token_never_shows_it():
     # (JWTs run to hundreds of characters) must not survive as a prefix cut at the length limit.
     long_token = "eyJ" + "x" * 400
     preamble = "HTTPError: 401 for request with Authorization: Bearer "
-    frames = (frame({"error": preamble + long_token, "error_details": {"error_type": "HTTPError"}})
-              + b"data: {not json, Bearer " + long_token.encode() + b"\n\n")
+    frames = (
+        frame({"error": preamble + long_token, "error_details": {"error_type": "HTTPError"}})
+        + b"data: {not json, Bearer "
+        + long_token.encode()
+        + b"\n\n"
+    )
     client, _ = sse_client([frames], token=long_token)
     async with client:
         events = await collect(client)
@@ -319,14 +349,45 @@ async def test_an_agent_error_that_quotes_our_token_never_shows_it():
 
 # ---- the type-tagged dialect, fuzzed ----------------------------------------------------------
 
-typed_value = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-                           lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
+typed_value = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
 typed_event = st.fixed_dictionaries(
-    {"type": st.sampled_from(["text", "chunk", "tool_call", "tool_result", "heartbeat", "error", "done",
-                              "thinking_start", "whatever", "TEXT", ""])},
-    optional={key: typed_value for key in ("content", "text", "name", "tool", "tool_name", "args", "result",
-                                           "message", "error", "id", "partial")},
+    {
+        "type": st.sampled_from(
+            [
+                "text",
+                "chunk",
+                "tool_call",
+                "tool_result",
+                "heartbeat",
+                "error",
+                "done",
+                "thinking_start",
+                "whatever",
+                "TEXT",
+                "",
+            ]
+        )
+    },
+    optional={
+        key: typed_value
+        for key in (
+            "content",
+            "text",
+            "name",
+            "tool",
+            "tool_name",
+            "args",
+            "result",
+            "message",
+            "error",
+            "id",
+            "partial",
+        )
+    },
 )
 
 
@@ -334,16 +395,31 @@ typed_event = st.fixed_dictionaries(
 # spelled out below, with the odd shapes (a list as content, arguments as a JSON string, no type).
 @settings(max_examples=120, deadline=None)
 @given(st.lists(typed_event, max_size=10))
-@example([{"type": "chunk", "text": "Hel"}, {"type": "chunk", "text": "lo"}, {"type": "text", "content": "Hello"},
-          {"type": "tool_call", "name": "generate_video", "args": {"duration": 5}, "id": "c1"},
-          {"type": "tool_result", "name": "generate_video", "result": {"ok": True}, "id": "c1"},
-          {"type": "heartbeat"}, {"type": "thinking_start"}, {"type": "whatever", "text": "x"},
-          {"type": "error", "message": "boom", "error": 3}, {"type": "done"}])
-@example([{"type": "TEXT", "content": ["x"]}, {"type": "", "partial": True, "text": "y"},
-          {"type": "tool_call", "tool": "add_title", "args": '{"text": "Hi"}'},
-          {"type": "tool_call", "tool_name": 7, "args": "not json"},
-          {"type": "tool_result", "tool": None, "result": [1, {"a": None}]},
-          {"type": "error", "error": {"message": "nested"}}, {"type": "chunk", "text": None}])
+@example(
+    [
+        {"type": "chunk", "text": "Hel"},
+        {"type": "chunk", "text": "lo"},
+        {"type": "text", "content": "Hello"},
+        {"type": "tool_call", "name": "generate_video", "args": {"duration": 5}, "id": "c1"},
+        {"type": "tool_result", "name": "generate_video", "result": {"ok": True}, "id": "c1"},
+        {"type": "heartbeat"},
+        {"type": "thinking_start"},
+        {"type": "whatever", "text": "x"},
+        {"type": "error", "message": "boom", "error": 3},
+        {"type": "done"},
+    ]
+)
+@example(
+    [
+        {"type": "TEXT", "content": ["x"]},
+        {"type": "", "partial": True, "text": "y"},
+        {"type": "tool_call", "tool": "add_title", "args": '{"text": "Hi"}'},
+        {"type": "tool_call", "tool_name": 7, "args": "not json"},
+        {"type": "tool_result", "tool": None, "result": [1, {"a": None}]},
+        {"type": "error", "error": {"message": "nested"}},
+        {"type": "chunk", "text": None},
+    ]
+)
 def test_any_type_tagged_events_read_as_events_and_end_the_turn(events):
     assembler = TurnAssembler()
     out = []

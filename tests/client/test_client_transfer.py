@@ -6,6 +6,7 @@ server on 127.0.0.1 serves it. Everything the engine can serve is tested in test
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -85,10 +86,14 @@ async def test_a_drop_mid_download_resumes_once_from_the_bytes_on_disk(raw_serve
     data = os.urandom(300_000)
     half = 120_000
     first = _response("200 OK", {"content-length": str(len(data))}, data[:half])  # then the drop
-    second = _response("206 Partial Content", {
-        "content-length": str(len(data) - half),
-        "content-range": f"bytes {half}-{len(data) - 1}/{len(data)}",
-    }, data[half:])
+    second = _response(
+        "206 Partial Content",
+        {
+            "content-length": str(len(data) - half),
+            "content-range": f"bytes {half}-{len(data) - 1}/{len(data)}",
+        },
+        data[half:],
+    )
     seen: list[tuple[int, int | None]] = []
     async with raw_server([first, second]) as server:
         async with NemoClient(server.url, token=SECRET) as client:
@@ -100,16 +105,20 @@ async def test_a_drop_mid_download_resumes_once_from_the_bytes_on_disk(raw_serve
     assert out.read_bytes() == data
     assert not (tmp_path / "out.mp4.part").exists()
     assert seen[-1] == (len(data), len(data))
-    assert all(b[0] >= a[0] for a, b in zip(seen, seen[1:], strict=False))  # progress never goes back
+    assert all(b[0] >= a[0] for a, b in itertools.pairwise(seen))  # progress never goes back
 
 
 async def test_two_drops_keep_the_part_file_and_say_so(raw_server, tmp_path: Path):
     data = os.urandom(50_000)
     cut = _response("200 OK", {"content-length": str(len(data))}, data[:10_000])
-    cut_again = _response("206 Partial Content", {
-        "content-length": str(len(data) - 10_000),
-        "content-range": f"bytes 10000-{len(data) - 1}/{len(data)}",
-    }, data[10_000:20_000])
+    cut_again = _response(
+        "206 Partial Content",
+        {
+            "content-length": str(len(data) - 10_000),
+            "content-range": f"bytes 10000-{len(data) - 1}/{len(data)}",
+        },
+        data[10_000:20_000],
+    )
     async with raw_server([cut, cut_again]) as server:
         async with NemoClient(server.url, token=SECRET) as client:
             with pytest.raises(NetworkError) as info:
@@ -137,7 +146,9 @@ def test_a_folder_that_does_not_exist_yet_is_a_folder(tmp_path: Path) -> None:
     assert download_target("http://h/r_1.mp4", tmp_path / "clip.mp4") == tmp_path / "clip.mp4"
 
 
-def test_an_unreadable_file_is_refused_before_sending(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_file_is_refused_before_sending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The client used to find this out only when opening the file mid-request (a raw OSError).
     # Permissions can't be taken away from root (CI runs as root), so the access check is forced.
     locked = tmp_path / "locked.mp4"
@@ -161,13 +172,21 @@ MP4 = b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 4
 def short_206_server(sizes: list[int], seen: list[str | None]) -> httpx.MockTransport:
     """Answers every GET with a 206 that promises the rest of MP4 (Content-Range to its end) but sends
     only the next `sizes` bytes: a well-framed, short body, which httpx reads as complete."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         asked = request.headers.get("range")
         seen.append(asked)
         start = int(asked.removeprefix("bytes=").rstrip("-")) if asked else 0
-        body = MP4[start:start + sizes[min(len(seen), len(sizes)) - 1]]
-        return httpx.Response(206, content=body, headers={
-            "content-type": "video/mp4", "content-range": f"bytes {start}-{len(MP4) - 1}/{len(MP4)}"})
+        body = MP4[start : start + sizes[min(len(seen), len(sizes)) - 1]]
+        return httpx.Response(
+            206,
+            content=body,
+            headers={
+                "content-type": "video/mp4",
+                "content-range": f"bytes {start}-{len(MP4) - 1}/{len(MP4)}",
+            },
+        )
+
     return httpx.MockTransport(handler)
 
 

@@ -31,8 +31,9 @@ async def test_2001_without_a_bind_id_binds_the_anonymous_user_id_not_the_task_i
             return httpx.Response(200, json={"code": 0, "data": {"task_id": "task-77", "session_id": "s"}})
         return httpx.Response(200, json={"code": 2001, "msg": "no credits"})
 
-    async with NemoClient("http://cloud.test", transport=httpx.MockTransport(handler),
-                          web_base="https://web.example") as client:
+    async with NemoClient(
+        "http://cloud.test", transport=httpx.MockTransport(handler), web_base="https://web.example"
+    ) as client:
         assert client.is_anonymous
         await client.create_session("make it 8 seconds")
         with pytest.raises(NoCredits) as info:
@@ -53,8 +54,11 @@ async def test_plain_adk_404_session_not_found_on_run_sse_renews_the_session():
         bodies.append(body)
         if body["session_id"] == "s-old":
             return httpx.Response(404, json={"detail": "Session not found: s-old"})
-        return httpx.Response(200, headers={"content-type": "text/event-stream"},
-                              content=b'data: {"content": {"parts": [{"text": "ok"}]}}\n\n')
+        return httpx.Response(
+            200,
+            headers={"content-type": "text/event-stream"},
+            content=b'data: {"content": {"parts": [{"text": "ok"}]}}\n\n',
+        )
 
     notices: list[str] = []
     client = client_for(handler, on_recovery=notices.append)
@@ -92,11 +96,13 @@ async def test_a_json_answer_to_run_sse_is_not_read_as_an_empty_turn():
 
 
 async def test_remotion_style_render_status_is_understood_and_polled_with_the_clock():
-    answers = iter([
-        {"overallProgress": 0.25, "done": False},
-        {"overallProgress": 0.8, "done": False},
-        {"done": False, "fatalErrorEncountered": True, "errors": [{"message": "lambda timed out"}]},
-    ])
+    answers = iter(
+        [
+            {"overallProgress": 0.25, "done": False},
+            {"overallProgress": 0.8, "done": False},
+            {"done": False, "fatalErrorEncountered": True, "errors": [{"message": "lambda timed out"}]},
+        ]
+    )
     waits: list[float] = []
 
     async def clock(seconds: float) -> None:
@@ -158,6 +164,7 @@ async def test_nemo_client_has_every_member_of_the_video_backend_surface():
             if callable(wanted):
                 have = inspect.signature(getattr(NemoClient, name))
                 assert list(have.parameters) == list(inspect.signature(wanted).parameters), name
-                assert inspect.iscoroutinefunction(getattr(NemoClient, name)) == \
-                    inspect.iscoroutinefunction(wanted), name
+                assert inspect.iscoroutinefunction(getattr(NemoClient, name)) == inspect.iscoroutinefunction(
+                    wanted
+                ), name
     assert inspect.isasyncgenfunction(NemoClient.send_message)

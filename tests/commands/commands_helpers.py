@@ -53,9 +53,14 @@ class Cli:
         return self.data_dir / "nemo.db"
 
     def env(self) -> dict[str, str]:
-        values = {"NEMO_API_BASE": self.base_url, "NEMO_DATA_DIR": str(self.data_dir),
-                  "NEMO_CONFIG_DIR": str(self.root / "config"), "NEMO_EXPORT_DIR": str(self.export_dir),
-                  "NEMO_LANG": "en", "LANG": "C.UTF-8"}
+        values = {
+            "NEMO_API_BASE": self.base_url,
+            "NEMO_DATA_DIR": str(self.data_dir),
+            "NEMO_CONFIG_DIR": str(self.root / "config"),
+            "NEMO_EXPORT_DIR": str(self.export_dir),
+            "NEMO_LANG": "en",
+            "LANG": "C.UTF-8",
+        }
         values.update(self.extra)
         return values
 
@@ -66,9 +71,16 @@ class Cli:
         """A real `python -m nemo_tui` process; stdin/stdout/stderr are pipes."""
         env = {k: v for k, v in os.environ.items() if k not in CLEARED}
         env.update(self.env())
-        done = subprocess.run([sys.executable, "-m", "nemo_tui", *self._argv(args, backend)],
-                              input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
-                              timeout=timeout, stdin=None if stdin is not None else subprocess.DEVNULL)
+        done = subprocess.run(
+            [sys.executable, "-m", "nemo_tui", *self._argv(args, backend)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=timeout,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+        )
         return Result(done.returncode, done.stdout, done.stderr)
 
     def call(self, *args: str, backend: bool = True) -> Result:

@@ -11,6 +11,10 @@ from nemo_tui.engine.runner import EngineServer
 
 
 @pytest.fixture
-def cli(engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(
+    engine_server: EngineServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Cli:
     return Cli(engine_server.base_url, tmp_path / "app", monkeypatch, capsys)

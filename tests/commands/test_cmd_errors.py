@@ -104,8 +104,14 @@ def test_ctrl_c_mid_turn_exits_130_with_one_line(cli: Cli, engine_server: Engine
     engine_server.faults.slow_stream_s = 5.0
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update(cli.env())
-    proc = subprocess.Popen([sys.executable, "-m", "nemo_tui", "--backend", "cloud", "ask", SUNSET],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nemo_tui", "--backend", "cloud", "ask", SUNSET],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         # The person's message is saved just before the turn is sent: from then on it is mid-turn.
         deadline = time.monotonic() + 30
@@ -113,7 +119,7 @@ def test_ctrl_c_mid_turn_exits_130_with_one_line(cli: Cli, engine_server: Engine
             assert time.monotonic() < deadline and proc.poll() is None, "the turn never started"
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _out, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
     assert proc.returncode == exits.INTERRUPTED, err
@@ -129,8 +135,14 @@ def test_an_interrupted_export_is_finished_by_export_resume(cli: Cli, engine_ser
     engine_server.faults.slow_render_s = 2.0
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update(cli.env())
-    proc = subprocess.Popen([sys.executable, "-m", "nemo_tui", "--backend", "cloud", "export"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nemo_tui", "--backend", "cloud", "export"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         deadline = time.monotonic() + 30
         while not _rows(cli.db_path, "SELECT dest FROM render_jobs WHERE finished IS NULL"):

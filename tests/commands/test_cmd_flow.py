@@ -95,7 +95,9 @@ def test_sessions_lists_title_last_use_and_timeline_duration(cli: Cli) -> None:
     assert rows[0].current and not rows[1].current and rows[0].last_used >= rows[1].last_used
 
     plain = cli.call("sessions").out.splitlines()
-    assert plain[0].startswith(f"* {rows[0].session_id}\t") and plain[0].endswith("\tgenerate a 1-second video of snow")
+    assert plain[0].startswith(f"* {rows[0].session_id}\t") and plain[0].endswith(
+        "\tgenerate a 1-second video of snow"
+    )
     assert "\t2 s\t" in plain[1]
 
     # --session picks the older one by a prefix; it becomes the default for what follows.
@@ -111,8 +113,11 @@ def test_upload_puts_a_file_into_the_session(cli: Cli, tmp_path: Path) -> None:
     assert cli.call("ask", SUNSET).code == 0
     exported = cli.call("export", "-o", str(clip))  # a real MP4 to send back
     assert exported.code == 0, exported.err
-    saved = [e for e in map(EVENTS.validate_json, cli.call("export", "--json", "-o", str(clip)).out.splitlines())
-             if e.kind in ("export_done", "notice") and str(clip.parent) in getattr(e, "text", str(clip))]
+    saved = [
+        e
+        for e in map(EVENTS.validate_json, cli.call("export", "--json", "-o", str(clip)).out.splitlines())
+        if e.kind in ("export_done", "notice") and str(clip.parent) in getattr(e, "text", str(clip))
+    ]
     assert [e.kind for e in saved] == ["export_done", "notice"]  # both name the -o file
     assert saved[0].path == clip and str(clip) in saved[1].text
     uploaded = cli.run("upload", str(clip), "--json")
@@ -149,8 +154,13 @@ def test_a_closed_pipe_on_stdout_is_not_an_error(cli: Cli) -> None:
     assert cli.call("ask", SUNSET).code == 0
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update(cli.env())
-    proc = subprocess.Popen([sys.executable, "-m", "nemo_tui", "--backend", "cloud", "sessions"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nemo_tui", "--backend", "cloud", "sessions"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
     proc.stdout.close()  # gone before the command writes a byte
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, err

@@ -36,8 +36,10 @@ class Hostile(BaseHTTPRequestHandler):
         elif "with-session" in self.path:
             self._send(b'{"code":0,"data":{"task_id":"t1","session_id":"s1"}}')
         elif self.path == "/run_sse":
-            self._send(b'data: {"content":{"parts":[{"text":"ok"}],"role":"model"},"author":"nemo_agent"}\n\n',
-                       "text/event-stream")
+            self._send(
+                b'data: {"content":{"parts":[{"text":"ok"}],"role":"model"},"author":"nemo_agent"}\n\n',
+                "text/event-stream",
+            )
         else:
             self._send(b'{"code":0,"data":{"id":"render_1","status":"queued"}}')
 
@@ -49,14 +51,18 @@ class Hostile(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-            capsys: pytest.CaptureFixture[str]) -> Iterator[tuple[Cli, type[Hostile]]]:
+def hostile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[tuple[Cli, type[Hostile]]]:
     handler = type("H", (Hostile,), {})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Cli(f"http://127.0.0.1:{server.server_address[1]}", tmp_path / "app", monkeypatch, capsys), handler
+        yield (
+            Cli(f"http://127.0.0.1:{server.server_address[1]}", tmp_path / "app", monkeypatch, capsys),
+            handler,
+        )
     finally:
         server.shutdown()
         server.server_close()

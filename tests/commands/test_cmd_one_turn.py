@@ -35,16 +35,28 @@ def test_a_second_ask_on_the_same_session_waits_and_says_so(cli: Cli, engine_ser
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update(cli.env())
     argv = [sys.executable, "-m", "nemo_tui", "--backend", "cloud", "ask"]
-    first = subprocess.Popen([*argv, "add a title that says one"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    first = subprocess.Popen(
+        [*argv, "add a title that says one"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         deadline = time.monotonic() + 30
         while not _locked(cli.db_path):
             assert time.monotonic() < deadline and first.poll() is None, "the first turn never started"
             time.sleep(0.05)
-        second = subprocess.run([*argv, "add a title that says two"], capture_output=True, text=True,
-                                env=env, cwd=ROOT, timeout=120)
-        first_out, first_err = first.communicate(timeout=60)
+        second = subprocess.run(
+            [*argv, "add a title that says two"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        _first_out, first_err = first.communicate(timeout=60)
     finally:
         first.kill()
     assert first.returncode == exits.OK, first_err

@@ -43,7 +43,7 @@ def test_a_reply_streams_sentence_by_sentence_with_gui_phrases_translated() -> N
     stdout = io.StringIO()
     printer = ReplyPrinter(Output(stdout=stdout, stderr=io.StringIO()), "en")
     reply = "Your sunset clip is ready. Click the Export button to download it."
-    pieces = [reply[i:i + 7] for i in range(0, len(reply), 7)]
+    pieces = [reply[i : i + 7] for i in range(0, len(reply), 7)]
     for piece in pieces:
         printer.feed(piece)
     printer.finish(translate(reply, "en").text)

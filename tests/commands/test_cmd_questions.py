@@ -21,14 +21,29 @@ from nemo_tui.commands.runtime import Context
 from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.settings import Settings
 from nemo_tui.core.store import Store
-from nemo_tui.protocol import AskQuestion, Question, QuestionOption, SessionState, TextDelta, ToolCall, TurnEnd
+from nemo_tui.protocol import (
+    AskQuestion,
+    Question,
+    QuestionOption,
+    SessionState,
+    TextDelta,
+    ToolCall,
+    TurnEnd,
+)
 from tests.core.core_fakes import SUNSET_DRAFT, Drop, ScriptedCloud
 
 QUESTIONS = [
-    Question(id="subject", prompt="What should the video show?",
-             options=[QuestionOption(id="a", label="Ocean"), QuestionOption(id="b", label="City")]),
-    Question(id="mood", prompt="Which moods?", allow_multiple=True,
-             options=[QuestionOption(id="c", label="Calm"), QuestionOption(id="d", label="Epic")]),
+    Question(
+        id="subject",
+        prompt="What should the video show?",
+        options=[QuestionOption(id="a", label="Ocean"), QuestionOption(id="b", label="City")],
+    ),
+    Question(
+        id="mood",
+        prompt="Which moods?",
+        allow_multiple=True,
+        options=[QuestionOption(id="c", label="Calm"), QuestionOption(id="d", label="Epic")],
+    ),
 ]
 ASKS = [AskQuestion(id="q", title="A few details", questions=QUESTIONS), TurnEnd(asked=True)]
 REPLY = [TextDelta(text="Making it."), TurnEnd(text="Making it.")]
@@ -36,10 +51,12 @@ REPLY = [TextDelta(text="Making it."), TurnEnd(text="Making it.")]
 
 def test_answer_specs_numbers_labels_and_own_words() -> None:
     assert answer_from_specs(QUESTIONS, ["1", "2,calm"]) == (
-        "1. What should the video show?: Ocean\n2. Which moods?: Epic, Calm")
+        "1. What should the video show?: Ocean\n2. Which moods?: Epic, Calm"
+    )
     assert answer_from_specs(QUESTIONS, ["city"]) == "1. What should the video show?: City"
     assert answer_from_specs(QUESTIONS, ["a lighthouse, at dusk"]) == (
-        "1. What should the video show?: a lighthouse, at dusk")  # not an option: own words, whole
+        "1. What should the video show?: a lighthouse, at dusk"
+    )  # not an option: own words, whole
     assert answer_from_specs(QUESTIONS, ["", "1"]) == "2. Which moods?: Calm"
     with pytest.raises(CommandError, match="takes one answer"):
         answer_from_specs(QUESTIONS, ["1,2"])
@@ -65,10 +82,22 @@ def run(backend: ScriptedCloud, tmp_path: Path, *argv: str, json_mode: bool = Fa
     except CommandError as exc:
         return exc.code, "", str(exc)
     recorder = ErrorRecorder(backend)  # type: ignore[arg-type]
-    conversation = Conversation(recorder, store, backend_key="cloud", export_dir=tmp_path,  # type: ignore[arg-type]
-                                poll_interval_s=0.01)
-    b = Backend(kind="cloud", backend_key="cloud", base_url=backend.base_url, settings=Settings(),
-                client=backend, store=store, conversation=conversation)  # type: ignore[arg-type]
+    conversation = Conversation(
+        recorder,
+        store,
+        backend_key="cloud",
+        export_dir=tmp_path,  # type: ignore[arg-type]
+        poll_interval_s=0.01,
+    )
+    b = Backend(
+        kind="cloud",
+        backend_key="cloud",
+        base_url=backend.base_url,
+        settings=Settings(),
+        client=backend,
+        store=store,
+        conversation=conversation,
+    )  # type: ignore[arg-type]
     try:
         code = asyncio.run(body(Context(args, out, b, recorder)))
     except CommandError as exc:
@@ -83,11 +112,16 @@ def test_a_question_is_printed_and_exits_6_then_answered_in_a_later_run(tmp_path
     backend = ScriptedCloud(turns=[ASKS, REPLY])
     code, out, _ = run(backend, tmp_path, "make a video")
     assert code == exits.QUESTION == 6
-    assert out == ("A few details\n1. What should the video show?\n   1) Ocean\n   2) City\n"
-                   "2. Which moods? (pick one or more)\n   1) Calm\n   2) Epic\n")
+    assert out == (
+        "A few details\n1. What should the video show?\n   1) Ocean\n   2) City\n"
+        "2. Which moods? (pick one or more)\n   1) Calm\n   2) Epic\n"
+    )
     code, out, _ = run(backend, tmp_path, "--answer", "2", "--answer", "1,2")
     assert code == exits.OK and out == "Making it.\n"
-    assert backend.sent == ["make a video", "1. What should the video show?: City\n2. Which moods?: Calm, Epic"]
+    assert backend.sent == [
+        "make a video",
+        "1. What should the video show?: City\n2. Which moods?: Calm, Epic",
+    ]
     code, _, err = run(backend, tmp_path, "--answer", "1")
     assert code == exits.USAGE and "No question is waiting" in err
 
@@ -109,8 +143,10 @@ def test_json_emits_the_question_as_an_event(tmp_path: Path) -> None:
 
 def test_a_dropped_stream_whose_work_lands_exits_0_and_is_not_resent(tmp_path: Path) -> None:
     turn = [ToolCall(name="generate_video_with_seedance"), Drop()]
-    backend = ScriptedCloud(turns=[turn], states=[SessionState(), SessionState(), SessionState(),
-                                              SessionState(draft=SUNSET_DRAFT)])
+    backend = ScriptedCloud(
+        turns=[turn],
+        states=[SessionState(), SessionState(), SessionState(), SessionState(draft=SUNSET_DRAFT)],
+    )
     code, _, err = run(backend, tmp_path, "generate a 10-second sunset")
     assert code == exits.OK, err
     assert backend.sent == ["generate a 10-second sunset"]
@@ -125,7 +161,9 @@ def test_a_dropped_stream_with_nothing_found_exits_1_and_offers_no_automatic_res
     assert "before anything changed" in err
 
 
-def test_open_prints_the_claim_link_and_never_the_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_prints_the_claim_link_and_never_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import asyncio
     import base64
 
@@ -138,12 +176,20 @@ def test_open_prints_the_claim_link_and_never_the_token(tmp_path: Path, monkeypa
     store = Store(tmp_path / "nemo.db")
     conversation = Conversation(ErrorRecorder(backend), store, backend_key="cloud", export_dir=tmp_path)  # type: ignore[arg-type]
     store.save_session("cloud", "5529798706024415232", task_id="task_1")
-    b = Backend(kind="cloud", backend_key="cloud", base_url=backend.base_url, settings=Settings(),
-                client=backend, store=store, conversation=conversation)  # type: ignore[arg-type]
+    b = Backend(
+        kind="cloud",
+        backend_key="cloud",
+        base_url=backend.base_url,
+        settings=Settings(),
+        client=backend,
+        store=store,
+        conversation=conversation,
+    )  # type: ignore[arg-type]
     stdout, stderr = io.StringIO(), io.StringIO()
     args = argparse.Namespace(session=None, no_browser=True, json=False)
-    code = asyncio.run(links.prepare(args)(Context(args, Output(stdout=stdout, stderr=stderr), b,
-                                                   ErrorRecorder(backend))))  # type: ignore[arg-type]
+    code = asyncio.run(
+        links.prepare(args)(Context(args, Output(stdout=stdout, stderr=stderr), b, ErrorRecorder(backend)))
+    )  # type: ignore[arg-type]
     store.close()
     assert code == exits.OK
     assert stdout.getvalue() == "https://nemovideo.com/workspace/claim?ct=clm_abc\n"

@@ -26,8 +26,9 @@ def loaded_after(argv: list[str], env: dict[str, str] | None = None) -> tuple[in
         "print('MODULES', ' '.join(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
         "sys.exit(rc)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
     line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
     return done.returncode, set(line.split()[1:])
 
@@ -50,7 +51,9 @@ def test_a_cloud_command_never_loads_the_engine_or_textual(cli: Cli) -> None:
 
 
 @pytest.mark.parametrize("command", HEADLESS)
-def test_every_command_has_help_with_examples_and_exit_codes(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_has_help_with_examples_and_exit_codes(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as stop:
         main([command, "--help"])
     assert stop.value.code == 0

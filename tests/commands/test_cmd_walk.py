@@ -24,8 +24,9 @@ def test_the_walk_script_generates_edits_and_exports_a_verified_mp4(cli: Cli, tm
     out = tmp_path / "walk.mp4"
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update(cli.env(), NEMO=f"{sys.executable} -m nemo_tui")
-    done = subprocess.run(["bash", str(WALK), str(out)], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=240)
+    done = subprocess.run(
+        ["bash", str(WALK), str(out)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=240
+    )
     assert done.returncode == 0, done.stderr
     assert f"walk ok: {out}" in done.stderr
 

@@ -20,10 +20,14 @@ from nemo_tui.protocol import (
 )
 
 SUNSET_DRAFT = Draft.from_wire({"t": [{"tt": 0, "sg": [{"d": 10000, "m": {"name": "sunset"}}]}]})
-SUNSET_WITH_BGM = Draft.from_wire({"t": [
-    {"tt": 0, "sg": [{"d": 10000, "m": {"name": "sunset"}}]},
-    {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Calm Waves", "volume": 40}}]},
-]})
+SUNSET_WITH_BGM = Draft.from_wire(
+    {
+        "t": [
+            {"tt": 0, "sg": [{"d": 10000, "m": {"name": "sunset"}}]},
+            {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Calm Waves", "volume": 40}}]},
+        ]
+    }
+)
 
 
 class Drop:
@@ -38,8 +42,15 @@ class ScriptedCloud:
     base_url = "https://cloud.invalid"
     language = "en"
 
-    def __init__(self, *, turns: list[list[Any]] | None = None, states: list[SessionState] | None = None,
-                 anonymous: bool = True, render_failures: int = 0, render_gate: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        turns: list[list[Any]] | None = None,
+        states: list[SessionState] | None = None,
+        anonymous: bool = True,
+        render_failures: int = 0,
+        render_gate: bool = False,
+    ) -> None:
         self.session: SessionInfo | None = None
         self.is_anonymous = anonymous
         self.user_id: str | None = "anon_1" if anonymous else "user_1"
@@ -61,7 +72,9 @@ class ScriptedCloud:
     async def ensure_token(self) -> None:
         return None
 
-    async def create_session(self, first_message: str | None = None, language: str | None = None) -> SessionInfo:
+    async def create_session(
+        self, first_message: str | None = None, language: str | None = None
+    ) -> SessionInfo:
         self.session = SessionInfo(session_id="5529798706024415232", task_id="task_1")
         return self.session
 
@@ -98,7 +111,9 @@ class ScriptedCloud:
     async def render_status(self, job_id: str) -> RenderJob:
         return RenderJob(id=job_id, status="rendering", progress=0.5)
 
-    async def wait_for_render(self, job_id: str, on_update: Callable[[RenderJob], None] | None = None) -> RenderJob:
+    async def wait_for_render(
+        self, job_id: str, on_update: Callable[[RenderJob], None] | None = None
+    ) -> RenderJob:
         if on_update is not None:
             on_update(RenderJob(id=job_id, status="rendering", progress=0.3))
         if self.render_failures > 0:

@@ -26,7 +26,16 @@ from nemo_tui.core.events import (
     WatchState,
 )
 from nemo_tui.core.store import Store
-from nemo_tui.protocol import AskQuestion, Question, QuestionOption, SessionState, TextDelta, ToolCall, ToolResult, TurnEnd
+from nemo_tui.protocol import (
+    AskQuestion,
+    Question,
+    QuestionOption,
+    SessionState,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    TurnEnd,
+)
 
 GENERATE = "generate a 10-second video of a sunset"
 
@@ -59,21 +68,34 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "nemo.db")
 
 
-def cloud_conversation(backend: ScriptedCloud, store: Store, tmp_path: Path, **kw: Any) -> tuple[Conversation, Waits]:
+def cloud_conversation(
+    backend: ScriptedCloud, store: Store, tmp_path: Path, **kw: Any
+) -> tuple[Conversation, Waits]:
     waits = Waits()
-    conv = Conversation(backend, store, backend_key="cloud", export_dir=tmp_path / "exports",  # type: ignore[arg-type]
-                        sleep=waits, **kw)
+    conv = Conversation(
+        backend,
+        store,
+        backend_key="cloud",
+        export_dir=tmp_path / "exports",  # type: ignore[arg-type]
+        sleep=waits,
+        **kw,
+    )
     return conv, waits
 
 
-GENERATION_TURN = [TextDelta(text="Generating your sunset clip now."),
-                   ToolCall(name="generate_video_with_seedance", args={"prompt": "sunset"}), Drop()]
+GENERATION_TURN = [
+    TextDelta(text="Generating your sunset clip now."),
+    ToolCall(name="generate_video_with_seedance", args={"prompt": "sunset"}),
+    Drop(),
+]
 
 
 # ---- a dropped stream ----------------------------------------------------------------------------
 
+
 async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_the_second_read(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     empty = SessionState()
     done = SessionState(draft=SUNSET_DRAFT, video_infos=[{"cdn_url": "https://cdn.invalid/a.mp4"}])
     backend = ScriptedCloud(turns=[GENERATION_TURN], states=[empty, empty, empty, done], anonymous=False)
@@ -88,15 +110,19 @@ async def test_a_dropped_generation_is_never_resent_and_its_result_is_found_on_t
     assert [(r.check, r.checks, r.wait_s) for r in checks] == [(1, 5, 30.0), (2, 5, 60.0), (3, 5, 60.0)]
     assert "next check of the project at" in checks[0].text
     assert of(events, TimelineUpdated)[-1].summary == "Timeline (1 track): 1. Video: sunset (0-10s)"
-    assert ('Found what the service did: Added a 10 s video "sunset"; duration 0 s → 10 s; '
-            "1 new video(s) in the project") in said(events, "info")
+    assert (
+        'Found what the service did: Added a 10 s video "sunset"; duration 0 s → 10 s; '
+        "1 new video(s) in the project"
+    ) in said(events, "info")
     assert said(events, "warning") == [
-        "The reply broke off. Here is what got applied so far: Timeline (1 track): 1. Video: sunset (0-10s)"]
+        "The reply broke off. Here is what got applied so far: Timeline (1 track): 1. Video: sunset (0-10s)"
+    ]
     assert not of(events, SuggestedAction)  # nothing to retry: it worked
 
 
 async def test_a_clip_listed_before_it_is_on_the_timeline_is_followed_until_it_is(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     """The service may list the generated clip (video_infos) a read before it places it in the
     draft: recovery keeps reading on the same cadence until the draft follows, so the clip the person
     asked for is reported as theirs (never later as something the service added on its own)."""
@@ -111,13 +137,16 @@ async def test_a_clip_listed_before_it_is_on_the_timeline_is_followed_until_it_i
     assert "Found what the service did: 1 new video(s) in the project" in said(events, "info")
     assert 'Now on the timeline: Added a 10 s video "sunset"; duration 0 s → 10 s' in said(events, "info")
     assert said(events, "warning") == [
-        "The reply broke off. Here is what got applied so far: Timeline (1 track): 1. Video: sunset (0-10s)"]
+        "The reply broke off. Here is what got applied so far: Timeline (1 track): 1. Video: sunset (0-10s)"
+    ]
     assert of(events, TimelineUpdated)[-1].summary == "Timeline (1 track): 1. Video: sunset (0-10s)"
     additions = await collect(conv.check_for_additions())
     assert not said(additions)  # the clip is not "added by the service on its own"
 
 
-async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(store: Store, tmp_path: Path) -> None:
+async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(
+    store: Store, tmp_path: Path
+) -> None:
     backend = ScriptedCloud(turns=[GENERATION_TURN], anonymous=False)
     conv, waits = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
@@ -126,7 +155,8 @@ async def test_unchanged_after_five_reads_says_so_and_offers_a_retry_on_a_key(st
     assert backend.state_reads == 1 + 5  # the baseline, then five checks
     assert "Nothing changed in 5 checks over about 4.5 min." in said(events, "info")
     assert said(events, "warning") == [
-        "The reply broke off before anything changed. Send your message again when ready."]
+        "The reply broke off before anything changed. Send your message again when ready."
+    ]
     [retry] = of(events, SuggestedAction)
     assert (retry.action, retry.payload, retry.label) == ("retry", GENERATE, "Send it again")
 
@@ -144,8 +174,13 @@ async def test_poll_interval_override_and_chinese_words(store: Store, tmp_path: 
 
 async def test_recovery_is_cancellable(store: Store, tmp_path: Path) -> None:
     backend = ScriptedCloud(turns=[GENERATION_TURN])
-    conv = Conversation(backend, store, backend_key="cloud", export_dir=tmp_path,  # type: ignore[arg-type]
-                        recovery_first_s=30.0)
+    conv = Conversation(
+        backend,
+        store,
+        backend_key="cloud",
+        export_dir=tmp_path,  # type: ignore[arg-type]
+        recovery_first_s=30.0,
+    )
     flow = conv.handle(GENERATE)
     seen: list[Any] = []
 
@@ -163,18 +198,34 @@ async def test_recovery_is_cancellable(store: Store, tmp_path: Path) -> None:
 
 # ---- ask_question ----------------------------------------------------------------------------------
 
-QUESTION = AskQuestion(id="q1", title="A few details", questions=[
-    Question(id="subject", prompt="What should the video show?",
-             options=[QuestionOption(id="a", label="Ocean"), QuestionOption(id="b", label="City")]),
-    Question(id="mood", prompt="Which moods?", allow_multiple=True,
-             options=[QuestionOption(id="c", label="Calm"), QuestionOption(id="d", label="Epic")]),
-])
+QUESTION = AskQuestion(
+    id="q1",
+    title="A few details",
+    questions=[
+        Question(
+            id="subject",
+            prompt="What should the video show?",
+            options=[QuestionOption(id="a", label="Ocean"), QuestionOption(id="b", label="City")],
+        ),
+        Question(
+            id="mood",
+            prompt="Which moods?",
+            allow_multiple=True,
+            options=[QuestionOption(id="c", label="Calm"), QuestionOption(id="d", label="Epic")],
+        ),
+    ],
+)
 
 
 async def test_a_question_is_shown_kept_and_the_answer_goes_back_as_the_next_message(
-        store: Store, tmp_path: Path) -> None:
-    backend = ScriptedCloud(turns=[[QUESTION, TurnEnd(asked=True)],
-                               [TextDelta(text="Making an ocean clip."), TurnEnd(text="Making an ocean clip.")]])
+    store: Store, tmp_path: Path
+) -> None:
+    backend = ScriptedCloud(
+        turns=[
+            [QUESTION, TurnEnd(asked=True)],
+            [TextDelta(text="Making an ocean clip."), TurnEnd(text="Making an ocean clip.")],
+        ]
+    )
     conv, _ = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle("make a video"))
     [asked] = of(events, QuestionAsked)
@@ -182,7 +233,9 @@ async def test_a_question_is_shown_kept_and_the_answer_goes_back_as_the_next_mes
     assert not of(events, ReplyFinished)  # no "the reply was empty" for a question
     assert (await conv.pending_question()) == asked  # kept for `ask --answer` in a later run
     sid = backend.session.session_id  # type: ignore[union-attr]
-    assert store.messages(sid)[-1].text.startswith("A few details\n1. What should the video show?\n   1) Ocean")
+    assert store.messages(sid)[-1].text.startswith(
+        "A few details\n1. What should the video show?\n   1) Ocean"
+    )
 
     answer = "1. What should the video show?: Ocean\n2. Which moods?: Calm, Epic"
     events = await collect(conv.answer(answer))
@@ -194,7 +247,10 @@ async def test_a_question_is_shown_kept_and_the_answer_goes_back_as_the_next_mes
 
 # ---- one turn per session ------------------------------------------------------------------------
 
-async def test_a_second_conversation_on_the_same_session_waits_for_the_first(store: Store, tmp_path: Path) -> None:
+
+async def test_a_second_conversation_on_the_same_session_waits_for_the_first(
+    store: Store, tmp_path: Path
+) -> None:
     first_backend = ScriptedCloud(turns=[[Gate(), TextDelta(text="one"), TurnEnd(text="one")]])
     first, _ = cloud_conversation(first_backend, store, tmp_path)
     running = asyncio.ensure_future(collect(first.handle("add a title 'one'")))
@@ -227,27 +283,39 @@ async def test_a_stale_lock_is_taken_over(store: Store) -> None:
 
 # ---- two-stage generation --------------------------------------------------------------------------
 
+
 async def test_what_the_backend_adds_after_the_reply_is_said_with_how_to_remove_it(
-        store: Store, tmp_path: Path) -> None:
-    turn = [ToolCall(name="generate_video_with_seedance"), ToolResult(name="generate_video_with_seedance"),
-            TextDelta(text="Here is your sunset."), TurnEnd(text="Here is your sunset.", changed_state=True)]
-    backend = ScriptedCloud(turns=[turn], states=[SessionState(), SessionState(draft=SUNSET_DRAFT),
-                                              SessionState(draft=SUNSET_WITH_BGM)])
+    store: Store, tmp_path: Path
+) -> None:
+    turn = [
+        ToolCall(name="generate_video_with_seedance"),
+        ToolResult(name="generate_video_with_seedance"),
+        TextDelta(text="Here is your sunset."),
+        TurnEnd(text="Here is your sunset.", changed_state=True),
+    ]
+    backend = ScriptedCloud(
+        turns=[turn],
+        states=[SessionState(), SessionState(draft=SUNSET_DRAFT), SessionState(draft=SUNSET_WITH_BGM)],
+    )
     conv, _ = cloud_conversation(backend, store, tmp_path)
     events = await collect(conv.handle(GENERATE))
     [watch] = of(events, WatchState)
     assert watch.delays_s == [30.0, 90.0, 210.0]  # the cloud; none on the local engine
     later = await collect(conv.check_for_additions())
     assert of(later, TimelineUpdated)[-1].draft == SUNSET_WITH_BGM
-    assert said(later) == ['The service added background music "Calm Waves" on its own after the reply. '
-                           "To remove it, say “remove the music”."]
+    assert said(later) == [
+        'The service added background music "Calm Waves" on its own after the reply. '
+        "To remove it, say “remove the music”."
+    ]
     assert await collect(conv.check_for_additions()) == []  # nothing new: nothing said
 
 
 async def test_export_reads_state_again_and_reports_a_changed_draft(store: Store, tmp_path: Path) -> None:
     turn = [ToolCall(name="generate_video_with_seedance"), TurnEnd(text="Done.", changed_state=True)]
-    backend = ScriptedCloud(turns=[turn], states=[SessionState(), SessionState(draft=SUNSET_DRAFT),
-                                              SessionState(draft=SUNSET_WITH_BGM)])
+    backend = ScriptedCloud(
+        turns=[turn],
+        states=[SessionState(), SessionState(draft=SUNSET_DRAFT), SessionState(draft=SUNSET_WITH_BGM)],
+    )
     conv, _ = cloud_conversation(backend, store, tmp_path)
     await collect(conv.handle(GENERATE))
     events = await collect(conv.export())
@@ -257,6 +325,7 @@ async def test_export_reads_state_again_and_reports_a_changed_draft(store: Store
 
 
 # ---- render: retry once, cancel on stop -------------------------------------------------------------
+
 
 async def test_a_failed_render_is_retried_once_with_a_new_id(store: Store, tmp_path: Path) -> None:
     backend = ScriptedCloud(states=[SessionState(draft=SUNSET_DRAFT)], render_failures=2)
@@ -310,8 +379,10 @@ async def test_an_interrupted_export_without_stop_stays_pending(store: Store, tm
 
 # ---- costs, labels ---------------------------------------------------------------------------------
 
+
 async def test_cost_is_said_once_before_the_first_generation_on_an_anonymous_cloud_token(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     backend = ScriptedCloud(turns=[[TurnEnd(text="ok")], [TurnEnd(text="ok")]])
     conv, _ = cloud_conversation(backend, store, tmp_path)
     first = await collect(conv.handle(GENERATE))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -64,7 +63,7 @@ def conv(client: NemoClient, store: Store, tmp_path: Path) -> Conversation:
 
 async def test_start_then_chat_turn_streams_and_finishes(conv: Conversation, store: Store) -> None:
     start = await collect(conv.start())
-    assert [e.text for e in of(start, Notice)][0] == "Setting up..."
+    assert next(e.text for e in of(start, Notice)) == "Setting up..."
     assert of(start, CreditsUpdated)[0].credits.available == 100
 
     events = await collect(conv.handle(SUNSET))
@@ -124,7 +123,8 @@ async def test_export_of_an_empty_timeline_says_so(conv: Conversation) -> None:
     await collect(conv.handle("status"))  # makes the session, draws nothing
     events = await collect(conv.handle("export"))
     assert [e.text for e in of(events, Notice)] == [
-        "Nothing to export yet: the timeline is empty. Describe a video first."]
+        "Nothing to export yet: the timeline is empty. Describe a video first."
+    ]
     assert of(events, ExportDone) == []
 
 
@@ -136,7 +136,8 @@ async def test_export_blocked_is_a_plan_message(conv: Conversation, engine_serve
 
 
 async def test_a_failed_render_is_retried_once_under_a_new_id_then_reported(
-        client: NemoClient, store: Store, tmp_path: Path, engine_server: EngineServer) -> None:
+    client: NemoClient, store: Store, tmp_path: Path, engine_server: EngineServer
+) -> None:
     # The polling cadence is the client's (wait_for_render, tested there); here: progress shows,
     # a `failed` render is retried once with a new id (recorded), and the second failure is said.
     conv = Conversation(client, store, backend_key="local", export_dir=tmp_path)
@@ -146,7 +147,8 @@ async def test_a_failed_render_is_retried_once_under_a_new_id_then_reported(
     events = await collect(conv.export())
     assert errors(events) == ["The export failed on the server. GPU node fell over"]
     assert "The render failed on the server (GPU node fell over); trying once more with a new render." in [
-        e.text for e in of(events, Notice)]
+        e.text for e in of(events, Notice)
+    ]
     fractions = [p.fraction for p in of(events, Progress) if p.phase == "render"]
     assert len(fractions) >= 3 and max(f or 0 for f in fractions) > 0
     rows = {r["job_id"]: r["status"] for r in store._read("SELECT job_id, status FROM render_jobs")}
@@ -154,8 +156,9 @@ async def test_a_failed_render_is_retried_once_under_a_new_id_then_reported(
     assert store.pending_renders("local") == []  # a failed job is not retried forever
 
 
-async def test_pending_render_is_resumed_on_next_start(client: NemoClient, store: Store, tmp_path: Path,
-                                                       engine_server: EngineServer) -> None:
+async def test_pending_render_is_resumed_on_next_start(
+    client: NemoClient, store: Store, tmp_path: Path, engine_server: EngineServer
+) -> None:
     first = Conversation(client, store, backend_key="local", export_dir=tmp_path / "exports")
     await collect(first.handle(SUNSET))
     job = await client.start_render()  # as if the app quit right after starting an export
@@ -175,6 +178,7 @@ async def test_upload_a_real_file(conv: Conversation, tmp_path: Path) -> None:
         stream = out.add_stream("png", rate=1)
         stream.width, stream.height, stream.pix_fmt = 16, 16, "rgb24"
         import numpy as np
+
         frame = av.VideoFrame.from_ndarray(np.zeros((16, 16, 3), dtype=np.uint8), format="rgb24")
         for packet in stream.encode(frame):
             out.mux(packet)
@@ -190,7 +194,9 @@ async def test_upload_a_real_file(conv: Conversation, tmp_path: Path) -> None:
 
 async def test_upload_missing_unsupported_and_too_large(conv: Conversation, tmp_path: Path) -> None:
     events = await collect(conv.handle("/tmp/nope-not-here/clip.mp4"))
-    assert errors(events) == ["There is no file at /tmp/nope-not-here/clip.mp4. Check the path and try again."]
+    assert errors(events) == [
+        "There is no file at /tmp/nope-not-here/clip.mp4. Check the path and try again."
+    ]
     notes = tmp_path / "notes.txt"
     notes.write_text("hello")
     events = await collect(conv.upload(notes))
@@ -230,7 +236,9 @@ async def test_credits(conv: Conversation) -> None:
     assert of(events, Notice)[0].text == "Credits: 100 available, 0 reserved, 100 in total."
 
 
-async def test_no_credits_shows_the_registration_link(conv: Conversation, engine_server: EngineServer) -> None:
+async def test_no_credits_shows_the_registration_link(
+    conv: Conversation, engine_server: EngineServer
+) -> None:
     engine_server.faults.no_credits = True
     events = await collect(conv.handle(SUNSET))
     [message] = errors(events)
@@ -238,10 +246,12 @@ async def test_no_credits_shows_the_registration_link(conv: Conversation, engine
     assert "bind=" in message
 
 
-@pytest.mark.parametrize("fault", [{"agent_error": "render backend unavailable"},
-                                   {"drop_stream_after_events": 3}])
+@pytest.mark.parametrize(
+    "fault", [{"agent_error": "render backend unavailable"}, {"drop_stream_after_events": 3}]
+)
 async def test_broken_stream_says_so_and_the_next_message_works(
-        conv: Conversation, engine_server: EngineServer, fault: dict[str, Any]) -> None:
+    conv: Conversation, engine_server: EngineServer, fault: dict[str, Any]
+) -> None:
     engine_server.faults.update(fault)
     events = await collect(conv.handle(SUNSET))
     assert errors(events) and errors(events)[0].startswith("The reply stream broke off.")
@@ -253,8 +263,9 @@ async def test_broken_stream_says_so_and_the_next_message_works(
     assert not errors(events) and of(events, ReplyFinished)
 
 
-async def test_lost_session_is_replaced_and_remembered(conv: Conversation, engine_server: EngineServer,
-                                                       store: Store) -> None:
+async def test_lost_session_is_replaced_and_remembered(
+    conv: Conversation, engine_server: EngineServer, store: Store
+) -> None:
     first = of(await collect(conv.handle(SUNSET)), SessionChanged)[0].session_id
     engine_server.faults.lose_sessions_once = 1
     events = await collect(conv.handle("add a title 'Hello' for 1 second"))
@@ -264,7 +275,9 @@ async def test_lost_session_is_replaced_and_remembered(conv: Conversation, engin
     assert store.last_session("local").session_id == renewed[0].session_id  # type: ignore[union-attr]
 
 
-async def test_expired_tokens_everywhere_is_a_clear_error(conv: Conversation, engine_server: EngineServer) -> None:
+async def test_expired_tokens_everywhere_is_a_clear_error(
+    conv: Conversation, engine_server: EngineServer
+) -> None:
     engine_server.faults.expire_tokens = True
     events = await collect(conv.start())
     assert errors(events) == ["Your access token is invalid or expired, and getting a new one failed."]
@@ -277,16 +290,24 @@ async def test_rate_limit_is_retried_once(conv: Conversation, engine_server: Eng
     events = await collect(conv.credits())
     assert errors(events) == [
         "The server is rate-limiting this client (one new token per client every 7 days). "
-        "Tried again after 30 seconds and it still refused; try again later."]
+        "Tried again after 30 seconds and it still refused; try again later."
+    ]
 
 
-async def test_still_working_on_a_slow_turn(client: NemoClient, store: Store, tmp_path: Path,
-                                            engine_server: EngineServer) -> None:
+async def test_still_working_on_a_slow_turn(
+    client: NemoClient, store: Store, tmp_path: Path, engine_server: EngineServer
+) -> None:
     engine_server.config.heartbeat_s = 0.02
     engine_server.faults.slow_stream_s = 0.3
     ticks = iter(range(0, 10**6, 100))  # each look at the clock is 100 s later
-    conv = Conversation(client, store, backend_key="local", export_dir=tmp_path,
-                        still_working_every=120, clock=lambda: next(ticks))
+    conv = Conversation(
+        client,
+        store,
+        backend_key="local",
+        export_dir=tmp_path,
+        still_working_every=120,
+        clock=lambda: next(ticks),
+    )
     events = await collect(conv.handle(SUNSET))
     still = of(events, StillWorking)
     assert still and still[0].text == "⏳ Still working..."
@@ -302,9 +323,9 @@ async def test_new_session(conv: Conversation, store: Store) -> None:
     assert of(await collect(conv.show_state()), Notice)[0].text == "Timeline is empty."
 
 
-
 async def test_start_reopens_the_last_session_or_replaces_a_lost_one(
-        client: NemoClient, store: Store, tmp_path: Path, engine_server: EngineServer) -> None:
+    client: NemoClient, store: Store, tmp_path: Path, engine_server: EngineServer
+) -> None:
     first = Conversation(client, store, backend_key="local", export_dir=tmp_path)
     start = await collect(first.start())
     assert "Ready. Describe the video you want." in [e.text for e in of(start, Notice)]
@@ -314,7 +335,9 @@ async def test_start_reopens_the_last_session_or_replaces_a_lost_one(
     assert [(e.session_id, e.resumed) for e in of(reopened, SessionChanged)] == [(sid, True)]
     assert "Reopened your last project." in [e.text for e in of(reopened, Notice)]
     assert of(reopened, TimelineUpdated)[0].summary == "Timeline (1 track): 1. Video: sunset (0-2s)"
-    other_backend = await collect(Conversation(client, store, backend_key="cloud", export_dir=tmp_path).start())
+    other_backend = await collect(
+        Conversation(client, store, backend_key="cloud", export_dir=tmp_path).start()
+    )
     assert of(other_backend, SessionChanged) == []  # sessions are per backend
 
     engine_server.faults.lose_sessions_once = 1

@@ -24,7 +24,9 @@ class ScriptedBackend:
     async def ensure_token(self) -> None:
         return None
 
-    async def create_session(self, first_message: str | None = None, language: str | None = None) -> SessionInfo:
+    async def create_session(
+        self, first_message: str | None = None, language: str | None = None
+    ) -> SessionInfo:
         self.session = SessionInfo(session_id="s-1", task_id="t-1")
         return self.session
 

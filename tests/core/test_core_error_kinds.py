@@ -23,8 +23,14 @@ async def kinds(flow: AsyncIterator[Any]) -> list[ErrorKind | None]:
 
 
 def conversation(client: NemoClient, tmp_path: Path, lang: str = "en") -> Conversation:
-    return Conversation(client, Store(tmp_path / "app" / "nemo.db"), backend_key="local",
-                        export_dir=tmp_path / "exports", cwd=tmp_path, lang=lang)
+    return Conversation(
+        client,
+        Store(tmp_path / "app" / "nemo.db"),
+        backend_key="local",
+        export_dir=tmp_path / "exports",
+        cwd=tmp_path,
+        lang=lang,
+    )
 
 
 @pytest.fixture
@@ -39,27 +45,33 @@ async def test_an_unreachable_service_is_a_network_error(tmp_path: Path, lang: s
         assert await kinds(conversation(c, tmp_path, lang).start()) == [ErrorKind.NETWORK]
 
 
-@pytest.mark.parametrize(("fault", "kind"), [
-    ({"drop_stream_after_events": 3}, ErrorKind.STREAM),
-    ({"agent_error": "render backend unavailable"}, ErrorKind.SERVER),
-    ({"no_credits": True}, ErrorKind.CREDITS),
-])
-async def test_a_turn_that_fails_says_its_kind(client: NemoClient, engine_server: EngineServer, tmp_path: Path,
-                                              fault: dict[str, Any], kind: ErrorKind) -> None:
+@pytest.mark.parametrize(
+    ("fault", "kind"),
+    [
+        ({"drop_stream_after_events": 3}, ErrorKind.STREAM),
+        ({"agent_error": "render backend unavailable"}, ErrorKind.SERVER),
+        ({"no_credits": True}, ErrorKind.CREDITS),
+    ],
+)
+async def test_a_turn_that_fails_says_its_kind(
+    client: NemoClient, engine_server: EngineServer, tmp_path: Path, fault: dict[str, Any], kind: ErrorKind
+) -> None:
     conv = conversation(client, tmp_path)
     assert await kinds(conv.start()) == []
     engine_server.faults.update(fault)
     assert (await kinds(conv.handle(SUNSET)))[0] is kind
 
 
-async def test_a_refused_token_is_an_auth_error(client: NemoClient, engine_server: EngineServer,
-                                               tmp_path: Path) -> None:
+async def test_a_refused_token_is_an_auth_error(
+    client: NemoClient, engine_server: EngineServer, tmp_path: Path
+) -> None:
     engine_server.faults.expire_tokens = True
     assert await kinds(conversation(client, tmp_path).start()) == [ErrorKind.AUTH]
 
 
-async def test_a_missing_file_is_an_input_error(client: NemoClient, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_missing_file_is_an_input_error(
+    client: NemoClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     conv = conversation(client, tmp_path)
     assert await kinds(conv.start()) == []

@@ -13,10 +13,27 @@ from nemo_tui.core.mp4info import NotMp4, read_mp4_info
 
 
 def encode(dest: Path, *, seconds: float, size: str, faststart: bool) -> Path:
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y",
-           "-f", "lavfi", "-i", f"testsrc=size={size}:rate=10:duration={seconds}",
-           "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-           "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"]
+    cmd = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc=size={size}:rate=10:duration={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:duration={seconds}",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+    ]
     if faststart:
         cmd += ["-movflags", "+faststart"]
     subprocess.run([*cmd, str(dest)], check=True)
@@ -49,10 +66,13 @@ def test_known_values(clips: dict[str, Path]) -> None:
     assert info.duration_s == pytest.approx(2.0, abs=0.1)
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (b"", "empty"),
-    (b"<html>503 Service Unavailable</html>" * 3, "does not start like an MP4"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"<html>503 Service Unavailable</html>" * 3, "does not start like an MP4"),
+    ],
+)
 def test_not_an_mp4(tmp_path: Path, content: bytes, reason: str) -> None:
     bad = tmp_path / "bad.mp4"
     bad.write_bytes(content)
@@ -64,5 +84,5 @@ def test_truncated_download_is_caught(clips: dict[str, Path], tmp_path: Path) ->
     data = clips["tail"].read_bytes()  # moov at the end: a cut file has none
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(NotMp4, match="truncated|no index"):
+    with pytest.raises(NotMp4, match=r"truncated|no index"):
         read_mp4_info(cut)

@@ -17,7 +17,9 @@ async def test_a_silent_stream_still_gets_still_working() -> None:
         await asyncio.sleep(0.25)  # plain ADK sends nothing at all while a tool runs
         yield TextDelta(text="done")
 
-    pump: Pump[None] = Pump(every=0.05, clock=asyncio.get_running_loop().time, still_text="⏳ Still working...")
+    pump: Pump[None] = Pump(
+        every=0.05, clock=asyncio.get_running_loop().time, still_text="⏳ Still working..."
+    )
     events = [e async for e in pump.events(silent())]
     assert isinstance(events[0], StillWorking) and events[-1] == TextDelta(text="done")
     assert 2 <= sum(isinstance(e, StillWorking) for e in events) <= 6

@@ -8,8 +8,13 @@ import pytest
 
 from nemo_tui.core.router import IntentKind, route
 
-E, C, S, U, CHAT = (IntentKind.EXPORT, IntentKind.CREDITS, IntentKind.STATE, IntentKind.UPLOAD,
-                    IntentKind.CHAT)
+E, C, S, U, CHAT = (
+    IntentKind.EXPORT,
+    IntentKind.CREDITS,
+    IntentKind.STATE,
+    IntentKind.UPLOAD,
+    IntentKind.CHAT,
+)
 
 # (message, kind, confidence). Confidence "ask" means the UI must confirm before acting.
 TABLE: list[tuple[str, IntentKind, str]] = [
@@ -115,6 +120,7 @@ def test_ask_questions_are_in_the_message_language(tmp_path: Path) -> None:
 
 # ---- files: typed, pasted, dropped -------------------------------------------------------------
 
+
 @pytest.fixture
 def media(tmp_path: Path) -> dict[str, Path]:
     files = {
@@ -133,9 +139,17 @@ def test_plain_path(media: dict[str, Path], tmp_path: Path) -> None:
     assert (intent.kind, intent.paths, intent.confidence) == (U, [media["plain"]], "sure")
 
 
-@pytest.mark.parametrize("form", [
-    "'{p}'", '"{p}"', "{p}", "{esc}", "file://{uri}", "  {esc}  \n",
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "'{p}'",
+        '"{p}"',
+        "{p}",
+        "{esc}",
+        "file://{uri}",
+        "  {esc}  \n",
+    ],
+)
 def test_pasted_or_dropped_path_with_spaces(form: str, media: dict[str, Path], tmp_path: Path) -> None:
     path = media["spaced"]
     text = form.format(p=path, esc=str(path).replace(" ", "\\ "), uri=str(path).replace(" ", "%20"))
@@ -148,7 +162,7 @@ def test_path_with_apostrophe_pasted_bare(media: dict[str, Path], tmp_path: Path
 
 
 def test_several_dropped_files(media: dict[str, Path], tmp_path: Path) -> None:
-    text = f"'{media['spaced']}' {media['plain']}\n{str(media['music'])}"
+    text = f"'{media['spaced']}' {media['plain']}\n{media['music']!s}"
     intent = route(text, cwd=tmp_path)
     assert intent.kind is U
     assert intent.paths == [media["spaced"], media["plain"], media["music"]]
@@ -173,8 +187,9 @@ def test_upload_keyword_with_a_path(text: str, media: dict[str, Path], tmp_path:
     assert (intent.kind, intent.paths, intent.confidence) == (U, [media["music"]], "sure")
 
 
-@pytest.mark.parametrize("text", ["/tmp/nope-does-not-exist.mp4", "~/Videos/nope-missing.mov",
-                                  "missing.mp4", "/tmp/no such dir/x"])
+@pytest.mark.parametrize(
+    "text", ["/tmp/nope-does-not-exist.mp4", "~/Videos/nope-missing.mov", "missing.mp4", "/tmp/no such dir/x"]
+)
 def test_missing_path_still_goes_to_upload(text: str, tmp_path: Path) -> None:
     intent = route(text, cwd=tmp_path)
     assert intent.kind is U and len(intent.paths) >= 1

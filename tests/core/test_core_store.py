@@ -27,7 +27,9 @@ def test_upgrade_from_an_older_schema_keeps_data(tmp_path: Path) -> None:
     old.close()
     new = Store(path)
     assert new.schema_version == len(MIGRATIONS)
-    indexes = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    indexes = {
+        r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='index'")
+    }
     assert "messages_by_session" in indexes
     assert new.last_session("cloud").language == "zh"  # type: ignore[union-attr]
     assert [m.text for m in new.messages("s1")] == ["生成日落"]
@@ -100,8 +102,10 @@ def test_pending_renders_survive_reopening(tmp_path: Path) -> None:
 
 def test_threads_share_one_store(tmp_path: Path) -> None:
     store = Store(tmp_path / "nemo.db")
-    threads = [threading.Thread(target=lambda n=n: [store.add_message("s", "user", f"{n}-{i}") for i in range(50)])
-               for n in range(4)]
+    threads = [
+        threading.Thread(target=lambda n=n: [store.add_message("s", "user", f"{n}-{i}") for i in range(50)])
+        for n in range(4)
+    ]
     for th in threads:
         th.start()
     for th in threads:

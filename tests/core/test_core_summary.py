@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from nemo_tui.protocol import Draft
 from nemo_tui.core.summary import describe_changes, timeline_summary
+from nemo_tui.protocol import Draft
 
 
 def seed_draft(*, volume: float = 35, video_ms: int = 10000, title: str = "Urban Dreams") -> Draft:
-    return Draft.from_wire({"t": [
-        {"tt": 0, "sg": [{"d": video_ms, "m": {"name": "city timelapse"}}]},
-        {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "volume": volume}}]},
-        {"tt": 7, "sg": [{"d": 3000, "m": {"text": title}}]},
-    ]})
+    return Draft.from_wire(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"d": video_ms, "m": {"name": "city timelapse"}}]},
+                {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "volume": volume}}]},
+                {"tt": 7, "sg": [{"d": 3000, "m": {"text": title}}]},
+            ]
+        }
+    )
 
 
 def test_seed_example_exactly() -> None:
     assert timeline_summary(seed_draft()) == (
-        'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) '
+        "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
         '3. Title: "Urban Dreams" (0-3s)'
     )
 
@@ -26,14 +30,18 @@ def test_volume_as_fraction_reads_the_same() -> None:
 
 
 def test_several_segments_fractional_seconds_and_placed_starts() -> None:
-    draft = Draft.from_wire({"t": [
-        {"tt": 0, "sg": [{"d": 2500, "m": {"name": "sunrise"}}, {"d": 4000, "m": {"name": "sea"}}]},
-        {"tt": 7, "sg": [{"d": 1500, "m": {"text": "Hi", "start": 5000, "role": "caption"}}]},
-        {"tt": 1, "sg": [{"d": 6500, "m": {"name": "narration", "kind": "voiceover"}}]},
-    ]})
+    draft = Draft.from_wire(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"d": 2500, "m": {"name": "sunrise"}}, {"d": 4000, "m": {"name": "sea"}}]},
+                {"tt": 7, "sg": [{"d": 1500, "m": {"text": "Hi", "start": 5000, "role": "caption"}}]},
+                {"tt": 1, "sg": [{"d": 6500, "m": {"name": "narration", "kind": "voiceover"}}]},
+            ]
+        }
+    )
     assert timeline_summary(draft) == (
         'Timeline (3 tracks): 1. Video: sunrise (0-2.5s), sea (2.5-6.5s) 2. Caption: "Hi" (5-6.5s) '
-        '3. Audio: narration (0-6.5s)'
+        "3. Audio: narration (0-6.5s)"
     )
 
 
@@ -45,7 +53,7 @@ def test_empty_and_single_track() -> None:
 
 def test_chinese_summary() -> None:
     assert timeline_summary(seed_draft(), "zh") == (
-        '时间线（3 条轨道）：1. 视频：city timelapse (0-10秒) 2. 背景音乐：Lo-fi (0-10秒, 35%) '
+        "时间线（3 条轨道）：1. 视频：city timelapse (0-10秒) 2. 背景音乐：Lo-fi (0-10秒, 35%) "
         '3. 标题："Urban Dreams" (0-3秒)'
     )
 
@@ -67,10 +75,14 @@ def test_volume_change() -> None:
 
 def test_removed_title_and_shorter_video() -> None:
     before = seed_draft()
-    after = Draft.from_wire({"t": [
-        {"tt": 0, "sg": [{"d": 8000, "m": {"name": "city timelapse"}}]},
-        {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "volume": 35}}]},
-    ]})
+    after = Draft.from_wire(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"d": 8000, "m": {"name": "city timelapse"}}]},
+                {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "volume": 35}}]},
+            ]
+        }
+    )
     assert describe_changes(before, after, "en") == (
         'Removed the title "Urban Dreams"; video "city timelapse" 10 s → 8 s.'
     )
@@ -89,7 +101,13 @@ def test_shorter_overall() -> None:
 
 def test_added_music() -> None:
     before = Draft.from_wire({"t": [{"tt": 0, "sg": [{"d": 2000, "m": {"name": "sunset"}}]}]})
-    after = Draft.from_wire({"t": [*before.to_wire()["t"],
-                                   {"tt": 1, "sg": [{"d": 2000, "m": {"name": "Lo-fi", "volume": 0.35}}]}]})
+    after = Draft.from_wire(
+        {
+            "t": [
+                *before.to_wire()["t"],
+                {"tt": 1, "sg": [{"d": 2000, "m": {"name": "Lo-fi", "volume": 0.35}}]},
+            ]
+        }
+    )
     assert describe_changes(before, after, "en") == 'Added background music "Lo-fi" (2 s).'
     assert describe_changes(before, after, "zh") == '添加了 2 秒的背景音乐"Lo-fi"。'

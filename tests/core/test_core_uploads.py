@@ -22,9 +22,13 @@ def test_refusals(tmp_path: Path) -> None:
     (tmp_path / "empty.mov").write_bytes(b"")
     with (tmp_path / "huge.mkv").open("wb") as f:
         f.truncate(200 * 1024 * 1024 + 1)  # one byte over, sparse
-    assert check_upload(tmp_path / "gone.mp4") == (None, f"There is no file at {tmp_path / 'gone.mp4'}. "
-                                                         "Check the path and try again.")
-    assert check_upload(tmp_path / "gone.mp4", "zh")[1] == f"{tmp_path / 'gone.mp4'} 不存在。请检查路径后重试。"
+    assert check_upload(tmp_path / "gone.mp4") == (
+        None,
+        f"There is no file at {tmp_path / 'gone.mp4'}. Check the path and try again.",
+    )
+    assert (
+        check_upload(tmp_path / "gone.mp4", "zh")[1] == f"{tmp_path / 'gone.mp4'} 不存在。请检查路径后重试。"
+    )
     assert "is a folder" in check_upload(tmp_path / "folder.mp4")[1]  # type: ignore[operator]
     assert check_upload(tmp_path / "notes.txt", "zh")[1] == UnsupportedFile().user_message("zh")
     assert check_upload(tmp_path / "huge.mkv")[1] == FileTooLarge().user_message("en")
@@ -41,5 +45,8 @@ def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_nothing_given_asks_which_file(tmp_path: Path) -> None:
     # A blank path used to be read as the current folder ("  is a folder, not a file").
-    assert check_upload("  ", cwd=tmp_path) == (None, "Which file? Paste its path or drag it into this window.")
+    assert check_upload("  ", cwd=tmp_path) == (
+        None,
+        "Which file? Paste its path or drag it into this window.",
+    )
     assert check_upload("", "zh", cwd=tmp_path)[1] == "要上传哪个文件？粘贴路径或把文件拖进这个窗口。"

@@ -10,8 +10,11 @@ from typing import Any
 
 import httpx
 
-ATTRIBUTION = {"X-Skill-Source": "sora-video-generation", "X-Skill-Version": "0.1.0",
-               "X-Skill-Platform": "unknown"}
+ATTRIBUTION = {
+    "X-Skill-Source": "sora-video-generation",
+    "X-Skill-Version": "0.1.0",
+    "X-Skill-Platform": "unknown",
+}
 
 
 OWNER_HEADER = "X-Nemo-Engine-Secret"
@@ -23,8 +26,13 @@ def owner(engine_server) -> dict[str, str]:
 
 
 def run_body(session_id: str, text: str, **extra: Any) -> dict[str, Any]:
-    return {"app_name": "nemo_agent", "user_id": "me", "session_id": session_id,
-            "new_message": {"parts": [{"text": text}]}, **extra}
+    return {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": session_id,
+        "new_message": {"parts": [{"text": text}]},
+        **extra,
+    }
 
 
 @dataclass
@@ -33,25 +41,38 @@ class Stream:
 
     status: int
     raw: str
-    frames: list[str] = field(default_factory=list)       # each `data:` payload, unparsed
-    comments: list[str] = field(default_factory=list)     # `: ping` lines
+    frames: list[str] = field(default_factory=list)  # each `data:` payload, unparsed
+    comments: list[str] = field(default_factory=list)  # `: ping` lines
 
     @property
     def events(self) -> list[dict[str, Any]]:
         return [json.loads(f) for f in self.frames]
 
     def texts(self, *, partial: bool) -> list[str]:
-        return [e["content"]["parts"][0]["text"] for e in self.events
-                if "content" in e and "text" in e["content"]["parts"][0] and bool(e.get("partial")) == partial]
+        return [
+            e["content"]["parts"][0]["text"]
+            for e in self.events
+            if "content" in e and "text" in e["content"]["parts"][0] and bool(e.get("partial")) == partial
+        ]
 
     def calls(self) -> list[dict[str, Any]]:
-        return [p["functionCall"] for e in self.events if "content" in e
-                for p in e["content"]["parts"] if "functionCall" in p]
+        return [
+            p["functionCall"]
+            for e in self.events
+            if "content" in e
+            for p in e["content"]["parts"]
+            if "functionCall" in p
+        ]
 
     def responses(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(functionResponse, stateDelta) pairs."""
-        return [(p["functionResponse"], e["actions"]["stateDelta"]) for e in self.events if "content" in e
-                for p in e["content"]["parts"] if "functionResponse" in p]
+        return [
+            (p["functionResponse"], e["actions"]["stateDelta"])
+            for e in self.events
+            if "content" in e
+            for p in e["content"]["parts"]
+            if "functionResponse" in p
+        ]
 
 
 def parse_sse(raw: str) -> Stream:
@@ -61,7 +82,7 @@ def parse_sse(raw: str) -> Stream:
             continue
         for line in block.split("\n"):
             if line.startswith("data: "):
-                stream.frames.append(line[len("data: "):])
+                stream.frames.append(line[len("data: ") :])
             elif line.startswith(":"):
                 stream.comments.append(line)
             else:
@@ -82,7 +103,7 @@ class Api:
     def close(self) -> None:
         self.http.close()
 
-    def sign_in(self) -> "Api":
+    def sign_in(self) -> Api:
         resp = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": self.client_id})
         assert resp.status_code == 200 and resp.json()["code"] == 0, resp.text
         self.token = resp.json()["data"]["token"]
@@ -92,9 +113,10 @@ class Api:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def new_session(self, language: str = "en") -> "Api":
-        data = self.post("/api/tasks/me/with-session/nemo_agent",
-                         json={"task_name": "project", "language": language}).json()
+    def new_session(self, language: str = "en") -> Api:
+        data = self.post(
+            "/api/tasks/me/with-session/nemo_agent", json={"task_name": "project", "language": language}
+        ).json()
         assert data["code"] == 0, data
         self.session_id, self.task_id = data["data"]["session_id"], data["data"]["task_id"]
         return self
@@ -106,8 +128,12 @@ class Api:
         return self.http.post(path, headers={**self.auth, **kw.pop("headers", {})}, **kw)
 
     def turn(self, text: str, **extra: Any) -> Stream:
-        with self.http.stream("POST", "/run_sse", json=run_body(self.session_id, text, **extra),
-                              headers={**self.auth, "Accept": "text/event-stream"}) as resp:
+        with self.http.stream(
+            "POST",
+            "/run_sse",
+            json=run_body(self.session_id, text, **extra),
+            headers={**self.auth, "Accept": "text/event-stream"},
+        ) as resp:
             raw = resp.read().decode("utf-8")
             if resp.headers.get("content-type", "").startswith("text/event-stream"):
                 stream = parse_sse(raw)
@@ -126,11 +152,18 @@ class Api:
     def credits(self) -> dict[str, Any]:
         return self.get("/api/credits/balance/simple").json()["data"]
 
-    def start_render(self, draft: dict[str, Any] | None = None, render_id: str | None = None,
-                     headers: dict[str, str] | None = None) -> httpx.Response:
-        body = {"id": render_id or f"render_{time.time_ns()}", "sessionId": self.session_id,
-                "draft": self.draft() if draft is None else draft,
-                "output": {"format": "mp4", "quality": "high"}}
+    def start_render(
+        self,
+        draft: dict[str, Any] | None = None,
+        render_id: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        body = {
+            "id": render_id or f"render_{time.time_ns()}",
+            "sessionId": self.session_id,
+            "draft": self.draft() if draft is None else draft,
+            "output": {"format": "mp4", "quality": "high"},
+        }
         return self.post("/api/render/proxy/lambda", json=body, headers=headers or {})
 
     def wait_render(self, render_id: str, timeout_s: float = 60) -> dict[str, Any]:
@@ -171,12 +204,30 @@ def make_test_clip(path, seconds: float = 1.0, size: str = "64x48") -> None:
 
     import imageio_ffmpeg
 
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", f"testsrc=size={size}:rate=10", "-t", str(seconds),
-                    "-pix_fmt", "yuv420p", str(path)], check=True)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc=size={size}:rate=10",
+            "-t",
+            str(seconds),
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+    )
 
 
 def upload_file(api: Api, path, name: str | None = None) -> httpx.Response:
     with open(path, "rb") as fh:
-        return api.post(f"/api/upload-video/nemo_agent/me/{api.session_id}",
-                        files={"files": (name or path.name, fh, "application/octet-stream")})
+        return api.post(
+            f"/api/upload-video/nemo_agent/me/{api.session_id}",
+            files={"files": (name or path.name, fh, "application/octet-stream")},
+        )

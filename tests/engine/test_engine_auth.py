@@ -18,8 +18,9 @@ def test_anonymous_token_needs_a_client_id(engine_server):
 
 def test_new_token_has_100_credits_and_a_7_day_expiry(engine_server):
     before = time.time()
-    resp = httpx.post(f"{engine_server.base_url}/api/auth/anonymous-token",
-                      headers={"X-Client-Id": str(uuid.uuid4())})
+    resp = httpx.post(
+        f"{engine_server.base_url}/api/auth/anonymous-token", headers={"X-Client-Id": str(uuid.uuid4())}
+    )
     data = resp.json()["data"]
     assert resp.status_code == 200 and resp.json()["code"] == 0
     assert data["credits"] == 100
@@ -31,8 +32,9 @@ def test_new_token_has_100_credits_and_a_7_day_expiry(engine_server):
 
 def test_second_token_for_the_same_client_is_rate_limited(engine_server):
     api = Api(engine_server.base_url).sign_in()
-    again = httpx.post(f"{engine_server.base_url}/api/auth/anonymous-token",
-                       headers={"X-Client-Id": api.client_id})
+    again = httpx.post(
+        f"{engine_server.base_url}/api/auth/anonymous-token", headers={"X-Client-Id": api.client_id}
+    )
     assert again.status_code == 429
     assert again.json()["code"] == 429 and "7 days" in again.json()["message"]
     # Another client id is not affected.
@@ -43,8 +45,11 @@ def test_a_client_may_get_a_new_token_once_its_token_expired(engine_server):
     engine_server.config.token_ttl_s = 1.0  # long enough to open a session on a busy machine
     api = Api(engine_server.base_url).sign_in().new_session()
     old_token = api.token
-    expired = poll(lambda: api.get("/api/credits/balance/simple").json(), lambda body: body["code"] != 0,
-                   "the token expiring")
+    expired = poll(
+        lambda: api.get("/api/credits/balance/simple").json(),
+        lambda body: body["code"] != 0,
+        "the token expiring",
+    )
     assert expired["code"] == 1001 and "expired" in expired["message"].lower()
     engine_server.config.token_ttl_s = 3600
     api.sign_in()
@@ -76,8 +81,9 @@ def test_expire_tokens_refuses_every_authed_request(engine_server):
 
 def test_unknown_or_missing_token_answers_1001_without_echoing_it(engine_server):
     secret = "nemo_local_this-is-not-a-real-token"
-    resp = httpx.get(f"{engine_server.base_url}/api/credits/balance/simple",
-                     headers={"Authorization": f"Bearer {secret}"})
+    resp = httpx.get(
+        f"{engine_server.base_url}/api/credits/balance/simple", headers={"Authorization": f"Bearer {secret}"}
+    )
     assert resp.json()["code"] == 1001
     assert secret not in resp.text
     missing = httpx.get(f"{engine_server.base_url}/api/credits/balance/simple")

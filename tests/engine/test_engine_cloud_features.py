@@ -30,7 +30,9 @@ def cut_turn(api: Api, text: str) -> list[str]:
     """A turn whose stream the engine breaks off: the frames that arrived before the cut."""
     frames: list[str] = []
     with pytest.raises(httpx.RemoteProtocolError):
-        with api.http.stream("POST", "/run_sse", json=run_body(api.session_id, text), headers=api.auth) as resp:
+        with api.http.stream(
+            "POST", "/run_sse", json=run_body(api.session_id, text), headers=api.auth
+        ) as resp:
             for line in resp.iter_lines():
                 if line.startswith("data: "):
                     frames.append(line)
@@ -39,18 +41,24 @@ def cut_turn(api: Api, text: str) -> list[str]:
 
 # ---- one turn per session (issue 9 item 4) ----------------------------------------------------------
 
+
 def test_two_turns_at_once_keep_both_clips_and_charge_each_once(api, engine_server):
     engine_server.faults.generation_delay_s = 0.4  # the first turn is still generating when the second comes
     streams = []
-    threads = [threading.Thread(target=lambda t=t: streams.append(api.turn(t)))
-               for t in ("generate a 2 second video of a red balloon", "generate a 3 second video of a blue boat")]
+    threads = [
+        threading.Thread(target=lambda t=t: streams.append(api.turn(t)))
+        for t in ("generate a 2 second video of a red balloon", "generate a 3 second video of a blue boat")
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
     assert len(streams) == 2 and all(s.status == 200 and len(s.calls()) == 1 for s in streams)
     segments = video_segments(api)
-    assert sorted((s["m"]["prompt"], s["d"]) for s in segments) == [("blue boat", 3000), ("red balloon", 2000)]
+    assert sorted((s["m"]["prompt"], s["d"]) for s in segments) == [
+        ("blue boat", 3000),
+        ("red balloon", 2000),
+    ]
     assert len(api.state()["generated_media"]) == 2
     # The second turn planned against the draft the first one left: its stateDelta holds both clips.
     last_delta = max((s.responses()[0][1]["draft"] for s in streams), key=lambda d: len(d["t"][0]["sg"]))
@@ -62,11 +70,17 @@ def test_a_waiting_turn_refunds_when_its_client_leaves(api, engine_server):
     engine_server.faults.generation_delay_s = 1.0
     first = threading.Thread(target=api.turn, args=("generate a 2 second video of a red balloon",))
     first.start()
-    poll(api.credits, lambda c: c["frozen"] > 0, "the first turn reserving its credits")  # it holds the session
+    poll(
+        api.credits, lambda c: c["frozen"] > 0, "the first turn reserving its credits"
+    )  # it holds the session
     # The second turn waits for the session; its client gives up before it starts.
     with pytest.raises(httpx.ReadTimeout):
-        api.http.post("/run_sse", json=run_body(api.session_id, "generate a 3 second video of a blue boat"),
-                      headers=api.auth, timeout=httpx.Timeout(60, read=0.3))
+        api.http.post(
+            "/run_sse",
+            json=run_body(api.session_id, "generate a 3 second video of a blue boat"),
+            headers=api.auth,
+            timeout=httpx.Timeout(60, read=0.3),
+        )
     first.join(60)
     time.sleep(0.5)
     assert [s["m"]["prompt"] for s in video_segments(api)] == ["red balloon"]
@@ -75,11 +89,19 @@ def test_a_waiting_turn_refunds_when_its_client_leaves(api, engine_server):
 
 # ---- ask_question ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, answer, subject, label", [
-    ("generate a video", "1. What should the video show?: City at night\n2. How long?: 15 s", "city at night",
-     "City at night"),
-    ("生成视频", "1. 视频要展示什么？: 雨中的森林\n2. 视频多长？: 5 秒", "雨中的森林", "雨中的森林"),
-])
+
+@pytest.mark.parametrize(
+    "text, answer, subject, label",
+    [
+        (
+            "generate a video",
+            "1. What should the video show?: City at night\n2. How long?: 15 s",
+            "city at night",
+            "City at night",
+        ),
+        ("生成视频", "1. 视频要展示什么？: 雨中的森林\n2. 视频多长？: 5 秒", "雨中的森林", "雨中的森林"),
+    ],
+)
 def test_ambiguous_request_asks_with_a_function_call(api, text, answer, subject, label):
     asked = api.turn(text)
     (call,) = asked.calls()
@@ -87,7 +109,11 @@ def test_ambiguous_request_asks_with_a_function_call(api, text, answer, subject,
     args = call["args"]
     assert [q["id"] for q in args["questions"]] == ["subject", "duration"]
     assert label in [o["label"] for o in args["questions"][0]["options"]]
-    assert asked.texts(partial=False)[0] == ("开始之前，有几个问题：" if any("\u4e00" <= c <= "\u9fff" for c in text) else "A few questions before I start:")
+    assert asked.texts(partial=False)[0] == (
+        "开始之前，有几个问题："
+        if any("\u4e00" <= c <= "\u9fff" for c in text)
+        else "A few questions before I start:"
+    )
     assert api.draft() == {"t": []} and api.credits()["available"] == 100
     done = api.turn(answer)
     (gen,) = done.calls()
@@ -110,6 +136,7 @@ def test_a_request_with_a_subject_does_not_ask(api):
 
 
 # ---- detached turns and post-production in the ADK dialect ---------------------------------------------
+
 
 def test_a_detached_turn_survives_its_stream_and_is_charged_once(api, engine_server):
     engine_server.config.detach_turns = True
@@ -178,6 +205,7 @@ def test_no_post_production_by_default(api):
 
 # ---- render cancel and download ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def rendered(api):
     api.turn("generate a 1 second video of a sunset over the sea")
@@ -203,8 +231,11 @@ def test_cancel_in_the_adk_dialect(api, engine_server):
     api.turn("generate a 1 second video of a sunset over the sea")
     engine_server.faults.slow_render_s = 5
     api.start_render(render_id="render_adk_cancel")
-    poll(lambda: api.get("/api/render/proxy/lambda/render_adk_cancel").json()["data"]["status"],
-         lambda status: status == "rendering", "the render starting")
+    poll(
+        lambda: api.get("/api/render/proxy/lambda/render_adk_cancel").json()["data"]["status"],
+        lambda status: status == "rendering",
+        "the render starting",
+    )
     body = api.post("/api/render/proxy/lambda/render_adk_cancel/cancel").json()
     assert body["code"] == 0 and body["data"]["status"] == "failed" and body["data"]["error"] == "cancelled"
     time.sleep(0.5)
@@ -236,8 +267,11 @@ def test_cancel_a_queued_render_and_only_your_own(api, engine_server):
 
 # ---- claim links -------------------------------------------------------------------------------------
 
+
 def test_claim_token_in_the_code_envelope_and_its_page(api, engine_server):
-    body = api.post("/api/auth/claim-token", json={"task_id": api.task_id, "session_id": api.session_id}).json()
+    body = api.post(
+        "/api/auth/claim-token", json={"task_id": api.task_id, "session_id": api.session_id}
+    ).json()
     assert body["code"] == 0 and body["data"]["claim_token"].startswith("clm_")
     assert body["data"]["expires_in"] == 604800
     page = httpx.get(f"{engine_server.base_url}/workspace/claim", params={"ct": body["data"]["claim_token"]})
@@ -245,15 +279,22 @@ def test_claim_token_in_the_code_envelope_and_its_page(api, engine_server):
     assert api.token not in page.text
     missing = api.post("/api/auth/claim-token", json={"task_id": api.task_id}).json()
     assert missing["code"] == 4000
-    assert httpx.post(f"{engine_server.base_url}/api/auth/claim-token",
-                      json={"session_id": api.session_id}).json()["code"] == 1001
+    assert (
+        httpx.post(
+            f"{engine_server.base_url}/api/auth/claim-token", json={"session_id": api.session_id}
+        ).json()["code"]
+        == 1001
+    )
 
 
 def test_claim_page_escapes_the_project_name(engine_server):
     api = Api(engine_server.base_url).sign_in()
-    data = api.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "<script>x</script>"}).json()["data"]
-    ct = api.post("/api/auth/claim-token", json={"task_id": data["task_id"],
-                                                 "session_id": data["session_id"]}).json()["data"]["claim_token"]
+    data = api.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "<script>x</script>"}).json()[
+        "data"
+    ]
+    ct = api.post(
+        "/api/auth/claim-token", json={"task_id": data["task_id"], "session_id": data["session_id"]}
+    ).json()["data"]["claim_token"]
     page = httpx.get(f"{engine_server.base_url}/workspace/claim", params={"ct": ct}).text
     assert "<script>" not in page and "&lt;script&gt;" in page
     api.close()

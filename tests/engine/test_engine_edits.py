@@ -55,19 +55,27 @@ def test_generation_without_enough_credits_answers_2001(engine_server):
     assert len(only_track(api.draft(), 0)["sg"]) == 1
 
 
-@pytest.mark.parametrize("lang, text, size", [
-    ("en", "make it vertical", (1080, 1920)), ("zh", "竖屏", (1080, 1920)),
-    ("en", "change the aspect ratio to 16:9", (1920, 1080)), ("zh", "横屏", (1920, 1080)),
-    ("en", "make it square", (1080, 1080)), ("zh", "方形", (1080, 1080)),
-])
+@pytest.mark.parametrize(
+    "lang, text, size",
+    [
+        ("en", "make it vertical", (1080, 1920)),
+        ("zh", "竖屏", (1080, 1920)),
+        ("en", "change the aspect ratio to 16:9", (1920, 1080)),
+        ("zh", "横屏", (1920, 1080)),
+        ("en", "make it square", (1080, 1080)),
+        ("zh", "方形", (1080, 1080)),
+    ],
+)
 def test_aspect_ratio(api, lang, text, size):
     said(api.turn(text))
     meta = api.draft()["m"]
     assert (meta["width"], meta["height"]) == size
 
 
-TITLE = {"en": "add a title 'Urban Dreams' for the first 3 seconds in yellow at the top",
-         "zh": "添加标题“城市之梦” 前3秒 黄色 顶部"}
+TITLE = {
+    "en": "add a title 'Urban Dreams' for the first 3 seconds in yellow at the top",
+    "zh": "添加标题“城市之梦” 前3秒 黄色 顶部",
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -102,8 +110,10 @@ def test_trim(api, lang, text):
     assert only_track(draft, 7)["sg"][0]["d"] == 1500  # the title is cut at the new end too
 
 
-@pytest.mark.parametrize("lang, by_kind, by_index", [
-    ("en", "remove the title", "remove track 1"), ("zh", "删除标题", "删除第1条轨道")])
+@pytest.mark.parametrize(
+    "lang, by_kind, by_index",
+    [("en", "remove the title", "remove track 1"), ("zh", "删除标题", "删除第1条轨道")],
+)
 def test_remove_track(api, lang, by_kind, by_index):
     api.turn("make it vertical")
     api.turn(TITLE[lang])
@@ -137,18 +147,27 @@ def test_use_upload_with_nothing_uploaded_says_so(api, lang, text):
     assert api.draft() == {"t": []}
 
 
-@pytest.mark.parametrize("lang, text, marker", [
-    ("en", "turn this into a podcast episode", "I can't do that here."),
-    ("zh", "把它翻译成法语", "这个我做不到。")])
+@pytest.mark.parametrize(
+    "lang, text, marker",
+    [
+        ("en", "turn this into a podcast episode", "I can't do that here."),
+        ("zh", "把它翻译成法语", "这个我做不到。"),
+    ],
+)
 def test_requests_it_cannot_do(api, lang, text, marker):
     stream = api.turn(text)
     assert stream.calls() == [] and said(stream).startswith(marker)
     assert api.draft() == {"t": []}
 
 
-MUSIC = {"en": ("add lo-fi background music at 35%", "replace the music with upbeat music",
-                "remove the background music"),
-         "zh": ("添加背景音乐 音量35%", "把背景音乐换成欢快的音乐", "去掉背景音乐")}
+MUSIC = {
+    "en": (
+        "add lo-fi background music at 35%",
+        "replace the music with upbeat music",
+        "remove the background music",
+    ),
+    "zh": ("添加背景音乐 音量35%", "把背景音乐换成欢快的音乐", "去掉背景音乐"),
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -25,8 +25,9 @@ async def remote(tmp_path):
     app = create_app(config)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=REMOTE_PEER)
-        async with httpx.AsyncClient(transport=transport, base_url="http://engine.example",
-                                     headers=ATTRIBUTION) as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://engine.example", headers=ATTRIBUTION
+        ) as http:
             yield http
 
 
@@ -50,9 +51,14 @@ async def test_a_remote_peer_cannot_read_local_files_or_loopback_services(remote
     secret.write_bytes(b"\xff\xd8private")
     auth, session_id = await signed_in(remote)
     url = f"/api/upload-video/nemo_agent/me/{session_id}"
-    refused = (await remote.post(url, headers=auth, json={"urls": [secret.as_uri()], "source_type": "url"})).json()
+    refused = (
+        await remote.post(url, headers=auth, json={"urls": [secret.as_uri()], "source_type": "url"})
+    ).json()
     assert refused["code"] == 4001 and "upload the file itself" in refused["message"]
     # A loopback URL is only recorded for a remote peer, never fetched from this machine.
-    body = (await remote.post(url, headers=auth, json={"urls": ["http://127.0.0.1:9/admin/dump.mp4"],
-                                                        "source_type": "url"})).json()
+    body = (
+        await remote.post(
+            url, headers=auth, json={"urls": ["http://127.0.0.1:9/admin/dump.mp4"], "source_type": "url"}
+        )
+    ).json()
     assert body["code"] == 0 and body["data"]["media"][0]["remote"] is True

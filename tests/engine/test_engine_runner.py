@@ -32,8 +32,14 @@ def test_register_page_and_credit_grant_recover_from_2001(engine_server):
     engine_server.config.initial_credits = 2
     api = Api(engine_server.base_url).sign_in().new_session()
     api.turn("generate a 2 second video of waves")
-    refused = api.http.post("/run_sse", headers=api.auth, json={
-        "session_id": api.session_id, "new_message": {"parts": [{"text": "generate a 5 second video of rain"}]}})
+    refused = api.http.post(
+        "/run_sse",
+        headers=api.auth,
+        json={
+            "session_id": api.session_id,
+            "new_message": {"parts": [{"text": "generate a 5 second video of rain"}]},
+        },
+    )
     register = refused.json()["data"]["register_url"]
     page = httpx.get(register, params={"bind": refused.json()["data"]["bind_id"]})
     assert page.status_code == 200 and "local engine" in page.text and api.task_id in page.text
@@ -48,6 +54,8 @@ def test_admin_routes_read_the_socket_peer_not_x_forwarded_for(engine_server, mo
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")
     engine_server.stop()
     engine_server.start()  # a fresh uvicorn config, built while the environment trusts every proxy
-    resp = httpx.get(f"{engine_server.base_url}/_engine/faults", headers={
-        "X-Forwarded-For": "203.0.113.9", "X-Nemo-Engine-Secret": engine_server.owner_secret})
+    resp = httpx.get(
+        f"{engine_server.base_url}/_engine/faults",
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Nemo-Engine-Secret": engine_server.owner_secret},
+    )
     assert resp.status_code == 200 and resp.json()["code"] == 0

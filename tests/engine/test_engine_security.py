@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from engine_helpers import ATTRIBUTION, Api, make_test_clip, owner, upload_file
+from engine_helpers import Api, make_test_clip, owner, upload_file
 
 from nemo_tui.engine.config import EngineConfig
 from nemo_tui.engine.links import Links
@@ -38,7 +38,9 @@ def upload_url(api: Api) -> str:
     return f"/api/upload-video/nemo_agent/me/{api.session_id}"
 
 
-def raw_request(server: EngineServer, head: str, body: bytes = b"", *, timeout: float = 20) -> tuple[int, bytes]:
+def raw_request(
+    server: EngineServer, head: str, body: bytes = b"", *, timeout: float = 20
+) -> tuple[int, bytes]:
     """One HTTP/1.1 request over a plain socket (headers exactly as given); (status, raw reply)."""
     with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
         sock.sendall(head.encode("latin-1") + b"\r\n\r\n" + body)
@@ -64,12 +66,16 @@ def test_a_file_url_upload_without_the_owner_secret_copies_nothing(api, engine_s
     assert not uploads.exists() or list(uploads.iterdir()) == []
     assert api.state()["video_infos"] == []
     # A wrong secret is no better than none.
-    wrong = api.post(upload_url(api), json={"urls": [private.as_uri()], "source_type": "url"},
-                     headers={"X-Nemo-Engine-Secret": "guess"}).json()
+    wrong = api.post(
+        upload_url(api),
+        json={"urls": [private.as_uri()], "source_type": "url"},
+        headers={"X-Nemo-Engine-Secret": "guess"},
+    ).json()
     assert wrong["code"] == 4001
     # The person who started the engine (who has the secret) still can.
-    mine = api.post(upload_url(api), json={"urls": [private.as_uri()], "source_type": "url"},
-                    headers=owner(engine_server)).json()
+    mine = api.post(
+        upload_url(api), json={"urls": [private.as_uri()], "source_type": "url"}, headers=owner(engine_server)
+    ).json()
     assert mine["code"] == 0 and mine["data"]["media"][0]["size"] == private.stat().st_size
 
 
@@ -102,7 +108,9 @@ def test_a_foreign_host_name_is_refused(api, engine_server):
         resp = api.http.get("/api/credits/balance/simple", headers={**api.auth, "Host": host})
         assert resp.status_code == 421 and "address it was started on" in resp.json()["message"], host
     for host in (f"127.0.0.1:{engine_server.port}", f"localhost:{engine_server.port}", "localhost"):
-        assert api.http.get("/api/credits/balance/simple", headers={**api.auth, "Host": host}).status_code == 200
+        assert (
+            api.http.get("/api/credits/balance/simple", headers={**api.auth, "Host": host}).status_code == 200
+        )
 
 
 def test_a_foreign_origin_is_refused(api, engine_server):
@@ -117,8 +125,10 @@ def test_urls_handed_out_are_built_from_the_engine_address_not_the_host_header(a
     clip = tmp_path / "a.mp4"
     make_test_clip(clip, seconds=1.0)
     upload_file(api, clip)
-    state = api.http.get(f"/api/state/nemo_agent/me/{api.session_id}/latest",
-                         headers={**api.auth, "Host": f"localhost:{engine_server.port}"}).json()
+    state = api.http.get(
+        f"/api/state/nemo_agent/me/{api.session_id}/latest",
+        headers={**api.auth, "Host": f"localhost:{engine_server.port}"},
+    ).json()
     url = state["data"]["state"]["video_infos"][0]["url"]
     assert url.startswith(f"{engine_server.base_url}/files/media/")
 
@@ -132,8 +142,11 @@ def test_a_browser_simple_request_cannot_switch_faults(engine_server):
     resp = httpx.post(url, content=json.dumps({"fail_render": "pwned"}), headers=simple)
     assert resp.status_code == 403
     # Without the Origin (a page can't remove it, but say it could): the content type is refused.
-    resp = httpx.post(url, content=json.dumps({"fail_render": "pwned"}),
-                      headers={"Content-Type": "text/plain", **owner(engine_server)})
+    resp = httpx.post(
+        url,
+        content=json.dumps({"fail_render": "pwned"}),
+        headers={"Content-Type": "text/plain", **owner(engine_server)},
+    )
     assert resp.status_code == 415
     # JSON without the owner secret: refused too.
     resp = httpx.post(url, json={"fail_render": "pwned"})
@@ -148,7 +161,9 @@ def test_fault_switching_is_off_unless_started_for_tests(tmp_path):
     config = small_engine_config(tmp_path / "engine")
     config.test_faults = False
     with EngineServer(tmp_path / "engine", config=config) as server:
-        resp = httpx.post(f"{server.base_url}/_engine/faults", json={"no_credits": True}, headers=owner(server))
+        resp = httpx.post(
+            f"{server.base_url}/_engine/faults", json={"no_credits": True}, headers=owner(server)
+        )
         assert resp.status_code == 403 and "--test-faults" in resp.json()["message"]
         assert server.faults.no_credits is False
 
@@ -163,10 +178,15 @@ def test_the_test_faults_switch_follows_the_environment(monkeypatch, tmp_path):
 def test_json_endpoints_refuse_other_content_types(api):
     body = json.dumps({"task_name": "project", "language": "en"})
     for ctype in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
-        resp = api.post("/api/tasks/me/with-session/nemo_agent", content=body, headers={"Content-Type": ctype})
+        resp = api.post(
+            "/api/tasks/me/with-session/nemo_agent", content=body, headers={"Content-Type": ctype}
+        )
         assert resp.status_code == 415 and "application/json" in resp.json()["message"], ctype
-    ok = api.post("/api/tasks/me/with-session/nemo_agent", content=body,
-                  headers={"Content-Type": "application/json; charset=utf-8"})
+    ok = api.post(
+        "/api/tasks/me/with-session/nemo_agent",
+        content=body,
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
     assert ok.json()["code"] == 0
 
 
@@ -220,9 +240,11 @@ def test_download_links_are_signed_and_expire(api, engine_server, tmp_path):
 
 
 def test_a_huge_json_body_is_refused_before_it_is_read(api, engine_server):
-    head = (f"POST /api/tasks/me/with-session/nemo_agent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {api.token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {150 * 1024 * 1024}")
+    head = (
+        f"POST /api/tasks/me/with-session/nemo_agent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {api.token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {150 * 1024 * 1024}"
+    )
     status, reply = raw_request(engine_server, head, b'{"task_name": "')
     assert status == 413 and b"larger than 4 MB" in reply
 
@@ -230,8 +252,10 @@ def test_a_huge_json_body_is_refused_before_it_is_read(api, engine_server):
 def test_a_huge_chunked_json_body_is_cut_off_at_the_cap(api, engine_server):
     chunk = b"x" * (1024 * 1024)
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(6)) + b"0\r\n\r\n"
-    head = (f"POST /run_sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {api.token}\r\n"
-            f"Content-Type: application/json\r\nTransfer-Encoding: chunked")
+    head = (
+        f"POST /run_sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {api.token}\r\n"
+        f"Content-Type: application/json\r\nTransfer-Encoding: chunked"
+    )
     try:
         status, _ = raw_request(engine_server, head, body)
     except ConnectionResetError:  # the engine may close before reading the rest: equally refused
@@ -271,36 +295,61 @@ def test_a_clip_used_in_many_segments_is_probed_once(tmp_path, monkeypatch):
 @pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN", "1e400", "-1e999", "1" + "0" * 400])
 @pytest.mark.parametrize("field", ["start", "width", "font_size", "volume"])
 def test_non_finite_numbers_in_a_draft_answer_400_naming_the_field(api, field, number):
-    raw = ('{"id": "render_nf_%d", "sessionId": "%s", "output": {"format": "mp4"}, "draft": '
-           '{"t": [{"tt": 7, "sg": [{"d": 1000, "m": {"text": "hi", "%s": %s}}]}]}}'
-           % (time.time_ns(), api.session_id, field, number))
+    raw = (
+        '{"id": "render_nf_%d", "sessionId": "%s", "output": {"format": "mp4"}, "draft": '
+        '{"t": [{"tt": 7, "sg": [{"d": 1000, "m": {"text": "hi", "%s": %s}}]}]}}'
+        % (time.time_ns(), api.session_id, field, number)
+    )
     resp = api.post("/api/render/proxy/lambda", content=raw, headers={"Content-Type": "application/json"})
     assert resp.status_code == 400, resp.text
     assert f"draft.t.0.sg.0.m.{field}" in resp.json()["message"]
 
 
-@pytest.mark.parametrize("values", [{"slow_response_s": "NaN"}, {"slow_response_s": "1e400"},
-                                    {"expire_tokens_once": "Infinity"}, {"expire_tokens_once": "1e300"},
-                                    {"cut_download_at_fraction": "2.5"}, {"slow_render_s": "-1"},
-                                    {"rate_limit_once": "1.5"}, {"block_export": '"yes"'}])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"slow_response_s": "NaN"},
+        {"slow_response_s": "1e400"},
+        {"expire_tokens_once": "Infinity"},
+        {"expire_tokens_once": "1e300"},
+        {"cut_download_at_fraction": "2.5"},
+        {"slow_render_s": "-1"},
+        {"rate_limit_once": "1.5"},
+        {"block_export": '"yes"'},
+    ],
+)
 def test_absurd_fault_values_answer_400_and_the_faults_still_read(engine_server, values):
     url = f"{engine_server.base_url}/_engine/faults"
-    (name, raw), = values.items()
-    resp = httpx.post(url, content='{"%s": %s}' % (name, raw),
-                      headers={"Content-Type": "application/json", **owner(engine_server)})
+    ((name, raw),) = values.items()
+    resp = httpx.post(
+        url,
+        content=f'{{"{name}": {raw}}}',
+        headers={"Content-Type": "application/json", **owner(engine_server)},
+    )
     assert resp.status_code == 400 and name in resp.json()["message"], resp.text
     after = httpx.get(url, headers=owner(engine_server))
-    assert after.status_code == 200 and after.json()["data"] == EngineConfig(data_dir=Path(".")).faults.as_dict()
+    assert (
+        after.status_code == 200 and after.json()["data"] == EngineConfig(data_dir=Path(".")).faults.as_dict()
+    )
 
 
 def test_large_but_finite_numbers_never_fail_a_job_with_an_overflow(api, tmp_path):
     clip = tmp_path / "a.mp4"
     make_test_clip(clip, seconds=1.0)
     media_id = upload_file(api, clip).json()["data"]["media"][0]["id"]
-    for meta in ({"start": 1e300}, {"width": 1e300}, {"font_size": 1e300, "text": "big"}, {"volume": 1e300},
-                 {"start": -1e300}):
-        draft = {"t": [{"tt": 0, "sg": [{"d": 1000, "m": {"name": "a", "source": media_id}}]},
-                       {"tt": 7, "sg": [{"d": 1000, "m": {"text": "t", **meta}}]}]}
+    for meta in (
+        {"start": 1e300},
+        {"width": 1e300},
+        {"font_size": 1e300, "text": "big"},
+        {"volume": 1e300},
+        {"start": -1e300},
+    ):
+        draft = {
+            "t": [
+                {"tt": 0, "sg": [{"d": 1000, "m": {"name": "a", "source": media_id}}]},
+                {"tt": 7, "sg": [{"d": 1000, "m": {"text": "t", **meta}}]},
+            ]
+        }
         resp = api.start_render(draft=draft)
         assert resp.status_code in (200, 400), resp.text
         if resp.json()["code"] == 0:
@@ -334,8 +383,12 @@ def test_kill_9_mid_render_and_mid_upload_leaves_nothing_after_the_restart(tmp_p
     data = tmp_path / "engine"
     port = free_port()
     env = {**os.environ, "NEMO_ENGINE_TEST_FAULTS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "nemo_tui", "serve", "--port", str(port), "--data-dir",
-                             str(data)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nemo_tui", "serve", "--port", str(port), "--data-dir", str(data)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: _answers(base), 30, "the engine to start")
@@ -343,7 +396,9 @@ def test_kill_9_mid_render_and_mid_upload_leaves_nothing_after_the_restart(tmp_p
         # (NEMO_ENGINE_TEST_FAULTS) and answer that secret only.
         secret = read_secret(port)
         assert secret and stat.S_IMODE(secret_path(port).stat().st_mode) == 0o600
-        assert httpx.get(f"{base}/_engine/faults", headers={"X-Nemo-Engine-Secret": secret}).status_code == 200
+        assert (
+            httpx.get(f"{base}/_engine/faults", headers={"X-Nemo-Engine-Secret": secret}).status_code == 200
+        )
         assert httpx.get(f"{base}/_engine/faults").status_code == 403
         api = Api(base).sign_in().new_session()
         clip = tmp_path / "clip.mp4"
@@ -356,12 +411,16 @@ def test_kill_9_mid_render_and_mid_upload_leaves_nothing_after_the_restart(tmp_p
         wait_for(lambda: any(p.name.endswith(".part") for p in files_under(data / "renders")), 60, "a .part")
         # An upload cut off half-way: the engine has written part of it.
         half = clip.read_bytes()[: clip.stat().st_size // 2]
-        head = (f"POST /api/upload-video/nemo_agent/me/{api.session_id} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"Authorization: Bearer {api.token}\r\n"
-                f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {clip.stat().st_size * 2}\r\n\r\n")
+        head = (
+            f"POST /api/upload-video/nemo_agent/me/{api.session_id} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {api.token}\r\n"
+            f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {clip.stat().st_size * 2}\r\n\r\n"
+        )
         sock = socket.create_connection(("127.0.0.1", port))
-        sock.sendall(head.encode() + b'--b\r\nContent-Disposition: form-data; name="files"; '
-                     b'filename="cut.mp4"\r\nContent-Type: video/mp4\r\n\r\n' + half)
+        sock.sendall(
+            head.encode() + b'--b\r\nContent-Disposition: form-data; name="files"; '
+            b'filename="cut.mp4"\r\nContent-Type: video/mp4\r\n\r\n' + half
+        )
         wait_for(lambda: len(files_under(data / "uploads")) > len(kept), 20, "the partial upload on disk")
         proc.kill()  # kill -9
         proc.wait(10)
@@ -377,7 +436,9 @@ def test_kill_9_mid_render_and_mid_upload_leaves_nothing_after_the_restart(tmp_p
     assert leftover, "the killed upload left a partial file (what the sweep must remove)"
     with EngineServer(data, config=small_engine_config(data)):
         assert files_under(data / "uploads") == kept  # the partial upload is gone, the real one stays
-        assert not [p for p in killed_parts if p.exists() or p.parent.exists()]  # the resumed job starts afresh
+        assert not [
+            p for p in killed_parts if p.exists() or p.parent.exists()
+        ]  # the resumed job starts afresh
         wait_for(lambda: _render_done(data, job_id), 120, "the resumed render")
     outputs = files_under(data / "renders")
     assert len(outputs) == 1 and outputs[0].name == f"{job_id}.mp4"  # no other folder or partial left
@@ -407,13 +468,21 @@ async def test_the_app_sends_the_owner_secret_to_its_own_engine_only(engine_serv
 
     clip = tmp_path / "mine.mp4"
     make_test_clip(clip, seconds=1.0)
-    async with NemoClient(engine_server.base_url, token="", credentials=None,
-                          transport=owner_transport(engine_server.base_url, engine_server.owner_secret)) as app:
+    async with NemoClient(
+        engine_server.base_url,
+        token="",
+        credentials=None,
+        transport=owner_transport(engine_server.base_url, engine_server.owner_secret),
+    ) as app:
         result = await app.upload_urls([clip.as_uri()])
         assert result.media[0].size == clip.stat().st_size
     other = f"http://localhost:{engine_server.port}"
-    async with NemoClient(other, token="", credentials=None,
-                          transport=owner_transport(engine_server.base_url, engine_server.owner_secret)) as elsewhere:
+    async with NemoClient(
+        other,
+        token="",
+        credentials=None,
+        transport=owner_transport(engine_server.base_url, engine_server.owner_secret),
+    ) as elsewhere:
         with pytest.raises(UnsupportedFile):
             await elsewhere.upload_urls([clip.as_uri()])
 
@@ -428,15 +497,21 @@ async def test_the_local_backend_the_app_connects_to_is_its_owner(tmp_path):
 
     clip = tmp_path / "mine.mp4"
     make_test_clip(clip, seconds=1.0)
-    settings = Settings(backend="local", data_dir=tmp_path / "data", config_dir=tmp_path / "config",
-                        export_dir=tmp_path / "exports")
+    settings = Settings(
+        backend="local",
+        data_dir=tmp_path / "data",
+        config_dir=tmp_path / "config",
+        export_dir=tmp_path / "exports",
+    )
     backend = await asyncio.to_thread(connect, settings, lang="en")
     try:
         assert backend.engine is not None and backend.engine.owner_secret
         result = await backend.client.upload_urls([clip.as_uri()])
         assert result.media[0].size == clip.stat().st_size
         stranger = Api(backend.engine.base_url).sign_in().new_session()
-        refused = stranger.post(upload_url(stranger), json={"urls": [clip.as_uri()], "source_type": "url"}).json()
+        refused = stranger.post(
+            upload_url(stranger), json={"urls": [clip.as_uri()], "source_type": "url"}
+        ).json()
         stranger.close()
         assert refused["code"] == 4001
     finally:

@@ -24,9 +24,11 @@ def test_stream_is_data_lines_with_blank_line_separators(api):
     assert stream.raw.endswith("\n\n")
     for block in stream.raw.strip("\n").split("\n\n"):
         assert block.startswith("data: ") and "\n" not in block
-        event = json.loads(block[len("data: "):])
+        event = json.loads(block[len("data: ") :])
         assert event["author"] == "nemo_agent" and event["invocationId"].startswith("e-")
-        assert {"stateDelta", "artifactDelta", "requestedAuthConfigs", "requestedToolConfirmations"} <= set(event["actions"])
+        assert {"stateDelta", "artifactDelta", "requestedAuthConfigs", "requestedToolConfirmations"} <= set(
+            event["actions"]
+        )
         assert isinstance(event["timestamp"], float) and event["id"]
 
 
@@ -54,8 +56,17 @@ def test_function_call_and_response_carry_the_new_draft(api):
     assert delta["draft"] == api.draft()
     (segment,) = delta["draft"]["t"][0]["sg"]
     assert delta["draft"]["t"][0]["tt"] == 7
-    assert segment == {"d": 3000, "m": {"name": "Urban Dreams", "text": "Urban Dreams", "start": 0,
-                                        "position": "top", "color": "yellow", "role": "title"}}
+    assert segment == {
+        "d": 3000,
+        "m": {
+            "name": "Urban Dreams",
+            "text": "Urban Dreams",
+            "start": 0,
+            "position": "top",
+            "color": "yellow",
+            "role": "title",
+        },
+    }
 
 
 def test_without_streaming_only_whole_events_arrive(api):
@@ -89,8 +100,9 @@ def test_drop_stream_cuts_the_connection_without_a_clean_end(api, engine_server)
     engine_server.faults.drop_stream_after_events = 2
     frames = []
     with pytest.raises(httpx.RemoteProtocolError):
-        with api.http.stream("POST", "/run_sse", json=run_body(api.session_id, "make it vertical"),
-                             headers=api.auth) as resp:
+        with api.http.stream(
+            "POST", "/run_sse", json=run_body(api.session_id, "make it vertical"), headers=api.auth
+        ) as resp:
             for line in resp.iter_lines():
                 if line.startswith("data: "):
                     frames.append(line)
@@ -99,12 +111,13 @@ def test_drop_stream_cuts_the_connection_without_a_clean_end(api, engine_server)
 
 def test_malformed_event_is_one_frame_that_is_not_json(api, engine_server):
     engine_server.faults.malformed_event = True
-    stream_raw = api.http.post("/run_sse", json=run_body(api.session_id, "make it vertical"),
-                               headers=api.auth).text
+    stream_raw = api.http.post(
+        "/run_sse", json=run_body(api.session_id, "make it vertical"), headers=api.auth
+    ).text
     bad = []
     for block in stream_raw.strip("\n").split("\n\n"):
         try:
-            json.loads(block[len("data: "):])
+            json.loads(block[len("data: ") :])
         except ValueError:
             bad.append(block)
     assert len(bad) == 1
@@ -121,8 +134,9 @@ def test_missing_session_is_refused_before_the_stream(api):
 
 
 def test_bad_token_is_refused_before_the_stream(api):
-    resp = api.http.post("/run_sse", json=run_body(api.session_id, "hello"),
-                         headers={"Authorization": "Bearer nope"})
+    resp = api.http.post(
+        "/run_sse", json=run_body(api.session_id, "hello"), headers={"Authorization": "Bearer nope"}
+    )
     assert resp.status_code == 401 and resp.json()["code"] == 1001
 
 
@@ -152,8 +166,9 @@ def test_random_silent_turns_are_about_a_third(api, engine_server):
 
 def test_no_credits_answers_2001_with_the_bind_id(api, engine_server):
     engine_server.faults.no_credits = True
-    resp = api.http.post("/run_sse", json=run_body(api.session_id, "generate a 5 second video of rain"),
-                         headers=api.auth)
+    resp = api.http.post(
+        "/run_sse", json=run_body(api.session_id, "generate a 5 second video of rain"), headers=api.auth
+    )
     body = resp.json()
     assert resp.status_code == 403 and body["code"] == 2001
     assert body["data"]["bind_id"] == api.task_id
@@ -172,8 +187,12 @@ def test_heartbeats_flow_while_a_clip_is_generated(api, engine_server):
 
 def test_a_client_disconnect_cancels_the_turn_and_refunds_its_credits(api, engine_server):
     engine_server.faults.slow_stream_s = 0.2
-    with api.http.stream("POST", "/run_sse", json=run_body(api.session_id, "generate a 4 second video of a storm"),
-                         headers=api.auth) as resp:
+    with api.http.stream(
+        "POST",
+        "/run_sse",
+        json=run_body(api.session_id, "generate a 4 second video of a storm"),
+        headers=api.auth,
+    ) as resp:
         for line in resp.iter_lines():
             if line.startswith("data: "):
                 break  # leave after the first event; closing the response drops the connection
@@ -187,13 +206,19 @@ def test_a_client_disconnect_cancels_the_turn_and_refunds_its_credits(api, engin
 
 def test_leaving_while_a_clip_is_generated_keeps_no_file_and_charges_nothing(api, engine_server):
     media = engine_server.config.data_dir / "media"
-    with api.http.stream("POST", "/run_sse", json=run_body(api.session_id, "generate a 10 second video of a storm"),
-                         headers=api.auth) as resp:
+    with api.http.stream(
+        "POST",
+        "/run_sse",
+        json=run_body(api.session_id, "generate a 10 second video of a storm"),
+        headers=api.auth,
+    ) as resp:
         for line in resp.iter_lines():
             if '"functionCall"' in line:
                 break  # generation has just started; closing the response drops the connection
     deadline = time.monotonic() + 15
-    while (api.credits()["frozen"] or (media.exists() and list(media.iterdir()))) and time.monotonic() < deadline:
+    while (
+        api.credits()["frozen"] or (media.exists() and list(media.iterdir()))
+    ) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
     assert list(media.iterdir()) == []

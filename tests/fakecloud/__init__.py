@@ -44,8 +44,13 @@ def vendor_config(data_dir: Path, **overrides: Any) -> EngineConfig:
     and the small, quick media of the other engine tests."""
     from tests.conftest import small_engine_config
 
-    values: dict[str, Any] = dict(dialect="vendor", detach_turns=True, post_production_s=POST_PRODUCTION_S,
-                                  ask_on_ambiguous=True, test_faults=False)  # no faults route, like the cloud
+    values: dict[str, Any] = dict(
+        dialect="vendor",
+        detach_turns=True,
+        post_production_s=POST_PRODUCTION_S,
+        ask_on_ambiguous=True,
+        test_faults=False,
+    )  # no faults route, like the cloud
     values.update(overrides)
     return small_engine_config(data_dir, **values)
 
@@ -96,7 +101,7 @@ class FakeCloud:
         self.faults.reset()
 
     # ---- lifetime -------------------------------------------------------------------------------
-    def start(self) -> "FakeCloud":
+    def start(self) -> FakeCloud:
         self.server.start()
         return self
 
@@ -104,7 +109,7 @@ class FakeCloud:
         self.faults.reset()
         self.server.stop()
 
-    def __enter__(self) -> "FakeCloud":
+    def __enter__(self) -> FakeCloud:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -12,7 +12,7 @@ import av
 import pytest
 
 from nemo_tui.client.nemo import NemoClient
-from nemo_tui.protocol import AskQuestion, StreamError, TextDelta, ToolCall, TurnEnd, answer_text
+from nemo_tui.protocol import AskQuestion, StreamError, ToolCall, TurnEnd, answer_text
 from tests.fakecloud import FakeCloud, fake_cloud  # noqa: F401 - the fixture
 
 
@@ -21,8 +21,9 @@ async def _turn(client: NemoClient, text: str) -> list:
 
 
 async def test_a_whole_cloud_session_through_the_client(fake_cloud: FakeCloud, tmp_path: Path) -> None:
-    async with NemoClient(fake_cloud.base_url, token="", web_base=fake_cloud.web_url,
-                          poll_interval=0.05) as client:
+    async with NemoClient(
+        fake_cloud.base_url, token="", web_base=fake_cloud.web_url, poll_interval=0.05
+    ) as client:
         # A session id above 2^53, sent as a JSON number, comes out digit for digit.
         info = await client.create_session("make a video")
         assert len(info.session_id) == 19 and info.session_id.isdigit()

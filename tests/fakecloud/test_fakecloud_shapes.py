@@ -36,9 +36,12 @@ def generated(user: Vendor, text: str = "generate a video of a red balloon"):
 
 # ---- token, session, credits --------------------------------------------------------------------
 
+
 def test_anonymous_token_is_the_published_shape(fake_cloud):
-    resp = httpx.post(f"{fake_cloud.base_url}/api/auth/anonymous-token",
-                      headers={**ATTRIBUTION, "X-Client-Id": "3f0c5a8e-8a44-4c55-9d0e-2a3f1f9b7c11"})
+    resp = httpx.post(
+        f"{fake_cloud.base_url}/api/auth/anonymous-token",
+        headers={**ATTRIBUTION, "X-Client-Id": "3f0c5a8e-8a44-4c55-9d0e-2a3f1f9b7c11"},
+    )
     body = resp.json()
     assert resp.status_code == 200 and body["code"] == 0
     data = body["data"]
@@ -65,8 +68,10 @@ def test_session_id_is_a_19_digit_json_number_above_2_53(fake_cloud):
     user.session_id = match.group(1)
     state = user.state_body()
     assert state["code"] == 0 and str(state["data"]["session_id"]) == match.group(1)
-    assert re.search(r'"session_id":\d{19}[,}]', user.get(f"/api/state/nemo_agent/me/{match.group(1)}/latest")
-                     .text.replace(" ", ""))
+    assert re.search(
+        r'"session_id":\d{19}[,}]',
+        user.get(f"/api/state/nemo_agent/me/{match.group(1)}/latest").text.replace(" ", ""),
+    )
     user.close()
 
 
@@ -76,6 +81,7 @@ def test_credits_keep_the_code_envelope(user):
 
 
 # ---- the stream ---------------------------------------------------------------------------------
+
 
 def test_generation_turn_is_type_tagged_with_no_done_event(user):
     stream = generated(user)
@@ -132,12 +138,15 @@ def test_a_refused_turn_is_the_code_envelope_with_an_http_status(user, fake_clou
 
 # ---- upload and state ---------------------------------------------------------------------------
 
+
 def test_upload_answers_files_with_probed_facts(user, tmp_path):
     clip = tmp_path / "beach.mp4"
     make_test_clip(clip, seconds=1.0, size="64x48")
     with open(clip, "rb") as fh:
-        body = user.post(f"/api/upload-video/nemo_agent/me/{user.session_id}",
-                         files={"files": ("beach.mp4", fh, "video/mp4")}).json()
+        body = user.post(
+            f"/api/upload-video/nemo_agent/me/{user.session_id}",
+            files={"files": ("beach.mp4", fh, "video/mp4")},
+        ).json()
     assert body["code"] == 0 and body["data"]["session_state_applied"] is True
     (item,) = body["data"]["files"]
     assert set(item) == {"filename", "file_type", "cdn_url", "duration", "width", "height", "fps", "hash"}
@@ -169,6 +178,7 @@ def test_state_carries_video_infos_generated_media_canvas_and_user_id(user):
 
 # ---- disconnect recovery ------------------------------------------------------------------------
 
+
 def test_a_stream_cut_during_generation_lands_later_and_is_charged_once(user, fake_cloud):
     fake_cloud.set_post_production(None)
     fake_cloud.cut_stream_during_generation(land_after_s=1.5)
@@ -195,8 +205,10 @@ def test_two_turns_at_once_on_one_session_both_land_each_charged_once(user, fake
     fake_cloud.set_post_production(None)
     fake_cloud.delay_results(0.5)
     streams = []
-    threads = [threading.Thread(target=lambda t=t: streams.append(user.turn(t)))
-               for t in ("generate a video of a red balloon", "generate a video of a blue boat")]
+    threads = [
+        threading.Thread(target=lambda t=t: streams.append(user.turn(t)))
+        for t in ("generate a video of a red balloon", "generate a video of a blue boat")
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -211,11 +223,19 @@ def test_two_turns_at_once_on_one_session_both_land_each_charged_once(user, fake
 
 # ---- ask_question ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, prompt, answer, subject", [
-    ("make a video", "What should the video show?",
-     "1. What should the video show?: Ocean sunset\n2. How long?: 10 s", "ocean sunset"),
-    ("做个视频", "视频要展示什么？", "1. 视频要展示什么？: 海上日落\n2. 视频多长？: 10 秒", "海上日落"),
-])
+
+@pytest.mark.parametrize(
+    "text, prompt, answer, subject",
+    [
+        (
+            "make a video",
+            "What should the video show?",
+            "1. What should the video show?: Ocean sunset\n2. How long?: 10 s",
+            "ocean sunset",
+        ),
+        ("做个视频", "视频要展示什么？", "1. 视频要展示什么？: 海上日落\n2. 视频多长？: 10 秒", "海上日落"),
+    ],
+)
 def test_ambiguous_request_asks_then_the_answer_generates(user, text, prompt, answer, subject):
     asked = user.turn(text)
     (call,) = asked.of_type("tool_call")
@@ -225,17 +245,25 @@ def test_ambiguous_request_asks_then_the_answer_generates(user, text, prompt, an
     assert questions[0]["allow_multiple"] is False and len(questions[0]["options"]) == 3
     assert all(set(o) == {"id", "label"} for q in questions for o in q["options"])
     assert [o["id"] for o in questions[1]["options"]] == ["5", "10", "15"]
-    assert asked.text == ("开始之前，有几个问题：" if any("\u4e00" <= c <= "\u9fff" for c in text) else "A few questions before I start:")
+    assert asked.text == (
+        "开始之前，有几个问题："
+        if any("\u4e00" <= c <= "\u9fff" for c in text)
+        else "A few questions before I start:"
+    )
     assert user.credits()["available"] == 100 and user.state()["draft"] == {"t": []}
     done = generated(user, answer)
     (gen,) = done.of_type("tool_call")
-    assert gen == {"type": "tool_call", "name": "generate_video_with_seedance",
-                   "args": {"prompt": subject, "duration": 10}}
+    assert gen == {
+        "type": "tool_call",
+        "name": "generate_video_with_seedance",
+        "args": {"prompt": subject, "duration": 10},
+    }
     assert user.state()["draft"]["t"][0]["sg"][0]["d"] == 10000
     assert user.credits()["available"] == 90
 
 
 # ---- post-production ---------------------------------------------------------------------------------
+
 
 def test_post_production_adds_music_and_a_title_after_the_reply(user, fake_cloud):
     fake_cloud.set_post_production(0.8)
@@ -255,12 +283,15 @@ def test_post_production_adds_music_and_a_title_after_the_reply(user, fake_cloud
 
 # ---- render, cancel, download --------------------------------------------------------------------
 
+
 def test_render_start_status_and_cdn_output(user, fake_cloud):
     fake_cloud.set_post_production(None)
     generated(user, "generate a 1 second video of a red balloon")
     resp = user.start_render("render_1732540000000")
-    assert resp.json() == {"success": True, "data": {"id": "render_1732540000000", "status": "pending",
-                                                      "progress": 5}}
+    assert resp.json() == {
+        "success": True,
+        "data": {"id": "render_1732540000000", "status": "pending", "progress": 5},
+    }
     data = user.wait_render("render_1732540000000")
     assert set(data) == {"id", "status", "progress", "outputUrl", "createdAt", "completedAt", "error"}
     assert data["status"] == "completed" and data["progress"] == 100 and data["error"] is None
@@ -298,8 +329,11 @@ def test_cancel_stops_a_running_render(user, fake_cloud):
     generated(user, "generate a 1 second video of a red balloon")
     fake_cloud.faults.slow_render_s = 5
     user.start_render("render_cancel_me")
-    poll(lambda: user.render_status("render_cancel_me").json()["data"]["status"],
-         lambda status: status == "processing", "the render starting")
+    poll(
+        lambda: user.render_status("render_cancel_me").json()["data"]["status"],
+        lambda status: status == "processing",
+        "the render starting",
+    )
     other = Vendor(fake_cloud.base_url).sign_in()
     assert other.post("/api/render/proxy/lambda/render_cancel_me/cancel").status_code == 404
     other.close()
@@ -310,18 +344,26 @@ def test_cancel_stops_a_running_render(user, fake_cloud):
     time.sleep(1.0)
     assert user.render_status("render_cancel_me").json()["data"]["status"] == "failed"
     refused = user.get("/api/render/proxy/render_cancel_me/download")
-    assert refused.status_code == 409 and refused.json() == {"success": False, "error": refused.json()["error"]}
+    assert refused.status_code == 409 and refused.json() == {
+        "success": False,
+        "error": refused.json()["error"],
+    }
 
 
 def test_render_errors_use_the_success_false_shape(user):
     resp = user.render_status("render_nope")
-    assert resp.status_code == 404 and resp.json()["success"] is False and "render_nope" in resp.json()["error"]
+    assert (
+        resp.status_code == 404 and resp.json()["success"] is False and "render_nope" in resp.json()["error"]
+    )
 
 
 # ---- claim links -----------------------------------------------------------------------------------
 
+
 def test_claim_token_and_the_workspace_page(user, fake_cloud):
-    resp = user.post("/api/auth/claim-token", json={"task_id": user.task_id, "session_id": int(user.session_id)})
+    resp = user.post(
+        "/api/auth/claim-token", json={"task_id": user.task_id, "session_id": int(user.session_id)}
+    )
     body = resp.json()
     assert body["code"] == 0 and set(body["data"]) == {"claim_token", "expires_in"}
     assert body["data"]["claim_token"].startswith("clm_") and body["data"]["expires_in"] == 604800
@@ -331,7 +373,9 @@ def test_claim_token_and_the_workspace_page(user, fake_cloud):
     assert "Beach trip" in page.text and user.task_id in page.text
     assert httpx.get(f"{fake_cloud.web_url}/workspace/claim", params={"ct": "clm_forged"}).status_code == 404
     other = Vendor(fake_cloud.base_url).sign_in()
-    refused = other.post("/api/auth/claim-token", json={"task_id": user.task_id, "session_id": user.session_id})
+    refused = other.post(
+        "/api/auth/claim-token", json={"task_id": user.task_id, "session_id": user.session_id}
+    )
     assert refused.json()["code"] == 1002
     other.close()
 
@@ -353,12 +397,20 @@ def test_no_credits_binds_the_anonymous_user_id(user, fake_cloud):
 
 def test_ids_sent_as_json_numbers_are_accepted(user, fake_cloud):
     fake_cloud.set_post_production(None)
-    body = {"app_name": "nemo_agent", "user_id": "me", "session_id": int(user.session_id),
-            "new_message": {"parts": [{"text": "generate a 1 second video of a red balloon"}]}}
+    body = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": int(user.session_id),
+        "new_message": {"parts": [{"text": "generate a 1 second video of a red balloon"}]},
+    }
     text = user.post("/run_sse", json=body).text
     assert '"generate_video_with_seedance"' in text
-    render = {"id": "render_numeric", "sessionId": int(user.session_id), "draft": user.state()["draft"],
-              "output": {"format": "mp4", "quality": "high"}}
+    render = {
+        "id": "render_numeric",
+        "sessionId": int(user.session_id),
+        "draft": user.state()["draft"],
+        "output": {"format": "mp4", "quality": "high"},
+    }
     assert user.post("/api/render/proxy/lambda", json=render).json()["success"] is True
     assert user.wait_render("render_numeric")["status"] == "completed"
 
@@ -380,8 +432,15 @@ def test_a_drop_after_n_events_does_not_stop_the_generation(user, fake_cloud):
 def test_export_without_attribution_is_402_in_the_success_false_shape(user, fake_cloud):
     fake_cloud.set_post_production(None)
     generated(user, "generate a 1 second video of a red balloon")
-    body = {"id": "render_no_headers", "sessionId": user.session_id, "draft": user.state()["draft"],
-            "output": {"format": "mp4", "quality": "high"}}
+    body = {
+        "id": "render_no_headers",
+        "sessionId": user.session_id,
+        "draft": user.state()["draft"],
+        "output": {"format": "mp4", "quality": "high"},
+    }
     resp = httpx.post(f"{fake_cloud.base_url}/api/render/proxy/lambda", json=body, headers=user.auth)
     assert resp.status_code == 402
-    assert resp.json() == {"success": False, "error": resp.json()["error"]} and "attribution" in resp.json()["error"]
+    assert (
+        resp.json() == {"success": False, "error": resp.json()["error"]}
+        and "attribution" in resp.json()["error"]
+    )

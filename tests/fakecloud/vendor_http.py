@@ -18,7 +18,7 @@ class VendorStream:
     status: int
     raw: str
     events: list[dict[str, Any]] = field(default_factory=list)
-    complete: bool = True   # False: the connection broke off mid-stream
+    complete: bool = True  # False: the connection broke off mid-stream
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("type") == kind]
@@ -35,7 +35,7 @@ def parse_vendor_sse(raw: str) -> list[dict[str, Any]]:
         if not block.strip():
             continue
         assert block.startswith("data: ") and "\n" not in block, f"not a vendor SSE frame: {block!r}"
-        events.append(json.loads(block[len("data: "):]))
+        events.append(json.loads(block[len("data: ") :]))
     return events
 
 
@@ -47,13 +47,13 @@ class Vendor:
         self.client_id = client_id or str(uuid.uuid4())
         self.token = ""
         self.user_id = ""
-        self.session_id = ""   # the decimal string of the 19-digit id
+        self.session_id = ""  # the decimal string of the 19-digit id
         self.task_id = ""
 
     def close(self) -> None:
         self.http.close()
 
-    def sign_in(self) -> "Vendor":
+    def sign_in(self) -> Vendor:
         body = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": self.client_id}).json()
         self.token, self.user_id = body["data"]["token"], body["data"]["user_id"]
         return self
@@ -62,8 +62,10 @@ class Vendor:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def new_session(self) -> "Vendor":
-        data = self.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "Beach trip"}).json()["data"]
+    def new_session(self) -> Vendor:
+        data = self.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "Beach trip"}).json()[
+            "data"
+        ]
         self.session_id, self.task_id = str(data["session_id"]), data["task_id"]
         return self
 
@@ -74,12 +76,17 @@ class Vendor:
         return self.http.post(path, headers={**self.auth, **kw.pop("headers", {})}, **kw)
 
     def turn(self, text: str) -> VendorStream:
-        body = {"app_name": "nemo_agent", "user_id": "me", "session_id": self.session_id,
-                "new_message": {"parts": [{"text": text}]}}
+        body = {
+            "app_name": "nemo_agent",
+            "user_id": "me",
+            "session_id": self.session_id,
+            "new_message": {"parts": [{"text": text}]},
+        }
         chunks: list[bytes] = []
         complete = True
-        with self.http.stream("POST", "/run_sse", json=body,
-                              headers={**self.auth, "Accept": "text/event-stream"}) as resp:
+        with self.http.stream(
+            "POST", "/run_sse", json=body, headers={**self.auth, "Accept": "text/event-stream"}
+        ) as resp:
             try:
                 for chunk in resp.iter_raw():
                     chunks.append(chunk)
@@ -102,8 +109,12 @@ class Vendor:
         return self.get("/api/credits/balance/simple").json()["data"]
 
     def start_render(self, render_id: str | None = None) -> httpx.Response:
-        body = {"id": render_id or f"render_{time.time_ns()}", "sessionId": self.session_id,
-                "draft": self.state()["draft"], "output": {"format": "mp4", "quality": "high"}}
+        body = {
+            "id": render_id or f"render_{time.time_ns()}",
+            "sessionId": self.session_id,
+            "draft": self.state()["draft"],
+            "output": {"format": "mp4", "quality": "high"},
+        }
         return self.post("/api/render/proxy/lambda", json=body)
 
     def render_status(self, render_id: str) -> httpx.Response:

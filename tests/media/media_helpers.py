@@ -20,8 +20,8 @@ class Facts:
     height: int
     fps: float
     frames: int
-    duration_s: float          # the container's
-    video_duration_s: float    # frames / fps
+    duration_s: float  # the container's
+    video_duration_s: float  # frames / fps
     audio_codec: str | None
     audio_rate: int | None
     audio_channels: int | None
@@ -82,10 +82,31 @@ def rms(path: Path, start_s: float = 0.0, end_s: float | None = None) -> float:
 def make_tone_clip(path: Path, seconds: float = 1.0, size: str = "160x90", colour: str = "blue") -> Path:
     """A clip with its own sound (a 440 Hz tone) for testing how clip audio is mixed."""
     subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", f"color=c={colour}:s={size}:r=30:d={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={seconds}",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c={colour}:s={size}:r=30:d={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:sample_rate=44100:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
         check=True,
     )
     return path
@@ -93,8 +114,20 @@ def make_tone_clip(path: Path, seconds: float = 1.0, size: str = "160x90", colou
 
 def make_image(path: Path, size: str = "64x48", colour: str = "red") -> Path:
     subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-         "-i", f"color=c={colour}:s={size}", "-frames:v", "1", str(path)],
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c={colour}:s={size}",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
         check=True,
     )
     return path

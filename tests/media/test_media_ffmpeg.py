@@ -29,14 +29,20 @@ def recording_ffmpeg(tmp_path: Path) -> tuple[Path, Path]:
     return script, log
 
 
-def test_the_render_is_one_ffmpeg_run_with_one_inline_graph(media: dict[str, Path], tmp_path: Path, monkeypatch) -> None:
+def test_the_render_is_one_ffmpeg_run_with_one_inline_graph(
+    media: dict[str, Path], tmp_path: Path, monkeypatch
+) -> None:
     script, log = recording_ffmpeg(tmp_path)
     monkeypatch.setenv("NEMO_FFMPEG", str(script))
-    d = Draft.from_wire({"t": [
-        {"tt": 0, "sg": [{"d": 500, "m": {"source": "sunset"}}, {"d": 500, "m": {"source": "city"}}]},
-        {"tt": 7, "sg": [{"d": 500, "m": {"text": "Hi"}}]},
-        {"tt": 1, "sg": [{"d": 1000, "m": {"source": "bgm", "volume": 0.35}}]},
-    ]})
+    d = Draft.from_wire(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"d": 500, "m": {"source": "sunset"}}, {"d": 500, "m": {"source": "city"}}]},
+                {"tt": 7, "sg": [{"d": 500, "m": {"text": "Hi"}}]},
+                {"tt": 1, "sg": [{"d": 1000, "m": {"source": "bgm", "volume": 0.35}}]},
+            ]
+        }
+    )
     render_draft(d, media.get, tmp_path / "out.mp4", width=160, height=90)
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     renders = [c for c in calls if "-filter_complex" in c]
@@ -52,11 +58,18 @@ def test_the_render_is_one_ffmpeg_run_with_one_inline_graph(media: dict[str, Pat
     assert (tmp_path / "out.mp4").stat().st_size > 0
 
 
-def test_nemo_ffmpeg_that_cannot_run_is_said_plainly(media: dict[str, Path], tmp_path: Path, monkeypatch) -> None:
+def test_nemo_ffmpeg_that_cannot_run_is_said_plainly(
+    media: dict[str, Path], tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("NEMO_FFMPEG", str(tmp_path / "no-such-ffmpeg"))
-    with pytest.raises(RenderError, match="NEMO_FFMPEG is set to .*no-such-ffmpeg"):
-        render_draft(Draft.from_wire({"t": [{"tt": 7, "sg": [{"d": 500, "m": {"text": "x"}}]}]}),
-                     media.get, tmp_path / "out.mp4", width=160, height=90)
+    with pytest.raises(RenderError, match=r"NEMO_FFMPEG is set to .*no-such-ffmpeg"):
+        render_draft(
+            Draft.from_wire({"t": [{"tt": 7, "sg": [{"d": 500, "m": {"text": "x"}}]}]}),
+            media.get,
+            tmp_path / "out.mp4",
+            width=160,
+            height=90,
+        )
     assert not (tmp_path / "out.mp4").exists()
 
 
@@ -113,5 +126,5 @@ def test_a_probe_that_hangs_is_stopped_with_a_reason(tmp_path: Path, monkeypatch
     monkeypatch.setattr(ffmpeg_module, "PROBE_TIMEOUT_S", 0.5)
     clip = tmp_path / "clip.mp4"
     clip.write_bytes(b"\x00" * 64)
-    with pytest.raises(FFmpegError, match="took over 0.5 s"):
+    with pytest.raises(FFmpegError, match=r"took over 0\.5 s"):
         probe(clip)

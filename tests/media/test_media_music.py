@@ -35,10 +35,12 @@ def facts_audio(path: Path) -> tuple:
 
 def test_styles_sound_different() -> None:
     levels = {s: synthesize(s, 4.0) for s in ("lofi", "ambient", "upbeat")}
+
     # Upbeat is busier: more energy changes per second (its drums hit on every beat).
     def onsets(x: np.ndarray) -> float:
         env = np.abs(x[0]).reshape(-1, RATE // 100).mean(axis=1)
         return float(np.maximum(np.diff(env), 0).sum())
+
     assert onsets(levels["upbeat"]) > onsets(levels["ambient"]) * 1.5
     assert not np.allclose(levels["lofi"][:, :RATE], levels["upbeat"][:, :RATE])
 

@@ -43,8 +43,9 @@ def test_words_match_whole_words_only() -> None:
 def test_vocabulary_has_at_least_a_dozen_elements() -> None:
     elements = [name for name in KEYWORDS if name not in TIMES_OF_DAY]
     assert len(elements) >= 12
-    assert all(any("\u4e00" <= ch <= "\u9fff" for w in KEYWORDS[e] for ch in w) for e in elements), \
+    assert all(any("\u4e00" <= ch <= "\u9fff" for w in KEYWORDS[e] for ch in w) for e in elements), (
         "every element has a Chinese trigger"
+    )
 
 
 def test_generated_clip_is_h264_at_the_size_asked(tmp_path: Path) -> None:
@@ -92,7 +93,9 @@ def test_a_sunset_over_the_ocean_looks_like_one() -> None:
     frame = painter.frame(1.0).astype(float)
     horizon = int(painter.horizon * 180)  # the camera has barely moved at t=1
     glow = frame[horizon - 25 : horizon - 3]
-    assert glow[..., 0].mean() > 170 and glow[..., 0].mean() > glow[..., 2].mean() + 60, "an orange sky low down"
+    assert glow[..., 0].mean() > 170 and glow[..., 0].mean() > glow[..., 2].mean() + 60, (
+        "an orange sky low down"
+    )
     top = frame[:20]
     assert luminance(top).mean() < luminance(glow).mean() - 50, "darker sky overhead"
     sky_lum = luminance(frame[: horizon - 2])
@@ -118,8 +121,11 @@ def test_a_night_city_has_a_dark_sky_and_lit_windows() -> None:
 
 
 def test_weather_and_fire_move() -> None:
-    for prompt, region in (("rain in the city", np.s_[:90]), ("snowy forest", np.s_[:90]),
-                           ("campfire at night", np.s_[100:, 120:200])):
+    for prompt, region in (
+        ("rain in the city", np.s_[:90]),
+        ("snowy forest", np.s_[:90]),
+        ("campfire at night", np.s_[100:, 120:200]),
+    ):
         _, painter = make_painter(prompt, 320, 180, 10.0)
         a, b = painter.frame(1.0).astype(float), painter.frame(1.1).astype(float)
         assert np.abs(a[region] - b[region]).mean() > 1.0, f"{prompt}: nothing falls or flickers"

@@ -56,7 +56,7 @@ def test_error_mapping(status, payload, expected):
 
 
 def test_seed_messages():
-    assert "Register or upgrade your plan to unlock export." == ExportBlocked().user_message()
+    assert ExportBlocked().user_message() == "Register or upgrade your plan to unlock export."
     assert "credit" not in ExportBlocked().user_message().lower()  # 402 is a plan problem, not credits
     assert all(fmt in UnsupportedFile().user_message() for fmt in SUPPORTED_FORMATS)
     msg = FileTooLarge().user_message()

@@ -7,10 +7,18 @@ from nemo_tui.protocol import answer_text, parse_question_set
 PUBLISHED = {
     "title": "A few choices before I generate",
     "questions": [
-        {"id": "q1", "prompt": "Which style?", "allow_multiple": False,
-         "options": [{"id": "a", "label": "Cinematic"}, {"id": "b", "label": "Anime"}]},
-        {"id": "q2", "prompt": "Add music?", "allow_multiple": True,
-         "options": [{"id": "m1", "label": "Lo-fi"}, {"id": "m2", "label": "Orchestral"}]},
+        {
+            "id": "q1",
+            "prompt": "Which style?",
+            "allow_multiple": False,
+            "options": [{"id": "a", "label": "Cinematic"}, {"id": "b", "label": "Anime"}],
+        },
+        {
+            "id": "q2",
+            "prompt": "Add music?",
+            "allow_multiple": True,
+            "options": [{"id": "m1", "label": "Lo-fi"}, {"id": "m2", "label": "Orchestral"}],
+        },
     ],
 }
 
@@ -27,8 +35,14 @@ def test_the_published_shape_and_the_answer_line_per_question():
 
 
 def test_tolerated_variants():
-    asked = parse_question_set({"questions": [{"id": 7, "question": "Length?", "options": ["5 s", "10 s"],
-                                               "allowMultiple": "true"}, {"prompt": "Title text?"}]})
+    asked = parse_question_set(
+        {
+            "questions": [
+                {"id": 7, "question": "Length?", "options": ["5 s", "10 s"], "allowMultiple": "true"},
+                {"prompt": "Title text?"},
+            ]
+        }
+    )
     assert asked is not None
     first, second = asked.questions
     assert first.id == "7" and [o.label for o in first.options] == ["5 s", "10 s"] and first.allow_multiple
@@ -39,14 +53,28 @@ def test_tolerated_variants():
 
 
 def test_args_without_a_question_are_not_a_question():
-    for args in (None, [], "ask", {}, {"questions": []}, {"questions": [{"prompt": "  "}]},
-                 {"questions": "x"}, {"title": 5, "questions": [{"options": ["a"]}]}):
+    for args in (
+        None,
+        [],
+        "ask",
+        {},
+        {"questions": []},
+        {"questions": [{"prompt": "  "}]},
+        {"questions": "x"},
+        {"title": 5, "questions": [{"options": ["a"]}]},
+    ):
         assert parse_question_set(args) is None
 
 
 def test_question_text_is_cleaned_of_escapes():
-    asked = parse_question_set({"title": "T\x1b]0;x\x07", "questions": [
-        {"id": "q\x1b[2J", "prompt": "Pick\x1b[31m one", "options": [{"id": "a", "label": "A\x07"}]}]})
+    asked = parse_question_set(
+        {
+            "title": "T\x1b]0;x\x07",
+            "questions": [
+                {"id": "q\x1b[2J", "prompt": "Pick\x1b[31m one", "options": [{"id": "a", "label": "A\x07"}]}
+            ],
+        }
+    )
     assert asked is not None
     q = asked.questions[0]
     assert (asked.title, q.id, q.prompt, q.options[0].label) == ("T", "q", "Pick one", "A")

@@ -41,8 +41,23 @@ def tiny_png(path: Path) -> Path:
 
     import imageio_ffmpeg
 
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "color=c=red:s=16x16", "-frames:v", "1", str(path)], check=True, timeout=30)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=16x16",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
+        check=True,
+        timeout=30,
+    )
     return path
 
 
@@ -79,9 +94,15 @@ def make_harness(base_url: str, root: Path, *, timeout_s: float = 30.0, **client
     clock = Clock()
     recoveries: list[str] = []
     client_kw.setdefault("sleep", clock)
-    client = NemoClient(base_url, credentials=CredentialStore(root / "config" / "credentials.json"),
-                        credentials_key="local", poll_interval=0.05, on_recovery=recoveries.append,
-                        timeout_s=timeout_s, **client_kw)
+    client = NemoClient(
+        base_url,
+        credentials=CredentialStore(root / "config" / "credentials.json"),
+        credentials_key="local",
+        poll_interval=0.05,
+        on_recovery=recoveries.append,
+        timeout_s=timeout_s,
+        **client_kw,
+    )
     store = Store(root / "data" / "nemo.db")
     # sleep stays the real asyncio.sleep for render polling: the engine renders in real time.
     conv = Conversation(client, store, backend_key="local", export_dir=root / "exports", cwd=root)

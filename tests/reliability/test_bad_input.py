@@ -20,13 +20,24 @@ from nemo_tui.core.events import ReplyFinished
 from nemo_tui.core.router import IntentKind, route
 from nemo_tui.core.summary import describe_changes, timeline_summary
 from nemo_tui.engine.runner import EngineServer
-from nemo_tui.protocol import (Draft, NemoError, ServerError, TextDelta, TurnEnd, TurnError, UnsupportedFile,
-                               error_for, unwrap)
+from nemo_tui.protocol import (
+    Draft,
+    NemoError,
+    ServerError,
+    TextDelta,
+    TurnEnd,
+    TurnError,
+    UnsupportedFile,
+    error_for,
+    unwrap,
+)
 from tests.leaks import assert_hidden
 
 # derandomize: the same examples on every run, so CI never flakes on a new one (the seeds that found
 # bugs here are kept as explicit cases below).
-FAST = settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 TOKEN = "tok-fuzz-SECRET"
 
 
@@ -41,7 +52,7 @@ def parse(chunks: list[bytes]) -> tuple[list[Any], bool]:
 
 def split(data: bytes, cuts: list[int]) -> list[bytes]:
     points = sorted({c % (len(data) + 1) for c in cuts})
-    return [data[a:b] for a, b in zip([0, *points], [*points, len(data)])]
+    return [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=False)]
 
 
 def same(items: list[Any]) -> list[Any]:
@@ -50,6 +61,7 @@ def same(items: list[Any]) -> list[Any]:
 
 def through_client(body: bytes, *, status: int = 200, ctype: str = "application/json") -> NemoClient:
     """A client whose every answer is `body` (wire shapes the real engine never sends)."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(status, headers={"content-type": ctype}, content=body)
 
@@ -60,10 +72,30 @@ def through_client(body: bytes, *, status: int = 200, ctype: str = "application/
 
 # ---- the SSE parser ------------------------------------------------------------------------------
 
-SSE_BYTES = st.lists(st.sampled_from([b"data: ", b"data:", b":", b" ping", b"\n", b"\r", b"\r\n", b"event: x",
-                                      b'{"content":{"parts":[{"text":"hi"}]},"partial":true}', b"\xff",
-                                      b"\xef\xbb\xbf", b"\xe4\xbd", b"\xa0", b"{", b"id: 1", b"\x00"])
-                     | st.binary(max_size=20), max_size=40).map(b"".join)
+SSE_BYTES = st.lists(
+    st.sampled_from(
+        [
+            b"data: ",
+            b"data:",
+            b":",
+            b" ping",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"event: x",
+            b'{"content":{"parts":[{"text":"hi"}]},"partial":true}',
+            b"\xff",
+            b"\xef\xbb\xbf",
+            b"\xe4\xbd",
+            b"\xa0",
+            b"{",
+            b"id: 1",
+            b"\x00",
+        ]
+    )
+    | st.binary(max_size=20),
+    max_size=40,
+).map(b"".join)
 
 
 @FAST
@@ -81,19 +113,25 @@ def test_any_bytes_split_anywhere_parse_the_same_and_never_raise(data: bytes, cu
 
 
 @FAST
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_any_json_as_an_event_is_an_event_or_a_clear_error(value: Any) -> None:
     for event in TurnAssembler().data(json.dumps(value)):
-        assert not isinstance(event, TurnError) or event.message.startswith(("The server sent", "The agent failed"))
+        assert not isinstance(event, TurnError) or event.message.startswith(
+            ("The server sent", "The agent failed")
+        )
 
 
 def test_a_10_mb_event_in_64_kb_reads_is_one_delta() -> None:
     # How fast (linear time) is measured by `python -m tests.bench` ("sse"), not by a wall clock here.
     text = "x" * (10 * 1024 * 1024)
     body = b"data: " + json.dumps({"content": {"parts": [{"text": text}]}}).encode() + b"\n\n"
-    items, cut = parse([body[i:i + 65536] for i in range(0, len(body), 65536)])
+    items, cut = parse([body[i : i + 65536] for i in range(0, len(body), 65536)])
     events = TurnAssembler().handle(items[0])
     assert not cut and len(items) == 1
     assert [type(e) for e in events] == [TextDelta] and len(events[0].text) == len(text)
@@ -110,15 +148,19 @@ def test_invalid_utf8_is_replaced_not_fatal() -> None:
 def test_json_nested_thousands_deep_is_an_unreadable_event_not_a_crash(depth: int) -> None:
     nested = "[" * depth + "]" * depth
     frame = json.dumps({"content": {"parts": [{"functionCall": {"id": "f", "name": "n", "args": {}}}]}})
-    frame = frame.replace("{}", '{"a": %s}' % nested)
+    frame = frame.replace("{}", f'{{"a": {nested}}}')
     [event] = TurnAssembler().data(frame)
     assert isinstance(event, TurnError) and event.error_type == "MalformedEvent"
     assert event.message.startswith("The server sent a reply event that could not be read")
 
 
 async def test_nested_and_broken_replies_through_the_client_are_clear_errors() -> None:
-    for body in (b"[" * 10_000 + b"]" * 10_000, b'{"code":0,"data":' + b"[" * 900 + b"]" * 900 + b"}",
-                 b"\xff\xfe not json", b'{"code": 0, "data": {"available": "lots"}}'):
+    for body in (
+        b"[" * 10_000 + b"]" * 10_000,
+        b'{"code":0,"data":' + b"[" * 900 + b"]" * 900 + b"}",
+        b"\xff\xfe not json",
+        b'{"code": 0, "data": {"available": "lots"}}',
+    ):
         async with through_client(body) as client:
             with pytest.raises(NemoError) as info:
                 await client.credits()
@@ -138,16 +180,41 @@ async def test_a_10_mb_event_of_invalid_utf8_through_the_client() -> None:
 
 # ---- envelopes and drafts ------------------------------------------------------------------------
 
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-                           st.sampled_from(["code", "message", "msg", "data", "detail", "t", "tt", "sg",
-                                            "d", "m", "start", "volume", "x"]), inner, max_size=4),
-                       max_leaves=15)
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "code",
+                    "message",
+                    "msg",
+                    "data",
+                    "detail",
+                    "t",
+                    "tt",
+                    "sg",
+                    "d",
+                    "m",
+                    "start",
+                    "volume",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=15,
+)
 
 
 @FAST
-@given(status=st.sampled_from([200, 201, 204, 400, 401, 402, 404, 429, 500, 502]),
-       body=JSONISH.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=40))
+@given(
+    status=st.sampled_from([200, 201, 204, 400, 401, 402, 404, 429, 500, 502]),
+    body=JSONISH.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=40),
+)
 def test_any_envelope_maps_to_a_typed_error_or_data(status: int, body: bytes) -> None:
     error = error_for(status, body)
     if error is None:  # the envelope says success: unwrap hands back its data
@@ -174,33 +241,51 @@ def test_any_draft_parses_or_is_refused_and_summaries_never_crash(value: Any) ->
 
 @pytest.mark.parametrize("duration", [-5000, -1, 0, 10**15, 2**63])
 def test_absurd_durations_never_crash_the_summaries(duration: int) -> None:
-    draft = Draft.from_wire({"t": [{"tt": 0, "sg": [{"d": duration, "m": {"name": "x"}}]},
-                                   {"tt": 7, "sg": [{"d": 1000, "m": {"text": "hi", "start": -duration}}]}]})
+    draft = Draft.from_wire(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"d": duration, "m": {"name": "x"}}]},
+                {"tt": 7, "sg": [{"d": 1000, "m": {"text": "hi", "start": -duration}}]},
+            ]
+        }
+    )
     summary = timeline_summary(draft)
     assert summary.startswith("Timeline (2 tracks)")
     change = describe_changes(Draft(), draft) or ""
     assert "-" not in change.split("duration")[0]  # never "a -5 s video"
 
 
-@pytest.mark.parametrize(("segment", "says"), [
-    ({"d": -5000, "m": {"name": "x"}}, "Track 1, segment 1 has a negative duration (-5000 ms)"),
-    ({"d": 10**15, "m": {"name": "x"}}, "exports are at most 60 minutes"),
-    ({"d": 2000, "m": {"name": "x", "start": 10**17}}, "exports are at most 60 minutes"),
-    ({"d": 1e300}, "Invalid render request"),
-    ({"d": "ten seconds"}, "Invalid render request"),
-])
+@pytest.mark.parametrize(
+    ("segment", "says"),
+    [
+        ({"d": -5000, "m": {"name": "x"}}, "Track 1, segment 1 has a negative duration (-5000 ms)"),
+        ({"d": 10**15, "m": {"name": "x"}}, "exports are at most 60 minutes"),
+        ({"d": 2000, "m": {"name": "x", "start": 10**17}}, "exports are at most 60 minutes"),
+        ({"d": 1e300}, "Invalid render request"),
+        ({"d": "ten seconds"}, "Invalid render request"),
+    ],
+)
 async def test_the_engine_refuses_absurd_drafts_with_a_clear_error(
-        engine_server: EngineServer, tmp_path: Path, segment: dict[str, Any], says: str) -> None:
+    engine_server: EngineServer, tmp_path: Path, segment: dict[str, Any], says: str
+) -> None:
     h = make_harness(engine_server.base_url, tmp_path)
     try:
         await collect(h.conv.start())
         await collect(h.conv.handle(CLIP))
-        wire = {"id": "render_1", "sessionId": h.client.session.session_id,
-                "draft": {"t": [{"tt": 0, "sg": [segment]}]}, "output": {"format": "mp4"}}
+        wire = {
+            "id": "render_1",
+            "sessionId": h.client.session.session_id,
+            "draft": {"t": [{"tt": 0, "sg": [segment]}]},
+            "output": {"format": "mp4"},
+        }
         from nemo_tui.client.connection import Call
+
         with pytest.raises(ServerError) as info:
-            await h.client._request(lambda: Call("POST", h.client._url("/api/render/proxy/lambda"),
-                                                 json_body=wire, session_bound=True))
+            await h.client._request(
+                lambda: Call(
+                    "POST", h.client._url("/api/render/proxy/lambda"), json_body=wire, session_bound=True
+                )
+            )
     finally:
         await h.aclose()
     assert says in info.value.user_message()
@@ -210,8 +295,9 @@ async def test_the_engine_refuses_absurd_drafts_with_a_clear_error(
 def test_the_renderer_itself_survives_a_negative_segment(tmp_path: Path) -> None:
     from nemo_tui.engine.media.render import render_draft
 
-    draft = Draft.from_wire({"t": [{"tt": 7, "sg": [{"d": -3000, "m": {"text": "bad"}},
-                                                    {"d": 500, "m": {"text": "ok"}}]}]})
+    draft = Draft.from_wire(
+        {"t": [{"tt": 7, "sg": [{"d": -3000, "m": {"text": "bad"}}, {"d": 500, "m": {"text": "ok"}}]}]}
+    )
     out = tmp_path / "out.mp4"
     render_draft(draft, lambda _: None, out, width=64, height=36, fps=12)  # the bad segment is skipped
     import av
@@ -224,10 +310,24 @@ def test_the_renderer_itself_survives_a_negative_segment(tmp_path: Path) -> None
 
 # ---- the router, path detection, file names ------------------------------------------------------
 
-NASTY_NAMES = ["~0", "~nosuchuser/clip.mp4",  # no such user: Path.expanduser raised RuntimeError
-               "a; rm -rf ~.mp4", "$(reboot).png", "`id`.mov", "x && echo pwned.jpg", "clip|tee.mp4",
-               "new\nline.mp4", "tab\there.png", "bell\x07.mp4", "esc\x1b[2J.png", "quote'\".gif",
-               "../../etc/passwd", "..\\..\\windows\\win.ini", "%2e%2e%2fetc%2fpasswd.mp4", "~/.ssh/id_rsa"]
+NASTY_NAMES = [
+    "~0",
+    "~nosuchuser/clip.mp4",  # no such user: Path.expanduser raised RuntimeError
+    "a; rm -rf ~.mp4",
+    "$(reboot).png",
+    "`id`.mov",
+    "x && echo pwned.jpg",
+    "clip|tee.mp4",
+    "new\nline.mp4",
+    "tab\there.png",
+    "bell\x07.mp4",
+    "esc\x1b[2J.png",
+    "quote'\".gif",
+    "../../etc/passwd",
+    "..\\..\\windows\\win.ini",
+    "%2e%2e%2fetc%2fpasswd.mp4",
+    "~/.ssh/id_rsa",
+]
 
 
 @FAST
@@ -240,7 +340,8 @@ def test_the_router_classifies_anything_without_crashing(text: str) -> None:
 
 @pytest.mark.parametrize("name", NASTY_NAMES)
 async def test_nasty_file_names_are_uploaded_or_refused_in_words(
-        engine_server: EngineServer, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_server: EngineServer, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # `~` and `../..` resolve inside tmp_path, so what they name is the same on every machine.
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "cwd" / "deeper").mkdir(parents=True)
@@ -292,18 +393,25 @@ async def test_a_server_that_names_its_file_dot_dot_slash_passwd(tmp_path: Path)
 
     exports = tmp_path / "exports"
     async with NemoClient("http://evil.test", token=TOKEN, transport=httpx.MockTransport(handler)) as client:
-        for url in ("/files/renders/k/..%2F..%2Fetc%2Fpasswd", "/files/renders/k/%2e%2e%5c%2e%2e%5cboot.ini",
-                    "/files/renders/k/%2e%2e"):
+        for url in (
+            "/files/renders/k/..%2F..%2Fetc%2Fpasswd",
+            "/files/renders/k/%2e%2e%5c%2e%2e%5cboot.ini",
+            "/files/renders/k/%2e%2e",
+        ):
             path = await client.download(url, exports)
             assert path.parent == exports and path.read_bytes() == mp4
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
-        p.name for p in exports.iterdir())  # nothing was written outside the export folder
+        p.name for p in exports.iterdir()
+    )  # nothing was written outside the export folder
 
 
-@pytest.mark.parametrize("text", ["[/]", "[bold red]x[/", "\x1b]52;c;aGk=\x07 hi", "nul\x00byte",
-                                  "🎬" * 2000, "x" * 100_000, "   \n\t  "])
+@pytest.mark.parametrize(
+    "text",
+    ["[/]", "[bold red]x[/", "\x1b]52;c;aGk=\x07 hi", "nul\x00byte", "🎬" * 2000, "x" * 100_000, "   \n\t  "],
+)
 async def test_odd_messages_get_a_reply_or_nothing_never_a_crash(
-        engine_server: EngineServer, tmp_path: Path, text: str) -> None:
+    engine_server: EngineServer, tmp_path: Path, text: str
+) -> None:
     h = make_harness(engine_server.base_url, tmp_path)
     try:
         await collect(h.conv.start())

@@ -37,16 +37,22 @@ async def run_and_kill(engine: EngineServer, root: Path, ready: Callable[[], boo
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(REPO)])}
     env.pop("NEMO_TOKEN", None)
     child = await asyncio.create_subprocess_exec(
-        sys.executable, str(HERE / "headless_export.py"), engine.base_url, str(root), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        str(HERE / "headless_export.py"),
+        engine.base_url,
+        str(root),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         async with asyncio.timeout(30):
             while not ready():
-                assert child.returncode is None, (await child.communicate())
+                assert child.returncode is None, await child.communicate()
                 await asyncio.sleep(0.02)
     finally:
         child.send_signal(signal.SIGKILL)
-        out, err = await child.communicate()
+        out, _err = await child.communicate()
     assert child.returncode == -signal.SIGKILL
     assert b"export done" not in out, "the export finished before the kill"
 
@@ -82,17 +88,20 @@ async def resume_in_a_new_process_and_check(engine: EngineServer, root: Path) ->
 
 
 async def test_kill_9_during_the_render_then_the_next_start_downloads_it(
-        engine_server: EngineServer, tmp_path: Path) -> None:
+    engine_server: EngineServer, tmp_path: Path
+) -> None:
     engine_server.faults.slow_render_s = 1.5
     db = tmp_path / "data" / "nemo.db"
-    await run_and_kill(engine_server, tmp_path,
-                       lambda: bool(read_db(db, "SELECT 1 FROM render_jobs WHERE finished IS NULL")))
+    await run_and_kill(
+        engine_server, tmp_path, lambda: bool(read_db(db, "SELECT 1 FROM render_jobs WHERE finished IS NULL"))
+    )
     assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").iterdir())
     await resume_in_a_new_process_and_check(engine_server, tmp_path)
 
 
 async def test_kill_9_during_the_download_then_the_next_start_resumes_from_the_part_file(
-        engine_server: EngineServer, tmp_path: Path) -> None:
+    engine_server: EngineServer, tmp_path: Path
+) -> None:
     # The download sends half the file, then stalls: the child is killed with a .part on disk.
     engine_server.faults.cut_download_at_fraction = 0.5
     engine_server.faults.stall_download_s = 30

@@ -13,28 +13,49 @@ from reliability_helpers import CLIP, Harness, collect, make_harness, notices, o
 
 from nemo_tui.backend import owner_transport
 from nemo_tui.client.credentials import StoredCredentials
-from nemo_tui.client.nemo import (MSG_CLIENT_ID_RENEWED, MSG_RATE_LIMITED, MSG_SESSION_RENEWED,
-                                  MSG_TOKEN_RENEWED)
-from nemo_tui.core.events import (CreditsUpdated, ExportDone, ReplyFinished, SessionChanged,
-                                  TimelineUpdated, UploadDone)
+from nemo_tui.client.nemo import (
+    MSG_CLIENT_ID_RENEWED,
+    MSG_RATE_LIMITED,
+    MSG_SESSION_RENEWED,
+    MSG_TOKEN_RENEWED,
+)
+from nemo_tui.core.events import (
+    CreditsUpdated,
+    ExportDone,
+    ReplyFinished,
+    SessionChanged,
+    TimelineUpdated,
+    UploadDone,
+)
 from nemo_tui.engine.runner import EngineServer
-from nemo_tui.protocol import (MAX_UPLOAD_BYTES, ExportBlocked, FileTooLarge, NoCredits, RateLimited,
-                               TokenExpired, UnsupportedFile)
+from nemo_tui.protocol import (
+    MAX_UPLOAD_BYTES,
+    ExportBlocked,
+    FileTooLarge,
+    NoCredits,
+    RateLimited,
+    TokenExpired,
+    UnsupportedFile,
+)
 
 Flow = Callable[[Harness, Path], AsyncIterator[Any]]
 
 # One action per endpoint, and the event that proves it worked.
 ENDPOINTS: dict[str, tuple[Flow, Callable[[list[Any]], bool]]] = {
-    "credits": (lambda h, _: h.conv.credits(),
-                lambda ev: any(n.startswith("Credits: ") for n in notices(ev))),
-    "state": (lambda h, _: h.conv.show_state(),
-              lambda ev: bool(of(ev, TimelineUpdated))),
-    "run_sse": (lambda h, _: h.conv.handle("add a title that says hello"),
-                lambda ev: bool(of(ev, ReplyFinished)) and any("hello" in t.summary for t in of(ev, TimelineUpdated))),
-    "upload": (lambda h, tmp: h.conv.upload(str(tiny_png(tmp / "red.png"))),
-               lambda ev: bool(of(ev, UploadDone))),
-    "render": (lambda h, _: h.conv.export(),
-               lambda ev: bool(of(ev, ExportDone))),
+    "credits": (
+        lambda h, _: h.conv.credits(),
+        lambda ev: any(n.startswith("Credits: ") for n in notices(ev)),
+    ),
+    "state": (lambda h, _: h.conv.show_state(), lambda ev: bool(of(ev, TimelineUpdated))),
+    "run_sse": (
+        lambda h, _: h.conv.handle("add a title that says hello"),
+        lambda ev: bool(of(ev, ReplyFinished)) and any("hello" in t.summary for t in of(ev, TimelineUpdated)),
+    ),
+    "upload": (
+        lambda h, tmp: h.conv.upload(str(tiny_png(tmp / "red.png"))),
+        lambda ev: bool(of(ev, UploadDone)),
+    ),
+    "render": (lambda h, _: h.conv.export(), lambda ev: bool(of(ev, ExportDone))),
 }
 SESSION_SCOPED = ["state", "run_sse", "upload", "render"]
 
@@ -54,7 +75,8 @@ async def harness(engine: EngineServer, tmp_path: Path) -> AsyncIterator[Harness
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 async def test_1001_once_renews_the_token_and_the_action_still_works(
-        harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path
+) -> None:
     flow, worked = ENDPOINTS[endpoint]
     engine.faults.expire_tokens_once = 1
     events = await collect(flow(harness, tmp_path))
@@ -65,7 +87,8 @@ async def test_1001_once_renews_the_token_and_the_action_still_works(
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 async def test_1001_every_time_ends_in_one_clear_message(
-        harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path
+) -> None:
     flow, worked = ENDPOINTS[endpoint]
     engine.faults.expire_tokens = True
     events = await collect(flow(harness, tmp_path))
@@ -76,7 +99,8 @@ async def test_1001_every_time_ends_in_one_clear_message(
 
 @pytest.mark.parametrize("endpoint", SESSION_SCOPED)
 async def test_1002_starts_a_new_session_and_the_app_switches_to_it(
-        harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path
+) -> None:
     flow, worked = ENDPOINTS[endpoint]
     old = harness.client.session.session_id
     engine.faults.lose_sessions_once = 1
@@ -95,7 +119,8 @@ async def test_1002_starts_a_new_session_and_the_app_switches_to_it(
 
 
 async def test_2001_no_credits_links_registration_with_the_bind_id(
-        harness: Harness, engine: EngineServer) -> None:
+    harness: Harness, engine: EngineServer
+) -> None:
     engine.faults.no_credits = True
     events = await collect(harness.conv.handle("generate a 2-second video of a forest"))
     task_id = harness.client.session.task_id
@@ -107,8 +132,9 @@ async def test_2001_no_credits_links_registration_with_the_bind_id(
     assert "forest" not in of(state, TimelineUpdated)[0].summary  # nothing was generated
 
 
-async def test_4001_a_file_that_is_not_what_its_name_says(harness: Harness, engine: EngineServer,
-                                                         tmp_path: Path) -> None:
+async def test_4001_a_file_that_is_not_what_its_name_says(
+    harness: Harness, engine: EngineServer, tmp_path: Path
+) -> None:
     fake = tmp_path / "holiday.mp4"
     fake.write_bytes(b"not a video at all " * 200)
     uploads = engine.config.data_dir / "uploads"
@@ -120,7 +146,9 @@ async def test_4001_a_file_that_is_not_what_its_name_says(harness: Harness, engi
     assert set(uploads.glob("*")) == before  # the refused bytes are not kept on the server
 
 
-async def test_4001_an_unsupported_extension_is_refused_before_sending(harness: Harness, tmp_path: Path) -> None:
+async def test_4001_an_unsupported_extension_is_refused_before_sending(
+    harness: Harness, tmp_path: Path
+) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello")
     events = await collect(harness.conv.upload(str(notes)))
@@ -128,7 +156,8 @@ async def test_4001_an_unsupported_extension_is_refused_before_sending(harness: 
 
 
 async def test_4002_too_large_is_refused_by_the_app_and_by_the_server(
-        harness: Harness, engine: EngineServer, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, tmp_path: Path
+) -> None:
     big = tmp_path / "big.mp4"
     with open(big, "wb") as handle:
         handle.truncate(MAX_UPLOAD_BYTES + 1)  # sparse: no 200 MB written
@@ -136,8 +165,9 @@ async def test_4002_too_large_is_refused_by_the_app_and_by_the_server(
     assert notices(events, "error") == [FileTooLarge().user_message()]
     # A URL upload is sized by the server: the engine answers 4002 itself (file:// URLs are the
     # engine owner's: this client sends the owner secret, as the app does to its own engine).
-    owner = make_harness(engine.base_url, tmp_path / "owner",
-                         transport=owner_transport(engine.base_url, engine.owner_secret))
+    owner = make_harness(
+        engine.base_url, tmp_path / "owner", transport=owner_transport(engine.base_url, engine.owner_secret)
+    )
     try:
         with pytest.raises(FileTooLarge) as info:
             await owner.client.upload_urls([big.as_uri()])
@@ -160,7 +190,8 @@ async def test_400_missing_client_id_gets_a_new_one_and_starts(engine: EngineSer
 
 
 async def test_402_export_blocked_is_a_plan_message_and_leaves_nothing(
-        harness: Harness, engine: EngineServer, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, tmp_path: Path
+) -> None:
     engine.faults.block_export = True
     events = await collect(harness.conv.export())
     assert notices(events, "error") == [ExportBlocked().user_message()]
@@ -171,7 +202,8 @@ async def test_402_export_blocked_is_a_plan_message_and_leaves_nothing(
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 async def test_429_once_waits_30_seconds_and_retries(
-        harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path
+) -> None:
     flow, worked = ENDPOINTS[endpoint]
     engine.faults.rate_limit_once = 1
     events = await collect(flow(harness, tmp_path))
@@ -185,7 +217,8 @@ async def test_429_once_waits_30_seconds_and_retries(
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 async def test_429_twice_gives_up_with_a_clear_message(
-        harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path) -> None:
+    harness: Harness, engine: EngineServer, endpoint: str, tmp_path: Path
+) -> None:
     flow, worked = ENDPOINTS[endpoint]
     engine.faults.rate_limit_once = 2
     events = await collect(flow(harness, tmp_path))

@@ -48,7 +48,9 @@ async def session_work(h: Harness, i: int) -> list[Any]:
     return events
 
 
-async def test_20_sessions_streaming_and_5_renders_at_once(engine_server: EngineServer, tmp_path: Path) -> None:
+async def test_20_sessions_streaming_and_5_renders_at_once(
+    engine_server: EngineServer, tmp_path: Path
+) -> None:
     assert is_loopback(engine_server.host)
     with pytest.raises(ValueError):
         EngineServer(tmp_path / "x", host="0.0.0.0")  # the engine never listens beyond loopback
@@ -64,9 +66,11 @@ async def test_20_sessions_streaming_and_5_renders_at_once(engine_server: Engine
     harnesses = [make_harness(engine_server.base_url, tmp_path / f"s{i}") for i in range(SESSIONS)]
     try:
         results = await asyncio.wait_for(
-            asyncio.gather(*(session_work(h, i) for i, h in enumerate(harnesses))), timeout=60)
+            asyncio.gather(*(session_work(h, i) for i, h in enumerate(harnesses))), timeout=60
+        )
         exports = await asyncio.wait_for(
-            asyncio.gather(*(collect(h.conv.export()) for h in harnesses[:RENDERS])), timeout=60)
+            asyncio.gather(*(collect(h.conv.export()) for h in harnesses[:RENDERS])), timeout=60
+        )
         states = await asyncio.gather(*(collect(h.conv.show_state()) for h in harnesses))
     finally:
         await asyncio.gather(*(h.aclose() for h in harnesses))
@@ -115,17 +119,31 @@ async def test_a_token_reaches_only_its_own_sessions(engine_server: EngineServer
     finally:
         await alice.aclose()
         await bob.aclose()
-    run = {"app_name": "nemo_agent", "user_id": "me", "session_id": bob_sid,
-           "new_message": {"parts": [{"text": "remove the title"}]}}
+    run = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": bob_sid,
+        "new_message": {"parts": [{"text": "remove the title"}]},
+    }
     render = {"id": "render_steal", "sessionId": bob_sid, "draft": {"t": [{"tt": 7, "sg": [{"d": 1000}]}]}}
-    attempts = [("GET", f"/api/state/nemo_agent/me/{bob_sid}/latest", None),
-                ("POST", "/run_sse", run),
-                ("POST", f"/api/upload-video/nemo_agent/me/{bob_sid}", {"urls": ["https://example.com/a.mp4"]}),
-                ("POST", "/api/render/proxy/lambda", render),
-                ("GET", f"/api/render/proxy/lambda/{bob_job_id}", None)]
-    headers = {"X-Skill-Source": "sora-video-generation", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
+    attempts = [
+        ("GET", f"/api/state/nemo_agent/me/{bob_sid}/latest", None),
+        ("POST", "/run_sse", run),
+        ("POST", f"/api/upload-video/nemo_agent/me/{bob_sid}", {"urls": ["https://example.com/a.mp4"]}),
+        ("POST", "/api/render/proxy/lambda", render),
+        ("GET", f"/api/render/proxy/lambda/{bob_job_id}", None),
+    ]
+    headers = {
+        "X-Skill-Source": "sora-video-generation",
+        "X-Skill-Version": "1",
+        "X-Skill-Platform": "unknown",
+    }
     async with httpx.AsyncClient(base_url=engine_server.base_url, trust_env=False) as raw:
-        for who, auth in [("alice", f"Bearer {alice_token}"), ("nobody", None), ("forger", "Bearer nemo_local_x")]:
+        for who, auth in [
+            ("alice", f"Bearer {alice_token}"),
+            ("nobody", None),
+            ("forger", "Bearer nemo_local_x"),
+        ]:
             for method, path, body in attempts:
                 sent = {**headers, **({"Authorization": auth} if auth else {})}
                 answer = await raw.request(method, path, json=body, headers=sent)
@@ -143,7 +161,8 @@ async def test_a_token_reaches_only_its_own_sessions(engine_server: EngineServer
 
 
 async def test_two_people_exporting_in_the_same_millisecond_both_get_their_video(
-        engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import types
 
     import nemo_tui.client.nemo as client_nemo

@@ -40,13 +40,20 @@ def debug_log(tmp_path: Path):
 
 
 async def test_a_full_session_leaks_the_token_nowhere(
-        engine_server: EngineServer, tmp_path: Path, debug_log: Path, capfd: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture) -> None:
+    engine_server: EngineServer,
+    tmp_path: Path,
+    debug_log: Path,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     app = tmp_path / "app"
     # The app's own transport: it sends the engine's owner secret, which must not leak either.
-    h = make_harness(engine_server.base_url, app,
-                     transport=owner_transport(engine_server.base_url, engine_server.owner_secret))
+    h = make_harness(
+        engine_server.base_url,
+        app,
+        transport=owner_transport(engine_server.base_url, engine_server.owner_secret),
+    )
     tokens: list[str] = []
     fetch = h.client._fetch_anonymous_token
 
@@ -66,10 +73,18 @@ async def test_a_full_session_leaks_the_token_nowhere(
         events += await collect(h.conv.export())
         assert of(events, ExportDone)
         # Errors, with the faults that make them.
-        for name, value in [("expire_tokens_once", 1), ("lose_sessions_once", 1), ("no_credits", True),
-                            ("block_export", True), ("rate_limit_once", 2), ("fail_render", "boom"),
-                            ("drop_stream_after_events", 3), ("malformed_event", True),
-                            ("agent_error", "RuntimeError: the agent fell over"), ("expire_tokens", True)]:
+        for name, value in [
+            ("expire_tokens_once", 1),
+            ("lose_sessions_once", 1),
+            ("no_credits", True),
+            ("block_export", True),
+            ("rate_limit_once", 2),
+            ("fail_render", "boom"),
+            ("drop_stream_after_events", 3),
+            ("malformed_event", True),
+            ("agent_error", "RuntimeError: the agent fell over"),
+            ("expire_tokens", True),
+        ]:
             setattr(faults, name, value)
             events += await collect(h.conv.handle("generate a 1-second video of the sea"))
             events += await collect(h.conv.export())
@@ -90,8 +105,12 @@ async def test_a_full_session_leaks_the_token_nowhere(
         screen += [str(exc), repr(exc), "".join(traceback.format_exception(exc))]
     out, err = capfd.readouterr()
 
-    blobs: dict[str, bytes] = {"screen": "\n".join(screen).encode(), "stdout": out.encode(),
-                               "stderr": err.encode(), "pytest log capture": caplog.text.encode()}
+    blobs: dict[str, bytes] = {
+        "screen": "\n".join(screen).encode(),
+        "stdout": out.encode(),
+        "stderr": err.encode(),
+        "pytest log capture": caplog.text.encode(),
+    }
     credentials = app / "config" / "credentials.json"
     # The engine's data dir includes its database (it keeps token hashes only) and its media.
     for path in files_under(app, tmp_path / "logs", engine_server.config.data_dir):

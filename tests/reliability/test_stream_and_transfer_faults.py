@@ -11,11 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import (CLIP, Harness, RecordingTransport, collect, make_harness, notices, of,
-                                 render_outputs)
+from reliability_helpers import (
+    CLIP,
+    Harness,
+    RecordingTransport,
+    collect,
+    make_harness,
+    notices,
+    of,
+    render_outputs,
+)
 
 import nemo_tui.client.nemo as client_nemo
-from nemo_tui.core.events import (ExportDone, Progress, ReplyDelta, ReplyFinished, TimelineUpdated)
+from nemo_tui.core.events import ExportDone, Progress, ReplyDelta, ReplyFinished, TimelineUpdated
 from nemo_tui.engine.runner import EngineServer
 from nemo_tui.protocol import NetworkError, RenderFailed
 
@@ -40,7 +48,10 @@ async def next_message_works(h: Harness) -> None:
 
 # ---- the SSE stream --------------------------------------------------------------------------
 
-async def test_stream_dropped_mid_turn_shows_what_got_applied(harness: Harness, engine_server: EngineServer) -> None:
+
+async def test_stream_dropped_mid_turn_shows_what_got_applied(
+    harness: Harness, engine_server: EngineServer
+) -> None:
     # The engine's turn: 6 text deltas, the tool call, its result (draft saved), the final text.
     engine_server.faults.drop_stream_after_events = 8
     events = await collect(harness.conv.handle(CLIP))
@@ -58,19 +69,22 @@ async def test_stream_dropped_mid_turn_shows_what_got_applied(harness: Harness, 
 
 
 async def test_stream_dropped_before_any_change_says_nothing_changed(
-        harness: Harness, engine_server: EngineServer) -> None:
+    harness: Harness, engine_server: EngineServer
+) -> None:
     engine_server.faults.drop_stream_after_events = 2
     events = await collect(harness.conv.handle(CLIP))
     assert notices(events, "error")[0].startswith("The reply stream broke off.")
     assert notices(events, "warning") == [
-        "The reply broke off before anything changed. Send your message again when ready."]
+        "The reply broke off before anything changed. Send your message again when ready."
+    ]
     assert of(events, TimelineUpdated)[-1].summary == "Timeline is empty."
     engine_server.faults.reset()
     await next_message_works(harness)
 
 
 async def test_stream_dropped_in_the_middle_of_an_event_drops_only_that_event(
-        harness: Harness, engine_server: EngineServer) -> None:
+    harness: Harness, engine_server: EngineServer
+) -> None:
     # Half of the final text event arrives, then the connection breaks.
     engine_server.faults.drop_stream_after_events = 8
     engine_server.faults.drop_stream_mid_event = True
@@ -102,14 +116,16 @@ async def test_engine_restarted_mid_turn(harness: Harness, engine_server: Engine
     assert notices(events, "error")[0].startswith("The reply stream broke off.")
     # Cut while the agent was still talking, before its tool ran: nothing was applied, and it says so.
     assert notices(events, "warning") == [
-        "The reply broke off before anything changed. Send your message again when ready."]
+        "The reply broke off before anything changed. Send your message again when ready."
+    ]
     await next_message_works(harness)
     # The session and its timeline survived the restart.
     assert harness.store.last_session("local").session_id == harness.client.session.session_id
 
 
 async def test_engine_down_then_back_the_app_says_so_and_carries_on(
-        harness: Harness, engine_server: EngineServer) -> None:
+    harness: Harness, engine_server: EngineServer
+) -> None:
     await collect(harness.conv.handle(CLIP))
     engine_server.stop()
     try:
@@ -122,8 +138,10 @@ async def test_engine_down_then_back_the_app_says_so_and_carries_on(
 
 # ---- renders and downloads ------------------------------------------------------------------
 
-async def test_engine_restarted_mid_render_resumes_the_job(harness: Harness, engine_server: EngineServer,
-                                                           tmp_path: Path) -> None:
+
+async def test_engine_restarted_mid_render_resumes_the_job(
+    harness: Harness, engine_server: EngineServer, tmp_path: Path
+) -> None:
     await collect(harness.conv.handle(CLIP))
     engine_server.faults.slow_render_s = 1.0
     flow = harness.conv.export()
@@ -145,7 +163,8 @@ async def test_engine_restarted_mid_render_resumes_the_job(harness: Harness, eng
 
 
 async def test_engine_down_during_render_leaves_it_pending_for_the_next_start(
-        harness: Harness, engine_server: EngineServer) -> None:
+    harness: Harness, engine_server: EngineServer
+) -> None:
     await collect(harness.conv.handle(CLIP))
     engine_server.faults.slow_render_s = 1.0
     flow = harness.conv.export()
@@ -168,7 +187,8 @@ async def test_engine_down_during_render_leaves_it_pending_for_the_next_start(
 
 
 async def test_a_failed_render_says_why_and_the_next_export_works(
-        harness: Harness, engine_server: EngineServer, tmp_path: Path) -> None:
+    harness: Harness, engine_server: EngineServer, tmp_path: Path
+) -> None:
     await collect(harness.conv.handle(CLIP))
     engine_server.faults.fail_render = "the renderer ran out of memory"
     events = await collect(harness.conv.export())
@@ -181,7 +201,8 @@ async def test_a_failed_render_says_why_and_the_next_export_works(
 
 
 async def test_download_cut_at_half_resumes_with_range_and_is_byte_identical(
-        engine_server: EngineServer, tmp_path: Path) -> None:
+    engine_server: EngineServer, tmp_path: Path
+) -> None:
     transport = RecordingTransport()
     h = make_harness(engine_server.base_url, tmp_path, transport=transport)
     try:
@@ -204,7 +225,8 @@ async def test_download_cut_at_half_resumes_with_range_and_is_byte_identical(
 
 
 async def test_disk_full_while_downloading_is_clear_and_leaves_nothing(
-        harness: Harness, engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    harness: Harness, engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await collect(harness.conv.handle(CLIP))
 
     class FullDisk:
@@ -230,7 +252,8 @@ async def test_disk_full_while_downloading_is_clear_and_leaves_nothing(
     exports = tmp_path / "exports"
     assert notices(events, "error") == [
         f"Couldn't save the video in {exports}: the disk is full. Free some disk space or choose "
-        "another export folder, then export again."]
+        "another export folder, then export again."
+    ]
     assert list(exports.iterdir()) == []  # no file under the final name, no .part either
     assert harness.store.pending_renders("local") == []
     monkeypatch.undo()
@@ -239,8 +262,10 @@ async def test_disk_full_while_downloading_is_clear_and_leaves_nothing(
 
 # ---- a slow server ---------------------------------------------------------------------------
 
+
 async def test_a_slow_server_times_out_with_a_message_never_a_hang(
-        engine_server: EngineServer, tmp_path: Path) -> None:
+    engine_server: EngineServer, tmp_path: Path
+) -> None:
     h = make_harness(engine_server.base_url, tmp_path, timeout_s=0.3, turn_ceiling_s=0.6)
     try:
         await collect(h.conv.start())
@@ -264,7 +289,9 @@ async def test_a_slow_server_times_out_with_a_message_never_a_hang(
     assert elapsed < budget + 1.5
 
 
-async def test_a_stream_that_goes_quiet_stops_at_the_ceiling(engine_server: EngineServer, tmp_path: Path) -> None:
+async def test_a_stream_that_goes_quiet_stops_at_the_ceiling(
+    engine_server: EngineServer, tmp_path: Path
+) -> None:
     h = make_harness(engine_server.base_url, tmp_path, turn_ceiling_s=0.8)
     try:
         await collect(h.conv.start())
@@ -275,16 +302,22 @@ async def test_a_stream_that_goes_quiet_stops_at_the_ceiling(engine_server: Engi
     finally:
         engine_server.faults.reset()
         await h.aclose()
-    assert notices(events, "error")[0] == "The reply stream broke off. the reply took longer than the 15-minute limit"
+    assert (
+        notices(events, "error")[0]
+        == "The reply stream broke off. the reply took longer than the 15-minute limit"
+    )
     assert elapsed < 4
 
 
 async def test_a_malformed_frame_is_reported_and_the_rest_of_the_turn_arrives(
-        harness: Harness, engine_server: EngineServer) -> None:
+    harness: Harness, engine_server: EngineServer
+) -> None:
     engine_server.faults.malformed_event = True
     events = await collect(harness.conv.handle(CLIP))
     [error] = notices(events, "error")
-    assert error.startswith("The reply stream broke off. The server sent a reply event that could not be read")
+    assert error.startswith(
+        "The reply stream broke off. The server sent a reply event that could not be read"
+    )
     assert of(events, ReplyFinished)[0].text.endswith("not a neural model).")
     assert of(events, TimelineUpdated)[-1].summary == APPLIED
 
@@ -293,6 +326,7 @@ async def test_an_agent_error_is_said_in_words(harness: Harness, engine_server: 
     engine_server.faults.agent_error = "render backend unavailable"
     events = await collect(harness.conv.handle(CLIP))
     assert [n for n in notices(events, "error")] == [
-        "The reply stream broke off. The agent failed: RuntimeError: render backend unavailable"]
+        "The reply stream broke off. The agent failed: RuntimeError: render backend unavailable"
+    ]
     engine_server.faults.reset()
     await next_message_works(harness)

@@ -59,10 +59,18 @@ async def test_startup_says_setting_up_and_local_engine_in_chat_and_footer():
 
 
 async def test_reply_streams_before_it_finishes_and_finishes_once():
-    conv = ScriptedConversation(turns=[[
-        ReplyStarted(), ReplyDelta(text="Making a **sunset** "), ReplyDelta(text="over the sea"),
-        Hold(), ReplyDelta(text="."), ReplyFinished(text="Making a **sunset** over the sea. Done."),
-    ]])
+    conv = ScriptedConversation(
+        turns=[
+            [
+                ReplyStarted(),
+                ReplyDelta(text="Making a **sunset** "),
+                ReplyDelta(text="over the sea"),
+                Hold(),
+                ReplyDelta(text="."),
+                ReplyFinished(text="Making a **sunset** over the sea. Done."),
+            ]
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
@@ -80,10 +88,17 @@ async def test_reply_streams_before_it_finishes_and_finishes_once():
 
 async def test_server_text_with_markup_and_escapes_is_shown_literally():
     turn = [ReplyStarted(), *(ReplyDelta(text=f"{bad}\n\n") for bad in INJECTIONS), ReplyFinished(text="")]
-    conv = ScriptedConversation(turns=[turn, [
-        Notice(level="error", text="bad file [/tmp/a] [bold]x"), StillWorking(text="[@click=app.quit]w"),
-        Activity(label="[red]tool[/]"), Hold(),
-    ]])
+    conv = ScriptedConversation(
+        turns=[
+            turn,
+            [
+                Notice(level="error", text="bad file [/tmp/a] [bold]x"),
+                StillWorking(text="[@click=app.quit]w"),
+                Activity(label="[red]tool[/]"),
+                Hold(),
+            ],
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(app, pilot)
@@ -132,11 +147,16 @@ async def test_enter_sends_ctrl_j_and_alt_enter_add_lines_and_up_recalls():
 
 
 async def test_no_text_turn_refreshes_timeline_and_summary_is_copyable():
-    conv = ScriptedConversation(turns=[[
-        ReplyStarted(), ReplyFinished(text=""),
-        TimelineUpdated(draft=THREE_TRACKS, summary=THREE_TRACKS_SUMMARY),
-        Notice(text="Done. " + THREE_TRACKS_SUMMARY),
-    ]])
+    conv = ScriptedConversation(
+        turns=[
+            [
+                ReplyStarted(),
+                ReplyFinished(text=""),
+                TimelineUpdated(draft=THREE_TRACKS, summary=THREE_TRACKS_SUMMARY),
+                Notice(text="Done. " + THREE_TRACKS_SUMMARY),
+            ]
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
@@ -155,8 +175,10 @@ async def test_no_text_turn_refreshes_timeline_and_summary_is_copyable():
 
 
 async def test_timeline_rows_are_proportional_with_ascii_fallback():
-    app = make_app(ScriptedConversation(start=[TimelineUpdated(draft=THREE_TRACKS, summary="s")]),
-                   environ={"NEMO_ASCII": "1"})
+    app = make_app(
+        ScriptedConversation(start=[TimelineUpdated(draft=THREE_TRACKS, summary="s")]),
+        environ={"NEMO_ASCII": "1"},
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         rows = [line for line in screen_text(app).splitlines() if "|" in line or "V Video" in line]
@@ -170,12 +192,15 @@ async def test_timeline_rows_are_proportional_with_ascii_fallback():
 
 async def test_export_shows_progress_then_path_and_ctrl_o_over_ssh_says_where(tmp_path: Path):
     out = tmp_path / "nemo_export.mp4"
-    conv = ScriptedConversation(export=[
-        Progress(phase="render", fraction=0.4), Hold(),
-        Progress(phase="download", done=512, total=1024),
-        ExportDone(path=out, duration_s=3.0, size_bytes=2_500_000, width=1280, height=720),
-        Notice(level="success", text=f"Saved {out} (3 s, 2.4 MB, 1280x720)."),
-    ])
+    conv = ScriptedConversation(
+        export=[
+            Progress(phase="render", fraction=0.4),
+            Hold(),
+            Progress(phase="download", done=512, total=1024),
+            ExportDone(path=out, duration_s=3.0, size_bytes=2_500_000, width=1280, height=720),
+            Notice(level="success", text=f"Saved {out} (3 s, 2.4 MB, 1280x720)."),
+        ]
+    )
     app = make_app(conv, environ={"USER": "ann", "SSH_CONNECTION": "1 2 3 4", "NEMO_HOSTNAME": "box"})
     async with app.run_test(size=(200, 30)) as pilot:
         await settle(app, pilot)
@@ -198,12 +223,14 @@ async def test_export_shows_progress_then_path_and_ctrl_o_over_ssh_says_where(tm
 
 
 async def test_confirm_needed_runs_the_action_on_yes_and_sends_the_message_on_no():
-    conv = ScriptedConversation(turns=[
-        [ConfirmNeeded(question="Export now? [y/n]", action="export")],
-        [ReplyStarted(), ReplyFinished(text="OK, not exporting yet.")],  # "no": sent as a message
-        [ConfirmNeeded(question="Export now?", action="export")],
-        [ConfirmNeeded(question="Export now?", action="export")],
-    ])
+    conv = ScriptedConversation(
+        turns=[
+            [ConfirmNeeded(question="Export now? [y/n]", action="export")],
+            [ReplyStarted(), ReplyFinished(text="OK, not exporting yet.")],  # "no": sent as a message
+            [ConfirmNeeded(question="Export now?", action="export")],
+            [ConfirmNeeded(question="Export now?", action="export")],
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
@@ -312,7 +339,9 @@ async def test_chat_follows_the_tail_only_while_at_the_bottom():
 
 
 async def test_links_are_copied_over_ssh_not_opened():
-    conv = ScriptedConversation(turns=[[ReplyStarted(), ReplyFinished(text="See [the docs](https://example.com/d)")]])
+    conv = ScriptedConversation(
+        turns=[[ReplyStarted(), ReplyFinished(text="See [the docs](https://example.com/d)")]]
+    )
     app = make_app(conv, environ={"USER": "a", "SSH_CONNECTION": "1"})
     opened: list[str] = []
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
@@ -323,7 +352,8 @@ async def test_links_are_copied_over_ssh_not_opened():
         from textual.widgets import Markdown
 
         app.query_one(ChatLog).query_one(Markdown).post_message(
-            Markdown.LinkClicked(app.query_one(ChatLog).query_one(Markdown), "https://example.com/d"))
+            Markdown.LinkClicked(app.query_one(ChatLog).query_one(Markdown), "https://example.com/d")
+        )
         await pilot.pause()
         assert app.clipboard == "https://example.com/d" and opened == []
 
@@ -383,8 +413,11 @@ async def test_two_thousand_deltas_are_batched_not_rerendered_each(monkeypatch):
     from textual.widgets import Markdown
 
     words = [f"w{i} " for i in range(2000)]
-    conv = ScriptedConversation(turns=[[ReplyStarted(), *(ReplyDelta(text=w) for w in words),
-                                        ReplyFinished(text="".join(words).strip())]])
+    conv = ScriptedConversation(
+        turns=[
+            [ReplyStarted(), *(ReplyDelta(text=w) for w in words), ReplyFinished(text="".join(words).strip())]
+        ]
+    )
     appends = 0
     original = Markdown.append
 
@@ -413,7 +446,9 @@ async def test_sixteen_colour_terminal_gets_the_ansi_theme_and_stays_readable():
         await settle(app, pilot)
         text = screen_text(app)
         assert "city timelapse 6s" in text and "[E] Export now" in text
-    truecolour = make_app(ScriptedConversation(), environ={"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+    truecolour = make_app(
+        ScriptedConversation(), environ={"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    )
     assert truecolour.theme != "ansi-dark"
 
 

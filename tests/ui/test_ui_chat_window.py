@@ -39,7 +39,10 @@ async def test_only_a_window_is_mounted_and_scrolling_up_brings_earlier_messages
         await pilot.pause()
         assert len(mounted(chat)) == MAX_MOUNTED + EARLIER_BATCH
         first = mounted(chat)[0]
-        assert isinstance(first, UserMessage) and first.message_text == f"message {(200 - MAX_MOUNTED - EARLIER_BATCH) // 2}"
+        assert (
+            isinstance(first, UserMessage)
+            and first.message_text == f"message {(200 - MAX_MOUNTED - EARLIER_BATCH) // 2}"
+        )
         assert chat.scroll_y > 0  # the view stayed on what the person was reading
 
         # While they read up there, new output does not unmount anything under their eyes.
@@ -73,6 +76,8 @@ async def test_a_long_streamed_reply_is_chunked_and_shown_whole():
         await chat.finish_reply("")
         await pilot.pause()
         assert len(reply.chunks) > 1
-        assert all(len(chunk.source) <= CHUNK_CHARS + 2000 for chunk in reply.chunks), [len(c.source) for c in reply.chunks]
+        assert all(len(chunk.source) <= CHUNK_CHARS + 2000 for chunk in reply.chunks), [
+            len(c.source) for c in reply.chunks
+        ]
         shown = " ".join(chunk.source for chunk in reply.chunks).split()
         assert shown == words and chat.last_reply().split() == words

@@ -28,18 +28,38 @@ from nemo_tui.ui.widgets.prompt import PromptInput
 from nemo_tui.ui.widgets.queued import QueuedView
 
 QUESTIONS = [
-    Question(id="subject", prompt="What should the video show?",
-             options=[QuestionOption(id="a", label="Ocean waves"), QuestionOption(id="b", label="A city at night"),
-                      QuestionOption(id="c", label="[bold]Mountains[/]")]),
-    Question(id="mood", prompt="Which moods?", allow_multiple=True,
-             options=[QuestionOption(id="d", label="Calm"), QuestionOption(id="e", label="Epic"),
-                      QuestionOption(id="f", label="Dreamy")]),
+    Question(
+        id="subject",
+        prompt="What should the video show?",
+        options=[
+            QuestionOption(id="a", label="Ocean waves"),
+            QuestionOption(id="b", label="A city at night"),
+            QuestionOption(id="c", label="[bold]Mountains[/]"),
+        ],
+    ),
+    Question(
+        id="mood",
+        prompt="Which moods?",
+        allow_multiple=True,
+        options=[
+            QuestionOption(id="d", label="Calm"),
+            QuestionOption(id="e", label="Epic"),
+            QuestionOption(id="f", label="Dreamy"),
+        ],
+    ),
 ]
 QUESTIONS_ZH = [
-    Question(id="subject", prompt="视频要展示什么？",
-             options=[QuestionOption(id="a", label="海浪"), QuestionOption(id="b", label="夜晚的城市")]),
-    Question(id="mood", prompt="哪些氛围？", allow_multiple=True,
-             options=[QuestionOption(id="d", label="平静"), QuestionOption(id="e", label="史诗")]),
+    Question(
+        id="subject",
+        prompt="视频要展示什么？",
+        options=[QuestionOption(id="a", label="海浪"), QuestionOption(id="b", label="夜晚的城市")],
+    ),
+    Question(
+        id="mood",
+        prompt="哪些氛围？",
+        allow_multiple=True,
+        options=[QuestionOption(id="d", label="平静"), QuestionOption(id="e", label="史诗")],
+    ),
 ]
 
 
@@ -59,6 +79,7 @@ async def send(pilot, text: str) -> None:
 
 
 # ---- the question ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_question_is_answered_with_number_keys_space_and_enter(size: tuple[int, int]) -> None:
@@ -137,11 +158,20 @@ async def test_question_in_chinese(size: tuple[int, int]) -> None:
 
 # ---- queued messages -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lang,size", [("en", (120, 40)), ("en", (80, 24)), ("zh", (120, 40)), ("zh", (80, 24))])
+
+@pytest.mark.parametrize(
+    "lang,size", [("en", (120, 40)), ("en", (80, 24)), ("zh", (120, 40)), ("zh", (80, 24))]
+)
 async def test_messages_typed_during_a_turn_are_queued_droppable_and_sent_in_order(
-        lang: str, size: tuple[int, int]) -> None:
-    conv = ScriptedConversation(turns=[[ReplyStarted(), Hold(), ReplyFinished(text="First done.")],
-                                       [ReplyFinished(text="Second done.")], [ReplyFinished(text="Third done.")]])
+    lang: str, size: tuple[int, int]
+) -> None:
+    conv = ScriptedConversation(
+        turns=[
+            [ReplyStarted(), Hold(), ReplyFinished(text="First done.")],
+            [ReplyFinished(text="Second done.")],
+            [ReplyFinished(text="Third done.")],
+        ]
+    )
     app = make_app(conv, lang=lang)
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
@@ -155,7 +185,7 @@ async def test_messages_typed_during_a_turn_are_queued_droppable_and_sent_in_ord
         view = app.query_one(QueuedView)
         assert view.texts == ["make it 5 seconds", "add a title", "add music"]
         text = screen_text(app)
-        assert ("Queued — sent when the current turn ends" in text or "排队中" in text)
+        assert "Queued — sent when the current turn ends" in text or "排队中" in text
         assert "3. add music" in text
         shot(app, f"queued-{lang}-{size[0]}x{size[1]}")
         await pilot.press("alt+x")  # the last one comes back into the (empty) prompt
@@ -169,13 +199,17 @@ async def test_messages_typed_during_a_turn_are_queued_droppable_and_sent_in_ord
         conv.release.set()
         await settle(app, pilot)
         assert not view.display
-        assert [c for c in conv.calls if c[0] == "handle"] == [("handle", "generate a sunset"),
-                                                              ("handle", "make it 5 seconds")]
+        assert [c for c in conv.calls if c[0] == "handle"] == [
+            ("handle", "generate a sunset"),
+            ("handle", "make it 5 seconds"),
+        ]
         assert "Second done." in screen_text(app)
 
 
 async def test_typed_while_connecting_is_queued_and_sent_once_connected() -> None:
-    conv = ScriptedConversation(start=[Notice(text="Setting up..."), Hold()], turns=[[ReplyFinished(text="Hi.")]])
+    conv = ScriptedConversation(
+        start=[Notice(text="Setting up..."), Hold()], turns=[[ReplyFinished(text="Hi.")]]
+    )
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.1)
@@ -190,14 +224,23 @@ async def test_typed_while_connecting_is_queued_and_sent_once_connected() -> Non
 
 # ---- a dropped stream ------------------------------------------------------------------------------
 
+
 async def test_recovery_shows_the_next_check_and_retry_is_a_key_press() -> None:
-    conv = ScriptedConversation(turns=[[
-        Notice(level="error", text="The reply stream broke off. the connection was closed"),
-        Recovering(check=1, checks=5, wait_s=30.0, at="22:51:30", text="…"),
-        Hold(),
-        Notice(level="warning", text="The reply broke off before anything changed. Send your message again when ready."),
-        SuggestedAction(action="retry", label="Send it again", payload="generate a sunset"),
-    ], [ReplyFinished(text="Generating now.")]])
+    conv = ScriptedConversation(
+        turns=[
+            [
+                Notice(level="error", text="The reply stream broke off. the connection was closed"),
+                Recovering(check=1, checks=5, wait_s=30.0, at="22:51:30", text="…"),
+                Hold(),
+                Notice(
+                    level="warning",
+                    text="The reply broke off before anything changed. Send your message again when ready.",
+                ),
+                SuggestedAction(action="retry", label="Send it again", payload="generate a sunset"),
+            ],
+            [ReplyFinished(text="Generating now.")],
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(app, pilot)
@@ -214,10 +257,18 @@ async def test_recovery_shows_the_next_check_and_retry_is_a_key_press() -> None:
 
 
 async def test_a_turn_waiting_for_another_process_says_so() -> None:
-    conv = ScriptedConversation(turns=[[TurnQueued(holder="nemo-tui, process 42 on box",
-                                                   text="Another turn is running in this session (nemo-tui, "
-                                                        "process 42 on box); your message waits for it to finish."),
-                                        Hold()]])
+    conv = ScriptedConversation(
+        turns=[
+            [
+                TurnQueued(
+                    holder="nemo-tui, process 42 on box",
+                    text="Another turn is running in this session (nemo-tui, "
+                    "process 42 on box); your message waits for it to finish.",
+                ),
+                Hold(),
+            ]
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
@@ -229,6 +280,7 @@ async def test_a_turn_waiting_for_another_process_says_so() -> None:
 
 
 # ---- links, stopping an export ------------------------------------------------------------------------
+
 
 async def test_open_in_browser_over_ssh_copies_the_claim_link() -> None:
     conv = ScriptedConversation()

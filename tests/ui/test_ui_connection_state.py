@@ -23,8 +23,15 @@ def errors(app) -> list[str]:
 
 
 def conversation(client: NemoClient, tmp_path: Path, lang: str) -> Conversation:
-    return Conversation(client, Store(tmp_path / "app" / "nemo.db"), backend_key="local",
-                        export_dir=tmp_path / "exports", cwd=tmp_path, local_engine=True, lang=lang)
+    return Conversation(
+        client,
+        Store(tmp_path / "app" / "nemo.db"),
+        backend_key="local",
+        export_dir=tmp_path / "exports",
+        cwd=tmp_path,
+        local_engine=True,
+        lang=lang,
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -50,8 +57,9 @@ async def test_offline_when_the_engine_is_down(tmp_path: Path, lang: str) -> Non
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_error_when_the_service_refuses_the_token(engine_server: EngineServer, tmp_path: Path,
-                                                       lang: str) -> None:
+async def test_error_when_the_service_refuses_the_token(
+    engine_server: EngineServer, tmp_path: Path, lang: str
+) -> None:
     engine_server.faults.expire_tokens = True  # every authenticated request answers 1001
     async with NemoClient(engine_server.base_url, poll_interval=0.05, retry_after_429_s=0.0) as client:
         app = make_app(conversation(client, tmp_path, lang), lang=lang)
@@ -62,8 +70,9 @@ async def test_error_when_the_service_refuses_the_token(engine_server: EngineSer
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_a_missing_outreach_file_leaves_it_online(engine_server: EngineServer, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+async def test_a_missing_outreach_file_leaves_it_online(
+    engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
     # The path has "reach" in it (and an error about it, in Chinese, may say 连接): no matter.
     monkeypatch.setenv("HOME", str(tmp_path))
     async with NemoClient(engine_server.base_url, poll_interval=0.05, retry_after_429_s=0.0) as client:
@@ -85,11 +94,15 @@ async def test_a_dropped_stream_shows_offline_until_the_state_is_read_again() ->
     from nemo_tui.core.events import ErrorKind, Notice, TimelineUpdated
     from nemo_tui.protocol import Draft
 
-    conv = ScriptedConversation(turns=[[
-        Notice(level="error", text="The reply stream broke off.", error=ErrorKind.STREAM),
-        Hold(),
-        TimelineUpdated(draft=Draft(), summary="Timeline is empty."),
-    ]])
+    conv = ScriptedConversation(
+        turns=[
+            [
+                Notice(level="error", text="The reply stream broke off.", error=ErrorKind.STREAM),
+                Hold(),
+                TimelineUpdated(draft=Draft(), summary="Timeline is empty."),
+            ]
+        ]
+    )
     app = make_app(conv)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(app, pilot)

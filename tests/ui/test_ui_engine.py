@@ -9,9 +9,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from ui_scripted import make_app, screen_text, settle
-
 from textual.widgets import Input
+from ui_scripted import make_app, screen_text, settle
 
 from nemo_tui.engine.runner import EngineServer
 from nemo_tui.ui.widgets.chat_log import ChatLog
@@ -45,8 +44,11 @@ async def send(app, pilot, text: str) -> None:
 
 
 def notices(app, level: str | None = None) -> list[str]:
-    return [text for role, text in app.query_one(ChatLog).transcript
-            if role.startswith("notice") and (level is None or role == f"notice:{level}")]
+    return [
+        text
+        for role, text in app.query_one(ChatLog).transcript
+        if role.startswith("notice") and (level is None or role == f"notice:{level}")
+    ]
 
 
 def assert_plays(path: Path, seconds: float) -> None:
@@ -58,7 +60,10 @@ def assert_plays(path: Path, seconds: float) -> None:
 
 
 async def test_english_session_streams_edits_uploads_and_exports_a_playable_file(
-    engine_conversation, engine_server: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    engine_conversation,
+    engine_server: EngineServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ):
     app = make_app(engine_conversation)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -107,7 +112,9 @@ async def test_english_session_streams_edits_uploads_and_exports_a_playable_file
         assert exported is not None and exported.exists() and str(exported) in saved
         assert_plays(exported, 1.0)
 
-        assert token not in screen_text(app) and all(token not in t for _, t in app.query_one(ChatLog).transcript)
+        assert token not in screen_text(app) and all(
+            token not in t for _, t in app.query_one(ChatLog).transcript
+        )
         assert token not in app.export_screenshot()  # nor in a screenshot (SVG) of the session
         monkeypatch.setattr("nemo_tui.ui.actions.system_opener", lambda: None)
         await pilot.press("ctrl+o")
@@ -138,7 +145,8 @@ async def test_chinese_session_gets_chinese_words_everywhere(engine_conversation
 
 
 async def test_turn_without_text_refreshes_timeline_and_shows_server_names_literally(
-    engine_conversation, engine_server: EngineServer,
+    engine_conversation,
+    engine_server: EngineServer,
 ):
     engine_server.config.silent_turns = "always"
     app = make_app(engine_conversation)
@@ -190,26 +198,50 @@ async def test_upload_prompt_and_every_upload_problem(engine_conversation, tmp_p
 
 
 FAULTS = [
-    pytest.param({"no_credits": True}, False, "error",
-                 "You're out of free credits. Register to get more:", id="2001-no-credits"),
-    pytest.param({"expire_tokens": True}, False, "error",
-                 "Your access token is invalid or expired", id="1001-token"),
-    pytest.param({"agent_error": "render backend unavailable"}, False, "error",
-                 "The reply stream broke off.", id="agent-error"),
+    pytest.param(
+        {"no_credits": True},
+        False,
+        "error",
+        "You're out of free credits. Register to get more:",
+        id="2001-no-credits",
+    ),
+    pytest.param(
+        {"expire_tokens": True}, False, "error", "Your access token is invalid or expired", id="1001-token"
+    ),
+    pytest.param(
+        {"agent_error": "render backend unavailable"},
+        False,
+        "error",
+        "The reply stream broke off.",
+        id="agent-error",
+    ),
     pytest.param({"malformed_event": True}, False, "error", "The reply stream broke off.", id="bad-frame"),
-    pytest.param({"block_export": True}, True, "error",
-                 "Register or upgrade your plan to unlock export.", id="402-export"),
-    pytest.param({"fail_render": "disk full"}, True, "error",
-                 "The export failed on the server.", id="render-failed"),
-    pytest.param({"lose_sessions_once": 1}, False, "warning",
-                 "Session expired — started a new one.", id="1002-session"),
+    pytest.param(
+        {"block_export": True},
+        True,
+        "error",
+        "Register or upgrade your plan to unlock export.",
+        id="402-export",
+    ),
+    pytest.param(
+        {"fail_render": "disk full"}, True, "error", "The export failed on the server.", id="render-failed"
+    ),
+    pytest.param(
+        {"lose_sessions_once": 1}, False, "warning", "Session expired — started a new one.", id="1002-session"
+    ),
     pytest.param({"rate_limit_once": 1}, False, None, None, id="429-retried"),
 ]
 
 
 @pytest.mark.parametrize(("faults", "export", "level", "expected"), FAULTS)
 async def test_each_backend_fault_reads_as_a_plain_message(
-    engine_conversation, engine_client, engine_server: EngineServer, faults, export, level, expected,
+    engine_conversation,
+    engine_client,
+    engine_server: EngineServer,
+    faults,
+    export,
+    level,
+    expected,
 ):
     app = make_app(engine_conversation)
     engine_client.on_recovery = app.show_recovery
@@ -250,7 +282,9 @@ async def test_stop_cancels_a_slow_turn_and_the_next_one_works(engine_conversati
         assert "sunset" in (app.query_one(ChatLog).last_reply() or "")
 
 
-async def test_reopening_shows_the_last_sessions_chat_and_timeline(engine_conversation, engine_client, tmp_path):
+async def test_reopening_shows_the_last_sessions_chat_and_timeline(
+    engine_conversation, engine_client, tmp_path
+):
     from nemo_tui.core.conversation import Conversation
 
     first = make_app(engine_conversation)
@@ -258,8 +292,14 @@ async def test_reopening_shows_the_last_sessions_chat_and_timeline(engine_conver
         await settle(first, pilot)
         await send(first, pilot, CLIP)
         said = first.query_one(ChatLog).last_reply()
-    again = Conversation(engine_client, engine_conversation.store, backend_key="local",
-                         export_dir=tmp_path / "exports", cwd=tmp_path, local_engine=True)
+    again = Conversation(
+        engine_client,
+        engine_conversation.store,
+        backend_key="local",
+        export_dir=tmp_path / "exports",
+        cwd=tmp_path,
+        local_engine=True,
+    )
     app = make_app(again)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -272,7 +312,8 @@ async def test_reopening_shows_the_last_sessions_chat_and_timeline(engine_conver
 
 
 async def test_messages_sent_during_a_turn_wait_and_run_in_order_against_the_engine(
-    engine_conversation, engine_server: EngineServer,
+    engine_conversation,
+    engine_server: EngineServer,
 ):
     """One turn per session: a message typed while a reply streams is queued, shown, then sent
     once the reply is done — the timeline ends with both edits, in order."""

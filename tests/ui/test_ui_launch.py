@@ -38,7 +38,9 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run_headless(monkeypatch: pytest.MonkeyPatch, seen: dict[str, object], message: str | None = None) -> None:
+def run_headless(
+    monkeypatch: pytest.MonkeyPatch, seen: dict[str, object], message: str | None = None
+) -> None:
     """Make run_app drive the app with Pilot; what was on screen lands in `seen`."""
 
     async def headless(self: NemoApp, *args, **kwargs) -> None:
@@ -61,8 +63,9 @@ def run_headless(monkeypatch: pytest.MonkeyPatch, seen: dict[str, object], messa
     monkeypatch.setattr(NemoApp, "run_async", headless)
 
 
-def test_run_app_local_starts_the_engine_connects_and_shuts_everything(user_dirs: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch):
+def test_run_app_local_starts_the_engine_connects_and_shuts_everything(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+):
     seen: dict[str, object] = {}
     run_headless(monkeypatch, seen, message="generate a 1-second video of a sunset")
     assert launch.run_app(backend="local", export_dir=user_dirs / "exports") == 0
@@ -80,8 +83,9 @@ def test_run_app_local_starts_the_engine_connects_and_shuts_everything(user_dirs
     assert not list(Path.cwd().glob("nemo.db"))  # nothing written to the current directory
 
 
-def test_custom_cloud_address_gets_its_own_session_key(user_dirs: Path, engine_server: EngineServer,
-                                                       monkeypatch: pytest.MonkeyPatch):
+def test_custom_cloud_address_gets_its_own_session_key(
+    user_dirs: Path, engine_server: EngineServer, monkeypatch: pytest.MonkeyPatch
+):
     # The engine speaks the cloud's contract: point NEMO_API_BASE at it and ask for the cloud.
     monkeypatch.setenv("NEMO_API_BASE", engine_server.base_url)
     seen: dict[str, object] = {}
@@ -103,8 +107,9 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_auto_says_plainly_when_it_fell_back_to_the_local_engine(user_dirs: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch):
+def test_auto_says_plainly_when_it_fell_back_to_the_local_engine(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+):
     url = f"http://127.0.0.1:{_closed_port()}"  # nothing listens: the probe is refused at once
     monkeypatch.setenv("NEMO_API_BASE", url)
     seen: dict[str, object] = {}
@@ -119,8 +124,9 @@ def test_auto_says_plainly_when_it_fell_back_to_the_local_engine(user_dirs: Path
     assert role == "notice:warning" and url in text and "did not answer" in text and "local engine" in text
 
 
-def test_bad_settings_close_the_app_with_one_clear_line(user_dirs: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys):
+def test_bad_settings_close_the_app_with_one_clear_line(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
     monkeypatch.setenv("NEMO_API_BASE", "ftp://nowhere")
     run_headless(monkeypatch, {})
     assert launch.run_app(backend="cloud") == 2
@@ -169,8 +175,9 @@ async def test_a_connection_that_fails_is_said_in_the_chat():
         assert app.conversation is None and not app.busy
 
 
-def test_quitting_while_the_engine_starts_leaves_no_engine_running(user_dirs: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch):
+def test_quitting_while_the_engine_starts_leaves_no_engine_running(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+):
     import threading
 
     from nemo_tui import backend

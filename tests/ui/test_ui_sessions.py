@@ -4,9 +4,8 @@ back); the search box finds past messages across sessions."""
 
 from __future__ import annotations
 
-from ui_scripted import make_app, screen_text, settle
-
 from textual.widgets import Input, OptionList
+from ui_scripted import make_app, screen_text, settle
 
 from nemo_tui.ui.screens.help import HelpScreen
 from nemo_tui.ui.screens.sessions import SessionsScreen, snippet

@@ -37,8 +37,12 @@ def test_snapshot_conversation_with_three_track_timeline(snap_compare):
 def test_snapshot_export_in_progress(snap_compare):
     conv = ScriptedConversation(
         turns=[timeline_turn()],
-        export=[Notice(text="Exporting your video…"), Activity(label="Rendering…"),
-                Progress(phase="render", fraction=0.4), Hold()],
+        export=[
+            Notice(text="Exporting your video…"),
+            Activity(label="Rendering…"),
+            Progress(phase="render", fraction=0.4),
+            Hold(),
+        ],
     )
 
     async def run_before(pilot) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from ui_scripted import THREE_TRACKS, ScriptedConversation, make_app, screen_text, settle
-
 from textual.widgets import Input, Markdown, OptionList
+from ui_scripted import THREE_TRACKS, ScriptedConversation, make_app, screen_text, settle
 
 from nemo_tui.core.events import ExportDone, ReplyFinished, ReplyStarted, TimelineUpdated
 from nemo_tui.core.store import Store
@@ -26,8 +25,12 @@ CONTROL_NAMES = ["e\x1b]0;PWN\x07.mp4", "two\nlines.mp4", "c1\x9bchar.mp4"]
 
 def click_actions(app) -> list[str]:
     """Every `@click` action planted anywhere on the screen."""
-    return [str(segment.style.meta["@click"]) for strip in app.screen._compositor.render_strips()
-            for segment in strip if segment.style is not None and "@click" in segment.style.meta]
+    return [
+        str(segment.style.meta["@click"])
+        for strip in app.screen._compositor.render_strips()
+        for segment in strip
+        if segment.style is not None and "@click" in segment.style.meta
+    ]
 
 
 def drawn(app) -> str:
@@ -35,8 +38,9 @@ def drawn(app) -> str:
     return "".join(segment.text for strip in app.screen._compositor.render_strips() for segment in strip)
 
 
-async def test_upload_lists_markup_file_names_literally_and_never_offers_control_characters(tmp_path: Path,
-                                                                                           monkeypatch):
+async def test_upload_lists_markup_file_names_literally_and_never_offers_control_characters(
+    tmp_path: Path, monkeypatch
+):
     for name in MARKUP_NAMES + CONTROL_NAMES:
         (tmp_path / name).write_bytes(b"x")
     monkeypatch.chdir(tmp_path)  # short relative paths: the whole name fits in the box
@@ -197,7 +201,11 @@ async def test_a_player_that_cannot_start_is_a_message_not_a_crash(tmp_path: Pat
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"x")
     monkeypatch.setattr(actions_module, "system_opener", lambda: [str(tmp_path / "no-such-player")])
-    app = make_app(ScriptedConversation(export=[ExportDone(path=video, duration_s=1.0, size_bytes=1, width=16, height=16)]))
+    app = make_app(
+        ScriptedConversation(
+            export=[ExportDone(path=video, duration_s=1.0, size_bytes=1, width=16, height=16)]
+        )
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+e")
@@ -224,11 +232,22 @@ def test_every_key_binding_has_an_id_so_people_can_remap_it():
     import nemo_tui.ui.widgets.prompt
     import nemo_tui.ui.widgets.timeline
 
-    modules = [nemo_tui.ui.app, nemo_tui.ui.screens.confirm, nemo_tui.ui.screens.help,
-               nemo_tui.ui.screens.sessions, nemo_tui.ui.screens.upload, nemo_tui.ui.widgets.chat_log,
-               nemo_tui.ui.widgets.prompt, nemo_tui.ui.widgets.timeline]
-    ours = [cls for module in modules for _, cls in inspect.getmembers(module, inspect.isclass)
-            if issubclass(cls, DOMNode) and cls.__module__ == module.__name__]
+    modules = [
+        nemo_tui.ui.app,
+        nemo_tui.ui.screens.confirm,
+        nemo_tui.ui.screens.help,
+        nemo_tui.ui.screens.sessions,
+        nemo_tui.ui.screens.upload,
+        nemo_tui.ui.widgets.chat_log,
+        nemo_tui.ui.widgets.prompt,
+        nemo_tui.ui.widgets.timeline,
+    ]
+    ours = [
+        cls
+        for module in modules
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, DOMNode) and cls.__module__ == module.__name__
+    ]
     bindings = [(cls.__name__, b) for cls in ours for b in cls.__dict__.get("BINDINGS", [])]
     assert len(bindings) > 20
     assert [(name, b.key) for name, b in bindings if not isinstance(b, Binding) or not b.id] == []

@@ -18,13 +18,22 @@ from nemo_tui.core.events import (
 )
 from nemo_tui.protocol import Credits, Draft
 
-THREE_TRACKS = Draft.from_wire({"t": [
-    {"tt": 0, "sg": [{"d": 6000, "m": {"name": "city timelapse"}}, {"d": 4000, "m": {"name": "sunset"}}]},
-    {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "volume": 35}}]},
-    {"tt": 7, "sg": [{"d": 3000, "m": {"text": "Urban Dreams"}}]},
-]})
-THREE_TRACKS_SUMMARY = ('Timeline (3 tracks): 1. Video: city timelapse (0-6s), sunset (6-10s) '
-                        '2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)')
+THREE_TRACKS = Draft.from_wire(
+    {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [{"d": 6000, "m": {"name": "city timelapse"}}, {"d": 4000, "m": {"name": "sunset"}}],
+            },
+            {"tt": 1, "sg": [{"d": 10000, "m": {"name": "Lo-fi", "volume": 35}}]},
+            {"tt": 7, "sg": [{"d": 3000, "m": {"text": "Urban Dreams"}}]},
+        ]
+    }
+)
+THREE_TRACKS_SUMMARY = (
+    "Timeline (3 tracks): 1. Video: city timelapse (0-6s), sunset (6-10s) "
+    '2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)'
+)
 
 
 class Hold:
@@ -41,8 +50,11 @@ class Fail:
 def startup_events(local: bool = True) -> list[Any]:
     events: list[Any] = [Notice(text="Setting up...")]
     if local:
-        events.append(Notice(text="Using the local engine: videos are made on this computer, "
-                                  "procedurally (no AI model)."))
+        events.append(
+            Notice(
+                text="Using the local engine: videos are made on this computer, procedurally (no AI model)."
+            )
+        )
     events += [
         SessionChanged(session_id="sess-0123456789abcdef"),
         CreditsUpdated(credits=Credits(available=100, frozen=0, total=100)),
@@ -55,13 +67,23 @@ class ScriptedConversation:
     """Each method yields its script; `handle` scripts are consumed in order. `gate`, when set,
     holds a method open after its events (an export "in progress") until the test releases it."""
 
-    def __init__(self, *, start: list[Any] | None = None, turns: list[list[Any]] | None = None,
-                 export: list[Any] | None = None, upload: list[Any] | None = None,
-                 hold: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        start: list[Any] | None = None,
+        turns: list[list[Any]] | None = None,
+        export: list[Any] | None = None,
+        upload: list[Any] | None = None,
+        hold: set[str] | None = None,
+    ) -> None:
         self.scripts: dict[str, list[Any]] = {
             "start": start if start is not None else startup_events(),
-            "export": export or [], "upload": upload or [], "credits": [], "show_state": [],
-            "new_session": [SessionChanged(session_id="sess-fedcba9876543210")], "resume_pending": [],
+            "export": export or [],
+            "upload": upload or [],
+            "credits": [],
+            "show_state": [],
+            "new_session": [SessionChanged(session_id="sess-fedcba9876543210")],
+            "resume_pending": [],
         }
         self.turns = list(turns or [])
         self.hold = hold or set()
@@ -135,8 +157,10 @@ class ScriptedConversation:
 def timeline_turn() -> list[Any]:
     from nemo_tui.core.events import Activity, ReplyDelta, ReplyFinished, ReplyStarted, SuggestedAction
 
-    reply = ("Done! I made a **10-second** city timelapse with a sunset, added *Lo-fi* music at 35% "
-             "and the title \"Urban Dreams\".")
+    reply = (
+        "Done! I made a **10-second** city timelapse with a sunset, added *Lo-fi* music at 35% "
+        'and the title "Urban Dreams".'
+    )
     return [
         Activity(label="Generating video…"),
         Activity(running=False),

@@ -6,6 +6,7 @@ Command lines built on top of this module stay within what distribution ffmpeg 5
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
 
 # Measured on 2 cores (tests/bench.py): x264 `veryfast` spends ~1.8x the reference's time on these
 # moving, full-frame scenes; `superfast` (no mb-tree, diamond search) stays within 1.5x and still looks
@@ -54,7 +54,8 @@ _NOISE = re.compile(
 _GENERIC = re.compile(
     r"(Error marking filters|Cannot determine format|Conversion failed|Error while (filtering|processing)|"
     r"Task finished with error|Terminating thread|Error closing|Error sending frames|Nothing was written|"
-    r"exit code|Exiting|Error opening output|Error initializing output)", re.IGNORECASE
+    r"exit code|Exiting|Error opening output|Error initializing output)",
+    re.IGNORECASE,
 )
 
 
@@ -91,8 +92,17 @@ def run_ffmpeg(
     """
     # -nostdin only when stdin carries no data: ffmpeg would otherwise read keystrokes from it.
     no_stdin = [] if feed_stdin else ["-nostdin"]
-    cmd = [ffmpeg_exe(), "-hide_banner", *no_stdin, "-nostats", "-loglevel", "error",
-           "-progress", "pipe:1", *args]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        *no_stdin,
+        "-nostats",
+        "-loglevel",
+        "error",
+        "-progress",
+        "pipe:1",
+        *args,
+    ]
     try:
         proc = subprocess.Popen(
             cmd,
@@ -124,10 +134,8 @@ def run_ffmpeg(
             writer_error.append(exc)
             proc.kill()
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 proc.stdin.close()
-            except OSError:
-                pass
 
     def watchdog() -> None:
         while not finished.wait(1.0):
@@ -136,7 +144,10 @@ def run_ffmpeg(
                 proc.kill()
                 return
 
-    threads = [threading.Thread(target=drain_stderr, daemon=True), threading.Thread(target=watchdog, daemon=True)]
+    threads = [
+        threading.Thread(target=drain_stderr, daemon=True),
+        threading.Thread(target=watchdog, daemon=True),
+    ]
     if feed_stdin:
         threads.append(threading.Thread(target=write_stdin, daemon=True))
     for t in threads:
@@ -198,10 +209,15 @@ def probe(path: Path) -> MediaInfo:
     try:
         proc = subprocess.run(
             [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-t", "0.2", "-f", "null", "-"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=PROBE_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=PROBE_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired:  # subprocess.run has killed it; callers expect FFmpegError only
-        raise FFmpegError(f"reading it took over {PROBE_TIMEOUT_S:g} s and was stopped (a damaged file?)") from None
+        raise FFmpegError(
+            f"reading it took over {PROBE_TIMEOUT_S:g} s and was stopped (a damaged file?)"
+        ) from None
     except OSError as exc:
         raise FFmpegError(f"ffmpeg could not be started: {exc.strerror or exc}") from None
     text = proc.stderr.decode("utf-8", "replace")
@@ -272,10 +288,12 @@ def _fc_list(query: str) -> list[str]:
     except (OSError, subprocess.SubprocessError):
         return []
     files = [line.split(":")[0].strip() for line in out.decode("utf-8", "replace").splitlines()]
+
     # Prefer sans faces over serif/mono, and regular weights: a title should read plainly.
     def rank(p: str) -> tuple[int, str]:
         low = p.lower()
         return (("serif" in low) + ("mono" in low) + ("light" in low), low)
+
     return sorted((f for f in files if f and os.path.isfile(f)), key=rank)
 
 

@@ -86,8 +86,11 @@ class LandscapeMixin:
         """
         epoch = int(self.t * 0.5) if self.spec.has("city lights") else 0
         cached = self._land_cache.get(key)
-        moved = cached is None or cached[2] != epoch or max(
-            abs(cached[0] - self.zoom) * self.aspect, abs(cached[1] - self.pan)) * self.h > 0.33
+        moved = (
+            cached is None
+            or cached[2] != epoch
+            or max(abs(cached[0] - self.zoom) * self.aspect, abs(cached[1] - self.pan)) * self.h > 0.33
+        )
         if moved:
             canvas = np.full(img.shape, np.nan, F32)
             paint(canvas)
@@ -114,7 +117,9 @@ class LandscapeMixin:
         height = profile[which, cols]
         smooth_height = height.copy()
         off = self.ridge_offset + (0 if far else 900)
-        height += amp * (0.05 * sample_1d(self.ridge, X * 900 + off) + 0.025 * sample_1d(self.ridge2, X * 2600 + off))
+        height += amp * (
+            0.05 * sample_1d(self.ridge, X * 900 + off) + 0.025 * sample_1d(self.ridge2, X * 2600 + off)
+        )
         height = np.maximum(height, 0.01)
         top = base - height
         r0 = int(np.searchsorted(Y, top.min()))
@@ -186,7 +191,9 @@ class LandscapeMixin:
             # A few windows switch on or off as the clip plays.
             flip = ((h1 * 7 + np.int64(t * 0.5)) & 63) == 0
             lit = ((h1 < 420) ^ flip) & pane
-            warm = np.where((h1 & 3)[..., None] == 0, np.array([0.75, 0.85, 1.0], F32), np.array([1.0, 0.82, 0.45], F32))
+            warm = np.where(
+                (h1 & 3)[..., None] == 0, np.array([0.75, 0.85, 1.0], F32), np.array([1.0, 0.82, 0.45], F32)
+            )
             body = np.where(lit[..., None], warm * (0.7 + 0.3 * (h1 & 7)[..., None] / 7), body)
         else:
             lit = (h1 < 500) & pane
@@ -210,7 +217,9 @@ class LandscapeMixin:
             + 0.2 * np.sin(gz * 14.0 + 1.7 * gx + 3.1 * t + 2.0)
         ) * calm
         depth = smoothstep(0.0, 0.36, v[:, 0]) ** 0.7
-        base = np.array(p.sea_far, F32) + depth[:, None] * (np.array(p.sea_near, F32) - np.array(p.sea_far, F32))
+        base = np.array(p.sea_far, F32) + depth[:, None] * (
+            np.array(p.sea_near, F32) - np.array(p.sea_far, F32)
+        )
         sea = base[:, None, :] * (1 + 0.28 * field)[..., None]
         sky_col = np.array(p.sky[-1][1], F32)
         sea += (np.clip(field - 0.45, 0, None) * 0.35)[..., None] * sky_col
@@ -221,8 +230,10 @@ class LandscapeMixin:
             width = 0.012 + 0.3 * v
             dx = (X[None, :] - lx) / width
             column = np.exp(-dx * dx)
-            glitter = 0.5 + 0.5 * np.sin(gx * 2.3 + gz * 7.0 - 2.6 * t) * np.sin(-gx * 1.1 + gz * 11.0 + 1.7 * t)
-            strength = column * (0.3 + 1.1 * glitter ** 3) * (1.0 - 0.55 * smoothstep(0.0, 0.35, v))
+            glitter = 0.5 + 0.5 * np.sin(gx * 2.3 + gz * 7.0 - 2.6 * t) * np.sin(
+                -gx * 1.1 + gz * 11.0 + 1.7 * t
+            )
+            strength = column * (0.3 + 1.1 * glitter**3) * (1.0 - 0.55 * smoothstep(0.0, 0.35, v))
             sea += strength[..., None] * np.array(colour, F32)
         # Breaking waves: a long swell whose crests turn to foam as they roll towards the camera.
         swell = np.sin(gz * 1.9 + 0.12 * gx + 1.25 * t + 0.6 * np.sin(X * 7 + 0.3 * t)[None, :])
@@ -244,9 +255,17 @@ class LandscapeMixin:
         if self.spec.time_of_day in ("sunset", "dawn"):
             sand = sand * np.array([1.05, 0.8, 0.65], F32)
         Y = self.Y()
-        for k, (base, amp, freq, parallax) in enumerate(((self.horizon, 0.04, 3.0, 0.5), (self.horizon + 0.12, 0.08, 1.8, 0.75), (self.horizon + 0.28, 0.1, 1.2, 1.0))):
+        for k, (base, amp, freq, parallax) in enumerate(
+            (
+                (self.horizon, 0.04, 3.0, 0.5),
+                (self.horizon + 0.12, 0.08, 1.8, 0.75),
+                (self.horizon + 0.28, 0.1, 1.2, 1.0),
+            )
+        ):
             X = self.X(parallax)
-            top = base - amp * (0.6 * np.sin(X * freq * 6.28 / 2 + k * 2.1) + 0.4 * np.sin(X * freq * 6.28 / 0.9 + k))
+            top = base - amp * (
+                0.6 * np.sin(X * freq * 6.28 / 2 + k * 2.1) + 0.4 * np.sin(X * freq * 6.28 / 0.9 + k)
+            )
             slope = np.gradient(top) * self.h
             side = np.clip(0.6 + slope * 2.5 * (1 if self.sun_x > self.aspect / 2 else -1), 0.3, 1.1)
             below = Y[:, None] - top[None, :]
@@ -265,14 +284,22 @@ class LandscapeMixin:
         if self.spec.has("snow", "aurora"):
             ground = np.array([0.88, 0.9, 0.96], F32) * (0.25 + 0.7 * p.light)
         depth = smoothstep(self.horizon, 1.0, Y[r0:])
-        rows = mix(np.broadcast_to(np.array(p.sky[-1][1], F32) * 0.5 + ground * 0.5, (len(depth), 3)), ground * 0.8, depth)
+        rows = mix(
+            np.broadcast_to(np.array(p.sky[-1][1], F32) * 0.5 + ground * 0.5, (len(depth), 3)),
+            ground * 0.8,
+            depth,
+        )
         img[r0:] = rows[:, None, :]
 
     def paint_forest(self, img: np.ndarray) -> None:
         p, Y = self.pal, self.Y()
         snowy = self.spec.has("snow")
         haze_to = np.array(p.sky[-1][1], F32)
-        rows = ((self.horizon + 0.01, 0.08, 0.5, 0.5), (self.horizon + 0.13, 0.16, 0.75, 0.25), (1.08, 0.4, 1.0, 0.0))
+        rows = (
+            (self.horizon + 0.01, 0.08, 0.5, 0.5),
+            (self.horizon + 0.13, 0.16, 0.75, 0.25),
+            (1.08, 0.4, 1.0, 0.0),
+        )
         if self.spec.has("sea"):
             rows = rows[:1]
         snow_col = np.array([0.86, 0.89, 0.96], F32) * (0.25 + 0.7 * p.light)
@@ -312,8 +339,10 @@ class LandscapeMixin:
         flicker = 0.85 + 0.15 * sample_1d(self.ridge2, np.array([t * 60.0], F32))[0]
         # Warm light spills on everything around the fire.
         dx, dy = (X - fx)[None, :], (Y - fy + 0.1)[:, None]
-        img += (np.exp(-(dx * dx + dy * dy) / 0.05) * 0.45 * flicker)[..., None] * np.array([1.0, 0.45, 0.12], F32)
-        rows = (Y > fy - fh * 1.3) & (Y < fy + 0.05)
+        img += (np.exp(-(dx * dx + dy * dy) / 0.05) * 0.45 * flicker)[..., None] * np.array(
+            [1.0, 0.45, 0.12], F32
+        )
+        rows = (fy - fh * 1.3 < Y) & (fy + 0.05 > Y)
         cols = np.abs(X - fx) < fw * 1.6
         if not rows.any() or not cols.any():
             return
@@ -328,9 +357,19 @@ class LandscapeMixin:
         width = np.clip(1 - ly, 0, 1) ** 0.6 * (0.75 + 0.5 * noise)
         heat = np.clip(1 - np.abs(lx + sway) / (width + 1e-3), 0, 1)
         heat *= np.clip(1.15 - ly * (0.9 + 0.5 * noise2) * flicker, 0, 1) * (ly > -0.05)
-        heat = np.clip(heat ** 0.8 * 1.5, 0, 1)
+        heat = np.clip(heat**0.8 * 1.5, 0, 1)
         stops = np.array([0, 0.2, 0.45, 0.7, 0.9, 1.0], F32)
-        palette = np.array([[0, 0, 0], [0.5, 0.05, 0.0], [0.95, 0.3, 0.02], [1.0, 0.6, 0.1], [1.0, 0.88, 0.45], [1.0, 0.98, 0.85]], F32)
+        palette = np.array(
+            [
+                [0, 0, 0],
+                [0.5, 0.05, 0.0],
+                [0.95, 0.3, 0.02],
+                [1.0, 0.6, 0.1],
+                [1.0, 0.88, 0.45],
+                [1.0, 0.98, 0.85],
+            ],
+            F32,
+        )
         flame = np.stack([np.interp(heat, stops, palette[:, k]) for k in range(3)], -1).astype(F32)
         logs = (np.abs(ly + 0.04) < 0.05) & (np.abs(lx) < 1.2)
         region = img[r0 : r1 + 1, c0 : c1 + 1]
@@ -338,6 +377,9 @@ class LandscapeMixin:
         region += flame
         ex, ey, es, ew = self.embers
         life = (ey + t * (0.25 + 0.3 * es)) % 1.0
-        px, py = self.to_screen(fx + (ex - 0.5) * fw * 1.5 + 0.04 * np.sin(t * 3 + ew * 6) * life,
-                                fy - 0.05 - life * fh * 1.8, 1.0)
+        px, py = self.to_screen(
+            fx + (ex - 0.5) * fw * 1.5 + 0.04 * np.sin(t * 3 + ew * 6) * life,
+            fy - 0.05 - life * fh * 1.8,
+            1.0,
+        )
         splat(img, px, py, (1.0, 0.55, 0.15), ((1 - life) * 0.9).astype(F32), radius=1)

@@ -30,19 +30,50 @@ class Style:
 
 STYLES: dict[str, Style] = {
     "lofi": Style(78, ((53, 57, 60, 64), (52, 55, 59, 62), (50, 53, 57, 60), (48, 52, 55, 59)), 1, 3200, 1.2),
-    "ambient": Style(60, ((57, 60, 64, 71), (53, 57, 60, 64), (48, 55, 60, 64), (55, 59, 62, 69)), 2, 5000, 4.0),
-    "upbeat": Style(122, ((48, 55, 60, 64), (43, 55, 59, 62), (45, 57, 60, 64), (41, 53, 57, 60)), 1, 12000, 0.8),
-    "cinematic": Style(68, ((45, 57, 60, 64), (41, 53, 57, 60), (48, 55, 60, 67), (43, 55, 59, 62)), 2, 6000, 3.0),
+    "ambient": Style(
+        60, ((57, 60, 64, 71), (53, 57, 60, 64), (48, 55, 60, 64), (55, 59, 62, 69)), 2, 5000, 4.0
+    ),
+    "upbeat": Style(
+        122, ((48, 55, 60, 64), (43, 55, 59, 62), (45, 57, 60, 64), (41, 53, 57, 60)), 1, 12000, 0.8
+    ),
+    "cinematic": Style(
+        68, ((45, 57, 60, 64), (41, 53, 57, 60), (48, 55, 60, 67), (43, 55, 59, 62)), 2, 6000, 3.0
+    ),
 }
 
 ALIASES = {
-    "lo-fi": "lofi", "lo fi": "lofi", "chill": "lofi", "chillhop": "lofi", "jazz": "lofi", "jazzy": "lofi",
-    "relaxed": "lofi", "轻松": "lofi", "舒缓": "lofi", "低保真": "lofi",
-    "calm": "ambient", "pad": "ambient", "meditation": "ambient", "peaceful": "ambient", "dreamy": "ambient",
-    "氛围": "ambient", "平静": "ambient", "空灵": "ambient",
-    "happy": "upbeat", "energetic": "upbeat", "pop": "upbeat", "dance": "upbeat", "edm": "upbeat", "fast": "upbeat",
-    "欢快": "upbeat", "动感": "upbeat", "活力": "upbeat",
-    "epic": "cinematic", "dramatic": "cinematic", "film": "cinematic", "史诗": "cinematic", "电影": "cinematic",
+    "lo-fi": "lofi",
+    "lo fi": "lofi",
+    "chill": "lofi",
+    "chillhop": "lofi",
+    "jazz": "lofi",
+    "jazzy": "lofi",
+    "relaxed": "lofi",
+    "轻松": "lofi",
+    "舒缓": "lofi",
+    "低保真": "lofi",
+    "calm": "ambient",
+    "pad": "ambient",
+    "meditation": "ambient",
+    "peaceful": "ambient",
+    "dreamy": "ambient",
+    "氛围": "ambient",
+    "平静": "ambient",
+    "空灵": "ambient",
+    "happy": "upbeat",
+    "energetic": "upbeat",
+    "pop": "upbeat",
+    "dance": "upbeat",
+    "edm": "upbeat",
+    "fast": "upbeat",
+    "欢快": "upbeat",
+    "动感": "upbeat",
+    "活力": "upbeat",
+    "epic": "cinematic",
+    "dramatic": "cinematic",
+    "film": "cinematic",
+    "史诗": "cinematic",
+    "电影": "cinematic",
 }
 DEFAULT_STYLE = "lofi"
 
@@ -170,7 +201,7 @@ def synthesize(style_name: str, duration_s: float, seed: int = 0) -> np.ndarray:
     name = resolve_style(style_name)
     style = STYLES[name]
     rng = np.random.default_rng(prompt_digest(name, seed))
-    n = int(round(duration_s * RATE))
+    n = round(duration_s * RATE)
     # A whole number of bars, by nudging the tempo: the downbeat lands exactly on the loop point.
     bars = max(1, round(duration_s * style.bpm / 240))
     beat = duration_s / (bars * 4)
@@ -191,7 +222,9 @@ def synthesize(style_name: str, duration_s: float, seed: int = 0) -> np.ndarray:
     return (out / (np.abs(out).max() + 1e-9) * 0.63).astype(np.float32)
 
 
-def _play_bar(track: _Track, name: str, chord, t0: float, beat: float, first: bool, style: Style, rng) -> None:
+def _play_bar(
+    track: _Track, name: str, chord, t0: float, beat: float, first: bool, style: Style, rng
+) -> None:
     root = chord[0] - 12
     if name == "lofi":
         for k, note in enumerate(chord):  # a lazy strum
@@ -205,7 +238,12 @@ def _play_bar(track: _Track, name: str, chord, t0: float, beat: float, first: bo
             track.add(t0 + b * beat, _snare(rng), 0.22, pan=0.1)
         for e in range(8):  # swung eighths
             swing = 0.16 * beat if e % 2 else 0.0
-            track.add(t0 + e * beat / 2 + swing, _noise_hit(rng, 0.06, 70, True), 0.06 + 0.03 * (e % 2 == 0), pan=0.35)
+            track.add(
+                t0 + e * beat / 2 + swing,
+                _noise_hit(rng, 0.06, 70, True),
+                0.06 + 0.03 * (e % 2 == 0),
+                pan=0.35,
+            )
     elif name == "ambient":
         if first:
             length = beat * 4 * style.bars_per_chord
@@ -256,8 +294,26 @@ def generate_music(style: str, duration_s: float, out_path: Path, *, seed: int =
                 w.writeframes(pcm.tobytes())
         else:
             interleaved = np.ascontiguousarray(samples.T).astype("<f4").tobytes()
-            args = ["-y", "-f", "f32le", "-ar", str(RATE), "-ac", "2", "-i", "pipe:0",
-                    "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4", str(tmp)]
+            args = [
+                "-y",
+                "-f",
+                "f32le",
+                "-ar",
+                str(RATE),
+                "-ac",
+                "2",
+                "-i",
+                "pipe:0",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "160k",
+                "-movflags",
+                "+faststart",
+                "-f",
+                "mp4",
+                str(tmp),
+            ]
             run_ffmpeg(args, duration_s=duration_s, feed_stdin=lambda pipe: pipe.write(interleaved))
         tmp.replace(out_path)
     except BaseException:

@@ -16,13 +16,22 @@ from .vocabulary import SceneSpec
 
 
 class ScenePainter(LandscapeMixin):
-    def __init__(self, spec: SceneSpec, width: int, height: int, duration_s: float, rng: np.random.Generator,
-                 dither: bool = True):
+    def __init__(
+        self,
+        spec: SceneSpec,
+        width: int,
+        height: int,
+        duration_s: float,
+        rng: np.random.Generator,
+        dither: bool = True,
+    ):
         self.spec = spec
         self.w, self.h = width, height
         self.duration = max(duration_s, 0.1)
         self.aspect = width / height
-        self.overcast = spec.has("rain") or (spec.has("snow") and spec.time_of_day == "day" and not spec.has("sun"))
+        self.overcast = spec.has("rain") or (
+            spec.has("snow") and spec.time_of_day == "day" and not spec.has("sun")
+        )
         self.pal = palette_for(spec.time_of_day, self.overcast)
         self.horizon = 0.62 if spec.has("sea", "desert") else 0.66
         if spec.has("fire") and not spec.has("sea"):
@@ -39,11 +48,13 @@ class ScenePainter(LandscapeMixin):
         self.detail = fbm_2d(rng, 128, 128, 1.6)
         # Point counts follow the pixel count, so small frames are not crowded with stars or snow.
         n_stars = int(np.clip(width * height * 0.0038, 60, 1200))
-        self.stars = (rng.uniform(-0.4, self.aspect + 0.9, n_stars).astype(F32),
-                      (rng.uniform(0, 1, n_stars) ** 1.3 * self.horizon).astype(F32),
-                      (rng.uniform(0.15, 1, n_stars) ** 3).astype(F32),
-                      rng.uniform(0, 2 * np.pi, n_stars).astype(F32),
-                      rng.uniform(1.5, 5, n_stars).astype(F32))
+        self.stars = (
+            rng.uniform(-0.4, self.aspect + 0.9, n_stars).astype(F32),
+            (rng.uniform(0, 1, n_stars) ** 1.3 * self.horizon).astype(F32),
+            (rng.uniform(0.15, 1, n_stars) ** 3).astype(F32),
+            rng.uniform(0, 2 * np.pi, n_stars).astype(F32),
+            rng.uniform(1.5, 5, n_stars).astype(F32),
+        )
         self.init_landscape(rng)
         self.rain = self._rain_texture(rng) if spec.has("rain") else None
         n_flakes = int(np.clip(width * height * 0.0065, 120, 2000))
@@ -51,7 +62,9 @@ class ScenePainter(LandscapeMixin):
         self.embers = rng.uniform(0, 1, (4, 60)).astype(F32)
         yy = (self.ys - 0.5)[:, None] / 0.75
         xx = (self.xs - self.aspect / 2)[None, :] / (0.75 * max(self.aspect, 1.0))
-        self.vignette = (1.0 - 0.35 * smoothstep(0.35, 1.1, np.sqrt(xx * xx + yy * yy)))[..., None].astype(F32)
+        self.vignette = (1.0 - 0.35 * smoothstep(0.35, 1.1, np.sqrt(xx * xx + yy * yy)))[..., None].astype(
+            F32
+        )
         # A fixed dither pattern keeps the 8-bit gradients from banding; it is the same in every
         # frame, so the encoder spends nothing on it (moving grain would cost bits and time).
         self.grain = rng.uniform(-1.0, 1.0, (height, width, 1)).astype(F32) / 255 * np.ones((1, 1, 3), F32)
@@ -121,7 +134,9 @@ class ScenePainter(LandscapeMixin):
             dx2 = ((X - self.sun_x) ** 2)[None, :]
             band = np.exp(-(dy * dy) / 0.012) * np.exp(-dx2 / (0.9 * self.aspect + 0.3))
             near = np.exp(-((dy + self.pal.sun_height) ** 2) / 0.02) * np.exp(-dx2 / 0.02)
-            img[r0:r1] += (band * 0.35 + near * 0.45)[..., None] * (self.pal.glow * np.array(self.pal.sun, F32))
+            img[r0:r1] += (band * 0.35 + near * 0.45)[..., None] * (
+                self.pal.glow * np.array(self.pal.sun, F32)
+            )
         if self.spec.has("city lights"):
             up = np.clip(self.horizon - Y, 0, None)
             img += (np.exp(-up / 0.07) * 0.22)[:, None, None] * np.array([1.0, 0.55, 0.25], F32)
@@ -141,16 +156,22 @@ class ScenePainter(LandscapeMixin):
 
     def paint_aurora(self, img: np.ndarray) -> None:
         X, Y, t = self.X(0.2), self.Y(), self.t
-        for k, (base, amp, colour_top) in enumerate([(0.4, 0.07, (0.55, 0.2, 0.85)), (0.27, 0.05, (0.3, 0.35, 1.0))]):
+        for k, (base, amp, colour_top) in enumerate(
+            [(0.4, 0.07, (0.55, 0.2, 0.85)), (0.27, 0.05, (0.3, 0.35, 1.0))]
+        ):
             bottom = base + amp * np.sin(X * (2.2 + k) + 0.25 * t + k) + 0.025 * np.sin(X * 7.3 - 0.6 * t)
             # Bright vertical rays drifting along the curtain, brighter and dimmer stretches of it.
-            rays = np.clip(0.5 + 0.9 * sample_1d(self.ridge2, X * 220 + t * (14 + 9 * k) + 700 * k), 0.05, 1.0)
+            rays = np.clip(
+                0.5 + 0.9 * sample_1d(self.ridge2, X * 220 + t * (14 + 9 * k) + 700 * k), 0.05, 1.0
+            )
             rays = rays * np.clip(0.7 + 0.8 * sample_1d(self.ridge, X * 40 - t * 3 + 300 * k), 0.25, 1.3)
             above = bottom[None, :] - Y[:, None]
             curtain = np.where(above > 0, np.exp(-above / (0.16 - 0.04 * k)), np.exp(above / 0.012))
             light = curtain * rays[None, :] * (1.1 - 0.4 * k)
             height = np.clip(above / 0.22, 0, 1)
-            colour = mix(np.broadcast_to(np.array([0.25, 1.0, 0.55], F32), (*light.shape, 3)), colour_top, height)
+            colour = mix(
+                np.broadcast_to(np.array([0.25, 1.0, 0.55], F32), (*light.shape, 3)), colour_top, height
+            )
             img += colour * light[..., None] * 3.3
 
     def window(self, cx: float, cy: float, radius: float, parallax: float) -> tuple[slice, slice]:
@@ -199,7 +220,9 @@ class ScenePainter(LandscapeMixin):
         above = sample_2d(self.clouds, r + 5, c + 2)
         coverage = 0.82 if self.overcast else 0.5
         alpha = smoothstep(1.0 - coverage - 0.05, 1.0 - coverage + 0.3, dens)
-        alpha *= (smoothstep(self.horizon + 0.02, self.horizon - 0.22, Y) * (0.95 if self.overcast else 0.85))[:, None]
+        alpha *= (
+            smoothstep(self.horizon + 0.02, self.horizon - 0.22, Y) * (0.95 if self.overcast else 0.85)
+        )[:, None]
         lit = np.clip(0.5 + (dens - above) * 6, 0, 1)
         if self.spec.time_of_day in ("sunset", "dawn", "dusk"):
             lit = np.clip(lit * 0.6 + smoothstep(0.2, self.horizon, Y)[:, None] * 0.6, 0, 1)
@@ -241,7 +264,7 @@ class ScenePainter(LandscapeMixin):
             img += (streaks * density)[..., None] * np.array([0.55, 0.6, 0.68], F32)
 
     def paint_snow(self, img: np.ndarray) -> None:
-        x0, y0, depth, phase, sway, size = self.flakes
+        x0, y0, depth, phase, sway, _size = self.flakes
         t = self.t
         speed = 0.05 + 0.1 * depth
         y = (y0 * 1.1 + speed * t) % 1.1 - 0.05

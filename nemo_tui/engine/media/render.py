@@ -19,7 +19,17 @@ from pathlib import Path
 
 from nemo_tui.protocol import Draft, Segment, TrackType
 
-from .ffmpeg import X264_CRF, X264_PRESET, FFmpegError, MediaInfo, ffmpeg_exe, find_font, font_covers_cjk, probe, run_ffmpeg
+from .ffmpeg import (
+    X264_CRF,
+    X264_PRESET,
+    FFmpegError,
+    MediaInfo,
+    ffmpeg_exe,
+    find_font,
+    font_covers_cjk,
+    probe,
+    run_ffmpeg,
+)
 from .text import drawtext_filters, has_cjk
 
 log = logging.getLogger(__name__)
@@ -69,7 +79,7 @@ class _Graph:
 
     def add_audio(self, source: str, start_s: float, duration_s: float, volume: float) -> None:
         out = self.label("a")
-        delay = int(round(start_s * 1000))
+        delay = round(start_s * 1000)
         self.chains.append(
             f"[{source}]asetpts=PTS-STARTPTS,aresample=44100,"
             f"aformat=sample_fmts=fltp:sample_rates=44100:channel_layouts=stereo,"
@@ -83,7 +93,9 @@ def _describe(seg: Segment, kind: str, index: int) -> str:
     return f"{kind} '{name}'"
 
 
-def _media(seg: Segment, kind: str, index: int, resolve_media: Callable[[str], Path | None]) -> tuple[Path, MediaInfo]:
+def _media(
+    seg: Segment, kind: str, index: int, resolve_media: Callable[[str], Path | None]
+) -> tuple[Path, MediaInfo]:
     what = _describe(seg, kind, index)
     source = seg.source
     if not source:
@@ -130,7 +142,9 @@ def _volume(seg: Segment) -> float:
     return 1.0 if vol is None else min(vol, 4.0)
 
 
-def _build(draft: Draft, resolve_media, width: int, height: int, fps: int, workdir: Path) -> tuple[_Graph, float]:
+def _build(
+    draft: Draft, resolve_media, width: int, height: int, fps: int, workdir: Path
+) -> tuple[_Graph, float]:
     total_s = draft.duration_ms / 1000
     g = _Graph(width, height, fps)
     base = _video(g, draft, resolve_media, total_s)
@@ -182,7 +196,9 @@ def _video(g: _Graph, draft: Draft, resolve_media, total_s: float) -> str:
             for item in pieces:
                 label, a, b = item.split("@")
                 out = g.label("ov")
-                g.chains.append(f"[{base}][{label}]overlay=eof_action=pass:enable='between(t,{a},{b})'[{out}]")
+                g.chains.append(
+                    f"[{base}][{label}]overlay=eof_action=pass:enable='between(t,{a},{b})'[{out}]"
+                )
                 base = out
     return base if base is not None else g.black(total_s)
 
@@ -198,13 +214,24 @@ def _titles(g: _Graph, draft: Draft, base: str, workdir: Path) -> str:
                 continue
             font = font or find_font(cjk=True)
             if has_cjk(str(text)) and not font_covers_cjk(font):
-                log.warning("no CJK font found: Chinese text will show as boxes; install fonts-noto-cjk "
-                            "or fonts-wqy-zenhei, or set NEMO_FONT to a .ttf/.ttc that has the glyphs")
+                log.warning(
+                    "no CJK font found: Chinese text will show as boxes; install fonts-noto-cjk "
+                    "or fonts-wqy-zenhei, or set NEMO_FONT to a .ttf/.ttc that has the glyphs"
+                )
             m = seg.metadata
             for f in drawtext_filters(
-                str(text), start_s=start_ms / 1000, end_s=end_ms / 1000, width=width, height=height,
-                position=m.get("position"), colour=m.get("color") or m.get("colour"), style=m.get("style"),
-                size=m.get("font_size") or m.get("size"), font=font, workdir=workdir, tag=f"t{track_no}-{index}",
+                str(text),
+                start_s=start_ms / 1000,
+                end_s=end_ms / 1000,
+                width=width,
+                height=height,
+                position=m.get("position"),
+                colour=m.get("color") or m.get("colour"),
+                style=m.get("style"),
+                size=m.get("font_size") or m.get("size"),
+                font=font,
+                workdir=workdir,
+                tag=f"t{track_no}-{index}",
             ):
                 out = g.label("txt")
                 g.chains.append(f"[{base}]{f}[{out}]")
@@ -272,12 +299,39 @@ def render_draft(
             for input_args in graph.inputs:
                 args += input_args
             args += [
-                "-filter_complex", ";".join(graph.chains),
-                "-map", "[vout]", "-map", "[aout]",
-                "-c:v", "libx264", "-preset", X264_PRESET, "-crf", X264_CRF, "-pix_fmt", "yuv420p",
-                "-r", str(fps), "-fps_mode", "cfr",
-                "-c:a", "aac", "-b:a", "160k", "-ar", "44100", "-ac", "2",
-                "-t", f"{total_s:.3f}", "-movflags", "+faststart", "-f", "mp4", str(tmp),
+                "-filter_complex",
+                ";".join(graph.chains),
+                "-map",
+                "[vout]",
+                "-map",
+                "[aout]",
+                "-c:v",
+                "libx264",
+                "-preset",
+                X264_PRESET,
+                "-crf",
+                X264_CRF,
+                "-pix_fmt",
+                "yuv420p",
+                "-r",
+                str(fps),
+                "-fps_mode",
+                "cfr",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "160k",
+                "-ar",
+                "44100",
+                "-ac",
+                "2",
+                "-t",
+                f"{total_s:.3f}",
+                "-movflags",
+                "+faststart",
+                "-f",
+                "mp4",
+                str(tmp),
             ]
             try:
                 reached = run_ffmpeg(args, duration_s=total_s, on_progress=on_progress, stall_s=60)
@@ -293,4 +347,3 @@ def render_draft(
         raise
     if on_progress:
         on_progress(1.0)
-

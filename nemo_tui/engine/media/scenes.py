@@ -23,7 +23,7 @@ PAINT_ROWS = 270
 def paint_size(width: int, height: int) -> tuple[int, int]:
     """The reduced size the painter works at (even, never larger than the output)."""
     factor = max(1.0, min(width, height) / PAINT_ROWS)
-    return max(2, int(round(width / factor / 2)) * 2), max(2, int(round(height / factor / 2)) * 2)
+    return max(2, round(width / factor / 2) * 2), max(2, round(height / factor / 2) * 2)
 
 
 def make_painter(
@@ -65,7 +65,7 @@ def generate_clip(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     pw, ph = paint_size(width, height)
     spec, painter = make_painter(prompt, pw, ph, duration_s, seed)
-    n_frames = max(1, int(round(duration_s * fps)))
+    n_frames = max(1, round(duration_s * fps))
 
     def feed(pipe) -> None:
         for i in range(n_frames):
@@ -74,9 +74,31 @@ def generate_clip(
     scale = [] if (pw, ph) == (width, height) else ["-vf", f"scale={width}:{height}:flags=bicubic"]
     tmp = out_path.with_name(f".{out_path.name}.part")
     args = [
-        "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{pw}x{ph}", "-r", str(fps), "-i", "pipe:0",
-        *scale, "-c:v", "libx264", "-preset", X264_PRESET, "-crf", X264_CRF, "-pix_fmt", "yuv420p",
-        "-movflags", "+faststart", "-f", "mp4", str(tmp),
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{pw}x{ph}",
+        "-r",
+        str(fps),
+        "-i",
+        "pipe:0",
+        *scale,
+        "-c:v",
+        "libx264",
+        "-preset",
+        X264_PRESET,
+        "-crf",
+        X264_CRF,
+        "-pix_fmt",
+        "yuv420p",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(tmp),
     ]
     try:
         run_ffmpeg(args, duration_s=n_frames / fps, on_progress=on_progress, feed_stdin=feed)
@@ -97,4 +119,4 @@ def generate_clip(
     }
 
 
-__all__ = ["generate_clip", "paint_size", "make_painter", "FFmpegError"]
+__all__ = ["FFmpegError", "generate_clip", "make_painter", "paint_size"]

@@ -8,13 +8,43 @@ import unicodedata
 from pathlib import Path
 
 COLOURS = {
-    "white": "FFFFFF", "black": "000000", "red": "FF3B30", "orange": "FF9500", "yellow": "FFD60A",
-    "green": "34C759", "blue": "0A84FF", "cyan": "32D7F5", "purple": "AF52DE", "pink": "FF6FB5",
-    "gold": "FFC94D", "grey": "9A9A9A", "gray": "9A9A9A", "magenta": "FF2DCB", "brown": "A2845E",
-    "白": "FFFFFF", "白色": "FFFFFF", "黑": "000000", "黑色": "000000", "红": "FF3B30", "红色": "FF3B30",
-    "橙": "FF9500", "橙色": "FF9500", "黄": "FFD60A", "黄色": "FFD60A", "绿": "34C759", "绿色": "34C759",
-    "蓝": "0A84FF", "蓝色": "0A84FF", "紫": "AF52DE", "紫色": "AF52DE", "粉": "FF6FB5", "粉色": "FF6FB5",
-    "金": "FFC94D", "金色": "FFC94D", "灰": "9A9A9A", "灰色": "9A9A9A",
+    "white": "FFFFFF",
+    "black": "000000",
+    "red": "FF3B30",
+    "orange": "FF9500",
+    "yellow": "FFD60A",
+    "green": "34C759",
+    "blue": "0A84FF",
+    "cyan": "32D7F5",
+    "purple": "AF52DE",
+    "pink": "FF6FB5",
+    "gold": "FFC94D",
+    "grey": "9A9A9A",
+    "gray": "9A9A9A",
+    "magenta": "FF2DCB",
+    "brown": "A2845E",
+    "白": "FFFFFF",
+    "白色": "FFFFFF",
+    "黑": "000000",
+    "黑色": "000000",
+    "红": "FF3B30",
+    "红色": "FF3B30",
+    "橙": "FF9500",
+    "橙色": "FF9500",
+    "黄": "FFD60A",
+    "黄色": "FFD60A",
+    "绿": "34C759",
+    "绿色": "34C759",
+    "蓝": "0A84FF",
+    "蓝色": "0A84FF",
+    "紫": "AF52DE",
+    "紫色": "AF52DE",
+    "粉": "FF6FB5",
+    "粉色": "FF6FB5",
+    "金": "FFC94D",
+    "金色": "FFC94D",
+    "灰": "9A9A9A",
+    "灰色": "9A9A9A",
 }
 
 
@@ -45,7 +75,10 @@ def wrap(text: str, max_units: float) -> list[str]:
     """Greedy wrap on spaces for Latin text, between any two characters for CJK; keeps given newlines."""
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n"):
-        tokens = re.findall(r"\s+|[\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]+", paragraph)
+        tokens = re.findall(
+            r"\s+|[\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]+",
+            paragraph,
+        )
         line = ""
         for token in tokens:
             if _width(line + token) <= max_units or not line.strip():
@@ -82,8 +115,19 @@ def filter_value(value: str) -> str:
 
 
 def drawtext_filters(
-    text: str, *, start_s: float, end_s: float, width: int, height: int, position: object, colour: object,
-    style: object, size: object, font: Path | None, workdir: Path, tag: str,
+    text: str,
+    *,
+    start_s: float,
+    end_s: float,
+    width: int,
+    height: int,
+    position: object,
+    colour: object,
+    style: object,
+    size: object,
+    font: Path | None,
+    workdir: Path,
+    tag: str,
 ) -> list[str]:
     """One drawtext per wrapped line (each centred), shown between start_s and end_s."""
     fs = font_size(style, width, height, size)

@@ -75,7 +75,9 @@ def mix(a: np.ndarray, b, t: np.ndarray) -> np.ndarray:
     return a + (np.asarray(b, dtype=F32) - a) * t
 
 
-def splat(img: np.ndarray, px: np.ndarray, py: np.ndarray, color, weight: np.ndarray, radius: int = 0) -> None:
+def splat(
+    img: np.ndarray, px: np.ndarray, py: np.ndarray, color, weight: np.ndarray, radius: int = 0
+) -> None:
     """Add point lights (stars, flakes, embers) into img; radius 1 adds a soft cross around each."""
     h, w, _ = img.shape
     flat = img.reshape(-1, 3)

@@ -14,7 +14,20 @@ TIMES_OF_DAY = ("dawn", "day", "sunset", "dusk", "night")
 # element -> trigger words. English words match whole words (plurals too); Chinese match as substrings.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "dawn": ("dawn", "sunrise", "daybreak", "morning", "日出", "黎明", "清晨", "早晨", "朝阳", "破晓"),
-    "day": ("day", "daytime", "noon", "sunny", "midday", "blue sky", "白天", "中午", "晴天", "晴朗", "蓝天", "阳光"),
+    "day": (
+        "day",
+        "daytime",
+        "noon",
+        "sunny",
+        "midday",
+        "blue sky",
+        "白天",
+        "中午",
+        "晴天",
+        "晴朗",
+        "蓝天",
+        "阳光",
+    ),
     "sunset": ("sunset", "sundown", "golden hour", "evening glow", "日落", "夕阳", "晚霞", "落日"),
     "dusk": ("dusk", "twilight", "evening", "黄昏", "傍晚", "暮色"),
     "night": ("night", "midnight", "nighttime", "夜", "夜晚", "晚上", "深夜", "夜景"),
@@ -22,14 +35,93 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "moon": ("moon", "moonlight", "moonlit", "full moon", "月亮", "月光", "明月", "满月"),
     "stars": ("star", "starry", "starlit", "galaxy", "milky way", "星", "星空", "星星", "银河"),
     "clouds": ("cloud", "cloudy", "overcast", "云", "云朵", "多云", "阴天"),
-    "sea": ("sea", "ocean", "lake", "beach", "coast", "shore", "seaside", "bay", "海", "海洋", "海边", "沙滩", "海滩", "大海", "湖"),
+    "sea": (
+        "sea",
+        "ocean",
+        "lake",
+        "beach",
+        "coast",
+        "shore",
+        "seaside",
+        "bay",
+        "海",
+        "海洋",
+        "海边",
+        "沙滩",
+        "海滩",
+        "大海",
+        "湖",
+    ),
     "waves": ("wave", "surf", "crashing", "tide", "浪", "海浪", "波浪", "浪花"),
     "mountains": ("mountain", "peak", "hill", "alps", "volcano", "山", "山峰", "雪山", "高山", "群山"),
-    "city": ("city", "skyline", "urban", "downtown", "skyscraper", "metropolis", "town", "neon", "城市", "都市", "高楼", "城", "街"),
-    "rain": ("rain", "rainy", "raining", "storm", "drizzle", "downpour", "雨", "下雨", "暴雨", "雨天", "细雨"),
-    "snow": ("snow", "snowy", "snowing", "winter", "blizzard", "snowfall", "雪", "下雪", "冬", "冬天", "雪花"),
-    "fire": ("fire", "campfire", "flame", "bonfire", "burning", "blaze", "火", "篝火", "火焰", "营火", "燃烧"),
-    "forest": ("forest", "wood", "woods", "tree", "pine", "jungle", "woodland", "森林", "树", "树林", "松树", "丛林"),
+    "city": (
+        "city",
+        "skyline",
+        "urban",
+        "downtown",
+        "skyscraper",
+        "metropolis",
+        "town",
+        "neon",
+        "城市",
+        "都市",
+        "高楼",
+        "城",
+        "街",
+    ),
+    "rain": (
+        "rain",
+        "rainy",
+        "raining",
+        "storm",
+        "drizzle",
+        "downpour",
+        "雨",
+        "下雨",
+        "暴雨",
+        "雨天",
+        "细雨",
+    ),
+    "snow": (
+        "snow",
+        "snowy",
+        "snowing",
+        "winter",
+        "blizzard",
+        "snowfall",
+        "雪",
+        "下雪",
+        "冬",
+        "冬天",
+        "雪花",
+    ),
+    "fire": (
+        "fire",
+        "campfire",
+        "flame",
+        "bonfire",
+        "burning",
+        "blaze",
+        "火",
+        "篝火",
+        "火焰",
+        "营火",
+        "燃烧",
+    ),
+    "forest": (
+        "forest",
+        "wood",
+        "woods",
+        "tree",
+        "pine",
+        "jungle",
+        "woodland",
+        "森林",
+        "树",
+        "树林",
+        "松树",
+        "丛林",
+    ),
     "aurora": ("aurora", "northern lights", "borealis", "极光", "北极光"),
     "desert": ("desert", "dune", "sand", "sahara", "沙漠", "沙丘", "荒漠"),
     "fog": ("fog", "foggy", "mist", "misty", "haze", "hazy", "雾", "薄雾", "大雾", "云雾"),
@@ -77,7 +169,11 @@ def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
     times = [e for e in found if e in TIMES_OF_DAY]
 
     if times:
-        tod = times[0] if len(times) == 1 else next(t for t in ("sunset", "dawn", "dusk", "night", "day") if t in times)
+        tod = (
+            times[0]
+            if len(times) == 1
+            else next(t for t in ("sunset", "dawn", "dusk", "night", "day") if t in times)
+        )
     elif els & {"stars", "aurora", "moon"} or ("city" in els and "neon" in text) or "fire" in els:
         tod = "night"
     elif "sun" in els:
@@ -112,7 +208,7 @@ def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
             els.add("moon")
     if tod == "night" and "moon" in found:
         els.add("moon")
-    if overcast or tod in ("day", "dawn", "sunset") and not els & {"desert", "aurora"}:
+    if overcast or (tod in ("day", "dawn", "sunset") and not els & {"desert", "aurora"}):
         els.add("clouds")
     if "sea" in els and els & {"sun", "moon"}:
         els.add("reflection")

@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..text import clean
 from ..strings import t
+from ..text import clean
 
 
 class ConfirmScreen(ModalScreen[bool | None]):

@@ -41,7 +41,7 @@ class OptionsView(Widget, can_focus=True):
         self.highlight = 0
         self.refresh(layout=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+    def get_content_height(self, container, viewport, width: int) -> int:
         return max(1, len(self.question.options) if self.question else 1)
 
     def render(self) -> Content:
@@ -51,13 +51,12 @@ class OptionsView(Widget, can_focus=True):
         lines = []
         for index, option in enumerate(question.options):
             chosen = option.id in self.picked
-            if question.allow_multiple:
-                mark = "[x]" if chosen else "[ ]"
-            else:
-                mark = "(•)" if chosen else "( )"
+            mark = ("[x]" if chosen else "[ ]") if question.allow_multiple else "(•)" if chosen else "( )"
             cursor = "›" if index == self.highlight and self.has_focus else " "
             number = str(index + 1) if index < 9 else " "
-            style = "bold $accent" if index == self.highlight and self.has_focus else ("bold" if chosen else "")
+            style = (
+                "bold $accent" if index == self.highlight and self.has_focus else ("bold" if chosen else "")
+            )
             lines.append(Content.assemble(f"{cursor} {number}. {mark} ", (clean(option.label), style)))
         return Content("\n").join(lines)
 
@@ -89,8 +88,13 @@ class QuestionScreen(ModalScreen[str | None]):
                 question = question.model_copy(update={"id": f"#{number}"})
             option_ids = [o.id for o in question.options]
             if any(not i for i in option_ids) or len(set(option_ids)) != len(option_ids):
-                question = question.model_copy(update={"options": [
-                    o.model_copy(update={"id": f"#{n}"}) for n, o in enumerate(question.options, 1)]})
+                question = question.model_copy(
+                    update={
+                        "options": [
+                            o.model_copy(update={"id": f"#{n}"}) for n, o in enumerate(question.options, 1)
+                        ]
+                    }
+                )
             seen.add(question.id)
             self.questions.append(question)
         self.lang = lang
@@ -140,9 +144,7 @@ class QuestionScreen(ModalScreen[str | None]):
     # ---- keys ------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Typing in the answer box: digits and Space are text there, not picks.
-        if action in ("pick", "toggle") and isinstance(self.focused, Input):
-            return False
-        return True
+        return not (action in ("pick", "toggle") and isinstance(self.focused, Input))
 
     def action_pick(self, number: int) -> None:
         options = self.current.options

@@ -45,7 +45,7 @@ def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
     if len(flat) <= width or at < 0:
         return flat if len(flat) <= width else flat[: width - 1] + "…"
     start = max(0, min(at - width // 3, len(flat) - width))
-    piece = flat[start:start + width]
+    piece = flat[start : start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
 
 
@@ -60,7 +60,9 @@ class SessionsScreen(ModalScreen[str | None]):
         Binding("up", "move(-1)", show=False, id="sessions.up"),
     ]
 
-    def __init__(self, store: Store, backend_key: str, *, current: str | None = None, lang: str = "en") -> None:
+    def __init__(
+        self, store: Store, backend_key: str, *, current: str | None = None, lang: str = "en"
+    ) -> None:
         super().__init__()
         self.store = store
         self.backend_key = backend_key
@@ -86,8 +88,10 @@ class SessionsScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="sessions-load", exit_on_error=False)
     def _load_sessions(self) -> None:
         try:
-            rows = [SessionRow(r.session_id, r.title, r.last_used, self.store.message_count(r.session_id))
-                    for r in self.store.list_sessions(self.backend_key)]
+            rows = [
+                SessionRow(r.session_id, r.title, r.last_used, self.store.message_count(r.session_id))
+                for r in self.store.list_sessions(self.backend_key)
+            ]
         except Exception as exc:  # a locked or broken database: say so in the list, never a silent blank
             self.app.call_from_thread(self._failed, exc)
             return
@@ -109,7 +113,9 @@ class SessionsScreen(ModalScreen[str | None]):
 
     def _failed(self, error: Exception) -> None:
         if self.is_attached:  # closed meanwhile: nothing to say it in
-            self._show([], t("sessions.failed", self.lang, detail=one_line(str(error)) or type(error).__name__))
+            self._show(
+                [], t("sessions.failed", self.lang, detail=one_line(str(error)) or type(error).__name__)
+            )
 
     # ---- showing -----------------------------------------------------------------------------------
 
@@ -130,8 +136,13 @@ class SessionsScreen(ModalScreen[str | None]):
     def _show_sessions(self) -> None:
         rows = []
         for row in self.sessions:
-            text = t("sessions.row", self.lang, title=self._title(row), when=when(row.last_used),
-                     count=row.messages)
+            text = t(
+                "sessions.row",
+                self.lang,
+                title=self._title(row),
+                when=when(row.last_used),
+                count=row.messages,
+            )
             if row.session_id == self.current:
                 text += f"  ({t('sessions.current', self.lang)})"
             rows.append((row.session_id, row.session_id, text))
@@ -146,8 +157,13 @@ class SessionsScreen(ModalScreen[str | None]):
             if hit.session_id not in titles or hit.role == "notice":
                 continue  # another backend's session (it can't be opened here), or the app's own words
             who = t("chat.you", self.lang) if hit.role == "user" else t("chat.assistant", self.lang)
-            rows.append((f"{hit.session_id}#{hit.id}", hit.session_id,
-                         f"{titles[hit.session_id]} · {who}: {snippet(hit.text, query)}"))
+            rows.append(
+                (
+                    f"{hit.session_id}#{hit.id}",
+                    hit.session_id,
+                    f"{titles[hit.session_id]} · {who}: {snippet(hit.text, query)}",
+                )
+            )
         self._show(rows, t("sessions.no_match", self.lang, query=one_line(query)))
 
     # ---- input -------------------------------------------------------------------------------------

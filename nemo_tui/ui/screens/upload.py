@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from os.path import commonpath
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -91,8 +92,12 @@ class UploadScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="upload-box") as box:
             box.border_title = Content(t("upload.title", self.lang))
-            yield Input(value=self.initial, placeholder=t("upload.placeholder", self.lang),
-                        suggester=PathSuggester(), id="upload-path")
+            yield Input(
+                value=self.initial,
+                placeholder=t("upload.placeholder", self.lang),
+                suggester=PathSuggester(),
+                id="upload-path",
+            )
             yield Static(id="upload-matches", markup=False)
             yield Static(Content(t("upload.hint", self.lang)), id="upload-hint", markup=False)
 
@@ -119,7 +124,7 @@ class UploadScreen(ModalScreen[str | None]):
         matches = await asyncio.to_thread(complete_path, value)
         if not matches:
             return
-        completion = os.path.commonprefix(matches) if len(matches) > 1 else matches[0]
+        completion = commonpath(matches) if len(matches) > 1 else matches[0]
         if len(completion) > len(value):
             field.value = completion
             field.cursor_position = len(completion)

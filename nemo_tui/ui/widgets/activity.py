@@ -21,8 +21,14 @@ class ActivityIndicator(Widget):
 
     label: reactive[str] = reactive("", layout=False)
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, animate: bool = True,
-                 ascii_only: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        animate: bool = True,
+        ascii_only: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self._clock = clock
         self._animate = animate

@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from ..text import clean
 from ..messages import LinkActivated, SuggestionChosen
+from ..text import clean
 
 # A window of mounted message widgets (each costs ~100 KB of widget state and render caches): past
 # MAX_MOUNTED the oldest are unmounted and kept as (role, text); scrolling to the top mounts them
@@ -102,7 +102,7 @@ class AssistantReply(Vertical):
         self.display = False
 
     @classmethod
-    def complete(cls, text: str, *, author: str) -> "AssistantReply":
+    def complete(cls, text: str, *, author: str) -> AssistantReply:
         """A reply from an earlier run, shown whole (no streaming)."""
         reply = cls(author=author)
         reply.final_text = clean(text)
@@ -141,7 +141,7 @@ class AssistantReply(Vertical):
                 space = text.rfind(" ", len(self._chunk_text))
                 cut = space + 1 if space > 0 else None
             if cut is not None and cut >= len(self._chunk_text) > 0:
-                await self._stream.write(text[len(self._chunk_text):cut])
+                await self._stream.write(text[len(self._chunk_text) : cut])
                 await self._next_chunk()
                 chunk = text[cut:]
         self._chunk_text += chunk
@@ -185,7 +185,7 @@ class AssistantReply(Vertical):
 
 
 class SuggestionHints(Horizontal, can_focus=True):
-    """"[E] Export now" hints under a reply. Focused, the letter runs the action; from anywhere,
+    """ "[E] Export now" hints under a reply. Focused, the letter runs the action; from anywhere,
     Alt+letter does (bound on the app, so typing in the prompt is never hijacked)."""
 
     BINDINGS = [
@@ -229,8 +229,9 @@ class ChatLog(VerticalScroll, can_focus=True):
         Binding("y", "app.copy_reply", "Copy reply", show=False, id="chat.copy_reply"),
     ]
 
-    def __init__(self, *, you: str = "You", assistant: str = "Nemo",
-                 new_output: str = "↓ new output", **kwargs) -> None:
+    def __init__(
+        self, *, you: str = "You", assistant: str = "Nemo", new_output: str = "↓ new output", **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.you = you
         self.assistant = assistant
@@ -442,12 +443,12 @@ class ChatLog(VerticalScroll, can_focus=True):
         self._hints = None
         self.transcript.clear()
         self.earlier.clear()
-        await self.query(",".join(("UserMessage", "NoticeLine", "StillWorkingLine", "AssistantReply",
-                                   "SuggestionHints"))).remove()
+        await self.query(
+            ",".join(("UserMessage", "NoticeLine", "StillWorkingLine", "AssistantReply", "SuggestionHints"))
+        ).remove()
         self.following = True
         self.query_one(NewOutputHint).display = False
 
     def on_markdown_link_clicked(self, event) -> None:  # Markdown.LinkClicked (imported lazily)
         event.stop()
         self.post_message(LinkActivated(event.href))
-

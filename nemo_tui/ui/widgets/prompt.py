@@ -90,7 +90,11 @@ class PromptInput(TextArea):
 
     def action_cursor_down(self, select: bool = False) -> None:
         last_row = self.document.line_count - 1
-        if not select and self.cursor_location[0] == last_row and self._history_index < len(self.sent_history):
+        if (
+            not select
+            and self.cursor_location[0] == last_row
+            and self._history_index < len(self.sent_history)
+        ):
             self._history_index += 1
             self._show_history_entry()
             return

@@ -25,8 +25,9 @@ NARROW = 100  # below this many columns the words "connected" and "Session" give
 
 
 class StatusBar(Horizontal):
-    def __init__(self, *, backend_label: str, local: bool, lang: str = "en", user_host: str = "",
-                 **kwargs) -> None:
+    def __init__(
+        self, *, backend_label: str, local: bool, lang: str = "en", user_host: str = "", **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.lang = lang
         self.backend_label = backend_label
@@ -38,8 +39,12 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(id="status-connection", markup=False)
-        yield Label(Content(self.backend_label), id="status-backend",
-                    classes="-local" if self.local else "-cloud", markup=False)
+        yield Label(
+            Content(self.backend_label),
+            id="status-backend",
+            classes="-local" if self.local else "-cloud",
+            markup=False,
+        )
         yield Label(id="status-session", markup=False)
         yield Label(id="status-credits", markup=False)
         if self.user_host:
@@ -98,9 +103,16 @@ class StatusBar(Horizontal):
 
     def _show_credits(self) -> None:
         c = self.credits
-        text = t("status.credits_unknown", self.lang) if c is None else t(
-            "status.credits", self.lang, available=_amount(c.available), frozen=_amount(c.frozen),
-            total=_amount(c.total),
+        text = (
+            t("status.credits_unknown", self.lang)
+            if c is None
+            else t(
+                "status.credits",
+                self.lang,
+                available=_amount(c.available),
+                frozen=_amount(c.frozen),
+                total=_amount(c.total),
+            )
         )
         label = self.query_one("#status-credits", Label)
         label.update(Content(text))

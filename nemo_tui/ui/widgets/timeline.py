@@ -6,6 +6,8 @@ so a refresh or a scroll never rebuilds widgets (the way toolong draws its log l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment as RichSegment
 from rich.style import Style
@@ -14,8 +16,6 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from typing import TYPE_CHECKING
 
 from ..strings import t
 from ..text import clean, one_line
@@ -46,7 +46,7 @@ def format_seconds(ms: int) -> str:
     secs = ms / 1000
     if secs < 60:
         return f"{secs:g}s" if secs == int(secs) else f"{secs:.1f}s"
-    minutes, rest = divmod(int(round(secs)), 60)
+    minutes, rest = divmod(round(secs), 60)
     return f"{minutes}:{rest:02d}"
 
 
@@ -66,9 +66,18 @@ class TimelineView(ScrollView, can_focus=True):
     ]
 
     COMPONENT_CLASSES = {
-        "timeline--ruler", "timeline--label", "timeline--gap", "timeline--empty",
-        "timeline--video", "timeline--video-alt", "timeline--audio", "timeline--audio-alt",
-        "timeline--text", "timeline--text-alt", "timeline--other", "timeline--other-alt",
+        "timeline--ruler",
+        "timeline--label",
+        "timeline--gap",
+        "timeline--empty",
+        "timeline--video",
+        "timeline--video-alt",
+        "timeline--audio",
+        "timeline--audio-alt",
+        "timeline--text",
+        "timeline--text-alt",
+        "timeline--other",
+        "timeline--other-alt",
     }
 
     DEFAULT_CSS = """
@@ -167,7 +176,7 @@ class TimelineView(ScrollView, can_focus=True):
                 col = bar_w - len(label)
             if col < free_from:
                 continue
-            cells[col:col + len(label)] = label
+            cells[col : col + len(label)] = label
             free_from = col + len(label) + 1
         style = self._style("ruler")
         return Strip([RichSegment(" " * label_w, style), RichSegment("".join(cells), style)])
