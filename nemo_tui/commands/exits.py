@@ -14,18 +14,7 @@
 
 from __future__ import annotations
 
-from ..protocol import (
-    ExportBlocked,
-    FileTooLarge,
-    InvalidInput,
-    MissingClientId,
-    NemoError,
-    NetworkError,
-    NoCredits,
-    RateLimited,
-    TokenExpired,
-    UnsupportedFile,
-)
+from ..core.events import ErrorKind, error_kind
 
 OK = 0
 SERVER = 1
@@ -36,23 +25,29 @@ NETWORK = 5
 QUESTION = 6
 INTERRUPTED = 130
 
-_BY_CLASS: tuple[tuple[tuple[type[NemoError], ...], int], ...] = (
-    ((InvalidInput, UnsupportedFile, FileTooLarge), USAGE),
-    ((TokenExpired, MissingClientId), AUTH),
-    ((NoCredits, ExportBlocked), CREDITS),
-    ((NetworkError, RateLimited), NETWORK),
-)
+# The one table from a failure's kind (core's events carry it, typed) to a command's exit code.
+# A dropped stream is not "network" for a script: the message may have run (the conversation
+# then reads the state), so retrying it blindly could generate, and charge, twice.
+EXIT_CODES: dict[ErrorKind, int] = {
+    ErrorKind.NETWORK: NETWORK,
+    ErrorKind.RATE_LIMITED: NETWORK,
+    ErrorKind.STREAM: SERVER,
+    ErrorKind.AUTH: AUTH,
+    ErrorKind.CREDITS: CREDITS,
+    ErrorKind.INPUT: USAGE,
+    ErrorKind.SERVER: SERVER,
+    ErrorKind.UNEXPECTED: SERVER,
+}
 
 
-def exit_code_for(error: BaseException | None) -> int:
-    """The exit code for a typed error; ServerError, StreamError, RenderFailed and anything else
-    the service reports fall into SERVER."""
-    if error is None:
-        return SERVER
-    for classes, code in _BY_CLASS:
-        if isinstance(error, classes):
-            return code
-    return SERVER
+def exit_code_for(kind: ErrorKind | None) -> int:
+    """The exit code for a kind of failure; an error without a kind counts as the server's."""
+    return EXIT_CODES[kind] if kind is not None else SERVER
+
+
+def exit_code_for_error(error: BaseException) -> int:
+    """The exit code for an error a command caught itself (not through a conversation flow)."""
+    return exit_code_for(error_kind(error))
 
 
 class CommandError(Exception):

@@ -92,7 +92,7 @@ async def _timeline_ms(ctx: Context, session_id: str, task_id: str | None) -> in
     as the TUI does). The client replaces a lost session with a new one: that one is not kept."""
     client = ctx.backend.client
     client.use_session(session_id, task_id)
-    state = await ctx.recorder.state()
+    state = await client.state()
     if client.session is None or client.session.session_id != session_id:
         await asyncio.to_thread(ctx.store.forget_session, session_id)
         return None

@@ -61,7 +61,7 @@ def prepare(args: argparse.Namespace) -> Body:
             url = await ctx.conversation.claim_link()
         except NemoError as exc:
             ctx.out.error(exc.user_message(ctx.conversation.lang))
-            return exits.exit_code_for(exc)
+            return exits.exit_code_for_error(exc)
         if ctx.out.json:
             ctx.out.line(json.dumps({"url": url}))
         else:

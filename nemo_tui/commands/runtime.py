@@ -20,6 +20,7 @@ from ..backend import Backend, connect
 from ..core.events import (
     Activity,
     CreditsUpdated,
+    ErrorKind,
     Notice,
     Progress,
     Recovering,
@@ -33,7 +34,6 @@ from ..core.store import SessionRecord, StoreError
 from . import exits
 from .exits import CommandError
 from .output import Output
-from .recorder import ErrorRecorder
 
 Body = Callable[["Context"], Awaitable[int]]
 
@@ -50,7 +50,8 @@ _TIPS = {
 class Outcome:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    error_class: BaseException | None = None
+    # The kind of the last error notice: it picks the exit code (never read from the words).
+    error_kind: ErrorKind | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,17 +59,14 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
-        return exits.OK if self.ok else exits.exit_code_for(self.error_class)
+        return exits.OK if self.ok else exits.exit_code_for(self.error_kind)
 
 
 class Context:
-    def __init__(
-        self, args: argparse.Namespace, out: Output, backend: Backend, recorder: ErrorRecorder
-    ) -> None:
+    def __init__(self, args: argparse.Namespace, out: Output, backend: Backend) -> None:
         self.args = args
         self.out = out
         self.backend = backend
-        self.recorder = recorder
         self.conversation = backend.conversation
         self.store = backend.store
 
@@ -132,7 +130,7 @@ class Context:
         out = self.out
         if isinstance(event, Notice) and event.level == "error":
             outcome.errors.append(event.text)
-            outcome.error_class = self.recorder.last_error
+            outcome.error_kind = event.error
             out.error(event.text)
         elif isinstance(event, Notice) and event.level == "warning":
             outcome.warnings.append(event.text)
@@ -167,7 +165,6 @@ class Context:
         print in `--json` mode (None keeps it). With `json_events` False the command prints its
         own JSON document instead of event lines."""
         outcome = Outcome()
-        self.recorder.errors.clear()
         async with aclosing(flow) as events:
             async for event in events:
                 self._note(event, outcome)
@@ -214,9 +211,7 @@ def run_headless(args: argparse.Namespace, body: Body, *, out: Output | None = N
     except (RuntimeError, OSError) as exc:  # the embedded engine could not start
         out.error(f"Couldn't start the local engine: {exc}")
         return exits.SERVER
-    recorder = ErrorRecorder(backend.client)
-    backend.conversation.backend = recorder  # the conversation's errors now keep their class
-    ctx = Context(args, out, backend, recorder)
+    ctx = Context(args, out, backend)
 
     async def main() -> int:
         try:

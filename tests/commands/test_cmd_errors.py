@@ -39,6 +39,9 @@ def test_usage_and_input_errors_exit_2(cli: Cli, tmp_path: Path) -> None:
     assert "nemo-tui sessions" in one_error(cli.call("status", "--session", "nope"), exits.USAGE)
     assert "message is empty" in one_error(cli.call("ask", "   "), exits.USAGE)
     assert "no file at" in one_error(cli.call("upload", str(tmp_path / "missing.mp4")), exits.USAGE)
+    # The same check inside a conversation flow (a path typed as the message): its notice's kind
+    # picks the exit code.
+    assert "no file at" in one_error(cli.call("ask", str(tmp_path / "missing.mp4")), exits.USAGE)
     notes = tmp_path / "notes.txt"
     notes.write_text("hello")
     assert "Supported formats: mp4" in one_error(cli.call("upload", str(notes)), exits.USAGE)
@@ -48,6 +51,19 @@ def test_usage_and_input_errors_exit_2(cli: Cli, tmp_path: Path) -> None:
     assert "200 MB" in one_error(cli.call("upload", str(huge)), exits.USAGE)
     cli.extra["NEMO_BACKEND"] = "sideways"
     assert "NEMO_BACKEND" in one_error(cli.call("credits", backend=False), exits.USAGE)
+
+
+def test_every_kind_of_failure_has_its_documented_exit_code() -> None:
+    from nemo_tui.core.events import ErrorKind
+    from nemo_tui.protocol import NetworkError, StreamError
+
+    assert set(exits.EXIT_CODES) == set(ErrorKind)  # a new kind must be given a code
+    assert exits.exit_code_for(ErrorKind.RATE_LIMITED) == exits.NETWORK == 5
+    assert exits.exit_code_for(ErrorKind.STREAM) == exits.SERVER == 1  # the message may have run
+    assert exits.exit_code_for(None) == exits.SERVER
+    assert exits.exit_code_for_error(NetworkError("down")) == exits.NETWORK
+    assert exits.exit_code_for_error(StreamError("dropped")) == exits.SERVER
+    assert exits.exit_code_for_error(ValueError("a bug")) == exits.SERVER
 
 
 def test_empty_stdin_prompt_exits_2_in_a_real_pipe(cli: Cli) -> None:

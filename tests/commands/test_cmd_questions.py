@@ -16,7 +16,6 @@ from nemo_tui.commands import exits
 from nemo_tui.commands.ask import answer_from_specs, prepare
 from nemo_tui.commands.exits import CommandError
 from nemo_tui.commands.output import Output
-from nemo_tui.commands.recorder import ErrorRecorder
 from nemo_tui.commands.runtime import Context
 from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.settings import Settings
@@ -81,9 +80,8 @@ def run(backend: ScriptedCloud, tmp_path: Path, *argv: str, json_mode: bool = Fa
         body = prepare(args)
     except CommandError as exc:
         return exc.code, "", str(exc)
-    recorder = ErrorRecorder(backend)  # type: ignore[arg-type]
     conversation = Conversation(
-        recorder,
+        backend,  # type: ignore[arg-type]
         store,
         backend_key="cloud",
         export_dir=tmp_path,  # type: ignore[arg-type]
@@ -99,7 +97,7 @@ def run(backend: ScriptedCloud, tmp_path: Path, *argv: str, json_mode: bool = Fa
         conversation=conversation,
     )  # type: ignore[arg-type]
     try:
-        code = asyncio.run(body(Context(args, out, b, recorder)))
+        code = asyncio.run(body(Context(args, out, b)))
     except CommandError as exc:
         code = exc.code
         stderr.write(str(exc))
@@ -174,7 +172,7 @@ def test_open_prints_the_claim_link_and_never_the_token(
     assert links.open_in_browser("https://example.invalid") is False  # never on the remote host
     backend = ScriptedCloud()
     store = Store(tmp_path / "nemo.db")
-    conversation = Conversation(ErrorRecorder(backend), store, backend_key="cloud", export_dir=tmp_path)  # type: ignore[arg-type]
+    conversation = Conversation(backend, store, backend_key="cloud", export_dir=tmp_path)  # type: ignore[arg-type]
     store.save_session("cloud", "5529798706024415232", task_id="task_1")
     b = Backend(
         kind="cloud",
@@ -187,9 +185,7 @@ def test_open_prints_the_claim_link_and_never_the_token(
     )  # type: ignore[arg-type]
     stdout, stderr = io.StringIO(), io.StringIO()
     args = argparse.Namespace(session=None, no_browser=True, json=False)
-    code = asyncio.run(
-        links.prepare(args)(Context(args, Output(stdout=stdout, stderr=stderr), b, ErrorRecorder(backend)))
-    )  # type: ignore[arg-type]
+    code = asyncio.run(links.prepare(args)(Context(args, Output(stdout=stdout, stderr=stderr), b)))  # type: ignore[arg-type]
     store.close()
     assert code == exits.OK
     assert stdout.getvalue() == "https://nemovideo.com/workspace/claim?ct=clm_abc\n"
