@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..client.api import VideoBackend
-from ..protocol import Draft, NemoError
-from ..protocol.models import SessionState
+from ..protocol import Draft, NemoError, SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
 from .i18n import norm_lang, t
 from .pump import Pump

@@ -7,8 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ..protocol import Draft, NetworkError
-from ..protocol.models import SessionState
+from ..protocol import Draft, NetworkError, SessionState
 from .events import Notice, Recovering, RecoveryEnded, SuggestedAction, TimelineUpdated, error_kind
 from .flow_base import Event, FlowBase, guarded
 from .i18n import format_wait, t

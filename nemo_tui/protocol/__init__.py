@@ -42,18 +42,11 @@ from .models import (
     APP_NAME,
     USER_ID,
     AnonymousToken,
-    CanvasConfig,
     ClaimToken,
     CreateSessionRequest,
     Credits,
-    MediaItem,
-    RenderJob,
-    RenderRequest,
     RunSseRequest,
     SessionInfo,
-    SessionState,
-    StateResponse,
-    UploadResult,
     UploadUrlsRequest,
     is_anonymous_user,
 )
@@ -65,7 +58,9 @@ from .questions import (
     answer_text,
     parse_question_set,
 )
+from .render import RenderJob, RenderRequest
 from .sanitize import MAX_NESTING, NestedTooDeep, sanitize_deep, sanitize_text
+from .state import CanvasConfig, MediaItem, SessionState, StateResponse, UploadResult
 from .tools import ToolKind, tool_activity, tool_kind
 from .wire import WireId, epoch_seconds, id_text
 

@@ -13,10 +13,12 @@ import math
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ConfigDict
 
 from .sanitize import sanitize_text
 
+# Answers keep fields this app does not know (passed back untouched) and accept either naming.
+TOLERANT = ConfigDict(extra="allow", populate_by_name=True)
 _EXACT_FLOAT = 2**53
 # Past this an epoch number is milliseconds (1e12 s is the year 33658; 1e12 ms is 2001).
 _MS_THRESHOLD = 1e12
@@ -85,6 +87,20 @@ def finite_number(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("not a finite number")
     return value
+
+
+def loose_number(value: Any) -> float | None:
+    """A number sent as a number or as text; None for anything else (booleans, NaN, words)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    return None
 
 
 WireId = Annotated[str, BeforeValidator(id_text)]
