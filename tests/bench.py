@@ -93,7 +93,8 @@ def sse_10mb() -> None:
     """The client reading one 10 MB text event that arrives in 64 KB reads."""
     import json as _json
 
-    from nemo_tui.client.stream import SseParser, TurnAssembler
+    from nemo_tui.client.sse import SseParser
+    from nemo_tui.client.stream import TurnAssembler
 
     text = "x" * (10 * 1024 * 1024)
     body = b"data: " + _json.dumps({"content": {"parts": [{"text": text}]}}).encode() + b"\n\n"

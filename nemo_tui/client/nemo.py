@@ -37,6 +37,7 @@ from ..protocol import (
     TurnEvent,
     UploadResult,
     UploadUrlsRequest,
+    read_answer,
 )
 from .api import ProgressCallback
 from .connection import (
@@ -46,15 +47,16 @@ from .connection import (
     MSG_TOKEN_RENEWED,
     Call,
     NemoConnection,
-    parse_answer,
 )
 from .stream import read_turn
 from .transfer import (
+    DownloadDropped,
     MultipartFile,
     SaveFailed,
     checked_upload,
     download_target,
     parse_content_range,
+    size_on_disk,
     unsatisfied_total,
 )
 
@@ -127,7 +129,7 @@ class NemoClient(NemoConnection):
                 session_bound=True,
             )
 
-        return parse_answer(UploadResult, await self._request(build), "upload")
+        return read_answer(UploadResult, await self._request(build), "upload")
 
     async def upload_urls(self, urls: list[str]) -> UploadResult:
         urls = [u.strip() for u in urls if u and u.strip()]
@@ -145,12 +147,12 @@ class NemoClient(NemoConnection):
                 "POST", self._upload_url(), json_body=body, timeout=self._upload_timeout, session_bound=True
             )
         )
-        return parse_answer(UploadResult, data, "upload")
+        return read_answer(UploadResult, data, "upload")
 
     # -- credits, state, render ------------------------------------------------------------------
     async def credits(self) -> Credits:
         data = await self._request(lambda: Call("GET", self._url("/api/credits/balance/simple")))
-        return parse_answer(Credits, data, "credits")
+        return read_answer(Credits, data, "credits")
 
     async def state(self) -> SessionState:
         data = await self._request(
@@ -160,7 +162,7 @@ class NemoClient(NemoConnection):
                 session_bound=True,
             )
         )
-        answer = parse_answer(StateResponse, data, "state")
+        answer = read_answer(StateResponse, data, "state")
         if answer.task_id and self.session and not self.session.task_id:
             # A session resumed by id alone learns its task id here (claim links need it).
             self.session.task_id = answer.task_id
@@ -199,7 +201,7 @@ class NemoClient(NemoConnection):
                 if exc.http_status != 409 or attempt == RENDER_ID_TRIES - 1:
                     raise
                 stamp_ms = max(int(time.time() * 1000), stamp_ms + 1)
-        job = parse_answer(RenderJob, data, "render", required=False)
+        job = read_answer(RenderJob, data, "render", required=False)
         if not job.id:
             job.id = f"render_{stamp_ms}"
         return job
@@ -208,7 +210,7 @@ class NemoClient(NemoConnection):
         data = await self._request(
             lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}"))
         )
-        job = parse_answer(RenderJob, data, "render status")
+        job = read_answer(RenderJob, data, "render status")
         if not job.id:
             job.id = job_id
         return job
@@ -284,7 +286,7 @@ class NemoClient(NemoConnection):
             raise InvalidInput("No project yet: send a message first, then open it in the browser.")
         body = {"task_id": self.session.task_id or "", "session_id": self.session.session_id}
         data = await self._request(lambda: Call("POST", self._url("/api/auth/claim-token"), json_body=body))
-        claim = parse_answer(ClaimToken, data, "claim")
+        claim = read_answer(ClaimToken, data, "claim")
         return f"{self.web_base}/workspace/claim?{urlencode({'ct': claim.claim_token})}"
 
     # -- download --------------------------------------------------------------------------------
@@ -302,7 +304,7 @@ class NemoClient(NemoConnection):
                 # A disk that is full stays full: give its space back rather than keep a .part.
                 await asyncio.to_thread(part.unlink, missing_ok=True)
                 raise SaveFailed(final.parent, exc) from None
-            except _Dropped as drop:
+            except DownloadDropped as drop:
                 drops += 1
                 if drops > 1:
                     raise NetworkError(
@@ -329,7 +331,7 @@ class NemoClient(NemoConnection):
     async def _download_once(
         self, url: str, final: Path, part: Path, progress: ProgressCallback | None
     ) -> Path:
-        offset = await asyncio.to_thread(_size_on_disk, part)
+        offset = await asyncio.to_thread(size_on_disk, part)
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
@@ -345,7 +347,7 @@ class NemoClient(NemoConnection):
                     await asyncio.to_thread(os.replace, part, final)  # the .part was complete
                     return final
                 await asyncio.to_thread(part.unlink, missing_ok=True)  # no prefix of this file
-                raise _Dropped("the server refused to resume")
+                raise DownloadDropped("the server refused to resume")
             total: int | None
             span = parse_content_range(response.headers.get("content-range"))
             if response.status_code == 206 and span is not None and span[0] == offset:
@@ -358,7 +360,7 @@ class NemoClient(NemoConnection):
         finally:
             await response.aclose()
         if total is not None and written != total:
-            raise _Dropped(f"got {written} of {total} bytes")
+            raise DownloadDropped(f"got {written} of {total} bytes")
         await asyncio.to_thread(os.replace, part, final)
         return final
 
@@ -383,19 +385,7 @@ class NemoClient(NemoConnection):
                 if progress is not None:
                     progress(written, total)
         except httpx.HTTPError as exc:
-            raise _Dropped(type(exc).__name__) from None
+            raise DownloadDropped(type(exc).__name__) from None
         finally:
             await asyncio.to_thread(handle.close)
         return written
-
-
-def _size_on_disk(path: Path) -> int:
-    """What a previous try left in `path` (0 when nothing)."""
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-class _Dropped(Exception):
-    """A download that broke off; the bytes on disk stay for the resume."""

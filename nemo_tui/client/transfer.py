@@ -219,3 +219,15 @@ def unsatisfied_total(value: str | None) -> int | None:
     """The size in a 416's `bytes */1000`, or None."""
     match = _UNSATISFIED.match(value or "")
     return int(match.group(1)) if match else None
+
+
+def size_on_disk(path: Path) -> int:
+    """What a previous try left in `path` (0 when nothing)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+class DownloadDropped(Exception):
+    """A download that broke off; the bytes on disk stay for the resume."""

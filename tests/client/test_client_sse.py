@@ -19,7 +19,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from nemo_tui.client.stream import SseParser, TurnAssembler
+from nemo_tui.client.sse import SseParser
+from nemo_tui.client.stream import TurnAssembler
 from nemo_tui.protocol import (
     Heartbeat,
     StreamError,

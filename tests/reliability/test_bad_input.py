@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from reliability_helpers import CLIP, collect, make_harness, notices, of
 
 from nemo_tui.client.nemo import NemoClient
-from nemo_tui.client.stream import Comment, SseParser, TurnAssembler
+from nemo_tui.client.sse import Comment, SseParser
+from nemo_tui.client.stream import TurnAssembler
 from nemo_tui.client.transfer import download_target
 from nemo_tui.core.events import ReplyFinished
 from nemo_tui.core.router import IntentKind, route
@@ -278,7 +279,7 @@ async def test_the_engine_refuses_absurd_drafts_with_a_clear_error(
             "draft": {"t": [{"tt": 0, "sg": [segment]}]},
             "output": {"format": "mp4"},
         }
-        from nemo_tui.client.connection import Call
+        from nemo_tui.client.http import Call
 
         with pytest.raises(ServerError) as info:
             await h.client._request(
