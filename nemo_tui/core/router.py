@@ -32,6 +32,7 @@ from typing import Literal
 from urllib.parse import unquote, urlparse
 
 from ..protocol import SUPPORTED_FORMATS
+from . import intent_words as vocab
 from .i18n import t
 
 
@@ -154,214 +155,7 @@ def _mentioned_files(text: str, cwd: Path) -> list[Path]:
     ]
 
 
-# ---- keywords ---------------------------------------------------------------------------------
-
-_COMMON_FILLERS = frozenset(
-    [
-        "please",
-        "pls",
-        "plz",
-        "now",
-        "the",
-        "a",
-        "an",
-        "my",
-        "me",
-        "it",
-        "this",
-        "that",
-        "to",
-        "for",
-        "i",
-        "you",
-        "can",
-        "could",
-        "would",
-        "will",
-        "go",
-        "ahead",
-        "ok",
-        "okay",
-        "lets",
-        "let's",
-        "let",
-        "us",
-        "just",
-        "then",
-        "right",
-        "away",
-        "again",
-        "thanks",
-        "thank",
-        "hey",
-        "yes",
-        "and",
-        "as",
-        "in",
-        "at",
-        "of",
-        "on",
-        "with",
-        "hi",
-        "hello",
-    ]
-)
-_EDIT_WORDS = frozenset(
-    [
-        "add",
-        "put",
-        "make",
-        "change",
-        "remove",
-        "delete",
-        "cut",
-        "trim",
-        "generate",
-        "create",
-        "replace",
-        "insert",
-        "set",
-        "adjust",
-        "increase",
-        "decrease",
-        "lower",
-        "raise",
-        "turn",
-        "use",
-        "apply",
-        "mix",
-        "fade",
-        "edit",
-        "music",
-        "bgm",
-        "audio",
-        "sound",
-        "song",
-        "voice",
-        "volume",
-        "title",
-        "caption",
-        "captions",
-        "subtitle",
-        "subtitles",
-        "text",
-        "color",
-        "colour",
-        "colors",
-        "colours",
-        "brightness",
-        "speed",
-        "transition",
-        "effect",
-        "effects",
-        "filter",
-        "scene",
-        "background",
-        "intro",
-        "outro",
-        "logo",
-        "levels",
-        "roll",
-        "end",
-        "ending",
-        "opening",
-    ]
-)
-_ZH_EDIT = (
-    "加",
-    "添加",
-    "生成",
-    "改",
-    "换",
-    "删",
-    "剪",
-    "调",
-    "放",
-    "配",
-    "制作",
-    "插入",
-    "替换",
-    "合成",
-    "音乐",
-    "字幕",
-    "标题",
-    "音量",
-    "背景",
-)
-_NEGATION = re.compile(
-    r"\b(?:don'?t|do not|doesn'?t|not|never|later|wait|hold off|stop|cancel|before|instead)\b",
-    re.IGNORECASE,
-)
-_ZH_NEGATION = re.compile(
-    r"不要|别|先不|暂时不|不用|不需要|还不|等会|等一下|稍后|以后|晚点|不(?:导出|下载|上传)"
-)
-_HOW_TO = re.compile(r"^\s*how\s+(?:do|can|should|would)\s+(?:i|we|you)\b|^\s*how\s+to\b", re.IGNORECASE)
-_ZH_HOW_TO = re.compile(r"怎么|如何|怎样|咋")
-_WH_START = re.compile(r"^\s*(?:what|what's|whats|why|how|when|where|which|who|does|is|are)\b", re.IGNORECASE)
-_ZH_QUESTION = re.compile(r"什么|为什么|哪")
-_RESOLUTION = re.compile(r"^(?:\d{3,4}p|[248]k|\d{3,4}x\d{3,4})$")
-_ZH_FILLERS = sorted(
-    (
-        "请",
-        "帮我",
-        "给我",
-        "麻烦",
-        "把",
-        "一下",
-        "我的",
-        "我",
-        "的",
-        "吧",
-        "了",
-        "吗",
-        "呢",
-        "啊",
-        "现在",
-        "马上",
-        "立即",
-        "立刻",
-        "可以",
-        "能",
-        "视频",
-        "这个",
-        "那个",
-        "成",
-        "为",
-        "文件",
-        "查看",
-        "查询",
-        "看看",
-        "看",
-        "显示",
-        "剩余",
-        "剩下",
-        "还有",
-        "还",
-        "有",
-        "多少",
-        "当前",
-        "目前",
-        "项目",
-        "一个",
-        "高清",
-        "格式",
-        "发给我",
-        "发我",
-        "所有",
-        "全部",
-        "一",
-        "我想",
-        "我要",
-        "想要",
-        "想",
-        "要",
-        "来",
-        "出来",
-    ),
-    key=len,
-    reverse=True,
-)
-_PUNCT = re.compile(r"[\s\W_]+")
+# ---- keywords (the word tables: intent_words.py) ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -483,12 +277,12 @@ def _leftover(text: str, rule: _Rule) -> tuple[list[str], str]:
     words = [
         w
         for w in re.findall(r"[a-z0-9']+", low)
-        if w not in _COMMON_FILLERS and w not in rule.fillers and not _RESOLUTION.match(w)
+        if w not in vocab.COMMON_FILLERS and w not in rule.fillers and not vocab.RESOLUTION.match(w)
     ]
     zh = "".join(re.findall(r"[\u4e00-\u9fff]+", text))
     for trig in rule.zh_triggers:
         zh = zh.replace(trig, "")
-    for filler in _ZH_FILLERS:
+    for filler in vocab.ZH_FILLERS:
         zh = zh.replace(filler, "")
     return words, zh
 
@@ -510,19 +304,19 @@ def _by_keywords(text: str, lang: str) -> Intent:
     for rule in _RULES:
         if not (rule.trigger.search(text) or any(z in text for z in rule.zh_triggers)):
             continue
-        if _NEGATION.search(text) or _ZH_NEGATION.search(text):
+        if vocab.NEGATION.search(text) or vocab.ZH_NEGATION.search(text):
             return chat
         words, zh_left = _leftover(text, rule)
-        if any(w in _EDIT_WORDS for w in words) or any(v in zh_left for v in _ZH_EDIT):
+        if any(w in vocab.EDIT_WORDS for w in words) or any(v in zh_left for v in vocab.ZH_EDIT):
             return chat
         ask = Intent(rule.kind, text, confidence="ask", question=_question(rule.kind, lang))
-        how_to = _HOW_TO.search(text) or _ZH_HOW_TO.search(text)
+        how_to = vocab.HOW_TO.search(text) or vocab.ZH_HOW_TO.search(text)
         if how_to:
             # An upload with no file explains how to send one, which is the answer to "how".
             return Intent(rule.kind, text) if rule.kind is IntentKind.UPLOAD else ask
         if not words and not zh_left:
             return Intent(rule.kind, text)
-        if _WH_START.search(text) or _ZH_QUESTION.search(text):
+        if vocab.WH_START.search(text) or vocab.ZH_QUESTION.search(text):
             return chat
         if len(words) + (len(zh_left) + 1) // 2 <= 2:
             return ask

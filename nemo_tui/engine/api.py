@@ -1,6 +1,6 @@
 """What every engine route shares: the running `Engine`, the API error and envelope answers, the
 bearer-token and session checks, the guards (loopback, owner secret, rate fault), the JSON body reader,
-and `in_thread` for blocking calls. Routes (routes.py, dialect.py, claims.py) import from here;
+and `in_thread` for blocking calls. Routes (routes.py, media_routes.py, render_routes.py, dialect.py, claims.py) import from here;
 server.py only builds the Starlette app from them, so no route module imports the app's module.
 """
 
@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 import anyio
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -158,3 +159,27 @@ async def json_body(request: Request) -> Any:
         return parse_json(await request.body())
     except BadJson as exc:
         raise ApiError(BAD_REQUEST, str(exc), http_status=400) from None
+
+
+def invalid(what: str, exc: ValidationError) -> ApiError:
+    """A 400 naming the first thing wrong with a request body, and where."""
+    first = exc.errors()[0]
+    return ApiError(
+        BAD_REQUEST, f"Invalid {what}: {first['msg']} at {'.'.join(map(str, first['loc']))}.", http_status=400
+    )
+
+
+def numeric_ids(body: Any, *keys: str) -> Any:
+    """A session id sent as a JSON integer (the cloud's 19-digit ids) is read as its decimal string."""
+    if isinstance(body, dict):
+        for key in keys:
+            if type(body.get(key)) is int:
+                body[key] = str(body[key])
+    return body
+
+
+def signed_link(request: Request, what: str) -> bool:
+    """The request carries a valid, unexpired signature for `what` (links.Links)."""
+    links = engine_of(request).links
+    q = request.query_params
+    return links is not None and links.valid(what, q.get("exp"), q.get("sig"))

@@ -60,18 +60,18 @@ def route_table(
     (built here, where both dialects are known: dialect.py does not import the routes)."""
     if not config.vendor:
         return adk_routes
-    from . import routes
+    from . import media_routes, render_routes, routes
 
     wrap = {
         routes.anonymous_token: dialect.vendor_token,
         routes.create_session: dialect.vendor_session,
         routes.run_sse: dialect.vendor_run_sse,
-        routes.upload: dialect.vendor_upload,
+        media_routes.upload: dialect.vendor_upload,
         routes.state: dialect.vendor_state,
-        routes.start_render: partial(dialect.vendor_render, started=True),
-        routes.render_status: dialect.vendor_render,
-        routes.cancel_render: dialect.vendor_render,
-        routes.download_render: dialect.vendor_download,
+        render_routes.start_render: partial(dialect.vendor_render, started=True),
+        render_routes.render_status: dialect.vendor_render,
+        render_routes.cancel_render: dialect.vendor_render,
+        render_routes.download_render: dialect.vendor_download,
     }
     return [(path, wrap[fn](fn) if fn in wrap else fn, methods) for path, fn, methods in adk_routes]
 

@@ -37,7 +37,7 @@ from .events import (
     TurnEvent,
     turn_event_adapter,
 )
-from .headers import attribution_headers, detect_platform
+from .headers import ATTRIBUTION_HEADERS, attribution_headers, detect_platform
 from .models import (
     APP_NAME,
     USER_ID,
@@ -67,6 +67,7 @@ from .wire import WireId, epoch_seconds, id_text
 __all__ = [
     "APP_NAME",
     "ASK_QUESTION_TOOL",
+    "ATTRIBUTION_HEADERS",
     "DEFAULT_REGISTER_URL",
     "DEFAULT_WEB_BASE",
     "MAX_NESTING",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 SKILL_SOURCE = "sora-video-generation"
+# The headers every request carries: the engine refuses an export that lacks one (402).
+ATTRIBUTION_HEADERS = ("X-Skill-Source", "X-Skill-Version", "X-Skill-Platform")
 
 
 def detect_platform(install_path: str | Path | None = None, home: str | Path | None = None) -> str:
@@ -19,8 +21,5 @@ def detect_platform(install_path: str | Path | None = None, home: str | Path | N
 
 
 def attribution_headers(version: str, platform: str | None = None) -> dict[str, str]:
-    return {
-        "X-Skill-Source": SKILL_SOURCE,
-        "X-Skill-Version": version,
-        "X-Skill-Platform": platform or detect_platform(),
-    }
+    source, version_header, platform_header = ATTRIBUTION_HEADERS
+    return {source: SKILL_SOURCE, version_header: version, platform_header: platform or detect_platform()}
