@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from .languages import locale_language
 
 if TYPE_CHECKING:
     from .client.nemo import NemoClient
@@ -29,16 +30,6 @@ if TYPE_CHECKING:
 CLOUD_PROBE_TIMEOUT_S = 3.0
 # The engine on this machine renders in seconds: the cloud's cadence would only slow it down.
 LOOPBACK_RENDER_POLL_S = 0.5
-
-
-def locale_language(environ: Mapping[str, str] | None = None) -> str:
-    """The person's language for the app's own words, from the locale (zh_CN.UTF-8 → "zh")."""
-    env = os.environ if environ is None else environ
-    for var in ("NEMO_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = (env.get(var) or "").strip().lower()
-        if value:
-            return "zh" if value.startswith("zh") else "en"
-    return "en"
 
 
 def cloud_answers(base_url: str, timeout_s: float = CLOUD_PROBE_TIMEOUT_S) -> bool:
@@ -199,8 +190,9 @@ def _assemble(
     from .client.credentials import CredentialStore
     from .client.nemo import NemoClient
     from .core.conversation import Conversation
-    from .core.settings import DEFAULT_API_BASE, is_loopback_url
+    from .core.settings import DEFAULT_API_BASE
     from .core.store import Store
+    from .loopback import is_loopback_url
 
     lang = lang or locale_language()
     if engine is not None:

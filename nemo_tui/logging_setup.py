@@ -37,9 +37,9 @@ class RedactingFilter(logging.Filter):
 
 def enable_debug_logging(path: Path | None = None) -> Path:
     if path is None:
-        from platformdirs import user_log_dir
+        from .dirs import user_log_dir
 
-        path = Path(user_log_dir("nemo-tui")) / "debug.log"
+        path = user_log_dir() / "debug.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))

@@ -21,7 +21,7 @@ import httpx
 from pydantic import SecretStr
 
 from .. import __version__
-from ..protocol import AnonymousToken, ServerError, attribution_headers, read_answer
+from ..protocol import AnonymousToken, ServerError, attribution_headers, paths, read_answer
 from .credentials import TOKEN_LIFETIME_S, CredentialStore, StoredCredentials, new_client_id
 from .http import Call, origin
 
@@ -198,7 +198,7 @@ class ClientIdentity:
 
     async def _fetch_anonymous_token(self) -> None:
         """POST /api/auth/anonymous-token with our X-Client-Id; cache the answer. Holds _auth_lock."""
-        data = await self._request(lambda: Call("POST", self._url("/api/auth/anonymous-token"), auth=False))
+        data = await self._request(lambda: Call("POST", self._url(paths.ANONYMOUS_TOKEN), auth=False))
         if not isinstance(data, dict) or not data.get("token"):
             raise ServerError("the token answer had no token in it")
         issued = read_answer(AnonymousToken, data, "token")

@@ -33,10 +33,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import SecretStr
 
+from ..loopback import is_loopback_host
 from ..protocol import (
-    APP_NAME,
     DEFAULT_WEB_BASE,
-    USER_ID,
     CreateSessionRequest,
     InvalidInput,
     MissingClientId,
@@ -50,6 +49,7 @@ from ..protocol import (
     TokenExpired,
     error_for,
     is_anonymous_user,
+    paths,
     read_answer,
     unwrap,
 )
@@ -163,7 +163,7 @@ class NemoConnection(ClientIdentity):
         self._session_lock = asyncio.Lock()
         # Proxy settings from the environment must not capture loopback traffic to the engine.
         host = urlsplit(self.base_url).hostname or ""
-        self._loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+        self._loopback = is_loopback_host(host)
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=self._timeout,
@@ -309,7 +309,7 @@ class NemoConnection(ClientIdentity):
         body = self._scrub(body)
         error = error_for(status, body)
         if error is None and stream and status < 400:
-            kind = "an event stream" if call.url.endswith("/run_sse") else "a file"
+            kind = "an event stream" if call.url.endswith(paths.RUN_SSE) else "a file"
             error = ServerError(f"expected {kind} but got JSON", http_status=status)
         return error, body
 
@@ -381,9 +381,7 @@ class NemoConnection(ClientIdentity):
     async def _new_session(self, language: str) -> SessionInfo:
         self.language = language
         body = CreateSessionRequest(language=language).model_dump()
-        data = await self._request(
-            lambda: Call("POST", self._url(f"/api/tasks/{USER_ID}/with-session/{APP_NAME}"), json_body=body)
-        )
+        data = await self._request(lambda: Call("POST", self._url(paths.CREATE_SESSION), json_body=body))
         info = read_answer(SessionInfo, data, "session")
         self.session = info
         self.user_id = info.user_id or self.user_id

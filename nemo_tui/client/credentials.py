@@ -18,6 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from ..dirs import user_config_dir
+
 TOKEN_LIFETIME_S = 7 * 24 * 3600  # the seed: anonymous tokens are valid 7 days
 # Treat a token this close to its expiry as expired, so a call never starts with a token that dies
 # on the way.
@@ -27,9 +29,7 @@ log = logging.getLogger("nemo_tui.client")
 
 
 def default_credentials_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("nemo-tui")) / "credentials.json"
+    return user_config_dir() / "credentials.json"
 
 
 class StoredCredentials(BaseModel):

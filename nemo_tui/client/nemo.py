@@ -12,13 +12,11 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from ..protocol import (
-    APP_NAME,
-    USER_ID,
     ClaimToken,
     Credits,
     Draft,
@@ -37,6 +35,7 @@ from ..protocol import (
     TurnEvent,
     UploadResult,
     UploadUrlsRequest,
+    paths,
     read_answer,
 )
 from .api import ProgressCallback
@@ -89,7 +88,7 @@ class NemoClient(NemoConnection):
                 response = await self._send(
                     lambda: Call(
                         "POST",
-                        self._url("/run_sse"),
+                        self._url(paths.RUN_SSE),
                         json_body=RunSseRequest.for_text(self._session_id(), text).to_wire(),
                         headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
                         timeout=self._stream_timeout,
@@ -111,7 +110,7 @@ class NemoClient(NemoConnection):
 
     # -- media -----------------------------------------------------------------------------------
     def _upload_url(self) -> str:
-        return self._url(f"/api/upload-video/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}")
+        return self._url(paths.fill(paths.UPLOAD, session_id=self._session_id()))
 
     async def upload_file(self, path: str | Path, progress: ProgressCallback | None = None) -> UploadResult:
         file, size = await asyncio.to_thread(checked_upload, path)  # it stats the file
@@ -151,14 +150,14 @@ class NemoClient(NemoConnection):
 
     # -- credits, state, render ------------------------------------------------------------------
     async def credits(self) -> Credits:
-        data = await self._request(lambda: Call("GET", self._url("/api/credits/balance/simple")))
+        data = await self._request(lambda: Call("GET", self._url(paths.CREDITS)))
         return read_answer(Credits, data, "credits")
 
     async def state(self) -> SessionState:
         data = await self._request(
             lambda: Call(
                 "GET",
-                self._url(f"/api/state/{APP_NAME}/{USER_ID}/{quote(self._session_id(), safe='')}/latest"),
+                self._url(paths.fill(paths.STATE, session_id=self._session_id())),
                 session_bound=True,
             )
         )
@@ -185,7 +184,7 @@ class NemoClient(NemoConnection):
             )
             return Call(
                 "POST",
-                self._url("/api/render/proxy/lambda"),
+                self._url(paths.RENDER),
                 json_body=request.model_dump(mode="json"),
                 session_bound=True,
             )
@@ -208,7 +207,7 @@ class NemoClient(NemoConnection):
 
     async def render_status(self, job_id: str) -> RenderJob:
         data = await self._request(
-            lambda: Call("GET", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}"))
+            lambda: Call("GET", self._url(paths.fill(paths.RENDER_STATUS, render_id=job_id)))
         )
         job = read_answer(RenderJob, data, "render status")
         if not job.id:
@@ -277,7 +276,7 @@ class NemoClient(NemoConnection):
     async def cancel_render(self, job_id: str) -> None:
         """POST /api/render/proxy/lambda/<id>/cancel (never repeated). An answer without data is fine."""
         await self._request(
-            lambda: Call("POST", self._url(f"/api/render/proxy/lambda/{quote(job_id, safe='')}/cancel"))
+            lambda: Call("POST", self._url(paths.fill(paths.RENDER_CANCEL, render_id=job_id)))
         )
 
     # -- links -----------------------------------------------------------------------------------
@@ -285,9 +284,9 @@ class NemoClient(NemoConnection):
         if self.session is None:
             raise InvalidInput("No project yet: send a message first, then open it in the browser.")
         body = {"task_id": self.session.task_id or "", "session_id": self.session.session_id}
-        data = await self._request(lambda: Call("POST", self._url("/api/auth/claim-token"), json_body=body))
+        data = await self._request(lambda: Call("POST", self._url(paths.CLAIM_TOKEN), json_body=body))
         claim = read_answer(ClaimToken, data, "claim")
-        return f"{self.web_base}/workspace/claim?{urlencode({'ct': claim.claim_token})}"
+        return f"{self.web_base}{paths.CLAIM_PAGE}?{urlencode({'ct': claim.claim_token})}"
 
     # -- download --------------------------------------------------------------------------------
     async def download(self, url: str, dest: str | Path, progress: ProgressCallback | None = None) -> Path:
@@ -318,7 +317,7 @@ class NemoClient(NemoConnection):
     ) -> Path:
         """The render's output URL first (a CDN: no token goes there); when it is missing or fails,
         the API's own `GET /api/render/proxy/<id>/download`, with auth."""
-        fallback = self._url(f"/api/render/proxy/{quote(job.id, safe='')}/download")
+        fallback = self._url(paths.fill(paths.RENDER_DOWNLOAD, render_id=job.id))
         if job.url:
             try:
                 return await self.download(job.url, dest, progress)

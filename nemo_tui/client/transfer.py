@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..languages import norm_lang
 from ..protocol import (
     MAX_UPLOAD_BYTES,
     SUPPORTED_FORMATS,
@@ -23,7 +24,6 @@ from ..protocol import (
     InvalidInput,
     NemoError,
     UnsupportedFile,
-    norm_lang,
 )
 
 CHUNK_BYTES = 256 * 1024

@@ -66,7 +66,7 @@ def _status(args: argparse.Namespace) -> Body:
 
 
 # ---- sessions ------------------------------------------------------------------------------------
-class SessionRow(BaseModel):
+class SessionListing(BaseModel):
     """One line of `nemo-tui sessions --json`. `duration_ms` is the timeline's length (None when
     not asked for, or unknown); `available` False when the backend no longer has the session."""
 
@@ -80,7 +80,7 @@ class SessionRow(BaseModel):
     current: bool = False
 
 
-SESSION_ROWS = TypeAdapter(list[SessionRow])
+SESSION_LISTINGS = TypeAdapter(list[SessionListing])
 
 
 def _when(ts: float) -> datetime:
@@ -104,7 +104,7 @@ def _sessions(args: argparse.Namespace) -> Body:
         records = await asyncio.to_thread(ctx.store.list_sessions, ctx.backend.backend_key)
         records = records[: max(args.limit, 0)]
         rows = [
-            SessionRow(
+            SessionListing(
                 session_id=r.session_id,
                 title=r.title,
                 language=r.language,
@@ -124,7 +124,7 @@ def _sessions(args: argparse.Namespace) -> Body:
             except NemoError as exc:
                 ctx.out.warning(f"Durations unavailable: {exc.user_message(ctx.conversation.lang)}")
         if ctx.out.json:
-            ctx.out.line(json.dumps(SESSION_ROWS.dump_python(rows, mode="json"), ensure_ascii=False))
+            ctx.out.line(json.dumps(SESSION_LISTINGS.dump_python(rows, mode="json"), ensure_ascii=False))
         elif not rows:
             ctx.out.note('No sessions yet on this backend. Start one with `nemo-tui ask "…"`.')
         else:
@@ -135,7 +135,7 @@ def _sessions(args: argparse.Namespace) -> Body:
     return body
 
 
-def _session_line(row: SessionRow, lang: str) -> str:
+def _session_line(row: SessionListing, lang: str) -> str:
     when = row.last_used.astimezone().strftime("%Y-%m-%d %H:%M")
     if row.available is False:
         length = "gone"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..backend import locale_language
 from ..core.events import Notice, UploadDone
 from ..core.uploads import check_upload
+from ..languages import locale_language
 from ..protocol import MediaItem
 from .exits import CommandError
 from .runtime import Body, Context

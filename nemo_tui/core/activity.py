@@ -67,7 +67,3 @@ def question_text(title: str, questions: list[Question], lang: str) -> str:
         lines.append(f"{n}. {q.prompt}" + (" " + t("question.multi", lang) if q.allow_multiple else ""))
         lines.extend(f"   {i}) {o.label}" for i, o in enumerate(q.options, 1))
     return "\n".join(lines)
-
-
-def say_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"

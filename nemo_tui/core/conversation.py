@@ -48,7 +48,7 @@ from pathlib import Path
 
 from ..client.language import detect_language
 from ..protocol import Draft
-from .activity import activity_label, is_generation, looks_like_generation, question_text, say_number
+from .activity import activity_label, is_generation, looks_like_generation, question_text
 from .events import (
     ConfirmNeeded,
     CreditsUpdated,
@@ -60,7 +60,7 @@ from .events import (
 )
 from .export_flow import ExportFlows, _byte_progress
 from .flow_base import Event, guarded
-from .i18n import t
+from .i18n import format_credits, t
 from .router import IntentKind, route
 from .summary import timeline_summary
 from .turns import TurnFlows
@@ -168,9 +168,9 @@ class Conversation(TurnFlows, ExportFlows):
             t(
                 "credits.line",
                 self.lang,
-                available=say_number(credits.available),
-                frozen=say_number(credits.frozen),
-                total=say_number(credits.total),
+                available=format_credits(credits.available),
+                frozen=format_credits(credits.frozen),
+                total=format_credits(credits.total),
             )
         )
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..client.api import VideoBackend
+from ..languages import norm_lang
+from ..loopback import is_loopback_url
 from ..protocol import Draft, NemoError, SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
-from .i18n import norm_lang, t
+from .i18n import t
 from .pump import Pump
-from .settings import is_loopback_url
 from .store import Store
 from .summary import describe_changes, timeline_summary
 

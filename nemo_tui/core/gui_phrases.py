@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..languages import norm_lang
 from .events import SuggestedAction
-from .i18n import norm_lang, t
+from .i18n import t
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ and fills `{placeholders}`. Errors from the wire use the typed exceptions' `user
 
 from __future__ import annotations
 
+from ..languages import norm_lang
+
 MESSAGES: dict[str, dict[str, str]] = {
     # -- setup ------------------------------------------------------------------------------
     "setup": {"en": "Setting up...", "zh": "正在连接…"},
@@ -202,17 +204,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-LANGS = ("en", "zh")
-
-
-def norm_lang(lang: str | None) -> str:
-    """ "zh", "zh-cn", "zh-Hans" → "zh"; everything else → "en".
-
-    The same rule as `protocol.norm_lang` (the errors' words), restated here on purpose: importing
-    `nemo_tui.protocol` loads pydantic, which the TUI's first paint (ui/app.py imports this module)
-    must not wait for. tests/core/test_core_i18n.py checks that the two agree."""
-    return "zh" if (lang or "").lower().startswith("zh") else "en"
-
 
 def t(key: str, lang: str | None = "en", **fmt: object) -> str:
     """The message `key` in `lang`, with `fmt` filled in. An unknown key is a programming error."""
@@ -233,6 +224,14 @@ def format_wait(seconds: float, lang: str | None = "en") -> str:
         return format_seconds(seconds, lang)
     value = f"{round(seconds / 60, 1):.1f}".rstrip("0").rstrip(".")
     return f"{value} 分钟" if zh else f"{value} min"
+
+
+def format_credits(value: float) -> str:
+    """A credit amount as the chat and the status bar both show it: 100 → "100", 12.5 → "12.5",
+    12.341 → "12.34" (the cloud's amounts are whole or hundredths)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def format_size(size_bytes: int) -> str:

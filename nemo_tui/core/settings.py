@@ -17,18 +17,10 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from ..dirs import user_config_dir, user_data_dir
+
 DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_BASE = "https://nemovideo.com"
-APP_DIR_NAME = "nemo-tui"
-
-
-def is_loopback_url(url: str) -> bool:
-    """Is `url` on this machine (127.x, localhost, ::1)? The engine is reached there: it answers at
-    once and charges nothing, so the cloud's waits and cost notes do not apply."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 class SettingsError(ValueError):
@@ -57,8 +49,8 @@ class Settings(BaseModel):
     # for tests, and for people who would rather poll often than wait.
     poll_interval_s: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     export_dir: Path = Field(default_factory=default_export_dir)
-    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_DIR_NAME)))
-    config_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_config_dir(APP_DIR_NAME)))
+    data_dir: Path = Field(default_factory=user_data_dir)
+    config_dir: Path = Field(default_factory=user_config_dir)
     token: SecretStr | None = None
 
     @field_validator("api_base", "web_base")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import platformdirs
+from ..dirs import user_data_dir
 
 # Each entry moves the schema one version up; PRAGMA user_version says how many have run.
 MIGRATIONS: tuple[str, ...] = (
@@ -87,7 +87,7 @@ Role = Literal["user", "assistant", "notice"]
 
 
 def default_db_path() -> Path:
-    return Path(platformdirs.user_data_dir("nemo-tui")) / "nemo.db"
+    return user_data_dir() / "nemo.db"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..languages import norm_lang
 from ..protocol import Draft, Segment, Track, TrackType
-from .i18n import format_seconds, norm_lang
+from .i18n import format_seconds
 
 _NOT_MUSIC = ("voice", "narration", "speech", "dialogue", "sfx", "effect", "sound_effect")
 _CAPTION = ("caption", "subtitle")

@@ -17,11 +17,12 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from ..loopback import is_loopback_host
 from ..protocol import Envelope
 from .config import EngineConfig
-from .guard import BadJson, is_loopback_host, parse_json
+from .guard import BadJson, parse_json
 from .jobs import RenderRunner
-from .store import SessionRow, Store
+from .store import EngineSession, EngineStore
 
 
 class ApiError(Exception):
@@ -38,7 +39,7 @@ NOT_FOUND = 4004
 class Engine:
     config: EngineConfig
     rng: random.Random
-    store: Store | None = None
+    store: EngineStore | None = None
     runner: RenderRunner | None = None
     links: Any = None  # links.Links: expiring download URLs (made at start)
 
@@ -143,7 +144,7 @@ async def authenticate(request: Request) -> str:
     return check.client_id
 
 
-async def session_of(request: Request, client_id: str, session_id: str) -> SessionRow:
+async def session_of(request: Request, client_id: str, session_id: str) -> EngineSession:
     engine = engine_of(request)
     if engine.faults.lose_sessions_once > 0:
         engine.faults.lose_sessions_once -= 1

@@ -21,7 +21,6 @@ parser is a 400, not a crash.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import math
 from collections.abc import Iterable
@@ -31,9 +30,9 @@ from urllib.parse import urlsplit
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..protocol import Envelope
+from ..loopback import is_loopback_host
+from ..protocol import Envelope, paths
 
-UPLOAD_PREFIX = "/api/upload-video/"
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -45,18 +44,6 @@ def _host_name(value: str) -> str:
     if value.count(":") == 1:
         value = value.split(":", 1)[0]
     return value.rstrip(".")
-
-
-def is_loopback_host(host: str) -> bool:
-    """`localhost` or a loopback address (127.0.0.0/8, ::1, and IPv4-mapped 127.x on dual-stack sockets)."""
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def trusted_host(name: str, configured: str) -> bool:
@@ -128,7 +115,7 @@ class EngineGuard:
                 ctype.startswith("application/") and ctype.endswith("+json")
             )
             # The upload route reads multipart or JSON itself and explains anything else.
-            upload = scope.get("path", "").startswith(UPLOAD_PREFIX)
+            upload = scope.get("path", "").startswith(paths.UPLOAD_PREFIX)
             if not json_type and not upload:
                 what = ctype or "no content type"
                 return _answer(415, f"Send JSON with `Content-Type: application/json` (got {what}).")

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from ..protocol import Draft
 from .config import EngineConfig
-from .store import Store
+from .store import EngineStore
 
 log = logging.getLogger("nemo_tui.engine.jobs")
 
@@ -44,7 +44,7 @@ def render_size(draft: dict, max_height: int | None) -> tuple[int, int]:
 
 
 class RenderRunner:
-    def __init__(self, store: Store, config: EngineConfig) -> None:
+    def __init__(self, store: EngineStore, config: EngineConfig) -> None:
         self.store = store
         self.config = config
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nemo-render")

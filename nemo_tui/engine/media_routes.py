@@ -11,6 +11,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from ..loopback import is_loopback_host
 from ..protocol import MAX_UPLOAD_BYTES
 from .api import (
     BAD_REQUEST,
@@ -20,14 +21,13 @@ from .api import (
     base_url,
     engine_of,
     in_thread,
-    is_loopback_host,
     json_body,
     ok,
     session_of,
     signed_link,
 )
 from .owner import is_owner
-from .uploads import MultipartSink, ReceivedFile, UploadRefused, fetch_url, probe_upload, remove_files
+from .uploads import MultipartSink, ReceivedFile, UploadRejected, fetch_url, probe_upload, remove_files
 
 
 def media_wire(media: dict[str, Any], base: str, links=None) -> dict[str, Any]:
@@ -95,7 +95,7 @@ async def upload(request: Request) -> Response:
     except BaseException as exc:  # refused, malformed, the client gone: nothing received is kept
         with anyio.CancelScope(shield=True):
             await in_thread(remove_files, [item for item in received if isinstance(item, ReceivedFile)])
-        if isinstance(exc, UploadRefused):
+        if isinstance(exc, UploadRejected):
             raise ApiError(exc.code, exc.message) from None
         raise
     items = [await _record_upload(engine, session.session_id, item, found) for item, found in probed]
@@ -109,7 +109,7 @@ async def _receive_multipart(request: Request, folder: Path) -> list[ReceivedFil
 
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 1024 * 1024:
-        raise UploadRefused(
+        raise UploadRejected(
             4002, "The upload is larger than 200 MB. Compress it or trim it, then upload again."
         )
     _, params = parse_options_header(request.headers["content-type"])

@@ -20,6 +20,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from ..dirs import user_config_dir
+
 OWNER_HEADER = "X-Nemo-Engine-Secret"
 TEST_FAULTS_ENV = "NEMO_ENGINE_TEST_FAULTS"
 
@@ -38,9 +40,7 @@ def secret_dir() -> Path:
     config = os.environ.get("NEMO_CONFIG_DIR", "").strip()
     if config:
         return Path(config).expanduser() / "run"
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("nemo-tui")) / "run"
+    return user_config_dir() / "run"
 
 
 def secret_path(port: int, folder: Path | None = None) -> Path:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ..protocol import RunSseRequest
+from ..protocol import RunSseRequest, paths
 from . import claims, dialect
 from .agent import plan_turn
 from .api import (
@@ -260,18 +260,18 @@ async def root(request: Request) -> Response:
 
 ROUTES = [
     ("/", root, ["GET"]),
-    ("/api/auth/anonymous-token", anonymous_token, ["POST"]),
-    ("/api/tasks/me/with-session/nemo_agent", create_session, ["POST"]),
-    ("/run_sse", run_sse, ["POST"]),
-    ("/api/upload-video/nemo_agent/me/{session_id}", upload, ["POST"]),
-    ("/api/credits/balance/simple", credits, ["GET"]),
-    ("/api/state/nemo_agent/me/{session_id}/latest", state, ["GET"]),
-    ("/api/render/proxy/lambda", start_render, ["POST"]),
-    ("/api/render/proxy/lambda/{render_id}", render_status, ["GET"]),
-    ("/api/render/proxy/lambda/{render_id}/cancel", cancel_render, ["POST"]),
-    ("/api/render/proxy/{render_id}/download", download_render, ["GET", "HEAD"]),
-    ("/api/auth/claim-token", claims.claim_token, ["POST"]),
-    ("/workspace/claim", claims.claim_page, ["GET"]),
+    (paths.ANONYMOUS_TOKEN, anonymous_token, ["POST"]),
+    (paths.CREATE_SESSION, create_session, ["POST"]),
+    (paths.RUN_SSE, run_sse, ["POST"]),
+    (paths.UPLOAD, upload, ["POST"]),
+    (paths.CREDITS, credits, ["GET"]),
+    (paths.STATE, state, ["GET"]),
+    (paths.RENDER, start_render, ["POST"]),
+    (paths.RENDER_STATUS, render_status, ["GET"]),
+    (paths.RENDER_CANCEL, cancel_render, ["POST"]),
+    (paths.RENDER_DOWNLOAD, download_render, ["GET", "HEAD"]),
+    (paths.CLAIM_TOKEN, claims.claim_token, ["POST"]),
+    (paths.CLAIM_PAGE, claims.claim_page, ["GET"]),
     ("/files/media/{media_id}/{name}", media_file, ["GET", "HEAD"]),
     ("/files/renders/{key}/{name}", render_file, ["GET", "HEAD"]),
     ("/register", register_page, ["GET"]),

@@ -12,19 +12,17 @@ from pathlib import Path
 
 import uvicorn
 
+from ..dirs import user_data_dir
+from ..loopback import is_loopback_host
 from .config import EngineConfig, Faults
-from .guard import is_loopback_host
 from .owner import OWNER_HEADER, remove_secret, write_secret
 from .server import create_app
 
 log = logging.getLogger("nemo_tui.engine.runner")
-is_loopback = is_loopback_host  # the one loopback test, shared with the admin routes and URL uploads
 
 
 def default_data_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("nemo-tui")) / "engine"
+    return user_data_dir() / "engine"
 
 
 def _uvicorn_config(app, host: str, port: int) -> uvicorn.Config:
@@ -77,7 +75,7 @@ class EngineServer:
     def __init__(
         self, data_dir: Path, *, host: str = "127.0.0.1", port: int = 0, config: EngineConfig | None = None
     ) -> None:
-        if not is_loopback(host):
+        if not is_loopback_host(host):
             raise ValueError(f"EngineServer listens on loopback only, not {host!r}.")
         self.config = config or EngineConfig(data_dir=Path(data_dir))
         self.config.data_dir = Path(data_dir)
@@ -162,7 +160,7 @@ def serve(
     It has no real accounts and its admin routes trust loopback, so a non-loopback host is refused
     unless `allow_remote` says the person knows what they are exposing.
     """
-    if not is_loopback(host) and not allow_remote:
+    if not is_loopback_host(host) and not allow_remote:
         raise ValueError(
             f"Refusing to listen on {host!r}: the local engine is for loopback only "
             "(pass allow_remote=True / --allow-remote to override)."

@@ -30,7 +30,7 @@ from . import dialect
 from .api import ApiError, Engine, error_response
 from .config import EngineConfig
 from .jobs import RenderRunner
-from .store import Store
+from .store import EngineStore
 
 # ---- the app ------------------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def create_app(config: EngineConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        engine.store = await anyio.to_thread.run_sync(Store, config.data_dir)
+        engine.store = await anyio.to_thread.run_sync(EngineStore, config.data_dir)
         from .links import Links
         from .sweep import sweep
 

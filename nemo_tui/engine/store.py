@@ -88,7 +88,9 @@ class TokenCheck:
 
 
 @dataclass
-class SessionRow:
+class EngineSession:
+    """A session as the engine keeps it (its draft and undo stack), not the app's record of one."""
+
     session_id: str
     task_id: str
     client_id: str
@@ -98,7 +100,10 @@ class SessionRow:
     undo_stack: list[dict[str, Any]]
 
 
-class Store:
+class EngineStore:
+    """The engine's own SQLite file: accounts, tokens, sessions, media and render jobs (the app's
+    database is core/store.py's `Store`)."""
+
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -217,7 +222,7 @@ class Store:
     # ---- sessions -----------------------------------------------------------------------------
     def create_session(
         self, client_id: str, task_name: str, language: str, session_id: str | None = None
-    ) -> SessionRow:
+    ) -> EngineSession:
         now = time.time()
         sid = session_id or uuid.uuid4().hex
         task_id = "task_" + uuid.uuid4().hex[:16]
@@ -225,15 +230,15 @@ class Store:
             "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
             (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})),
         )
-        return SessionRow(sid, task_id, client_id, task_name, language, {"t": []}, [])
+        return EngineSession(sid, task_id, client_id, task_name, language, {"t": []}, [])
 
-    def get_session(self, session_id: str, client_id: str) -> SessionRow | None:
+    def get_session(self, session_id: str, client_id: str) -> EngineSession | None:
         """Only the account's own sessions are visible; another account's id reads as missing."""
         rows = self._q("SELECT * FROM sessions WHERE session_id=? AND client_id=?", (session_id, client_id))
         if not rows:
             return None
         r = rows[0]
-        return SessionRow(
+        return EngineSession(
             r["session_id"],
             r["task_id"],
             r["client_id"],

@@ -26,7 +26,7 @@ from .agent import Call, Plan, plan_turn
 from .api import in_thread
 from .config import EngineConfig
 from .sse import CUT_STREAM, Emit
-from .store import SessionRow, Store
+from .store import EngineSession, EngineStore
 
 # Generation is CPU-heavy: one clip or track at a time, in a worker thread.
 GENERATION_SLOTS = anyio.CapacityLimiter(1)
@@ -50,9 +50,9 @@ def generation_size(width: int, height: int, max_height: int) -> tuple[int, int]
 
 @dataclass
 class Turn:
-    store: Store
+    store: EngineStore
     config: EngineConfig
-    session: SessionRow
+    session: EngineSession
     plan: Plan
     streaming: bool
     silent: bool

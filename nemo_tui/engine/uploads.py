@@ -19,15 +19,18 @@ from urllib.parse import unquote, urlparse
 import anyio
 import httpx
 
+from ..loopback import is_loopback_url
 from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS
-from .guard import is_loopback_host
 
 VIDEO_EXTS = {"mp4", "mov", "avi", "webm", "mkv"}
 IMAGE_EXTS = {"jpg", "png", "gif", "webp"}
 AUDIO_EXTS = {"mp3", "wav", "m4a", "aac"}
 
 
-class UploadRefused(Exception):
+class UploadRejected(Exception):
+    """The engine's answer to an upload it won't keep: an envelope `code` (4001 unsupported, 4002 too
+    large) and the message. Not the client's `UploadRefused`, which stops a file before it is sent."""
+
     def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
@@ -46,7 +49,7 @@ def check_format(name: str) -> str:
     ext = extension(name)
     if ext not in SUPPORTED_FORMATS:
         shown = f".{ext}" if ext else "a file without an extension"
-        raise UploadRefused(
+        raise UploadRejected(
             4001,
             f"Unsupported file format ({shown} in {name!r}). "
             f"Supported formats: {', '.join(SUPPORTED_FORMATS)}.",
@@ -54,8 +57,8 @@ def check_format(name: str) -> str:
     return ext
 
 
-def too_large(name: str) -> UploadRefused:
-    return UploadRefused(4002, f"{name!r} is larger than 200 MB. Compress it or trim it, then upload again.")
+def too_large(name: str) -> UploadRejected:
+    return UploadRejected(4002, f"{name!r} is larger than 200 MB. Compress it or trim it, then upload again.")
 
 
 def safe_name(name: str) -> str:
@@ -81,7 +84,7 @@ class MultipartSink:
 
     folder: Path
     files: list[ReceivedFile] = field(default_factory=list)
-    refused: UploadRefused | None = None
+    refused: UploadRejected | None = None
     _pending: list[tuple[ReceivedFile, bytes]] = field(default_factory=list)
     _headers: dict[str, str] = field(default_factory=dict)
     _field: str = ""
@@ -122,7 +125,7 @@ class MultipartSink:
         name = safe_name(filename.decode("utf-8", "replace"))
         try:
             ext = check_format(name)
-        except UploadRefused as exc:
+        except UploadRejected as exc:
             self.refused = exc
             return
         self._current = ReceivedFile(name, ext, self.folder / f"{uuid.uuid4().hex}.{ext}")
@@ -154,10 +157,6 @@ def remove_files(files: list[ReceivedFile]) -> None:
         item.path.unlink(missing_ok=True)
 
 
-def is_loopback_url(url: str) -> bool:
-    return is_loopback_host(urlparse(url).hostname or "")
-
-
 async def fetch_url(
     url: str, folder: Path, *, allow_file_urls: bool, local: bool = True
 ) -> ReceivedFile | dict[str, Any]:
@@ -171,7 +170,7 @@ async def fetch_url(
     if parsed.scheme == "file" and allow_file_urls:
         source = Path(unquote(parsed.path))
         if not source.is_file():
-            raise UploadRefused(4001, f"There is no file at {source}.")
+            raise UploadRejected(4001, f"There is no file at {source}.")
         if source.stat().st_size > MAX_UPLOAD_BYTES:
             raise too_large(name)
         try:
@@ -194,13 +193,13 @@ async def fetch_url(
         except BaseException as exc:  # refused, unreachable, or the upload request cancelled mid-copy
             target.unlink(missing_ok=True)
             if isinstance(exc, httpx.HTTPError):
-                raise UploadRefused(4001, f"Couldn't fetch {url}: {type(exc).__name__}.") from None
+                raise UploadRejected(4001, f"Couldn't fetch {url}: {type(exc).__name__}.") from None
             raise
         return ReceivedFile(name, ext, target, size)
     if parsed.scheme not in ("http", "https"):
         if parsed.scheme == "file":
-            raise UploadRefused(4001, "file:// URLs are not accepted here: upload the file itself.")
-        raise UploadRefused(4001, f"Only http(s) URLs can be uploaded, not {parsed.scheme or 'that'}.")
+            raise UploadRejected(4001, "file:// URLs are not accepted here: upload the file itself.")
+        raise UploadRejected(4001, f"Only http(s) URLs can be uploaded, not {parsed.scheme or 'that'}.")
     return {
         "name": name,
         "kind": kind_of(ext),
@@ -214,7 +213,7 @@ async def fetch_url(
 
 
 def probe_upload(path: Path, ext: str, name: str) -> tuple[str, int | None]:
-    """(kind, duration_ms) from ffmpeg; raises UploadRefused when the file is not readable media."""
+    """(kind, duration_ms) from ffmpeg; raises UploadRejected when the file is not readable media."""
     kind = kind_of(ext)
     try:
         from .media.ffmpeg import FFmpegError, probe
@@ -223,7 +222,7 @@ def probe_upload(path: Path, ext: str, name: str) -> tuple[str, int | None]:
     try:
         info = probe(path)
     except FFmpegError as exc:
-        raise UploadRefused(4001, f"{name} can't be read as {kind}: {exc}") from None
+        raise UploadRejected(4001, f"{name} can't be read as {kind}: {exc}") from None
     if info.is_still_image:
         return "image", None
     if not info.has_video and info.has_audio:

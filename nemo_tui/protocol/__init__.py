@@ -1,5 +1,6 @@
 """The wire contract (PROTOCOL.md) as pydantic v2 models. No I/O; the one source of truth."""
 
+from . import paths
 from .draft import Draft, Segment, Track, TrackType
 from .envelope import Envelope, error_for, read_answer, unwrap
 from .errors import (
@@ -22,7 +23,6 @@ from .errors import (
     StreamError,
     TokenExpired,
     UnsupportedFile,
-    norm_lang,
     safe_link,
 )
 from .events import (
@@ -39,8 +39,6 @@ from .events import (
 )
 from .headers import ATTRIBUTION_HEADERS, attribution_headers, detect_platform
 from .models import (
-    APP_NAME,
-    USER_ID,
     AnonymousToken,
     ClaimToken,
     CreateSessionRequest,
@@ -50,6 +48,7 @@ from .models import (
     UploadUrlsRequest,
     is_anonymous_user,
 )
+from .paths import APP_NAME, USER_ID
 from .questions import (
     ASK_QUESTION_TOOL,
     Question,
@@ -130,8 +129,8 @@ __all__ = [
     "error_for",
     "id_text",
     "is_anonymous_user",
-    "norm_lang",
     "parse_question_set",
+    "paths",
     "read_answer",
     "safe_link",
     "sanitize_deep",

@@ -10,6 +10,7 @@ import re
 from typing import ClassVar
 from urllib.parse import quote, urlsplit
 
+from ..languages import norm_lang
 from .sanitize import sanitize_text
 
 SUPPORTED_FORMATS: tuple[str, ...] = (
@@ -52,13 +53,6 @@ def safe_link(url: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
     return url
-
-
-def norm_lang(lang: str | None) -> str:
-    """The language of the app's own words: "zh", "zh-cn", "zh-Hans", "ZH" → "zh"; the rest "en".
-
-    The one rule for every layer (errors here, the app's messages in core/i18n.py)."""
-    return "zh" if (lang or "").lower().startswith("zh") else "en"
 
 
 class NemoError(Exception):

@@ -7,11 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .paths import APP_NAME, USER_ID
 from .wire import TOLERANT, ServerText, WireId, epoch_seconds, finite_number
-
-APP_NAME = "nemo_agent"
-USER_ID = "me"
-
 
 # ---- auth and sessions -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .errors import norm_lang
+from ..languages import norm_lang
 
 ToolKind = Literal["video", "music", "edit", "analyze", "question"]
 

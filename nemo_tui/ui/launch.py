@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def ui_language(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
     """The person's language for the app's own words, from the locale (zh_CN.UTF-8 → "zh")."""
-    from ..backend import locale_language
+    from ..languages import locale_language
 
     return locale_language(os.environ if environ is None else environ)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..languages import norm_lang
+
 _EN: dict[str, str] = {
     "app.sub_local": "local engine",
     "app.sub_cloud": "cloud",
@@ -288,17 +290,13 @@ _ZH: dict[str, str] = {
 }
 
 
-def ui_lang(lang: str) -> str:
-    return "zh" if (lang or "").lower().startswith("zh") else "en"
-
-
 def t(key: str, lang: str = "en", **values: Any) -> str:
     """The UI string `key` in `lang` (falls back to English), with `{name}` filled from `values`.
 
     Values are plain text and are never parsed as markup by the caller (widgets render with
     `markup=False` / `Content`), so server-supplied names are safe to pass.
     """
-    table = _ZH if ui_lang(lang) == "zh" else _EN
+    table = _ZH if norm_lang(lang) == "zh" else _EN
     template = table.get(key) or _EN.get(key) or key
     return template.format(**values) if values else template
 
@@ -309,5 +307,5 @@ def all_keys() -> set[str]:
 
 def missing_in(lang: str) -> set[str]:
     """Keys without a translation in `lang` (tests keep this empty for zh)."""
-    table = _ZH if ui_lang(lang) == "zh" else _EN
+    table = _ZH if norm_lang(lang) == "zh" else _EN
     return {k for k in _EN if k not in table and k not in ("app.title",)}

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import nemo_tui.core
-from nemo_tui.core.i18n import LANGS, MESSAGES, format_seconds, format_size, norm_lang, t
+from nemo_tui.core.i18n import MESSAGES, format_credits, format_seconds, format_size, t
+from nemo_tui.languages import LANGS, locale_language, norm_lang
 
 CORE = Path(nemo_tui.core.__file__).parent
 
@@ -49,14 +50,24 @@ def test_language_choice_and_formatting() -> None:
     assert t("setup", "fr") == "Setting up..."
     assert (format_seconds(10.0), format_seconds(2.54, "zh")) == ("10 s", "2.5 秒")
     assert (format_size(512), format_size(1536), format_size(5 * 1024**3)) == ("512 B", "1.5 KB", "5.0 GB")
+    assert [format_credits(v) for v in (100, 100.0, 12.5, 12.341, 0)] == ["100", "100", "12.5", "12.34", "0"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "zh-CN", "ZH-hans", "zh_TW", "en", "EN-us", "fr", "", None])
 def test_app_words_and_error_words_pick_the_same_language(lang: str | None) -> None:
-    # Errors (protocol) and the app's own messages (core) must never answer in two languages.
+    # Errors (protocol), the app's own messages (core) and the UI's strings must never answer in
+    # two languages.
     from nemo_tui.protocol import UnsupportedFile
-    from nemo_tui.protocol import norm_lang as protocol_norm_lang
+    from nemo_tui.ui.strings import t as ui_t
 
-    assert norm_lang(lang) == protocol_norm_lang(lang)
     chinese = UnsupportedFile().user_message(lang or "") == UnsupportedFile().user_message("zh")
     assert chinese == (norm_lang(lang) == "zh")
+    assert (t("setup", lang) == t("setup", "zh")) == chinese
+    assert (ui_t("status.offline", lang or "") == ui_t("status.offline", "zh")) == chinese
+
+
+def test_the_locale_picks_the_language() -> None:
+    assert locale_language({"LANG": "zh_CN.UTF-8"}) == "zh"
+    assert locale_language({"NEMO_LANG": "en", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert locale_language({"LC_ALL": " ", "LANG": "ZH_tw"}) == "zh"
+    assert locale_language({}) == "en"

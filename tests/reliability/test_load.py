@@ -17,7 +17,8 @@ import pytest
 from reliability_helpers import Harness, collect, make_harness, notices, of
 
 from nemo_tui.core.events import ExportDone, ReplyDelta, ReplyFinished, TimelineUpdated
-from nemo_tui.engine.runner import EngineServer, is_loopback
+from nemo_tui.engine.runner import EngineServer
+from nemo_tui.loopback import is_loopback_host
 
 SESSIONS = 20
 RENDERS = 5
@@ -51,7 +52,7 @@ async def session_work(h: Harness, i: int) -> list[Any]:
 async def test_20_sessions_streaming_and_5_renders_at_once(
     engine_server: EngineServer, tmp_path: Path
 ) -> None:
-    assert is_loopback(engine_server.host)
+    assert is_loopback_host(engine_server.host)
     with pytest.raises(ValueError):
         EngineServer(tmp_path / "x", host="0.0.0.0")  # the engine never listens beyond loopback
 

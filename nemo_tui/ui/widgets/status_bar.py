@@ -11,14 +11,11 @@ from textual.widgets import Label
 
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
     from ...protocol import Credits
+from ...core.i18n import format_credits
 from ..strings import t
 from ..text import clean
 
 CONNECTION_STATES = ("connecting", "connected", "offline", "error")
-
-
-def _amount(value: float) -> str:
-    return f"{value:g}" if value != int(value) else str(int(value))
 
 
 NARROW = 100  # below this many columns the words "connected" and "Session" give way to the numbers
@@ -109,9 +106,9 @@ class StatusBar(Horizontal):
             else t(
                 "status.credits",
                 self.lang,
-                available=_amount(c.available),
-                frozen=_amount(c.frozen),
-                total=_amount(c.total),
+                available=format_credits(c.available),
+                frozen=format_credits(c.frozen),
+                total=format_credits(c.total),
             )
         )
         label = self.query_one("#status-credits", Label)

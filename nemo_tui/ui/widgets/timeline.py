@@ -42,7 +42,8 @@ def track_look(kind: int | None) -> tuple[str, str, str, str]:
     return looks.get(kind, OTHER_LOOK) if kind is not None else OTHER_LOOK
 
 
-def format_seconds(ms: int) -> str:
+def short_duration(ms: int) -> str:
+    """Milliseconds as a tick label: 10000 → "10s", 2500 → "2.5s", 65000 → "1:05"."""
     secs = ms / 1000
     if secs < 60:
         return f"{secs:g}s" if secs == int(secs) else f"{secs:.1f}s"
@@ -114,7 +115,7 @@ class TimelineView(ScrollView, can_focus=True):
         n = len(self.draft.tracks) if self.draft is not None else 0
         title = t("timeline.title", self.lang)
         if n and self.draft is not None and self.draft.duration_ms > 0:
-            title = f"{title} · {n} · {format_seconds(self.draft.duration_ms)}"
+            title = f"{title} · {n} · {short_duration(self.draft.duration_ms)}"
         self.border_title = Content(title)
 
     def notify_style_update(self) -> None:
@@ -170,9 +171,9 @@ class TimelineView(ScrollView, can_focus=True):
         for index in range(count + 1):
             tick = index * step
             col = min(int(tick / total_s * bar_w), bar_w - 1)
-            label = glyph + format_seconds(int(tick * 1000))
+            label = glyph + short_duration(int(tick * 1000))
             if col + len(label) > bar_w:  # the last tick: its label goes to the left of the mark
-                label = format_seconds(int(tick * 1000)) + glyph
+                label = short_duration(int(tick * 1000)) + glyph
                 col = bar_w - len(label)
             if col < free_from:
                 continue
@@ -207,7 +208,7 @@ class TimelineView(ScrollView, can_focus=True):
             if track.kind == TrackType.TEXT and seg.text:
                 name = f'"{seg.text}"'
             name = one_line(name)
-            info = f"{name} {format_seconds(seg.duration_ms)}"
+            info = f"{name} {short_duration(seg.duration_ms)}"
             if track.kind == TrackType.AUDIO and seg.volume is not None:
                 info += f" {round(seg.volume * 100)}%"
             segments.append(RichSegment(fit(edge + info, end - start), styles[index % 2]))
