@@ -13,8 +13,6 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-BACKENDS = ("cloud", "local", "auto")
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -32,15 +30,10 @@ def _parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        default=None,
-        help="cloud, local or auto (env NEMO_BACKEND; default auto: cloud when it answers, else local)",
-    )
-    parser.add_argument("--local", action="store_true", help="short for --backend local")
-    parser.add_argument("--export-dir", type=Path, default=None, help="where exported MP4s go")
-    parser.add_argument("--debug", action="store_true", help="log HTTP traffic (tokens redacted) to a file")
+    # argparse only: keeps --help fast
+    from .commands.parsers import add_backend_flags, add_headless_commands
+
+    add_backend_flags(parser)
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser(
         "serve",
@@ -57,8 +50,6 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow POST /_engine/faults (for tests; needs the owner secret)",
     )
-    from .commands.parsers import add_headless_commands  # argparse only: keeps --help fast
-
     add_headless_commands(sub)
     return parser
 
@@ -67,10 +58,11 @@ def first_backend(args: argparse.Namespace, environ: Mapping[str, str] | None = 
     """The backend the TUI names on its first paint, before the settings are read: the flags, else
     NEMO_BACKEND as written. Not validated here: the settings check it in the app's first worker, and a
     bad value closes the app with exit status 2, like the headless commands."""
+    from . import env_vars
     from .commands.parsers import requested_backend
 
     environ = os.environ if environ is None else environ
-    return requested_backend(args) or environ.get("NEMO_BACKEND", "").strip().lower() or "auto"
+    return requested_backend(args) or environ.get(env_vars.BACKEND, "").strip().lower() or "auto"
 
 
 def main(argv: list[str] | None = None) -> int:

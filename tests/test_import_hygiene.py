@@ -128,3 +128,16 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_no_import_cycles_among_nemo_tui_modules():
     cycles = [sorted(c) for c in _cycles(_module_imports())]
     assert not cycles, f"import cycles: {cycles}"
+
+
+# Facts every layer needs (README, Layout): these import nothing of nemo_tui, so the engine can use
+# them without reaching core and the TUI's first paint without loading pydantic.
+LEAF_MODULES = ("nemo_tui.languages", "nemo_tui.loopback", "nemo_tui.dirs", "nemo_tui.env_vars")
+
+
+def test_the_shared_fact_modules_are_leaves():
+    graph = _module_imports()
+    assert {m: sorted(graph[m]) for m in LEAF_MODULES if graph[m]} == {}
+    code = f"import sys\nfor m in {LEAF_MODULES!r}: __import__(m)\nprint('pydantic' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from .. import __version__
+from .. import __version__, env_vars
 from ..protocol import AnonymousToken, ServerError, attribution_headers, paths, read_answer
 from .credentials import TOKEN_LIFETIME_S, CredentialStore, StoredCredentials, new_client_id
 from .http import Call, origin
@@ -75,7 +75,7 @@ class ClientIdentity:
         """
         # "" says "no token of the person's": anonymous, NEMO_TOKEN not read (the local engine
         # must never be sent, or be refused for, the cloud token in the environment).
-        explicit = (token if token is not None else os.environ.get("NEMO_TOKEN")) or None
+        explicit = (token if token is not None else os.environ.get(env_vars.TOKEN)) or None
         self._explicit_token = explicit is not None
         self._token: SecretStr | None = SecretStr(explicit) if explicit else None
         self._token_expires_at: float | None = None

@@ -7,6 +7,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .. import env_vars
+
+BACKENDS = ("cloud", "local", "auto")
 HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions", "open")
 
 EXIT_CODES_HELP = """\
@@ -19,8 +22,8 @@ exit codes:
 _SHARED = """
 The session is the last one used on this backend (shared with the TUI) unless --session says.
 Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir.
-Environment: NEMO_BACKEND, NEMO_API_URL (or NEMO_API_BASE), NEMO_WEB_URL, NEMO_CLIENT_ID,
-NEMO_POLL_INTERVAL_S, NEMO_TOKEN, NEMO_EXPORT_DIR, NEMO_DATA_DIR, NEMO_CONFIG_DIR, NO_COLOR. Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
+Environment: {environment}, NO_COLOR.
+Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
 """
 
 _EXAMPLES = {
@@ -64,30 +67,35 @@ def requested_backend(args: argparse.Namespace) -> str | None:
     return getattr(args, "backend", None)
 
 
-def shared_flags() -> argparse.ArgumentParser:
-    """The top-level backend flags, also accepted after the command. SUPPRESS keeps a flag given
-    before the command from being reset by the sub-parser's default."""
-    parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group("backend")
-    group.add_argument(
+def add_backend_flags(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
+    """The backend flags, declared once: on the top-level parser, and again after each command
+    (`after_command`: SUPPRESS defaults, so a flag given before the command is not reset by the
+    sub-parser's default)."""
+    unset = argparse.SUPPRESS if after_command else None
+    off = argparse.SUPPRESS if after_command else False
+    target = parser.add_argument_group("backend") if after_command else parser
+    target.add_argument(
         "--backend",
-        choices=("cloud", "local", "auto"),
-        default=argparse.SUPPRESS,
-        help="cloud, local or auto (env NEMO_BACKEND)",
+        choices=BACKENDS,
+        default=unset,
+        help=f"cloud, local or auto (env {env_vars.BACKEND}; default auto: cloud when it answers, else local)",
     )
-    group.add_argument(
+    target.add_argument(
         "--local",
         action="store_true",
-        default=argparse.SUPPRESS,
+        default=off,
         help="short for --backend local (embedded engine, offline)",
     )
-    group.add_argument("--export-dir", type=Path, default=argparse.SUPPRESS, help="where exported MP4s go")
-    group.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="log HTTP traffic (tokens redacted) to a file",
+    target.add_argument("--export-dir", type=Path, default=unset, help="where exported MP4s go")
+    target.add_argument(
+        "--debug", action="store_true", default=off, help="log HTTP traffic (tokens redacted) to a file"
     )
+
+
+def shared_flags() -> argparse.ArgumentParser:
+    """The top-level backend flags, also accepted after the command."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_backend_flags(parent, after_command=True)
     return parent
 
 
@@ -101,7 +109,7 @@ def _command(
     parser = sub.add_parser(
         name,
         help=summary,
-        description=description + "\n" + _SHARED,
+        description=description + "\n" + _SHARED.format(environment=env_vars.settings_help()),
         parents=[parent],
         epilog=_EXAMPLES[name] + "\n\n" + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -17,6 +17,7 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from .. import env_vars
 from ..dirs import user_config_dir, user_data_dir
 
 DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
@@ -90,18 +91,8 @@ class Settings(BaseModel):
             raise SettingsError(_explain(exc, used)) from None
 
 
-# Each setting's variables, the preferred name first.
-ENV_NAMES: dict[str, tuple[str, ...]] = {
-    "backend": ("NEMO_BACKEND",),
-    "api_base": ("NEMO_API_URL", "NEMO_API_BASE"),
-    "web_base": ("NEMO_WEB_URL",),
-    "client_id": ("NEMO_CLIENT_ID",),
-    "poll_interval_s": ("NEMO_POLL_INTERVAL_S",),
-    "export_dir": ("NEMO_EXPORT_DIR",),
-    "token": ("NEMO_TOKEN",),
-    "data_dir": ("NEMO_DATA_DIR",),
-    "config_dir": ("NEMO_CONFIG_DIR",),
-}
+# Each setting's variables, the preferred name first (their one home: nemo_tui/env_vars.py).
+ENV_NAMES = env_vars.SETTINGS
 
 
 def _explain(exc: ValidationError, used: Mapping[str, str]) -> str:

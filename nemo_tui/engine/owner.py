@@ -20,6 +20,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from .. import env_vars
 from ..dirs import user_config_dir
 
 OWNER_HEADER = "X-Nemo-Engine-Secret"
@@ -31,13 +32,13 @@ def new_secret() -> str:
 
 
 def secret_dir() -> Path:
-    explicit = os.environ.get("NEMO_RUNTIME_DIR", "").strip()
+    explicit = os.environ.get(env_vars.RUNTIME_DIR, "").strip()
     if explicit:
         return Path(explicit).expanduser()
     runtime = os.environ.get("XDG_RUNTIME_DIR", "").strip()
     if runtime:
         return Path(runtime) / "nemo-tui"
-    config = os.environ.get("NEMO_CONFIG_DIR", "").strip()
+    config = os.environ.get(env_vars.CONFIG_DIR, "").strip()
     if config:
         return Path(config).expanduser() / "run"
     return user_config_dir() / "run"

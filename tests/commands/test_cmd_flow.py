@@ -12,7 +12,7 @@ import av
 from commands_helpers import CLEARED, ROOT, Cli
 from pydantic import TypeAdapter
 
-from nemo_tui.commands.info import SESSION_ROWS
+from nemo_tui.commands.info import SESSION_LISTINGS
 from nemo_tui.core.events import ConversationEvent
 from nemo_tui.core.store import Store
 from nemo_tui.protocol import Credits, Draft, TrackType
@@ -89,7 +89,7 @@ def test_sessions_lists_title_last_use_and_timeline_duration(cli: Cli) -> None:
     assert cli.call("ask", "--new", "generate a 1-second video of snow").code == 0
     listed = cli.call("sessions", "--json")
     assert listed.code == 0, listed.err
-    rows = SESSION_ROWS.validate_json(listed.out)
+    rows = SESSION_LISTINGS.validate_json(listed.out)
     assert [r.title for r in rows] == ["generate a 1-second video of snow", SUNSET]
     assert [r.duration_ms for r in rows] == [1000, 2000]
     assert rows[0].current and not rows[1].current and rows[0].last_used >= rows[1].last_used
