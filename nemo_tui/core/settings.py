@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from .. import env_vars
 from ..dirs import user_config_dir, user_data_dir
+from ..protocol import DEFAULT_WEB_BASE
 
 DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
-DEFAULT_WEB_BASE = "https://nemovideo.com"
 
 
 class SettingsError(ValueError):
