@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 # Measured on 2 cores (tests/bench.py): x264 `veryfast` spends ~1.8x the reference's time on these
 # moving, full-frame scenes; `superfast` (no mb-tree, diamond search) stays within 1.5x and still looks
@@ -80,7 +81,7 @@ def run_ffmpeg(
     *,
     duration_s: float | None = None,
     on_progress: Callable[[float], None] | None = None,
-    feed_stdin: Callable[[object], None] | None = None,
+    feed_stdin: Callable[[IO[bytes]], object] | None = None,
     stall_s: float = 120.0,
 ) -> float:
     """Run `ffmpeg <args>` with `-progress pipe:1`, reporting out_time / duration_s as 0..1.
