@@ -205,7 +205,10 @@ class AppActions(ChatFlow):
             self.query_one(TimelineView).show_draft(None)
             self.run_stream("open_session", lambda: self.conversation.open_session(session_id))  # type: ignore[union-attr]
 
-        self.push_screen(SessionsScreen(store, backend_key, current=current, lang=self.lang), chosen)
+        self.push_screen(
+            SessionsScreen(store, backend_key, current=current, lang=self.lang, fill_keys=self.fill_keys),
+            chosen,
+        )
 
     def action_focus_timeline(self) -> None:
         self.query_one(TimelineView).focus()
