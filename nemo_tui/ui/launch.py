@@ -48,6 +48,7 @@ class _BadSettings(Exception):
 def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
     from ..backend import connect_async
     from .app import Connected, NemoApp
+    from .key_config import CONFIG_FILE
     from .strings import t
 
     lang = ui_language()
@@ -66,22 +67,26 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
             settings, lang=lang, on_recovery=app.show_recovery, on_engine=engines.append
         )
         opened.append(built)
+        config_file = settings.config_dir / CONFIG_FILE
         if built.fell_back_from:
             return Connected(
                 built.conversation,
                 t("app.sub_fallback", lang),
                 True,
                 notice=t("app.fell_back", lang, url=built.fell_back_from),
+                label_key="app.sub_fallback",
+                config_file=config_file,
             )
+        label_key = "app.sub_local" if built.local else "app.sub_cloud"
         return Connected(
-            built.conversation, t("app.sub_local" if built.local else "app.sub_cloud", lang), built.local
+            built.conversation, t(label_key, lang), built.local, label_key=label_key, config_file=config_file
         )
 
     first_label = {"local": "app.sub_local", "cloud": "app.sub_cloud"}.get(backend, "app.sub_auto")
     # The reopened session's chat (and Up history) comes back through the app's SessionChanged.
     app = NemoApp(
         connect=connect,
-        backend_label=t(first_label, lang),
+        label_key=first_label,
         local=backend == "local",
         lang=lang,
         warm_up=_warm_up,
