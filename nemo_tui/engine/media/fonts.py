@@ -164,7 +164,11 @@ def _choose(cjk: bool, _environment: tuple[str | None, ...]) -> FontChoice | Non
         return _usable(bundled, "bundled", CJK_PROBE) if bundled else None
     for path in dict.fromkeys([*LATIN_FONT_PATHS, *_fc_list(":lang=en")]):
         if os.path.isfile(path):
-            return FontChoice(Path(path), Path(path).stem, "system", Path(path), 0)
+            try:
+                name = read_faces(Path(path))[0].family
+            except FontFileError:
+                name = Path(path).stem
+            return FontChoice(Path(path), name, "system", Path(path), 0)
     return None
 
 
