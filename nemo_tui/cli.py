@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 BACKENDS = ("cloud", "local", "auto")
+LANGS = ("en", "zh", "auto")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
         help="cloud, local or auto (env NEMO_BACKEND; default auto: cloud when it answers, else local)",
     )
     parser.add_argument("--local", action="store_true", help="short for --backend local")
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        help="the app's language: en, zh, or auto (env NEMO_LANG; default auto: follow what you type, "
+        "and reopen a session in its language)",
+    )
     parser.add_argument("--export-dir", type=Path, default=None, help="where exported MP4s go")
     parser.add_argument("--debug", action="store_true", help="log HTTP traffic (tokens redacted) to a file")
     sub = parser.add_subparsers(dest="command")
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nemo-tui: debug log at {enable_debug_logging()}", file=sys.stderr)
     from .ui.launch import run_app
 
-    return run_app(backend=backend, export_dir=args.export_dir)
+    return run_app(backend=backend, export_dir=args.export_dir, lang_choice=args.lang)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ def run_doctor(args: argparse.Namespace, out: Output | None = None) -> int:
     out = out or Output(json_mode=args.json)
     try:
         settings = Settings.from_env(
-            backend=requested_backend(args), export_dir=getattr(args, "export_dir", None)
+            backend=requested_backend(args),
+            export_dir=getattr(args, "export_dir", None),
+            lang=getattr(args, "lang", None),
         )
     except SettingsError as e:
         out.error(str(e))

@@ -18,8 +18,8 @@ exit codes:
 
 _SHARED = """
 The session is the last one used on this backend (shared with the TUI) unless --session says.
-Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir.
-Environment: NEMO_BACKEND, NEMO_API_URL (or NEMO_API_BASE), NEMO_WEB_URL, NEMO_CLIENT_ID,
+Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir,
+--lang en|zh|auto. Environment: NEMO_BACKEND, NEMO_LANG, NEMO_API_URL (or NEMO_API_BASE), NEMO_WEB_URL, NEMO_CLIENT_ID,
 NEMO_POLL_INTERVAL_S, NEMO_TOKEN, NEMO_EXPORT_DIR, NEMO_DATA_DIR, NEMO_CONFIG_DIR, NO_COLOR. Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
 """
 
@@ -85,6 +85,12 @@ def shared_flags() -> argparse.ArgumentParser:
         help="short for --backend local (embedded engine, offline)",
     )
     group.add_argument("--export-dir", type=Path, default=argparse.SUPPRESS, help="where exported MP4s go")
+    group.add_argument(
+        "--lang",
+        choices=("en", "zh", "auto"),
+        default=argparse.SUPPRESS,
+        help="the language of the app's own words (env NEMO_LANG; default auto)",
+    )
     group.add_argument(
         "--debug",
         action="store_true",
