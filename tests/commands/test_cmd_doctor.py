@@ -13,25 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from nemo_tui.cli import main
-from nemo_tui.commands import doctor_machine
-from nemo_tui.commands.doctor_machine import (
-    check_cjk_font,
-    check_cloud,
-    check_credentials,
-    check_export_dir,
-    check_ffmpeg,
-    check_local_engine,
-    check_private_folders,
-)
+from nemo_tui.commands import doctor_machine, doctor_terminal
 from nemo_tui.commands.doctor_model import DoctorReport
-from nemo_tui.commands.doctor_terminal import (
-    Machine,
-    check_colour,
-    check_locale,
-    check_remote,
-    check_terminal,
-    check_tmux,
-)
+from nemo_tui.commands.doctor_terminal import Machine
 from nemo_tui.core.settings import Settings
 from nemo_tui.engine.media import fonts
 from nemo_tui.engine.runner import EngineServer
@@ -67,18 +51,18 @@ def closed_port() -> Iterator[str]:
 
 # ---- terminal, colour, tmux, remote, locale ------------------------------------------------------
 def test_terminal_without_term_fails_and_a_small_one_warns() -> None:
-    dumb = check_terminal(machine(TERM="dumb"))
+    dumb = doctor_terminal.check_terminal(machine(TERM="dumb"))
     assert dumb.status == "fail" and "TERM" in dumb.fix
-    small = check_terminal(machine(size=(60, 20), TERM="xterm-256color"))
+    small = doctor_terminal.check_terminal(machine(size=(60, 20), TERM="xterm-256color"))
     assert small.status == "warn" and "60×20" in small.detail and "80" in small.fix
-    fine = check_terminal(machine(TERM="xterm-256color"))
+    fine = doctor_terminal.check_terminal(machine(TERM="xterm-256color"))
     assert fine.status == "ok" and "120×40" in fine.detail
 
 
 def test_colour_without_truecolor_warns_and_names_the_image_protocol() -> None:
-    plain = check_colour(machine(TERM="xterm-256color"))
+    plain = doctor_terminal.check_colour(machine(TERM="xterm-256color"))
     assert plain.status == "warn" and "COLORTERM=truecolor" in plain.fix and "half-block" in plain.detail
-    kitty = check_colour(machine(TERM="xterm-kitty", COLORTERM="truecolor"))
+    kitty = doctor_terminal.check_colour(machine(TERM="xterm-kitty", COLORTERM="truecolor"))
     assert kitty.status == "ok" and "kitty" in kitty.detail
 
 
@@ -97,41 +81,41 @@ def test_tmux_without_passthrough_warns_with_the_setting_that_fixes_it(tmp_path:
     bin_dir = tmp_path / "bin"
     stand_in(bin_dir, "tmux", "OVERRIDE = {}\n" + TMUX)
     inside = machine(TMUX="/tmp/tmux-0/default,1,0", PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    check = check_tmux(inside)
+    check = doctor_terminal.check_tmux(inside)
     assert check.status == "warn" and "tmux 3.4" in check.detail and "allow-passthrough off" in check.detail
     assert check.fix.startswith("tmux set -g allow-passthrough on") and "set-clipboard" not in check.fix
     stand_in(bin_dir, "tmux", "OVERRIDE = {'allow-passthrough': 'on'}\n" + TMUX)
-    assert check_tmux(inside).status == "ok"
-    assert check_tmux(machine()).detail == "not inside tmux"
+    assert doctor_terminal.check_tmux(inside).status == "ok"
+    assert doctor_terminal.check_tmux(machine()).detail == "not inside tmux"
 
 
 def test_an_old_tmux_without_the_options_is_told_to_upgrade(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     stand_in(bin_dir, "tmux", "print('tmux 3.0a') if sys.argv[1:] == ['-V'] else sys.exit(1)")
-    check = check_tmux(machine(TMUX="x", PATH=str(bin_dir)))
+    check = doctor_terminal.check_tmux(machine(TMUX="x", PATH=str(bin_dir)))
     assert check.status == "warn" and "no allow-passthrough" in check.detail and "3.3" in check.fix
 
 
 def test_mosh_warns_about_images_and_ssh_is_named() -> None:
-    mosh = check_remote(machine(ancestors=("bash", "mosh-server")))
+    mosh = doctor_terminal.check_remote(machine(ancestors=("bash", "mosh-server")))
     assert mosh.status == "warn" and "half-block" in mosh.detail and "ssh" in mosh.fix
-    ssh = check_remote(machine(SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22"))
+    ssh = doctor_terminal.check_remote(machine(SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22"))
     assert ssh.status == "ok" and "SSH from 10.0.0.2" in ssh.detail
 
 
 def test_a_locale_that_is_not_utf8_warns() -> None:
-    posix = check_locale(machine(LANG="C"))
+    posix = doctor_terminal.check_locale(machine(LANG="C"))
     assert posix.status == "warn" and "LANG=C" in posix.detail and "UTF-8" in posix.fix
-    assert check_locale(machine(LANG="C", LC_ALL="zh_CN.UTF-8")).status == "ok"
+    assert doctor_terminal.check_locale(machine(LANG="C", LC_ALL="zh_CN.UTF-8")).status == "ok"
 
 
 # ---- font, ffmpeg --------------------------------------------------------------------------------
 def test_no_cjk_font_fails_and_the_bundled_face_is_named(bare_font_machine, monkeypatch) -> None:
-    bundled = check_cjk_font()
+    bundled = doctor_machine.check_cjk_font()
     assert bundled.status == "ok" and "Noto Sans CJK SC" in bundled.detail and "face 2" in bundled.detail
     monkeypatch.setattr(fonts, "bundled_cjk_file", lambda: None)
     fonts.clear_font_cache()
-    missing = check_cjk_font()
+    missing = doctor_machine.check_cjk_font()
     assert missing.status == "fail" and "NEMO_FONT" in missing.fix and "boxes" in missing.detail
 
 
@@ -142,25 +126,27 @@ def test_an_ffmpeg_without_libx264_or_missing_fails(tmp_path: Path, monkeypatch)
         "print('ffmpeg version 4.4.2' if '-version' in sys.argv else ' V..... libopenh264  OpenH264\\n T.. drawtext')",
     )
     monkeypatch.setenv("NEMO_FFMPEG", str(fake))
-    check = check_ffmpeg()
+    check = doctor_machine.check_ffmpeg()
     assert check.status == "fail" and "version 4.4.2" in check.detail and "no libx264" in check.detail
     monkeypatch.setenv("NEMO_FFMPEG", str(tmp_path / "nowhere"))
-    assert check_ffmpeg().status == "fail" and "NEMO_FFMPEG" in check_ffmpeg().fix
+    assert (
+        doctor_machine.check_ffmpeg().status == "fail" and "NEMO_FFMPEG" in doctor_machine.check_ffmpeg().fix
+    )
     monkeypatch.delenv("NEMO_FFMPEG")
-    assert check_ffmpeg().status == "ok"
+    assert doctor_machine.check_ffmpeg().status == "ok"
 
 
 # ---- folders -------------------------------------------------------------------------------------
 def test_an_unwritable_export_folder_fails(tmp_path: Path, monkeypatch) -> None:
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x")
-    bad = check_export_dir(settings(tmp_path, export_dir=a_file / "videos"))
+    bad = doctor_machine.check_export_dir(settings(tmp_path, export_dir=a_file / "videos"))
     assert bad.status == "fail" and "NEMO_EXPORT_DIR" in bad.fix
-    good = check_export_dir(settings(tmp_path))
+    good = doctor_machine.check_export_dir(settings(tmp_path))
     assert good.status == "ok" and "GB free" in good.detail and "made on the first export" in good.detail
     almost_full = SimpleNamespace(total=10 << 30, used=(10 << 30) - (100 << 20), free=100 << 20)
     monkeypatch.setattr(doctor_machine.shutil, "disk_usage", lambda _: almost_full)
-    low = check_export_dir(settings(tmp_path))
+    low = doctor_machine.check_export_dir(settings(tmp_path))
     assert low.status == "warn" and "0.1 GB free" in low.detail and "free some disk space" in low.fix
 
 
@@ -170,7 +156,7 @@ def test_folders_others_can_read_warn_with_chmod(tmp_path: Path) -> None:
     os.chmod(s.config_dir, 0o755)
     (s.config_dir / "credentials.json").write_text("{}")
     os.chmod(s.config_dir / "credentials.json", 0o644)
-    loose = check_private_folders(s)
+    loose = doctor_machine.check_private_folders(s)
     assert loose.status == "warn"
     assert (
         f"chmod 700 {s.config_dir}" in loose.fix
@@ -178,41 +164,43 @@ def test_folders_others_can_read_warn_with_chmod(tmp_path: Path) -> None:
     )
     os.chmod(s.config_dir, 0o700)
     os.chmod(s.config_dir / "credentials.json", 0o600)
-    assert check_private_folders(s).status == "ok"
+    assert doctor_machine.check_private_folders(s).status == "ok"
 
 
 # ---- backends, credentials -----------------------------------------------------------------------
 def test_an_unreachable_cloud_warns_and_fails_when_it_is_the_backend(
     tmp_path: Path, closed_port: str
 ) -> None:
-    auto = check_cloud(settings(tmp_path, api_base=closed_port))
+    auto = doctor_machine.check_cloud(settings(tmp_path, api_base=closed_port))
     assert auto.status == "warn" and closed_port in auto.detail and "--local" in auto.fix
-    assert check_cloud(settings(tmp_path, api_base=closed_port, backend="cloud")).status == "fail"
+    assert (
+        doctor_machine.check_cloud(settings(tmp_path, api_base=closed_port, backend="cloud")).status == "fail"
+    )
 
 
 def test_a_reachable_cloud_says_how_fast(tmp_path: Path, engine_server: EngineServer) -> None:
-    check = check_cloud(settings(tmp_path, api_base=engine_server.base_url))
+    check = doctor_machine.check_cloud(settings(tmp_path, api_base=engine_server.base_url))
     assert check.status == "ok" and check.detail.endswith(" ms") and "answered in" in check.detail
 
 
 def test_the_local_engine_starts_or_says_why_not(monkeypatch) -> None:
-    assert check_local_engine().status == "ok"
+    assert doctor_machine.check_local_engine().status == "ok"
 
     def refuse(self, timeout_s: float = 20.0):
         raise RuntimeError("The local engine did not start on http://127.0.0.1:1.")
 
     monkeypatch.setattr(EngineServer, "start", refuse)
-    broken = check_local_engine()
+    broken = doctor_machine.check_local_engine()
     assert broken.status == "fail" and "did not start" in broken.detail and broken.fix
 
 
 def test_credentials_are_reported_present_never_shown(tmp_path: Path) -> None:
     from pydantic import SecretStr
 
-    present = check_credentials(settings(tmp_path, token=SecretStr(TOKEN)))
+    present = doctor_machine.check_credentials(settings(tmp_path, token=SecretStr(TOKEN)))
     assert present.status == "ok" and "credentials present" in present.detail
     assert TOKEN not in present.model_dump_json()
-    none_yet = check_credentials(settings(tmp_path))
+    none_yet = doctor_machine.check_credentials(settings(tmp_path))
     assert none_yet.status == "ok" and "fetched on first use" in none_yet.detail
 
 

@@ -37,6 +37,21 @@ def glyphs(font: Path, text: str, tmp_path: Path) -> np.ndarray:
     return np.frombuffer(out, np.uint8).reshape(H, W).astype(int)
 
 
+def render_titled(text: str, media: dict[str, Path], tmp_path: Path) -> Path:
+    """A half-second clip with `text` as its title, rendered small."""
+    draft = Draft.from_wire(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"d": 500, "m": {"source": "city"}}]},
+                {"tt": 7, "sg": [{"d": 500, "m": {"text": text}}]},
+            ]
+        }
+    )
+    out = tmp_path / "titled.mp4"
+    render_draft(draft, media.get, out, width=160, height=90)
+    return out
+
+
 def ink(image: np.ndarray) -> np.ndarray:
     return image < 128
 
@@ -79,16 +94,8 @@ def test_nemo_font_is_used_without_a_false_warning(
     assert bundled is not None
     monkeypatch.setenv("NEMO_FONT", str(bundled.path))  # a CJK font fontconfig does not know about
     assert font_for("城市之夜").source == "NEMO_FONT" and font_for("Hi").source == "NEMO_FONT"
-    draft = Draft.from_wire(
-        {
-            "t": [
-                {"tt": 0, "sg": [{"d": 500, "m": {"source": "city"}}]},
-                {"tt": 7, "sg": [{"d": 500, "m": {"text": "城市之夜"}}]},
-            ]
-        }
-    )
     with caplog.at_level(logging.WARNING):
-        render_draft(draft, media.get, tmp_path / "o.mp4", width=160, height=90)
+        render_titled("城市之夜", media, tmp_path)
     assert not [r for r in caplog.records if "boxes" in r.getMessage()]
 
 
@@ -105,15 +112,7 @@ def test_with_no_cjk_font_at_all_the_missing_characters_are_named(
     media: dict[str, Path], tmp_path: Path, monkeypatch, caplog, bare_font_machine
 ) -> None:
     monkeypatch.setattr(fonts, "bundled_cjk_file", lambda: None)  # a broken install, wheel gone
-    draft = Draft.from_wire(
-        {
-            "t": [
-                {"tt": 0, "sg": [{"d": 500, "m": {"source": "city"}}]},
-                {"tt": 7, "sg": [{"d": 500, "m": {"text": "城市 ok"}}]},
-            ]
-        }
-    )
     with caplog.at_level(logging.WARNING):
-        render_draft(draft, media.get, tmp_path / "o.mp4", width=160, height=90)
+        render_titled("城市 ok", media, tmp_path)
     warnings = [r.getMessage() for r in caplog.records if "boxes" in r.getMessage()]
     assert len(warnings) == 1 and "城市" in warnings[0] and "NEMO_FONT" in warnings[0]

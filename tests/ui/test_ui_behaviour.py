@@ -222,6 +222,14 @@ async def test_export_shows_progress_then_path_and_ctrl_o_over_ssh_says_where(tm
         assert "connected over SSH" in screen_text(app) and "on box" in screen_text(app)
 
 
+async def ask_to_export(app, pilot) -> None:
+    """Type an unsure export request: the confirm dialog opens."""
+    await settle(app, pilot)
+    await pilot.press(*"export later maybe", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmScreen)
+
+
 async def test_confirm_needed_runs_the_action_on_yes_and_sends_the_message_on_no():
     conv = ScriptedConversation(
         turns=[
@@ -233,10 +241,7 @@ async def test_confirm_needed_runs_the_action_on_yes_and_sends_the_message_on_no
     )
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"export later maybe", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await ask_to_export(app, pilot)
         assert "Export now? [y/n]" in screen_text(app)
         await pilot.pause(ANSWER_DELAY_S + 0.05)  # keys before then are typing, not answers
         await pilot.press("n")
@@ -478,10 +483,7 @@ async def test_keys_typed_as_the_confirm_dialog_appears_are_not_answers(monkeypa
     conv = ScriptedConversation(turns=[[ConfirmNeeded(question="Export now?", action="export")]])
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"export later maybe", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await ask_to_export(app, pilot)
         assert "y yes · n no · Esc close" in screen_text(app), "it says which keys answer it"
         await pilot.press(*"yes", "enter")  # still typing: neither a yes nor Enter on "No"
         await pilot.pause()

@@ -5,27 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_ui_connection_state import conversation
 from test_ui_engine import notices, send
 from ui_scripted import make_app, settle
 
 from nemo_tui.client.nemo import NemoClient
-from nemo_tui.core.conversation import Conversation
-from nemo_tui.core.store import Store
 from nemo_tui.engine.runner import EngineServer
 from nemo_tui.ui.widgets.chat_log import ChatLog, UserMessage
 from nemo_tui.ui.widgets.prompt import PromptInput
-
-
-def conversation(client: NemoClient, tmp_path: Path, **kwargs) -> Conversation:
-    return Conversation(
-        client,
-        Store(tmp_path / "app" / "nemo.db"),
-        backend_key="local",
-        export_dir=tmp_path / "exports",
-        cwd=tmp_path,
-        local_engine=True,
-        **kwargs,
-    )
 
 
 def bubble_labels(app) -> list[str]:
@@ -55,7 +42,7 @@ async def test_a_chinese_session_reopens_in_chinese(engine_server: EngineServer,
 
 async def test_a_chosen_language_holds_whatever_is_typed(engine_server: EngineServer, tmp_path: Path) -> None:
     async with NemoClient(engine_server.base_url, poll_interval=0.05) as client:
-        app = make_app(conversation(client, tmp_path, lang="en", fixed_lang="en"))
+        app = make_app(conversation(client, tmp_path, "en", fixed_lang="en"))
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
             await send(app, pilot, "积分")
