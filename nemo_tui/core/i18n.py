@@ -222,6 +222,12 @@ def norm_lang(lang: str | None) -> str:
     return "zh" if (lang or "").lower().startswith("zh") else "en"
 
 
+def has_chinese(text: str) -> bool:
+    """Does `text` hold Chinese characters? (CJK ideographs: the cheap, certain part of language
+    detection, for deciding before a reply starts that the app should speak Chinese.)"""
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
 def t(key: str, lang: str | None = "en", **fmt: object) -> str:
     """The message `key` in `lang`, with `fmt` filled in. An unknown key is a programming error."""
     lang = norm_lang(lang)

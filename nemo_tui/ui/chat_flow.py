@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
+from textual.content import Content
 from textual.worker import Worker, WorkerState
 
+from ..core.i18n import has_chinese
 from ..core.queue import TurnQueue
 from .action_table import BY_ID, ActionKeys
 from .flow_types import ConversationLike, EventStream
 from .strings import t
 from .text import clean
 from .widgets.activity import ActivityIndicator
-from .widgets.chat_log import ChatLog
+from .widgets.chat_log import ChatLog, UserMessage
 from .widgets.prompt import PromptInput
 from .widgets.queued import QueuedView
 from .widgets.timeline import TimelineView
@@ -89,10 +91,22 @@ class ChatFlow(App[None]):
             return None
         self._turn_prompt = prompt_text
         self._turn_kind = kind
+        if kind == "turn" and prompt_text:
+            self._follow_language_of(prompt_text)
         self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
         self._turn = self._drive(kind, factory)
         self.refresh_bindings()
         return self._turn
+
+    def _follow_language_of(self, text: str) -> None:
+        """Chinese typed into an English app: speak Chinese from this message on, its own bubble
+        included, instead of after the reply (unless the person chose a language: --lang)."""
+        if self.lang == "zh" or getattr(self.conversation, "fixed_lang", None) or not has_chinese(text):
+            return
+        self.set_language("zh")
+        bubbles = self.query_one(ChatLog).query(UserMessage)
+        if bubbles:
+            bubbles.last().border_title = Content(t("chat.you", "zh"))
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _drive(self, kind: str, factory: Callable[[], EventStream]) -> str:

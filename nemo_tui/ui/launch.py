@@ -35,30 +35,32 @@ def _warm_up() -> None:
     warm_up()
 
 
-def _read_settings(backend: str, export_dir: Path | None) -> Settings:
+def _read_settings(backend: str, export_dir: Path | None, lang: str | None = None) -> Settings:
     from ..core.settings import Settings
 
-    return Settings.from_env(backend=backend, export_dir=export_dir)
+    return Settings.from_env(backend=backend, export_dir=export_dir, lang=lang)
 
 
 class _BadSettings(Exception):
     """The settings can't be used; the app is closing and run_app prints why."""
 
 
-def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
+def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choice: str | None = None) -> int:
     from ..backend import connect_async
     from .app import Connected, NemoApp
     from .key_config import CONFIG_FILE
     from .strings import t
 
-    lang = ui_language()
+    # --lang en|zh paints in that language at once; auto (or none) starts from the locale and
+    # follows the reopened session's language once connected.
+    lang = lang_choice if lang_choice in ("en", "zh") else ui_language()
     opened: list[Backend] = []
     engines: list[EngineServer] = []  # started, or starting when the person quit
     bad_settings: list[str] = []
 
     async def connect() -> Connected:
         try:
-            settings = await asyncio.to_thread(_read_settings, backend, export_dir)
+            settings = await asyncio.to_thread(_read_settings, backend, export_dir, lang_choice)
         except ValueError as exc:  # SettingsError: one readable line, the token never echoed
             bad_settings.append(str(exc))
             app.exit(return_code=2)
