@@ -194,7 +194,8 @@ def _assemble(
     from .core.store import Store
     from .loopback import is_loopback_url
 
-    lang = lang or locale_language()
+    fixed_lang = settings.lang if settings.lang != "auto" else None
+    lang = fixed_lang or lang or locale_language()
     if engine is not None:
         # The engine issues its own anonymous tokens; NEMO_TOKEN is the cloud's and stays with it.
         base_url, token = engine.base_url, ""
@@ -239,6 +240,7 @@ def _assemble(
         lang=lang,
         local_engine=kind == "local",
         poll_interval_s=settings.poll_interval_s,
+        fixed_lang=fixed_lang,
     )
     return Backend(
         kind=kind,

@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
             "  nemo-tui serve --port 8765    run only the local engine's HTTP server\n"
             '  nemo-tui ask "generate a 10-second video of a sunset"   one turn, no TUI\n'
             "  nemo-tui export -o sunset.mp4                            render + download\n"
+            "  nemo-tui doctor               why something looks wrong, and how to fix it\n"
             "\nheadless commands (ask, export, credits, status, upload, sessions) print results on\n"
             "stdout for scripts; `nemo-tui COMMAND --help` shows each one's flags and exit codes.\n"
         ),
@@ -79,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
                 announce=lambda line: print(line, file=sys.stderr, flush=True),
             )
         return 0
+    if args.command == "doctor":  # checks the backends itself: nothing is connected first
+        from .commands.doctor import run_doctor
+
+        return run_doctor(args)
     from .commands.parsers import HEADLESS
 
     if args.command in HEADLESS:
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nemo-tui: debug log at {enable_debug_logging()}", file=sys.stderr)
     from .ui.launch import run_app
 
-    return run_app(backend=backend, export_dir=args.export_dir)
+    return run_app(backend=backend, export_dir=args.export_dir, lang_choice=args.lang)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,15 @@ EXPORT_DIR = "NEMO_EXPORT_DIR"
 TOKEN = "NEMO_TOKEN"
 DATA_DIR = "NEMO_DATA_DIR"
 CONFIG_DIR = "NEMO_CONFIG_DIR"
+CACHE_DIR = "NEMO_CACHE_DIR"  # previews (user cache dir by default)
+LANG = "NEMO_LANG"  # en, zh or auto: the app's language
+GRAPHICS = "NEMO_GRAPHICS"  # kitty, sixel, halfblock or none: how pictures are drawn
 RUNTIME_DIR = "NEMO_RUNTIME_DIR"  # where the engine's owner secrets go (before XDG_RUNTIME_DIR)
 
 # Each typed setting (core/settings.py) and its variables, the preferred name first.
 SETTINGS: dict[str, tuple[str, ...]] = {
     "backend": (BACKEND,),
+    "lang": (LANG,),
     "api_base": (API_URL, API_BASE),
     "web_base": (WEB_URL,),
     "client_id": (CLIENT_ID,),

@@ -25,6 +25,6 @@ def locale_language(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     for var in LOCALE_VARIABLES:
         value = (env.get(var) or "").strip()
-        if value:
+        if value and value.lower() != "auto":  # NEMO_LANG=auto: the locale decides
             return norm_lang(value)
     return "en"

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from .. import env_vars
+from ..languages import LANGS
 
 BACKENDS = ("cloud", "local", "auto")
 HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions", "open")
@@ -21,7 +22,8 @@ exit codes:
 
 _SHARED = """
 The session is the last one used on this backend (shared with the TUI) unless --session says.
-Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir.
+Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir,
+--lang en|zh|auto.
 Environment: {environment}, NO_COLOR.
 Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
 """
@@ -52,6 +54,9 @@ _EXAMPLES = {
     "upload": """examples:
   nemo-tui upload ./beach.mp4
   nemo-tui upload https://example.com/clip.mov --json""",
+    "doctor": """examples:
+  nemo-tui doctor                       one line per check: ok / warn / fail, and the fix
+  nemo-tui doctor --json | jq '.checks[] | select(.status != "ok")'""",
     "sessions": """examples:
   nemo-tui sessions
   nemo-tui sessions --json | jq -r '.[0].session_id'
@@ -87,6 +92,13 @@ def add_backend_flags(parser: argparse.ArgumentParser, *, after_command: bool = 
         help="short for --backend local (embedded engine, offline)",
     )
     target.add_argument("--export-dir", type=Path, default=unset, help="where exported MP4s go")
+    target.add_argument(
+        "--lang",
+        choices=(*LANGS, "auto"),
+        default=unset,
+        help=f"the app's language: en, zh, or auto (env {env_vars.LANG}; default auto: follow what you "
+        "type, and reopen a session in its language)",
+    )
     target.add_argument(
         "--debug", action="store_true", default=off, help="log HTTP traffic (tokens redacted) to a file"
     )
@@ -126,6 +138,7 @@ _JSON_HELP = {
     "status": "print the session's draft as JSON (the wire's keys: t, tt, sg, d, m)",
     "sessions": "print a JSON array of sessions",
     "open": 'print {"url": …} instead of the bare link',
+    "doctor": "print the report as one JSON object (version, status, checks: id, title, status, detail, fix)",
 }
 
 
@@ -239,3 +252,15 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
     )
     opener.add_argument("--session", metavar="ID", help="this session (id or unique prefix)")
     opener.add_argument("--no-browser", action="store_true", help="only print and copy the link")
+
+    sub.add_parser(
+        "doctor",
+        help="check the terminal, fonts, ffmpeg, folders and backends",
+        description="Check what nemo-tui depends on — terminal (TERM, colour, size), tmux options, "
+        "SSH or mosh, UTF-8 locale, CJK font, ffmpeg, export folder, private folders, cloud and "
+        "local engine, credentials (never shown) — and say how to fix each problem.\n" + _SHARED,
+        parents=[parent],
+        epilog=_EXAMPLES["doctor"] + "\n\nexit codes:\n  0  no check failed (warnings allowed)\n"
+        "  1  a check failed\n  2  a setting is invalid",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).add_argument("--json", action="store_true", help=_JSON_HELP["doctor"])

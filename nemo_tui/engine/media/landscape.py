@@ -2,20 +2,47 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from .textures import F32, mix, sample_1d, sample_2d, smoothstep, splat
+from .fire import paint_fire
+from .textures import F32, mix, sample_1d, sample_2d, smoothstep
+
+if TYPE_CHECKING:
+    from .palettes import Palette
+    from .vocabulary import SceneSpec
+
+# (zoom, pan, epoch, canvas, opaque mask): one painted layer and the camera it was painted for
+LayerCache = tuple[float, float, int, np.ndarray, np.ndarray]
 
 
 class LandscapeMixin:
-    # Provided by ScenePainter.
-    spec: object
-    pal: object
+    # Provided by ScenePainter (declared here so the type checker knows the mixin's inputs).
+    spec: SceneSpec
+    pal: Palette
     w: int
     h: int
     aspect: float
     horizon: float
     t: float
+    zoom: float
+    pan: float
+    sun_x: float
+    moon_x: float
+    clouds: np.ndarray
+    detail: np.ndarray
+    embers: np.ndarray
+    ridge: np.ndarray
+    ridge2: np.ndarray
+
+    if TYPE_CHECKING:
+
+        def X(self, parallax: float) -> np.ndarray: ...
+        def Y(self) -> np.ndarray: ...
+        def to_screen(
+            self, x: np.ndarray, y: np.ndarray, parallax: float
+        ) -> tuple[np.ndarray, np.ndarray]: ...
 
     def init_landscape(self, rng: np.random.Generator) -> None:
         self.buildings = [self._skyline(rng, near) for near in (False, True)]
@@ -24,7 +51,7 @@ class LandscapeMixin:
         self.peaks = [self._peaks(rng, far) for far in (True, False)]
         # A main summit in view, whatever the aspect ratio (a portrait frame sees a narrow slice).
         self.peaks[0][:, 0] = (self.aspect * rng.uniform(0.3, 0.7), 1.0, 1.6, 1.9)
-        self._land_cache: dict[str, tuple] = {}
+        self._land_cache: dict[str, LayerCache] = {}
 
     def _peaks(self, rng: np.random.Generator, far: bool) -> np.ndarray:
         """Mountain peaks as (position, height, left slope, right slope) rows."""
@@ -54,7 +81,7 @@ class LandscapeMixin:
         else:
             self._composite(img, "land", self._paint_still_land)
         if s.has("fire"):
-            self.paint_fire(img)
+            paint_fire(self, img)
 
     def _paint_far_shore(self, canvas: np.ndarray) -> None:
         if self.spec.has("mountains"):
@@ -91,7 +118,7 @@ class LandscapeMixin:
             or cached[2] != epoch
             or max(abs(cached[0] - self.zoom) * self.aspect, abs(cached[1] - self.pan)) * self.h > 0.33
         )
-        if moved:
+        if cached is None or moved:
             canvas = np.full(img.shape, np.nan, F32)
             paint(canvas)
             opaque = ~np.isnan(canvas[..., :1])
@@ -295,7 +322,7 @@ class LandscapeMixin:
         p, Y = self.pal, self.Y()
         snowy = self.spec.has("snow")
         haze_to = np.array(p.sky[-1][1], F32)
-        rows = (
+        rows: tuple[tuple[float, float, float, float], ...] = (
             (self.horizon + 0.01, 0.08, 0.5, 0.5),
             (self.horizon + 0.13, 0.16, 0.75, 0.25),
             (1.08, 0.4, 1.0, 0.0),
@@ -330,56 +357,3 @@ class LandscapeMixin:
                     colour = np.where(((tier < 0.2) & (xi < 0.97))[..., None], snow_col, colour)
                 colour = mix(colour, haze_to, haze)
                 region[:] = np.where(inside[..., None], colour, region)
-
-    # -- fire -----------------------------------------------------------------------------------
-    def paint_fire(self, img: np.ndarray) -> None:
-        t = self.t
-        X, Y = self.X(1.0), self.Y()
-        fx, fy, fw, fh = self.aspect / 2 + self.pan * 1.0 * 0, 0.9, 0.09, 0.3
-        flicker = 0.85 + 0.15 * sample_1d(self.ridge2, np.array([t * 60.0], F32))[0]
-        # Warm light spills on everything around the fire.
-        dx, dy = (X - fx)[None, :], (Y - fy + 0.1)[:, None]
-        img += (np.exp(-(dx * dx + dy * dy) / 0.05) * 0.45 * flicker)[..., None] * np.array(
-            [1.0, 0.45, 0.12], F32
-        )
-        rows = (fy - fh * 1.3 < Y) & (fy + 0.05 > Y)
-        cols = np.abs(X - fx) < fw * 1.6
-        if not rows.any() or not cols.any():
-            return
-        r0, r1 = np.flatnonzero(rows)[[0, -1]]
-        c0, c1 = np.flatnonzero(cols)[[0, -1]]
-        Ys, Xs = Y[r0 : r1 + 1], X[c0 : c1 + 1]
-        lx = ((Xs - fx) / fw)[None, :]
-        ly = ((fy - Ys) / fh)[:, None]
-        noise = sample_2d(self.detail, Ys * 300 + t * 160, Xs * 300)
-        noise2 = sample_2d(self.clouds, Ys * 500 + t * 230, Xs * 500 + 50)
-        sway = 0.18 * np.sin(ly * 5 - t * 6.5) * ly
-        width = np.clip(1 - ly, 0, 1) ** 0.6 * (0.75 + 0.5 * noise)
-        heat = np.clip(1 - np.abs(lx + sway) / (width + 1e-3), 0, 1)
-        heat *= np.clip(1.15 - ly * (0.9 + 0.5 * noise2) * flicker, 0, 1) * (ly > -0.05)
-        heat = np.clip(heat**0.8 * 1.5, 0, 1)
-        stops = np.array([0, 0.2, 0.45, 0.7, 0.9, 1.0], F32)
-        palette = np.array(
-            [
-                [0, 0, 0],
-                [0.5, 0.05, 0.0],
-                [0.95, 0.3, 0.02],
-                [1.0, 0.6, 0.1],
-                [1.0, 0.88, 0.45],
-                [1.0, 0.98, 0.85],
-            ],
-            F32,
-        )
-        flame = np.stack([np.interp(heat, stops, palette[:, k]) for k in range(3)], -1).astype(F32)
-        logs = (np.abs(ly + 0.04) < 0.05) & (np.abs(lx) < 1.2)
-        region = img[r0 : r1 + 1, c0 : c1 + 1]
-        region[:] = np.where(logs[..., None], np.array([0.16, 0.08, 0.04], F32), region)
-        region += flame
-        ex, ey, es, ew = self.embers
-        life = (ey + t * (0.25 + 0.3 * es)) % 1.0
-        px, py = self.to_screen(
-            fx + (ex - 0.5) * fw * 1.5 + 0.04 * np.sin(t * 3 + ew * 6) * life,
-            fy - 0.05 - life * fh * 1.8,
-            1.0,
-        )
-        splat(img, px, py, (1.0, 0.55, 0.15), ((1 - life) * 0.9).astype(F32), radius=1)

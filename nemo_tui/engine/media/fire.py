@@ -1,0 +1,65 @@
+"""A campfire: flames from layered noise, warm light on everything near, embers rising."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .textures import F32, sample_1d, sample_2d, splat
+
+if TYPE_CHECKING:
+    from .landscape import LandscapeMixin
+
+
+def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
+    t = scene.t
+    X, Y = scene.X(1.0), scene.Y()
+    fx, fy, fw, fh = scene.aspect / 2 + scene.pan * 1.0 * 0, 0.9, 0.09, 0.3
+    flicker = 0.85 + 0.15 * sample_1d(scene.ridge2, np.array([t * 60.0], F32))[0]
+    # Warm light spills on everything around the fire.
+    dx, dy = (X - fx)[None, :], (Y - fy + 0.1)[:, None]
+    img += (np.exp(-(dx * dx + dy * dy) / 0.05) * 0.45 * flicker)[..., None] * np.array(
+        [1.0, 0.45, 0.12], F32
+    )
+    rows = (fy - fh * 1.3 < Y) & (fy + 0.05 > Y)
+    cols = np.abs(X - fx) < fw * 1.6
+    if not rows.any() or not cols.any():
+        return
+    r0, r1 = np.flatnonzero(rows)[[0, -1]]
+    c0, c1 = np.flatnonzero(cols)[[0, -1]]
+    Ys, Xs = Y[r0 : r1 + 1], X[c0 : c1 + 1]
+    lx = ((Xs - fx) / fw)[None, :]
+    ly = ((fy - Ys) / fh)[:, None]
+    noise = sample_2d(scene.detail, Ys * 300 + t * 160, Xs * 300)
+    noise2 = sample_2d(scene.clouds, Ys * 500 + t * 230, Xs * 500 + 50)
+    sway = 0.18 * np.sin(ly * 5 - t * 6.5) * ly
+    width = np.clip(1 - ly, 0, 1) ** 0.6 * (0.75 + 0.5 * noise)
+    heat = np.clip(1 - np.abs(lx + sway) / (width + 1e-3), 0, 1)
+    heat *= np.clip(1.15 - ly * (0.9 + 0.5 * noise2) * flicker, 0, 1) * (ly > -0.05)
+    heat = np.clip(heat**0.8 * 1.5, 0, 1)
+    stops = np.array([0, 0.2, 0.45, 0.7, 0.9, 1.0], F32)
+    palette = np.array(
+        [
+            [0, 0, 0],
+            [0.5, 0.05, 0.0],
+            [0.95, 0.3, 0.02],
+            [1.0, 0.6, 0.1],
+            [1.0, 0.88, 0.45],
+            [1.0, 0.98, 0.85],
+        ],
+        F32,
+    )
+    flame = np.stack([np.interp(heat, stops, palette[:, k]) for k in range(3)], -1).astype(F32)
+    logs = (np.abs(ly + 0.04) < 0.05) & (np.abs(lx) < 1.2)
+    region = img[r0 : r1 + 1, c0 : c1 + 1]
+    region[:] = np.where(logs[..., None], np.array([0.16, 0.08, 0.04], F32), region)
+    region += flame
+    ex, ey, es, ew = scene.embers
+    life = (ey + t * (0.25 + 0.3 * es)) % 1.0
+    px, py = scene.to_screen(
+        fx + (ex - 0.5) * fw * 1.5 + 0.04 * np.sin(t * 3 + ew * 6) * life,
+        fy - 0.05 - life * fh * 1.8,
+        1.0,
+    )
+    splat(img, px, py, (1.0, 0.55, 0.15), ((1 - life) * 0.9).astype(F32), radius=1)
