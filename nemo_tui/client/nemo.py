@@ -18,6 +18,7 @@ import httpx
 
 from ..protocol import (
     APP_NAME,
+    EXPORT_QUALITY,
     USER_ID,
     ClaimToken,
     Credits,
@@ -27,6 +28,7 @@ from ..protocol import (
     NetworkError,
     RenderFailed,
     RenderJob,
+    RenderOutput,
     RenderRequest,
     RenderStalled,
     RunSseRequest,
@@ -168,7 +170,8 @@ class NemoClient(NemoConnection):
             self.user_id = answer.user_id
         return answer.state
 
-    async def start_render(self, draft: Draft | None = None) -> RenderJob:
+    async def start_render(self, draft: Draft | None = None, *, quality: str = EXPORT_QUALITY) -> RenderJob:
+        """POST a render of `draft` (the session's when None); `quality` "preview" only to the engine."""
         if draft is None:
             draft = (await self.state()).draft
         if not draft.tracks:
@@ -179,7 +182,10 @@ class NemoClient(NemoConnection):
 
         def build() -> Call:
             request = RenderRequest(
-                id=f"render_{stamp_ms}", sessionId=self._session_id(), draft=draft.to_wire()
+                id=f"render_{stamp_ms}",
+                sessionId=self._session_id(),
+                draft=draft.to_wire(),
+                output=RenderOutput(quality=quality),
             )
             return Call(
                 "POST",

@@ -8,11 +8,13 @@ whatever reaches the conversation as an exception is noted here on its way throu
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..client.api import ProgressCallback, VideoBackend
 from ..protocol import (
+    EXPORT_QUALITY,
     Credits,
     Draft,
     NemoError,
@@ -100,8 +102,8 @@ class ErrorRecorder:
     async def state(self) -> SessionState:
         return await self._call(self.inner.state)
 
-    async def start_render(self, draft: Draft | None = None) -> RenderJob:
-        return await self._call(self.inner.start_render, draft)
+    async def start_render(self, draft: Draft | None = None, *, quality: str = EXPORT_QUALITY) -> RenderJob:
+        return await self._call(partial(self.inner.start_render, quality=quality), draft)
 
     async def render_status(self, job_id: str) -> RenderJob:
         return await self._call(self.inner.render_status, job_id)
