@@ -247,6 +247,7 @@ def _assemble(
         lang=lang,
         local_engine=kind == "local",
         poll_interval_s=settings.poll_interval_s,
+        cache_dir=settings.cache_dir,
     )
     return Backend(
         kind=kind,

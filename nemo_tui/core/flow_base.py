@@ -22,7 +22,7 @@ from ..protocol.models import SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
 from .i18n import norm_lang, t
 from .pump import Pump
-from .settings import is_loopback_url
+from .settings import default_cache_dir, is_loopback_url
 from .store import Store
 from .summary import describe_changes, timeline_summary
 
@@ -81,12 +81,14 @@ class FlowBase:
         recovery_checks: int = 5,
         watch_delays_s: tuple[float, ...] | None = None,
         lock_poll_s: float = 0.5,
+        cache_dir: Path | None = None,
     ) -> None:
         self.backend = backend
         self.store = store
         self._db = AsyncStore(store)
         self.backend_key = backend_key
         self.export_dir = Path(export_dir).expanduser()
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()  # previews
         self.language = lang  # the code sent to the server ("en", "zh", "fr"…)
         self.still_working_every = still_working_every
         self._clock = clock

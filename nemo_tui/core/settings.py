@@ -1,7 +1,7 @@
 """Typed settings from the environment (NEMO_BACKEND, NEMO_API_URL or its older name NEMO_API_BASE,
 NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_POLL_INTERVAL_S, NEMO_EXPORT_DIR, NEMO_TOKEN, NEMO_DATA_DIR,
-NEMO_CONFIG_DIR — the last two move the database and the credentials, e.g. for tests or several
-profiles; unset, they follow platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
+NEMO_CONFIG_DIR, NEMO_CACHE_DIR — these move the database, the credentials and the preview cache,
+e.g. for tests or several profiles; unset, they follow platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
 names the vendor's other NemoVideo tools read, so one environment serves them all.
 
 The token is a `SecretStr`: its repr, str and any validation error show asterisks, never the value.
@@ -44,6 +44,13 @@ def default_export_dir() -> Path:
     return videos if str(videos) not in ("", ".") else Path.cwd()
 
 
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where previews are cached: NEMO_CACHE_DIR, else the platform's user cache folder."""
+    env = os.environ if env is None else env
+    override = (env.get("NEMO_CACHE_DIR") or "").strip()
+    return Path(override).expanduser() if override else Path(platformdirs.user_cache_dir(APP_DIR_NAME))
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -59,6 +66,7 @@ class Settings(BaseModel):
     export_dir: Path = Field(default_factory=default_export_dir)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_DIR_NAME)))
     config_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_config_dir(APP_DIR_NAME)))
+    cache_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir(APP_DIR_NAME)))
     token: SecretStr | None = None
 
     @field_validator("api_base", "web_base")
@@ -69,7 +77,7 @@ class Settings(BaseModel):
             raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("export_dir", "data_dir", "config_dir")
+    @field_validator("export_dir", "data_dir", "config_dir", "cache_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return Path(value).expanduser()
@@ -109,6 +117,7 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "token": ("NEMO_TOKEN",),
     "data_dir": ("NEMO_DATA_DIR",),
     "config_dir": ("NEMO_CONFIG_DIR",),
+    "cache_dir": ("NEMO_CACHE_DIR",),
 }
 
 
