@@ -31,6 +31,7 @@ from .actions import AppActions, key_name
 from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
+from .preview_actions import PreviewActions
 from .strings import t
 from .styles import stylesheets
 from .widgets.activity import ActivityIndicator
@@ -62,7 +63,7 @@ BACKEND_LABELS = ("app.sub_local", "app.sub_cloud", "app.sub_auto", "app.sub_fal
 READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
 
-class NemoApp(AppActions):
+class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, see its module
     CSS_PATH = stylesheets()
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -79,6 +80,8 @@ class NemoApp(AppActions):
         Binding("ctrl+y", "copy_reply", "Copy reply", id="app.copy_reply", priority=True),
         Binding("ctrl+o", "open_export", "Play", id="app.open_export", priority=True),
         Binding("ctrl+g", "stop", "Stop", id="app.stop", priority=True),
+        # issue 11 (ui/preview_actions.py); not in the footer: F1 help and the palette list it.
+        Binding("f5", "preview", "Preview", show=False, id="app.preview", priority=True),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+end", "follow_chat", "Latest", show=False, id="app.latest", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -155,6 +158,7 @@ class NemoApp(AppActions):
         "app.sessions": "key.sessions",
         "app.copy_reply": "key.copy",
         "app.open_export": "key.open",
+        "app.preview": "key.preview",
         "app.stop": "key.stop",
         "app.help": "key.help",
         "app.quit": "key.quit",

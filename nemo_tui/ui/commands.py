@@ -21,6 +21,7 @@ PALETTE: tuple[tuple[str, str], ...] = (
     ("copy", "copy_reply"),
     ("copy_summary", "copy_summary"),
     ("open", "open_export"),
+    ("preview", "preview"),  # issue 11
     ("timeline", "focus_timeline"),
     ("stop", "stop"),
     ("help", "help"),
