@@ -70,6 +70,12 @@ class PreviewCache:
                 total -= size
 
 
+def time_code(seconds: float) -> str:
+    """'01:02.3': minutes, seconds and tenths."""
+    tenths = max(round(seconds * 10), 0)
+    return f"{tenths // 600:02d}:{tenths // 10 % 60:02d}.{tenths % 10}"
+
+
 def segment_at(draft: Draft, at_ms: int) -> str:
     """The name of the video segment playing at `at_ms` (the top-most video track wins), or ""."""
     for track in reversed(draft.tracks_of(TrackType.VIDEO)):

@@ -54,5 +54,7 @@ class PreviewActions:
             return
         command = f"scp {shlex.quote(f'{app.terminal.user_host}:{path}')} ."
         app.copy_to_clipboard(command)
-        await app.query_one(ChatLog).add_notice(t("export.scp", app.lang, command=command), "info")
-        await self.open_player(path)
+        line = t("export.scp", app.lang, path=str(path), host=app.terminal.host, command=command)
+        await app.query_one(ChatLog).add_notice(line, "info")
+        if path.is_file():  # moved or deleted since: the line above says where it was
+            await self.open_player(path)

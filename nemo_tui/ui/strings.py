@@ -110,7 +110,8 @@ _EN: dict[str, str] = {
     "player.keys": "Space play/pause  ←/→ 1 s  Shift 5 s  ,/. frame  Esc back",
     "player.unreadable": "This video cannot be played here: {detail}",
     "preview.no_graphics": "Preview ready: {path} (NEMO_GRAPHICS=none: not drawn in the terminal).",
-    "export.scp": "To copy it to your computer, run there: {command}  (copied to the clipboard)",
+    "export.scp": "You're connected over SSH: the file is at {path} on {host}. To copy it to your "
+    "computer, run there: {command}  (copied to the clipboard)",
     "cmd.new": "Start a new session",
     "cmd.new_help": "A fresh project with an empty timeline",
     "cmd.timeline": "Focus the timeline",
@@ -256,7 +257,7 @@ _ZH: dict[str, str] = {
     "player.keys": "空格 播放/暂停  ←/→ 1 秒  Shift 5 秒  ,/. 逐帧  Esc 返回",
     "player.unreadable": "无法在此播放该视频：{detail}",
     "preview.no_graphics": "预览已就绪：{path}（NEMO_GRAPHICS=none：不在终端中绘制）。",
-    "export.scp": "在你的电脑上运行以下命令复制文件：{command}（已复制到剪贴板）",
+    "export.scp": "你通过 SSH 连接：文件位于 {host} 上的 {path}。在你的电脑上运行以下命令复制文件：{command}（已复制到剪贴板）",
     "cmd.new": "开始新会话",
     "cmd.new_help": "一个时间线为空的新项目",
     "cmd.timeline": "聚焦时间线",

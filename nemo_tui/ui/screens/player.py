@@ -20,18 +20,12 @@ from textual.widgets import Static
 
 from ...core.frames import DecodeError, FrameSource
 from ...core.mp4info import NotMp4, read_mp4_info
-from ...core.preview import segment_at
+from ...core.preview import segment_at, time_code
 from ...protocol import Draft
 from ..strings import t
 from ..widgets.frame_view import FrameView
 
 PLAYBACK_FPS = 15.0  # what a terminal redraws smoothly at 120x40 cells on two cores (tests/bench_preview.py)
-
-
-def time_code(seconds: float) -> str:
-    """'01:02.3': minutes, seconds and tenths."""
-    tenths = max(round(seconds * 10), 0)
-    return f"{tenths // 600:02d}:{tenths // 10 % 60:02d}.{tenths % 10}"
 
 
 class PlayerScreen(ModalScreen[None]):
