@@ -36,7 +36,7 @@ def locale_language(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     for var in ("NEMO_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = (env.get(var) or "").strip().lower()
-        if value:
+        if value and value != "auto":  # NEMO_LANG=auto: the locale decides
             return "zh" if value.startswith("zh") else "en"
     return "en"
 
@@ -202,7 +202,8 @@ def _assemble(
     from .core.settings import DEFAULT_API_BASE, is_loopback_url
     from .core.store import Store
 
-    lang = lang or locale_language()
+    fixed_lang = settings.lang if settings.lang != "auto" else None
+    lang = fixed_lang or lang or locale_language()
     if engine is not None:
         # The engine issues its own anonymous tokens; NEMO_TOKEN is the cloud's and stays with it.
         base_url, token = engine.base_url, ""
@@ -248,6 +249,7 @@ def _assemble(
         local_engine=kind == "local",
         poll_interval_s=settings.poll_interval_s,
         cache_dir=settings.cache_dir,
+        fixed_lang=fixed_lang,
     )
     return Backend(
         kind=kind,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 BACKENDS = ("cloud", "local", "auto")
+LANGS = ("en", "zh", "auto")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
             "  nemo-tui serve --port 8765    run only the local engine's HTTP server\n"
             '  nemo-tui ask "generate a 10-second video of a sunset"   one turn, no TUI\n'
             "  nemo-tui export -o sunset.mp4                            render + download\n"
+            "  nemo-tui doctor               why something looks wrong, and how to fix it\n"
             "\nheadless commands (ask, export, credits, status, upload, sessions) print results on\n"
             "stdout for scripts; `nemo-tui COMMAND --help` shows each one's flags and exit codes.\n"
         ),
@@ -39,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
         help="cloud, local or auto (env NEMO_BACKEND; default auto: cloud when it answers, else local)",
     )
     parser.add_argument("--local", action="store_true", help="short for --backend local")
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=None,
+        help="the app's language: en, zh, or auto (env NEMO_LANG; default auto: follow what you type, "
+        "and reopen a session in its language)",
+    )
     parser.add_argument("--export-dir", type=Path, default=None, help="where exported MP4s go")
     parser.add_argument("--debug", action="store_true", help="log HTTP traffic (tokens redacted) to a file")
     sub = parser.add_subparsers(dest="command")
@@ -87,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
                 announce=lambda line: print(line, file=sys.stderr, flush=True),
             )
         return 0
+    if args.command == "doctor":  # checks the backends itself: nothing is connected first
+        from .commands.doctor import run_doctor
+
+        return run_doctor(args)
     from .commands.parsers import HEADLESS
 
     if args.command in HEADLESS:
@@ -100,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nemo-tui: debug log at {enable_debug_logging()}", file=sys.stderr)
     from .ui.launch import run_app
 
-    return run_app(backend=backend, export_dir=args.export_dir)
+    return run_app(backend=backend, export_dir=args.export_dir, lang_choice=args.lang)
 
 
 if __name__ == "__main__":

@@ -67,3 +67,20 @@ def engine_server(tmp_path: Path) -> Iterator[EngineServer]:
     finally:
         server.faults.reset()
         server.stop()
+
+
+@pytest.fixture
+def bare_font_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A machine with no CJK font of its own, as most servers are: fontconfig reads an empty
+    configuration (so `fc-list :lang=zh` finds nothing) and the usual CJK locations are empty."""
+    from nemo_tui.engine.media import fonts
+
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
+    monkeypatch.delenv("NEMO_FONT", raising=False)
+    monkeypatch.setattr(fonts, "CJK_FONT_PATHS", [])
+    fonts.clear_font_cache()
+    assert fonts._fc_list(":lang=zh") == [], "fontconfig still sees a CJK font"
+    yield
+    fonts.clear_font_cache()

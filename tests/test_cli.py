@@ -46,3 +46,13 @@ def test_the_flags_win_over_nemo_backend_and_it_is_read_case_blind():
     assert cli.first_backend(parser.parse_args(["--backend", "cloud"]), env) == "cloud"
     assert cli.first_backend(parser.parse_args(["--local"]), {"NEMO_BACKEND": "cloud"}) == "local"
     assert cli.first_backend(parser.parse_args([]), {}) == "auto"
+
+
+def test_lang_is_a_flag_of_the_tui_and_of_every_headless_command(capsys):
+    parser = cli._parser()
+    assert parser.parse_args(["--lang", "zh"]).lang == "zh"
+    assert parser.parse_args(["credits", "--lang", "en"]).lang == "en"
+    assert parser.parse_args(["--lang", "zh", "status"]).lang == "zh", "before the command too"
+    with pytest.raises(SystemExit) as exit_:
+        parser.parse_args(["--lang", "fr"])
+    assert exit_.value.code == 2 and "invalid choice: 'fr'" in capsys.readouterr().err

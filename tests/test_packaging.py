@@ -65,3 +65,10 @@ def test_cli_help_runs():
         [sys.executable, "-m", "nemo_tui", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.returncode == 0 and "--backend" in done.stdout and "serve" in done.stdout
+
+
+def test_wheel_depends_on_the_cjk_font_wheel(wheel: Path):
+    """Chinese titles need a CJK font on machines without one: the wheel, not apt, brings it."""
+    with zipfile.ZipFile(wheel) as whl:
+        metadata = whl.read(next(n for n in whl.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Requires-Dist: noto-cjk-sans-otc" in metadata

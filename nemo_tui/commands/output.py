@@ -16,7 +16,21 @@ from typing import TextIO
 
 from pydantic import BaseModel
 
+from ..core.i18n import fill_key_refs
+
 PROG = "nemo-tui"
+# What core's key references (core/i18n.py) become here: a command has no TUI keys, so it says the
+# command that does the same, or the terminal's own interrupt.
+HEADLESS_HOW: dict[str, dict[str, str]] = {
+    "export": {"en": f"Run `{PROG} export`", "zh": f"运行 `{PROG} export`"},
+    "stop": {"en": "Press Ctrl+C", "zh": "按 Ctrl+C"},
+}
+
+
+def headless_how(action: str, lang: str) -> str:
+    return HEADLESS_HOW.get(action, {}).get(lang) or HEADLESS_HOW.get(action, {}).get("en") or action
+
+
 _RED, _YELLOW, _DIM, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 # A sentence is finished once its end mark is followed by whitespace (or it is a CJK end mark).
 _SENTENCE_END = re.compile(r"(?:[.!?]+[ \t]+|[。！？]+|\n)")
@@ -55,7 +69,7 @@ class Output:
     # ---- stdout --------------------------------------------------------------------------------
     def write(self, text: str) -> None:
         self._clear_status()
-        self.stdout.write(text)
+        self.stdout.write(fill_key_refs(text, headless_how))
         self.stdout.flush()
 
     def line(self, text: str) -> None:
@@ -67,7 +81,7 @@ class Output:
     # ---- stderr --------------------------------------------------------------------------------
     def _err(self, text: str) -> None:
         self._clear_status()
-        self.stderr.write(text + "\n")
+        self.stderr.write(fill_key_refs(text, headless_how) + "\n")
         self.stderr.flush()
 
     def _paint(self, colour: str, text: str) -> str:
@@ -89,7 +103,7 @@ class Output:
         """A progress line that the next one overwrites: only when stderr is a terminal."""
         if not self.live:
             return
-        self.stderr.write("\r\033[K" + self._paint(_DIM, _one_line(text)))
+        self.stderr.write("\r\033[K" + self._paint(_DIM, _one_line(fill_key_refs(text, headless_how))))
         self.stderr.flush()
         self._status_shown = True
 

@@ -18,8 +18,8 @@ exit codes:
 
 _SHARED = """
 The session is the last one used on this backend (shared with the TUI) unless --session says.
-Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir.
-Environment: NEMO_BACKEND, NEMO_API_URL (or NEMO_API_BASE), NEMO_WEB_URL, NEMO_CLIENT_ID,
+Flags before or after the command work alike: --local, --backend cloud|local|auto, --export-dir,
+--lang en|zh|auto. Environment: NEMO_BACKEND, NEMO_LANG, NEMO_API_URL (or NEMO_API_BASE), NEMO_WEB_URL, NEMO_CLIENT_ID,
 NEMO_POLL_INTERVAL_S, NEMO_TOKEN, NEMO_EXPORT_DIR, NEMO_DATA_DIR, NEMO_CONFIG_DIR, NO_COLOR. Results go to stdout; errors (one line) and, on a terminal, progress go to stderr.
 """
 
@@ -53,6 +53,9 @@ _EXAMPLES = {
     "upload": """examples:
   nemo-tui upload ./beach.mp4
   nemo-tui upload https://example.com/clip.mov --json""",
+    "doctor": """examples:
+  nemo-tui doctor                       one line per check: ok / warn / fail, and the fix
+  nemo-tui doctor --json | jq '.checks[] | select(.status != "ok")'""",
     "sessions": """examples:
   nemo-tui sessions
   nemo-tui sessions --json | jq -r '.[0].session_id'
@@ -86,6 +89,12 @@ def shared_flags() -> argparse.ArgumentParser:
         help="short for --backend local (embedded engine, offline)",
     )
     group.add_argument("--export-dir", type=Path, default=argparse.SUPPRESS, help="where exported MP4s go")
+    group.add_argument(
+        "--lang",
+        choices=("en", "zh", "auto"),
+        default=argparse.SUPPRESS,
+        help="the language of the app's own words (env NEMO_LANG; default auto)",
+    )
     group.add_argument(
         "--debug",
         action="store_true",
@@ -123,6 +132,7 @@ _JSON_HELP = {
     "sessions": "print a JSON array of sessions",
     "open": 'print {"url": …} instead of the bare link',
     "preview": "print the contact sheet as a JSON object (path, size, times of its frames)",
+    "doctor": "print the report as one JSON object (version, status, checks: id, title, status, detail, fix)",
 }
 
 
@@ -255,3 +265,14 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
     preview.add_argument(
         "--at", type=float, metavar="SECONDS", help="with --ansi: the frame's time (default: middle)"
     )
+    sub.add_parser(
+        "doctor",
+        help="check the terminal, fonts, ffmpeg, folders and backends",
+        description="Check what nemo-tui depends on — terminal (TERM, colour, size), tmux options, "
+        "SSH or mosh, UTF-8 locale, CJK font, ffmpeg, export folder, private folders, cloud and "
+        "local engine, credentials (never shown) — and say how to fix each problem.\n" + _SHARED,
+        parents=[parent],
+        epilog=_EXAMPLES["doctor"] + "\n\nexit codes:\n  0  no check failed (warnings allowed)\n"
+        "  1  a check failed\n  2  a setting is invalid",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    ).add_argument("--json", action="store_true", help=_JSON_HELP["doctor"])

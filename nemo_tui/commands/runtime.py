@@ -196,7 +196,9 @@ def run_headless(args: argparse.Namespace, body: Body, *, out: Output | None = N
     out = out or Output(json_mode=getattr(args, "json", False))
     try:
         settings = Settings.from_env(
-            backend=requested_backend(args), export_dir=getattr(args, "export_dir", None)
+            backend=requested_backend(args),
+            export_dir=getattr(args, "export_dir", None),
+            lang=getattr(args, "lang", None),
         )
     except SettingsError as exc:  # a bad NEMO_* value, NEMO_BACKEND included
         out.error(str(exc))

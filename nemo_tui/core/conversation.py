@@ -81,7 +81,7 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
         await self.backend.ensure_token()
         record = await self._db.last_session(self.backend_key)
         if record is not None:
-            self.language = record.language or self.language
+            self.language = record.language or self.language  # it reopens in its language
             self.backend.use_session(record.session_id, record.task_id)
             self._session_id = record.session_id
             update, _ = await self._refresh(announce_changes=False)
@@ -116,7 +116,10 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
         if self._session_id:
             await self._db.add_message(self._session_id, "user", text)
             title, self._untitled = (text[:80] if self._untitled else None), False
-            await self._db.save_session(self.backend_key, self._session_id, title=title)
+            # The session keeps the language it is left in: it reopens in Chinese after Chinese.
+            await self._db.save_session(
+                self.backend_key, self._session_id, title=title, language=self.language
+            )
         if intent.confidence == "ask":
             payload = str(intent.paths[0]) if intent.paths else (intent.urls[0] if intent.urls else "")
             yield ConfirmNeeded(

@@ -82,6 +82,7 @@ class FlowBase:
         watch_delays_s: tuple[float, ...] | None = None,
         lock_poll_s: float = 0.5,
         cache_dir: Path | None = None,
+        fixed_lang: str | None = None,
     ) -> None:
         self.backend = backend
         self.store = store
@@ -90,6 +91,8 @@ class FlowBase:
         self.export_dir = Path(export_dir).expanduser()
         self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()  # previews
         self.language = lang  # the code sent to the server ("en", "zh", "fr"…)
+        # "en" / "zh" when the person chose the app's language (--lang, NEMO_LANG); None: follow them.
+        self.fixed_lang = norm_lang(fixed_lang) if fixed_lang else None
         self.still_working_every = still_working_every
         self._clock = clock
         self._sleep = sleep
@@ -130,8 +133,8 @@ class FlowBase:
 
     @property
     def lang(self) -> str:
-        """The language of the app's own messages: "en" or "zh"."""
-        return norm_lang(self.language)
+        """The language of the app's own messages: "en" or "zh" (the chosen one, when chosen)."""
+        return self.fixed_lang or norm_lang(self.language)
 
     # ---- plumbing ------------------------------------------------------------------------------
     async def _guard(self, flow: AsyncIterator[Event]) -> AsyncIterator[Event]:

@@ -2,15 +2,16 @@
 
 PROTOCOL.md's table, sentence by sentence (the first rule that matches a sentence wins):
 
-  "Export button", "click … export/download", "导出按钮", "点击…导出"  → "Press Ctrl+E to export…" + export
+  "Export button", "click … export/download", "导出按钮", "点击…导出"  → "<how> to export…" + export
   "preview in timeline", "时间线…预览"                                → where the timeline is + timeline
   "drag/drop X onto Y", "把X拖到Y"                                    → "Just say “add X to Y”…" + send
   "open the … panel/tab/settings", "打开…"                            → how to see it + state/timeline/credits
   "click the Generate button", "点击…"                                → "Just say “generate”…" + send
   "you can export it now", "可以导出"  → kept as written, plus the export action
 
-The UI binds Ctrl+E to export (the one key this module promises); other rewrites point at words the
-router understands ("status", "show tracks", "credits"), which always work.
+The export rewrite carries a key reference (core/i18n.py `key_ref`): the TUI shows its export key
+there ("Press Ctrl+E"), headless `ask` its command ("Run nemo-tui export"). Other rewrites point at
+words the router understands ("status", "show tracks", "credits"), which always work.
 """
 
 from __future__ import annotations

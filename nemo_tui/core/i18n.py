@@ -2,9 +2,17 @@
 
 `t(key, lang, **fmt)` picks the language (anything starting with "zh" is Chinese, the rest English)
 and fills `{placeholders}`. Errors from the wire use the typed exceptions' `user_message(lang)`.
+
+Core never names a key: the TUI binds them (and the person may remap them) and headless commands
+have none. Where a message tells the person how to do something, `{key_export}` / `{key_stop}`
+stands at the start of a clause and becomes a key reference (`⟦export:en⟧`); whoever shows the text
+fills it with `fill_key_refs` — the TUI with "Press Ctrl+E", `nemo-tui ask` with "Run nemo-tui export".
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- setup ------------------------------------------------------------------------------
@@ -35,9 +43,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "recover.start": {
         "en": "Your message is not sent again (that would do the work, and charge for it, twice). "
         "Checking the project at {at} (in {wait}), then every {every}, up to {checks} times. "
-        "Ctrl+G stops waiting.",
+        "{key_stop} to stop waiting.",
         "zh": "不会重新发送你的消息（那样会重复生成并重复扣费）。将在 {at}（{wait}后）检查项目，"
-        "之后每 {every} 检查一次，最多 {checks} 次。按 Ctrl+G 停止等待。",
+        "之后每 {every} 检查一次，最多 {checks} 次。{key_stop} 停止等待。",
     },
     "recover.waiting": {
         "en": "Stream dropped — next check of the project at {at} ({check}/{checks})",
@@ -185,7 +193,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "confirm.preview": {"en": "Play a preview of the video here?", "zh": "在这里播放视频预览吗？"},
     "confirm.upload": {"en": "Upload {names}?", "zh": "上传 {names} 吗？"},
     # -- GUI phrases rewritten into what this app can do ------------------------------------
-    "gui.export": {"en": "Press Ctrl+E to export your video.", "zh": "按 Ctrl+E 导出视频。"},
+    "gui.export": {"en": "{key_export} to export your video.", "zh": "{key_export} 导出视频。"},
     "gui.export.label": {"en": "Export", "zh": "导出"},
     "gui.state": {
         "en": "Type “status” to see the project's state.",
@@ -223,10 +231,36 @@ def norm_lang(lang: str | None) -> str:
     return "zh" if (lang or "").lower().startswith("zh") else "en"
 
 
+def has_chinese(text: str) -> bool:
+    """Does `text` hold Chinese characters? (CJK ideographs: the cheap, certain part of language
+    detection, for deciding before a reply starts that the app should speak Chinese.)"""
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
 def t(key: str, lang: str | None = "en", **fmt: object) -> str:
     """The message `key` in `lang`, with `fmt` filled in. An unknown key is a programming error."""
-    template = MESSAGES[key][norm_lang(lang)]
+    lang = norm_lang(lang)
+    template = MESSAGES[key][lang]
+    if "{key_" in template:
+        fmt = {**{f"key_{action}": key_ref(action, lang) for action in KEY_ACTIONS}, **fmt}
     return template.format(**fmt) if fmt else template
+
+
+# The actions core's messages may point the person at (the TUI's action ids).
+KEY_ACTIONS = ("export", "stop")
+_KEY_REF = re.compile(r"⟦(\w+):(en|zh)⟧")
+
+
+def key_ref(action: str, lang: str) -> str:
+    """A place in a message for "how to do `action`" (the language: the sentence's)."""
+    return f"⟦{action}:{norm_lang(lang)}⟧"
+
+
+def fill_key_refs(text: str, how: Callable[[str, str], str]) -> str:
+    """Replace every key reference with `how(action, lang)`: "Press Ctrl+E", "Run nemo-tui export"."""
+    if "⟦" not in text:
+        return text
+    return _KEY_REF.sub(lambda m: how(m[1], m[2]), text)
 
 
 def format_seconds(seconds: float, lang: str | None = "en") -> str:

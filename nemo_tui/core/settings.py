@@ -1,7 +1,8 @@
 """Typed settings from the environment (NEMO_BACKEND, NEMO_API_URL or its older name NEMO_API_BASE,
 NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_POLL_INTERVAL_S, NEMO_EXPORT_DIR, NEMO_TOKEN, NEMO_DATA_DIR,
-NEMO_CONFIG_DIR, NEMO_CACHE_DIR — these move the database, the credentials and the preview cache,
-e.g. for tests or several profiles; unset, they follow platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
+NEMO_CONFIG_DIR, NEMO_CACHE_DIR, NEMO_LANG — the data, config and cache folders move the database,
+the credentials and the preview cache, e.g. for tests or several profiles; unset, they follow
+platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
 names the vendor's other NemoVideo tools read, so one environment serves them all.
 
 The token is a `SecretStr`: its repr, str and any validation error show asterisks, never the value.
@@ -55,6 +56,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     backend: Literal["cloud", "local", "auto"] = "auto"
+    # The language of the app's own words: "auto" follows the person's last message (a session
+    # reopens in the language it was left in); "en" / "zh" keep that language whatever is typed.
+    lang: Literal["en", "zh", "auto"] = "auto"
     api_base: str = DEFAULT_API_BASE
     web_base: str = DEFAULT_WEB_BASE
     # A stable client id (at most 64 characters) shared with the vendor's other tools; None: the
@@ -76,6 +80,13 @@ class Settings(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _language(cls, value: object) -> object:
+        # A locale-style value works too (zh_CN.UTF-8, en_US): it was NEMO_LANG's meaning before.
+        text = str(value).strip().lower()
+        return "zh" if text.startswith("zh") else "en" if text.startswith("en") else text
 
     @field_validator("export_dir", "data_dir", "config_dir", "cache_dir")
     @classmethod
@@ -109,6 +120,7 @@ class Settings(BaseModel):
 # Each setting's variables, the preferred name first.
 ENV_NAMES: dict[str, tuple[str, ...]] = {
     "backend": ("NEMO_BACKEND",),
+    "lang": ("NEMO_LANG",),
     "api_base": ("NEMO_API_URL", "NEMO_API_BASE"),
     "web_base": ("NEMO_WEB_URL",),
     "client_id": ("NEMO_CLIENT_ID",),
@@ -130,5 +142,7 @@ def _explain(exc: ValidationError, used: Mapping[str, str]) -> str:
         name = used.get(field) or ENV_NAMES.get(field, (field,))[0]
         if field == "backend":
             name += " (cloud, local or auto)"
+        elif field == "lang":
+            name += " (en, zh or auto)"
         lines.append(f"{name}: {err['msg']}")
     return "Invalid setting: " + "; ".join(lines)

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.app import SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
+from .action_table import ActionKeys
 from .chat_flow import ChatFlow
 from .commands import palette_commands
 from .environment import Terminal, system_opener
@@ -26,7 +26,6 @@ from .strings import t
 from .text import clean
 from .widgets.chat_log import ChatLog
 from .widgets.prompt import PromptInput
-from .widgets.status_bar import StatusBar
 from .widgets.timeline import TimelineView
 
 if TYPE_CHECKING:
@@ -35,15 +34,10 @@ if TYPE_CHECKING:
 WEB_SCHEMES = ("http", "https")  # the only links a click opens (see _link)
 
 
-def key_name(key: str) -> str:
-    """ "ctrl+e" → "Ctrl+E", "f1" → "F1": how the help screen spells keys."""
-    return "+".join(part.upper() if len(part) <= 2 else part.capitalize() for part in key.split("+"))
-
-
 class AppActions(ChatFlow):
     terminal: Terminal
     local: bool
-    BINDING_WORDS: dict[str, str]
+    action_keys: ActionKeys
 
     # ---- input -----------------------------------------------------------------------------------
 
@@ -55,7 +49,7 @@ class AppActions(ChatFlow):
         if self.busy or self._question_open or len(self._queue):
             # One turn per session: it waits for the running one (or for connecting), in order.
             self._enqueue(text, "turn", lambda: self.conversation.handle(text))  # type: ignore[union-attr]
-            self.notify(t("queue.added", self.lang), markup=False)
+            self.notify(self.say("queue.added"), markup=False)
             return
         await self.query_one(ChatLog).add_user(event.text)
         self.query_one(ChatLog).action_follow()
@@ -140,7 +134,7 @@ class AppActions(ChatFlow):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: Textual's system commands, then the app's actions valid now."""
         yield from super().get_system_commands(screen)
-        for title, help_text, action in palette_commands(self):
+        for title, help_text, action in palette_commands(self, self.lang):
             yield SystemCommand(title, help_text, partial(self.run_action, action))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -168,7 +162,7 @@ class AppActions(ChatFlow):
 
     def action_upload(self) -> None:
         if self.busy:
-            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            self.notify(self.say("prompt.busy"), severity="warning", markup=False)
             return
 
         def chosen(target: str | None) -> None:
@@ -185,7 +179,7 @@ class AppActions(ChatFlow):
 
     async def action_new_session(self) -> None:
         if self.busy:
-            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            self.notify(self.say("prompt.busy"), severity="warning", markup=False)
             return
         await self.query_one(ChatLog).clear_log()
         self.query_one(TimelineView).show_draft(None)
@@ -196,7 +190,7 @@ class AppActions(ChatFlow):
         from .screens.sessions import SessionsScreen
 
         if self.busy:
-            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            self.notify(self.say("prompt.busy"), severity="warning", markup=False)
             return
         if isinstance(self.screen, SessionsScreen):
             return
@@ -204,7 +198,7 @@ class AppActions(ChatFlow):
         backend_key = getattr(self.conversation, "backend_key", None)
         if store is None or backend_key is None:
             return
-        current = self.query_one(StatusBar).session_id
+        current = self.session_id
 
         async def chosen(session_id: str | None) -> None:
             if not session_id or session_id == current or self.busy:
@@ -213,7 +207,10 @@ class AppActions(ChatFlow):
             self.query_one(TimelineView).show_draft(None)
             self.run_stream("open_session", lambda: self.conversation.open_session(session_id))  # type: ignore[union-attr]
 
-        self.push_screen(SessionsScreen(store, backend_key, current=current, lang=self.lang), chosen)
+        self.push_screen(
+            SessionsScreen(store, backend_key, current=current, lang=self.lang, fill_keys=self.fill_keys),
+            chosen,
+        )
 
     def action_focus_timeline(self) -> None:
         self.query_one(TimelineView).focus()
@@ -271,23 +268,13 @@ class AppActions(ChatFlow):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(self.key_rows(), lang=self.lang, cloud=not self.local))
-
-    def key_rows(self) -> list[tuple[str, str]]:
-        rows = [("Enter", t("key.send", self.lang)), ("Ctrl+J / Alt+Enter", t("key.newline", self.lang))]
-        names = self.BINDING_WORDS
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.id in names:
-                rows.append((key_name(binding.key), t(names[binding.id], self.lang)))
-        rows.append(("Ctrl+P", t("key.palette", self.lang)))
-        rows.append(("y", t("key.copy_summary", self.lang) + " (" + t("key.timeline", self.lang) + ")"))
-        return rows
+        self.push_screen(HelpScreen(self.action_keys, lang=self.lang, cloud=not self.local))
 
     async def action_open_export(self) -> None:
         path = self.last_export
         chat = self.query_one(ChatLog)
         if path is None:
-            await chat.add_notice(t("export.none", self.lang), "info")
+            await chat.add_notice(self.say("export.none"), "info")
             return
         if self.terminal.over_ssh:
             await chat.add_notice(t("export.ssh", self.lang, path=str(path), host=self.terminal.host), "info")

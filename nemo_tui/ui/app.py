@@ -20,17 +20,20 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import Footer
 from textual.worker import Worker
 
+from ..core.i18n import fill_key_refs
 from ..core.i18n import t as core_t
 from ..core.queue import TurnQueue
-from .actions import AppActions, key_name
+from .action_table import BY_ID, ActionKeys, bindings_for, key_name
+from .actions import AppActions
 from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
+from .key_config import KeyConfig, read_key_config
 from .preview_actions import PreviewActions
 from .strings import t
 from .styles import stylesheets
@@ -56,9 +59,6 @@ __all__ = [
     "key_name",
 ]
 
-BACKEND_LABELS = ("app.sub_local", "app.sub_cloud", "app.sub_auto", "app.sub_fallback")
-
-
 # Set by the start-up benchmark (tests/bench_ui.py): the wall-clock time of the first paint goes there.
 READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
@@ -68,40 +68,25 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
 
-    # Priority bindings: the prompt (a TextArea) has its own meanings for ctrl+e/u/y/... and
-    # these must win wherever the focus is. ctrl+c stays Textual's copy; quit is ctrl+q.
-    BINDINGS = [
-        Binding("ctrl+e", "export", "Export", id="app.export", priority=True),
-        Binding("ctrl+u", "upload", "Upload", id="app.upload", priority=True),
-        Binding("ctrl+t", "focus_timeline", "Timeline", id="app.timeline", priority=True),
-        Binding("ctrl+n", "new_session", "New", id="app.new_session", priority=True),
-        # Not in the footer (it would push F1 off an 80-column one): F1 help and the palette list it.
-        Binding("ctrl+s", "sessions", "Sessions", show=False, id="app.sessions", priority=True),
-        Binding("ctrl+y", "copy_reply", "Copy reply", id="app.copy_reply", priority=True),
-        Binding("ctrl+o", "open_export", "Play", id="app.open_export", priority=True),
-        Binding("ctrl+g", "stop", "Stop", id="app.stop", priority=True),
-        # issue 11 (ui/preview_actions.py); not in the footer: F1 help and the palette list it.
-        Binding("f5", "preview", "Preview", show=False, id="app.preview", priority=True),
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("ctrl+end", "follow_chat", "Latest", show=False, id="app.latest", priority=True),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("alt+e", "suggestion('export')", show=False, id="app.suggest_export", priority=True),
-        Binding("alt+s", "suggestion('state')", show=False, id="app.suggest_state", priority=True),
-        Binding("alt+t", "suggestion('timeline')", show=False, id="app.suggest_timeline", priority=True),
-        Binding("alt+c", "suggestion('credits')", show=False, id="app.suggest_credits", priority=True),
-        Binding("alt+g", "suggestion('send')", show=False, id="app.suggest_send", priority=True),
-        Binding("alt+r", "suggestion('retry')", show=False, id="app.retry", priority=True),
-        Binding("alt+x", "drop_queued", show=False, id="app.drop_queued", priority=True),
-        Binding("alt+a", "question_again", show=False, id="app.question", priority=True),
-    ]
+    # Every key, label and place it shows comes from ui/action_table.py.
+    BINDINGS = bindings_for("app")
+
+    # What the status bar shows, set by the chat flow from typed events and data-bound down to it.
+    connection: reactive[str] = reactive("connecting", init=False)
+    credits: reactive[Any] = reactive(None, init=False)
+    session_id: reactive[str | None] = reactive(None, init=False)
+    backend_label: reactive[str] = reactive("", init=False)
+    local: reactive[bool] = reactive(False, init=False)
+    lang: reactive[str] = reactive("en", init=False)
 
     def __init__(
         self,
         conversation: ConversationLike | None = None,
         *,
         connect: ConnectFactory | None = None,
-        backend_label: str,
-        local: bool | None = None,
+        backend_label: str | None = None,
+        label_key: str | None = None,
+        local: bool = False,
         lang: str = "en",
         history: list[str] | None = None,
         environ: Mapping[str, str] | None = None,
@@ -109,15 +94,22 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         animate: bool = True,
         warm_up: Callable[[], None] | None = None,
         theme: str | None = None,
+        config_file: Path | None = None,
     ) -> None:
         super().__init__()
         if (conversation is None) == (connect is None):
             raise TypeError("NemoApp needs a conversation or a connect factory (exactly one)")
+        if backend_label is None and label_key is None:
+            raise TypeError("NemoApp needs the backend's label, or the strings key of one (label_key)")
         self.conversation = conversation
         self._connect = connect
-        self.backend_label = backend_label
-        self.local = ("local" in backend_label.lower()) if local is None else local
         self.lang = lang
+        # The strings key of the backend's name when it is one of ours: it follows the language.
+        self._label_key = label_key
+        self.backend_label = t(label_key, lang) if backend_label is None else backend_label
+        self.local = local
+        self.action_keys = ActionKeys()  # the table's keys, with the person's config.toml over them
+        self._config_file = config_file
         self.terminal: Terminal = detect_terminal(environ)
         self._history = list(history or [])
         self._clock = clock
@@ -135,7 +127,6 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self._question_open = False
         self.last_export: Path | None = None
         self._reapers: set[asyncio.Task[int]] = set()  # players started with Ctrl+O, until they exit
-        self.sub_title = backend_label
         # NO_COLOR is Textual's own (a monochrome filter); a 16-colour terminal gets the ANSI theme so
         # the palette is the terminal's, not an approximation of truecolour.
         chosen = theme or ("ansi-dark" if self.terminal.sixteen_colours else None)
@@ -143,35 +134,34 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
             self.theme = chosen
         self._localise_bindings()
 
+    def watch_backend_label(self, label: str) -> None:
+        self.sub_title = label
+
     @property
     def timeline_summary(self) -> str:
         """The summary of the draft on the timeline ("" when there is none), for Copy summary."""
         timelines = self.query(TimelineView) if self.screen_stack else []
         return timelines.first().summary if timelines else ""
 
-    # Footer labels come from the bindings' descriptions: put them in the person's language.
-    BINDING_WORDS = {
-        "app.export": "key.export",
-        "app.upload": "key.upload",
-        "app.timeline": "key.timeline",
-        "app.new_session": "key.new",
-        "app.sessions": "key.sessions",
-        "app.copy_reply": "key.copy",
-        "app.open_export": "key.open",
-        "app.preview": "key.preview",
-        "app.stop": "key.stop",
-        "app.help": "key.help",
-        "app.quit": "key.quit",
-        "app.drop_queued": "key.drop_queued",
-        "app.retry": "key.retry",
-        "app.question": "key.question",
-    }
+    def say(self, key: str, **values: Any) -> str:
+        """The UI string `key` in the person's language, naming the keys they have."""
+        return t(key, self.lang, keys=self.action_keys.names, **values)
+
+    def fill_keys(self, text: str) -> str:
+        """Core's text with its key references made this app's keys ("Press Ctrl+E")."""
+        return fill_key_refs(text, self._how)
+
+    def _how(self, action: str, lang: str) -> str:
+        if action not in BY_ID or not self.action_keys.keys(action):
+            return action
+        return t("keys.press", lang, shortcut=self.action_keys.shown(action))
 
     def _localise_bindings(self) -> None:
+        """Footer labels come from the bindings' descriptions: the table's, in the person's language."""
         for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
-                replace(b, description=t(self.BINDING_WORDS[b.id], self.lang))
-                if b.id in self.BINDING_WORDS
+                replace(b, description=label(self.lang))
+                if b.id in BY_ID and (label := BY_ID[b.id].label) is not None
                 else b
                 for b in bindings
             ]
@@ -180,25 +170,44 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         """The person switched language (the Conversation detected it): follow with the app's words."""
         if lang == self.lang:
             return
-        before, self.lang = self.lang, lang
-        self._localise_bindings()
-        self.refresh_bindings()
-        prompt = self.query_one(PromptInput)
-        prompt.placeholder = t("prompt.placeholder", lang)
+        self.lang = lang  # the status bar follows (data-bound)
+        if self._label_key is not None:  # the backend's name is one of ours: say it in this language
+            self.backend_label = t(self._label_key, lang)
         chat = self.query_one(ChatLog)
         chat.you, chat.assistant = t("chat.you", lang), t("chat.assistant", lang)
         timeline = self.query_one(TimelineView)
         timeline.lang = lang
         timeline.show_draft(timeline.draft, timeline.summary)
         self.query_one(TransferProgress).lang = lang
-        status = self.query_one(StatusBar)
-        status.lang = lang
-        for key in BACKEND_LABELS:  # the backend's name was said in the language it started with
-            if self.backend_label == t(key, before):
-                self.backend_label = self.sub_title = t(key, lang)
-                status.set_backend(self.backend_label, self.local)
-                break
-        status.refresh_all()
+        self._show_key_words()
+
+    def _show_key_words(self) -> None:
+        """Everything on screen that names a key or an action, again (new language or new keys)."""
+        self._localise_bindings()
+        self.refresh_bindings()
+        self.query_one(PromptInput).placeholder = self.say("prompt.placeholder")
+        self.query_one(ChatLog).set_new_output_text(self.say("chat.new_output"))
+        self.query_one(QueuedView).title = self.say("queue.title")
+        self._show_queue()
+
+    # ---- the person's keys (config.toml) -----------------------------------------------------------
+
+    def load_key_config(self, path: Path) -> None:
+        """Read `[keys]` of `path` off the event loop, then use it."""
+        self._read_key_config(path, self.lang)
+
+    @work(thread=True, exit_on_error=False, group="key-config")
+    def _read_key_config(self, path: Path, lang: str) -> None:
+        config = read_key_config(path, lang)
+        self.call_from_thread(self.apply_key_config, config)
+
+    async def apply_key_config(self, config: KeyConfig) -> None:
+        self.action_keys = ActionKeys(config.keymap)
+        self.set_keymap(config.keymap)
+        self._show_key_words()
+        chat = self.query_one(ChatLog)
+        for problem in config.problems:
+            await chat.add_notice(problem, "warning")
 
     # ---- layout ----------------------------------------------------------------------------------
 
@@ -208,16 +217,14 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
             yield ChatLog(
                 you=t("chat.you", self.lang),
                 assistant=t("chat.assistant", self.lang),
-                new_output=t("chat.new_output", self.lang),
+                new_output=self.say("chat.new_output"),
                 id="chat",
             )
-            yield QueuedView(title=t("queue.title", self.lang), id="queued")
+            yield QueuedView(title=self.say("queue.title"), id="queued")
             yield ActivityIndicator(
                 clock=self._clock, animate=self._animate, ascii_only=self.terminal.ascii_only, id="activity"
             )
-            yield PromptInput(
-                placeholder=t("prompt.placeholder", self.lang), history=self._history, id="prompt"
-            )
+            yield PromptInput(placeholder=self.say("prompt.placeholder"), history=self._history, id="prompt")
         yield TransferProgress(lang=self.lang, id="transfer")
         yield StatusBar(
             backend_label=self.backend_label,
@@ -225,6 +232,13 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
             lang=self.lang,
             user_host=self.terminal.user_host,
             id="status",
+        ).data_bind(
+            NemoApp.connection,
+            NemoApp.credits,
+            NemoApp.session_id,
+            NemoApp.backend_label,
+            NemoApp.local,
+            NemoApp.lang,
         )
         yield Footer(compact=True, show_command_palette=True)
 
@@ -251,6 +265,8 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         )
         if self._warm_up is not None:
             self._warm(self._warm_up)
+        if self._config_file is not None:
+            self.load_key_config(self._config_file)
 
     async def _connect_and_start(self) -> EventStream:
         """The CLI's first turn: build the backend (maybe start the engine), then start()."""
@@ -262,18 +278,19 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
 
             if self.return_code is not None:  # the connect step closed the app (bad settings)
                 return
-            self.query_one(StatusBar).set_connection("error")
+            self.connection = "error"
             yield Notice(
-                text=t("app.connect_failed", self.lang, detail=str(exc) or type(exc).__name__),
+                text=self.say("app.connect_failed", detail=str(exc) or type(exc).__name__),
                 level="error",
                 error=ErrorKind.UNEXPECTED,
             )
             return
         self.conversation = connected.conversation
         self.local = connected.local
+        self._label_key = connected.label_key
         self.backend_label = connected.backend_label
-        self.sub_title = connected.backend_label
-        self.query_one(StatusBar).set_backend(connected.backend_label, connected.local)
+        if connected.config_file is not None:
+            self.load_key_config(connected.config_file)
         from ..core.events import Notice
 
         if connected.notice:

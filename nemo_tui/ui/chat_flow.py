@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
+from textual.content import Content
 from textual.worker import Worker, WorkerState
 
+from ..core.i18n import has_chinese
 from ..core.queue import TurnQueue
+from .action_table import BY_ID, ActionKeys
 from .flow_types import ConversationLike, EventStream
 from .strings import t
 from .text import clean
 from .widgets.activity import ActivityIndicator
-from .widgets.chat_log import ChatLog
+from .widgets.chat_log import ChatLog, UserMessage
 from .widgets.prompt import PromptInput
 from .widgets.queued import QueuedView
-from .widgets.status_bar import StatusBar
 from .widgets.timeline import TimelineView
 from .widgets.transfer import TransferProgress
 
@@ -44,6 +46,10 @@ class ChatFlow(App[None]):
 
     conversation: ConversationLike | None
     lang: str
+    connection: str  # the status bar's: NemoApp's reactives, data-bound to it
+    credits: Any
+    session_id: str | None
+    action_keys: ActionKeys
     last_export: Path | None
     _turn: Worker[Any] | None
     _turn_prompt: str | None
@@ -62,6 +68,12 @@ class ChatFlow(App[None]):
     def set_language(self, lang: str) -> None:  # NemoApp's
         raise NotImplementedError
 
+    def say(self, key: str, **values: Any) -> str:  # NemoApp's: a UI string naming the person's keys
+        raise NotImplementedError
+
+    def fill_keys(self, text: str) -> str:  # NemoApp's: core's key references made keys
+        raise NotImplementedError
+
     def _ask(self, event: ConfirmNeeded) -> None:  # ui/actions.py
         raise NotImplementedError
 
@@ -72,17 +84,29 @@ class ChatFlow(App[None]):
     ) -> Worker | None:
         """Drive one Conversation generator in the turn worker; refuse (and say so) while busy."""
         if self.busy:
-            self.notify(t("prompt.busy", self.lang), severity="warning", markup=False)
+            self.notify(self.say("prompt.busy"), severity="warning", markup=False)
             return None
         if self.conversation is None and kind != "start":
-            self.notify(t("app.not_connected", self.lang), severity="error", markup=False)
+            self.notify(self.say("app.not_connected"), severity="error", markup=False)
             return None
         self._turn_prompt = prompt_text
         self._turn_kind = kind
+        if kind == "turn" and prompt_text:
+            self._follow_language_of(prompt_text)
         self.query_one(ActivityIndicator).start(t("activity.working", self.lang))
         self._turn = self._drive(kind, factory)
         self.refresh_bindings()
         return self._turn
+
+    def _follow_language_of(self, text: str) -> None:
+        """Chinese typed into an English app: speak Chinese from this message on, its own bubble
+        included, instead of after the reply (unless the person chose a language: --lang)."""
+        if self.lang == "zh" or getattr(self.conversation, "fixed_lang", None) or not has_chinese(text):
+            return
+        self.set_language("zh")
+        bubbles = self.query_one(ChatLog).query(UserMessage)
+        if bubbles:
+            bubbles.last().border_title = Content(t("chat.you", "zh"))
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _drive(self, kind: str, factory: Callable[[], EventStream]) -> str:
@@ -131,7 +155,7 @@ class ChatFlow(App[None]):
             case ReplyDelta(text=text):
                 await chat.append_reply(text)
             case ReplyFinished(text=text):
-                await chat.finish_reply(text)
+                await chat.finish_reply(self.fill_keys(text))
             case Activity(label=label, running=running):
                 # The indicator runs for the whole request (elapsed counts from its start); a tool
                 # only changes what it says.
@@ -141,26 +165,25 @@ class ChatFlow(App[None]):
             case StillWorking(text=text):
                 await chat.add_still_working(text)
             case Notice(text=text, level=level, error=error):
-                await chat.add_notice(text, level)
+                await chat.add_notice(self.fill_keys(text), level)
                 if level == "error":
-                    self.query_one(StatusBar).set_connection(self._connection_after_error(error))
+                    self.connection = self._connection_after_error(error)
             case SuggestedAction(action=action, label=label, payload=payload):
-                await chat.add_suggestion(action, label, payload)
+                hint_key = f"hints.{action}"
+                key = self.action_keys.keys(hint_key).split(",")[0] if hint_key in BY_ID else "?"
+                await chat.add_suggestion(action, label, payload, key=key)
             case ConfirmNeeded():
                 self._ask(event)
             case TimelineUpdated(draft=draft, summary=summary):
                 self.query_one(TimelineView).show_draft(draft, summary)
-                status = self.query_one(StatusBar)
-                if status.connection == "offline":  # the state was read again: reachable again
-                    status.set_connection("connected")
+                if self.connection == "offline":  # the state was read again: reachable again
+                    self.connection = "connected"
             case CreditsUpdated(credits=credits):
-                status = self.query_one(StatusBar)
-                status.set_credits(credits)
-                status.set_connection("connected")  # the backend answered an authenticated call
+                self.credits = credits
+                self.connection = "connected"  # the backend answered an authenticated call
             case SessionChanged(session_id=session_id, resumed=resumed):
-                status = self.query_one(StatusBar)
-                status.set_session(session_id)
-                status.set_connection("connected")
+                self.session_id = session_id
+                self.connection = "connected"
                 if resumed:
                     saved = await self._saved_messages(session_id)
                     await chat.restore(saved)
@@ -184,9 +207,10 @@ class ChatFlow(App[None]):
                 self._show_question()
             case Recovering(at=at, check=check, checks=checks):
                 self.query_one(ActivityIndicator).start(
-                    t("recover.waiting", self.lang, at=at, check=check, checks=checks)
+                    self.say("recover.waiting", at=at, check=check, checks=checks)
                 )
             case TurnQueued(text=text):
+                text = self.fill_keys(text)
                 self.query_one(ActivityIndicator).start(text)
                 await chat.add_notice(text, "info")
             case WatchState(delays_s=delays):
@@ -205,15 +229,14 @@ class ChatFlow(App[None]):
         except Exception:  # history is a convenience: a locked or old database must not stop the app
             self.log.warning("could not read saved messages")
             return []
-        return [(r.role, r.text) for r in records]
+        return [(r.role, self.fill_keys(r.text)) for r in records]
 
     def _connection_after_error(self, error: ErrorKind | None) -> str:
         """The connection state after an error notice, from its kind (never from its words): the
         connection lost → offline; anything else leaves a working connection as it is."""
         if error is not None and error.offline:
             return "offline"
-        current = self.query_one(StatusBar).connection
-        return current if current == "connected" else "error"
+        return self.connection if self.connection == "connected" else "error"
 
     @on(Worker.StateChanged)
     async def _turn_state(self, event: Worker.StateChanged) -> None:
@@ -241,10 +264,10 @@ class ChatFlow(App[None]):
                 await chat.finish_reply("")
             if event.state == WorkerState.ERROR:
                 await chat.add_notice(self._describe_error(event.worker.error), "error")
-                self.query_one(StatusBar).set_connection("error")
+                self.connection = "error"
         if self._export_finished:
             self._export_finished = False
-            await chat.add_notice(t("export.open_hint", self.lang), "info")
+            await chat.add_notice(self.say("export.open_hint"), "info")
         self._turn = None
         self._turn_prompt = None
         self._turn_kind = None

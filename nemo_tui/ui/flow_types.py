@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 EventStream = AsyncIterator[Any]  # a Conversation flow: nemo_tui.core.events ConversationEvent items
@@ -31,6 +32,8 @@ class Connected:
     backend_label: str
     local: bool
     notice: str | None = None  # said first, as a warning (e.g. `auto` fell back to the local engine)
+    label_key: str | None = None  # ui/strings key of backend_label: it then follows the language
+    config_file: Path | None = None  # the person's config.toml (its [keys] remap the app's keys)
 
 
 ConnectFactory = Callable[[], Awaitable[Connected]]

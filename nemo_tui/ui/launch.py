@@ -35,29 +35,32 @@ def _warm_up() -> None:
     warm_up()
 
 
-def _read_settings(backend: str, export_dir: Path | None) -> Settings:
+def _read_settings(backend: str, export_dir: Path | None, lang: str | None = None) -> Settings:
     from ..core.settings import Settings
 
-    return Settings.from_env(backend=backend, export_dir=export_dir)
+    return Settings.from_env(backend=backend, export_dir=export_dir, lang=lang)
 
 
 class _BadSettings(Exception):
     """The settings can't be used; the app is closing and run_app prints why."""
 
 
-def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
+def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choice: str | None = None) -> int:
     from ..backend import connect_async
     from .app import Connected, NemoApp
+    from .key_config import CONFIG_FILE
     from .strings import t
 
-    lang = ui_language()
+    # --lang en|zh paints in that language at once; auto (or none) starts from the locale and
+    # follows the reopened session's language once connected.
+    lang = lang_choice if lang_choice in ("en", "zh") else ui_language()
     opened: list[Backend] = []
     engines: list[EngineServer] = []  # started, or starting when the person quit
     bad_settings: list[str] = []
 
     async def connect() -> Connected:
         try:
-            settings = await asyncio.to_thread(_read_settings, backend, export_dir)
+            settings = await asyncio.to_thread(_read_settings, backend, export_dir, lang_choice)
         except ValueError as exc:  # SettingsError: one readable line, the token never echoed
             bad_settings.append(str(exc))
             app.exit(return_code=2)
@@ -66,22 +69,26 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None) -> int:
             settings, lang=lang, on_recovery=app.show_recovery, on_engine=engines.append
         )
         opened.append(built)
+        config_file = settings.config_dir / CONFIG_FILE
         if built.fell_back_from:
             return Connected(
                 built.conversation,
                 t("app.sub_fallback", lang),
                 True,
                 notice=t("app.fell_back", lang, url=built.fell_back_from),
+                label_key="app.sub_fallback",
+                config_file=config_file,
             )
+        label_key = "app.sub_local" if built.local else "app.sub_cloud"
         return Connected(
-            built.conversation, t("app.sub_local" if built.local else "app.sub_cloud", lang), built.local
+            built.conversation, t(label_key, lang), built.local, label_key=label_key, config_file=config_file
         )
 
     first_label = {"local": "app.sub_local", "cloud": "app.sub_cloud"}.get(backend, "app.sub_auto")
     # The reopened session's chat (and Up history) comes back through the app's SessionChanged.
     app = NemoApp(
         connect=connect,
-        backend_label=t(first_label, lang),
+        label_key=first_label,
         local=backend == "local",
         lang=lang,
         warm_up=_warm_up,

@@ -10,6 +10,7 @@ from nemo_tui.commands.output import Output, ReplyPrinter
 from nemo_tui.commands.runtime import progress_text
 from nemo_tui.core.events import Progress
 from nemo_tui.core.gui_phrases import translate
+from nemo_tui.core.i18n import t
 
 
 class Terminal(io.StringIO):
@@ -47,9 +48,8 @@ def test_a_reply_streams_sentence_by_sentence_with_gui_phrases_translated() -> N
     for piece in pieces:
         printer.feed(piece)
     printer.finish(translate(reply, "en").text)
-    expected = translate(reply, "en").text
-    assert "Export button" not in expected  # the seed's GUI phrase became something to run
-    assert stdout.getvalue() == expected + "\n"
+    expected = "Your sunset clip is ready. Run `nemo-tui export` to export your video."
+    assert stdout.getvalue() == expected + "\n"  # the seed's GUI phrase became the command to run
     assert stdout.getvalue().startswith("Your sunset clip is ready. ")
 
 
@@ -69,3 +69,26 @@ def test_piped_output_has_no_escape_sequences(cli: Cli) -> None:
     bad = cli.run("ask", "--session", "nope", "hi")
     assert result.code == 0 and bad.code == 2
     assert "\033" not in result.out + result.err + bad.out + bad.err
+
+
+def test_headless_output_names_the_command_never_a_tui_key() -> None:
+    """Core says what to do; a script's reader is told the command (or Ctrl+C), not the TUI's keys."""
+    from nemo_tui.ui.action_table import ACTIONS, DEFAULT_KEYS
+
+    tui_keys = {DEFAULT_KEYS.shown(a.id) for a in ACTIONS if a.scope == "app" and a.keys}
+    for lang, run_export, stop in (
+        ("en", "Run `nemo-tui export` to export your video.", "Press Ctrl+C to stop waiting."),
+        ("zh", "运行 `nemo-tui export` 导出视频。", "按 Ctrl+C 停止等待。"),
+    ):
+        stdout, stderr = io.StringIO(), Terminal()
+        out = Output(stdout=stdout, stderr=stderr, environ={"NO_COLOR": "1"})
+        printer = ReplyPrinter(out, lang)
+        reply = "Click the Export button to download it." if lang == "en" else "点击导出按钮下载视频。"
+        printer.feed(reply)
+        printer.finish(translate(reply, lang).text)
+        out.note(t("recover.start", lang, at="12:00:30", wait="30 s", every="1 min", checks=5))
+        assert stdout.getvalue() == run_export + "\n"
+        assert stderr.getvalue().rstrip().endswith(stop)
+        shown = stdout.getvalue() + stderr.getvalue()
+        assert [key for key in tui_keys if key in shown] == []
+        assert "⟦" not in shown

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.events import ReplyDelta, ReplyFinished, SuggestedAction
+from nemo_tui.core.i18n import fill_key_refs, key_ref
 from nemo_tui.core.store import Store
 from nemo_tui.protocol import Credits, SessionInfo, SessionState, TextDelta, TurnEnd
 
@@ -50,6 +51,8 @@ async def test_reply_is_translated_at_the_end_and_offers_the_action(tmp_path: Pa
     streamed = "".join(e.text for e in events if isinstance(e, ReplyDelta))
     assert streamed.strip() == reply  # deltas are shown raw while streaming
     [finished] = [e for e in events if isinstance(e, ReplyFinished)]
-    assert finished.text == "Your video is ready. Press Ctrl+E to export your video."
+    assert finished.text == f"Your video is ready. {key_ref('export', 'en')} to export your video."
+    filled = fill_key_refs(finished.text, lambda action, lang: f"<{action} {lang}>")
+    assert filled == "Your video is ready. <export en> to export your video."  # core names no key
     assert [(a.action, a.label) for a in events if isinstance(a, SuggestedAction)] == [("export", "Export")]
     assert store.messages("s-1")[-1].text == finished.text  # history keeps what was shown

@@ -5,22 +5,28 @@ from __future__ import annotations
 import pytest
 
 from nemo_tui.core.gui_phrases import translate
+from nemo_tui.core.i18n import key_ref
+
+# Core names no key: the export rewrite holds a reference the TUI fills with its key ("Press Ctrl+E")
+# and headless commands with their command.
+EXPORT_EN = key_ref("export", "en")
+EXPORT_ZH = key_ref("export", "zh")
 
 # (backend text, lang, expected text, expected [(action, payload)])
 TABLE = [
     (
         "Click the Export button to download your video.",
         "en",
-        "Press Ctrl+E to export your video.",
+        f"{EXPORT_EN} to export your video.",
         [("export", "")],
     ),
     (
         "Your video is ready! Click Export to save it.",
         "en",
-        "Your video is ready! Press Ctrl+E to export your video.",
+        f"Your video is ready! {EXPORT_EN} to export your video.",
         [("export", "")],
     ),
-    ("视频已生成。点击导出按钮下载视频。", "zh", "视频已生成。按 Ctrl+E 导出视频。", [("export", "")]),
+    ("视频已生成。点击导出按钮下载视频。", "zh", f"视频已生成。{EXPORT_ZH} 导出视频。", [("export", "")]),
     (
         "You can preview it in the timeline.",
         "en",
@@ -79,10 +85,10 @@ def test_gui_phrase_table(text: str, lang: str, expected: str, actions: list[tup
 def test_multiline_reply_keeps_other_lines_and_bullets() -> None:
     text = "Here is your plan:\n- Click the Export button.\n- Enjoy the sunset.\n"
     result = translate(text, "en")
-    assert result.text == "Here is your plan:\n- Press Ctrl+E to export your video.\n- Enjoy the sunset.\n"
+    assert result.text == f"Here is your plan:\n- {EXPORT_EN} to export your video.\n- Enjoy the sunset.\n"
 
 
 def test_same_action_offered_once() -> None:
     result = translate("Click Export. Then press the export button again.", "en")
-    assert result.text.count("Ctrl+E") == 1
+    assert result.text.count(EXPORT_EN) == 1
     assert [a.action for a in result.actions] == ["export"]

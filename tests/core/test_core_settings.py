@@ -39,6 +39,7 @@ def test_empty_variables_count_as_unset() -> None:
     [
         ({"NEMO_BACKEND": "mars"}, "NEMO_BACKEND (cloud, local or auto)"),
         ({"NEMO_API_BASE": "ftp://x"}, "NEMO_API_BASE: Value error, must start with http"),
+        ({"NEMO_LANG": "klingon"}, "NEMO_LANG (en, zh or auto)"),
     ],
 )
 def test_bad_values_get_a_clear_message(env: dict[str, str], says: str) -> None:
@@ -84,3 +85,11 @@ def test_bad_vendor_values_name_their_variable(env: dict[str, str], says: str) -
     with pytest.raises(SettingsError, match="Invalid setting") as info:
         Settings.from_env(env)
     assert says in str(info.value)
+
+
+def test_nemo_lang_chooses_the_apps_language_and_the_flag_wins() -> None:
+    assert Settings.from_env({}).lang == "auto"
+    assert Settings.from_env({"NEMO_LANG": "ZH"}).lang == "zh"
+    assert Settings.from_env({"NEMO_LANG": "zh_CN.UTF-8"}).lang == "zh", "a locale-style value works"
+    assert Settings.from_env({"NEMO_LANG": "en_US"}).lang == "en"
+    assert Settings.from_env({"NEMO_LANG": "zh"}, lang="auto").lang == "auto"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nemo_tui.engine.media.ffmpeg import FFmpegError, ffmpeg_exe, find_font, meaningful_error, probe
+from nemo_tui.engine.media.ffmpeg import FFmpegError, ffmpeg_exe, meaningful_error, probe
+from nemo_tui.engine.media.fonts import clear_font_cache, find_font
 from nemo_tui.engine.media.render import RenderError, render_draft
 from nemo_tui.protocol import Draft
 
@@ -99,18 +100,18 @@ def test_probe_reads_media_and_refuses_junk(media: dict[str, Path], tmp_path: Pa
 
 
 def test_a_font_is_found_and_nemo_font_overrides_it(tmp_path: Path, monkeypatch) -> None:
-    find_font.cache_clear()
+    clear_font_cache()
     font = find_font(cjk=True)
     assert font is not None and font.is_file()
     custom = tmp_path / "mine.ttf"
     custom.write_bytes(font.read_bytes()[:1024])
     monkeypatch.setenv("NEMO_FONT", str(custom))
-    find_font.cache_clear()
+    clear_font_cache()
     try:
         assert find_font(cjk=True) == custom
     finally:
         monkeypatch.delenv("NEMO_FONT")
-        find_font.cache_clear()
+        clear_font_cache()
     assert os.environ.get("NEMO_FONT") is None
 
 

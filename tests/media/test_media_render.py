@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from media_helpers import facts, frame_at, make_image, make_tone_clip, rms
 
-from nemo_tui.engine.media.ffmpeg import find_font, font_covers_cjk
+from nemo_tui.engine.media.fonts import clear_font_cache, find_font, font_covers_cjk
 from nemo_tui.engine.media.render import RenderError, render_draft
 from nemo_tui.protocol import Draft
 
@@ -107,22 +107,29 @@ def test_a_font_path_with_awkward_characters_works(
     odd.mkdir()
     (odd / font.name).symlink_to(font)
     monkeypatch.setenv("NEMO_FONT", str(odd / font.name))
-    find_font.cache_clear()
+    clear_font_cache()
     try:
         out = render(draft(video(("city", 1000)), title("Hi", 1000)), media, tmp_path / "o.mp4")
     finally:
-        find_font.cache_clear()
+        clear_font_cache()
     assert facts(out).frames == 30
 
 
-def test_chinese_titles_render_as_glyphs(media: dict[str, Path], tmp_path: Path) -> None:
+@pytest.fixture(params=["this machine's fonts", "no CJK font installed"])
+def font_machine(request: pytest.FixtureRequest) -> str:
+    if request.param == "no CJK font installed":
+        request.getfixturevalue("bare_font_machine")
+    return request.param
+
+
+def test_chinese_titles_render_as_glyphs(media: dict[str, Path], tmp_path: Path, font_machine: str) -> None:
     plain = frame_at(render(draft(video(("city", 1000))), media, tmp_path / "p.mp4"), 0.5)
     a = frame_at(
         render(draft(video(("city", 1000)), title("城市之夜", 1000)), media, tmp_path / "a.mp4"), 0.5
     )
     assert np.abs(a - plain).mean() > 1.0, "the Chinese title changes the picture"
-    # Chinese as glyphs is a requirement, so the font is too (.ci/run installs fonts-wqy-zenhei).
-    assert font_covers_cjk(find_font(cjk=True)), "no CJK font: install fonts-wqy-zenhei or set NEMO_FONT"
+    # Chinese as glyphs is a requirement, so the font is too: the machine's, else the bundled Noto.
+    assert font_covers_cjk(find_font(cjk=True)), "no CJK font, not even the bundled noto-cjk-sans-otc"
     # Missing glyphs all draw the same box, so two different strings would look the same.
     b = frame_at(
         render(draft(video(("city", 1000)), title("海边日落", 1000)), media, tmp_path / "b.mp4"), 0.5

@@ -32,7 +32,7 @@ from nemo_tui.core.events import (
     TimelineUpdated,
 )
 from nemo_tui.protocol import NoCredits
-from nemo_tui.ui.screens.confirm import ConfirmScreen
+from nemo_tui.ui.screens.confirm import ANSWER_DELAY_S, ConfirmScreen
 from nemo_tui.ui.screens.help import HelpScreen
 from nemo_tui.ui.screens.upload import UploadScreen, complete_path, normalise_dropped_path
 from nemo_tui.ui.widgets.chat_log import ChatLog, NewOutputHint
@@ -222,6 +222,14 @@ async def test_export_shows_progress_then_path_and_ctrl_o_over_ssh_says_where(tm
         assert "connected over SSH" in screen_text(app) and "on box" in screen_text(app)
 
 
+async def ask_to_export(app, pilot) -> None:
+    """Type an unsure export request: the confirm dialog opens."""
+    await settle(app, pilot)
+    await pilot.press(*"export later maybe", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmScreen)
+
+
 async def test_confirm_needed_runs_the_action_on_yes_and_sends_the_message_on_no():
     conv = ScriptedConversation(
         turns=[
@@ -233,11 +241,9 @@ async def test_confirm_needed_runs_the_action_on_yes_and_sends_the_message_on_no
     )
     app = make_app(conv)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"export later maybe", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await ask_to_export(app, pilot)
         assert "Export now? [y/n]" in screen_text(app)
+        await pilot.pause(ANSWER_DELAY_S + 0.05)  # keys before then are typing, not answers
         await pilot.press("n")
         await settle(app, pilot)
         assert ("export", "") not in conv.calls
@@ -250,7 +256,7 @@ async def test_confirm_needed_runs_the_action_on_yes_and_sends_the_message_on_no
         assert not isinstance(app.screen, ConfirmScreen)
         assert conv.calls[-1] == ("handle", "export?")
         await pilot.press(*"export!", "enter")
-        await pilot.pause()
+        await pilot.pause(ANSWER_DELAY_S + 0.05)
         await pilot.press("y")
         await settle(app, pilot)
         assert ("export", "") in conv.calls
@@ -467,3 +473,22 @@ async def test_activity_shows_words_and_elapsed_time_never_the_tool():
         conv.release.set()
         await settle(app, pilot)
         assert not app.query_one("#activity").display
+
+
+async def test_keys_typed_as_the_confirm_dialog_appears_are_not_answers(monkeypatch):
+    """Typing "yes, and add music" when the dialog pops up must not confirm with its first letter."""
+    # Longer than the real delay: Pilot's keys can be slower than a person's on a busy machine.
+    delay = 2.0
+    monkeypatch.setattr("nemo_tui.ui.screens.confirm.ANSWER_DELAY_S", delay)
+    conv = ScriptedConversation(turns=[[ConfirmNeeded(question="Export now?", action="export")]])
+    app = make_app(conv)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask_to_export(app, pilot)
+        assert "y yes · n no · Esc close" in screen_text(app), "it says which keys answer it"
+        await pilot.press(*"yes", "enter")  # still typing: neither a yes nor Enter on "No"
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and ("export", "") not in conv.calls
+        await pilot.pause(delay + 0.05)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen) and ("export", "") in conv.calls

@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from ui_scripted import ScriptedConversation, make_app, settle
 
-from nemo_tui.ui.widgets.chat_log import (
-    CHUNK_CHARS,
-    EARLIER_BATCH,
-    MAX_MOUNTED,
-    AssistantReply,
-    ChatLog,
-    UserMessage,
-    block_boundary,
-)
+from nemo_tui.ui.widgets.chat_log import EARLIER_BATCH, MAX_MOUNTED, ChatLog
+from nemo_tui.ui.widgets.chat_messages import CHUNK_CHARS, AssistantReply, UserMessage, block_boundary
 
 
 def mounted(chat: ChatLog) -> list:

@@ -4,6 +4,7 @@ notice), never the words of the message: the same in English and Chinese."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ui_scripted import make_app, settle
@@ -22,7 +23,7 @@ def errors(app) -> list[str]:
     return [text for role, text in app.query_one(ChatLog).transcript if role == "notice:error"]
 
 
-def conversation(client: NemoClient, tmp_path: Path, lang: str) -> Conversation:
+def conversation(client: NemoClient, tmp_path: Path, lang: str = "en", **kwargs: Any) -> Conversation:
     return Conversation(
         client,
         Store(tmp_path / "app" / "nemo.db"),
@@ -31,6 +32,7 @@ def conversation(client: NemoClient, tmp_path: Path, lang: str) -> Conversation:
         cwd=tmp_path,
         local_engine=True,
         lang=lang,
+        **kwargs,
     )
 
 

@@ -163,7 +163,9 @@ async def test_a_connection_that_fails_is_said_in_the_chat():
     async def connect() -> Connected:
         raise RuntimeError("The local engine did not start on http://127.0.0.1:1")
 
-    app = NemoApp(connect=connect, backend_label="local engine", environ={"USER": "t"}, animate=False)
+    app = NemoApp(
+        connect=connect, backend_label="local engine", local=True, environ={"USER": "t"}, animate=False
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         errors = [text for role, text in app.query_one(ChatLog).transcript if role == "notice:error"]

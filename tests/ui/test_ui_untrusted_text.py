@@ -229,6 +229,7 @@ def test_every_key_binding_has_an_id_so_people_can_remap_it():
     import nemo_tui.ui.screens.sessions
     import nemo_tui.ui.screens.upload
     import nemo_tui.ui.widgets.chat_log
+    import nemo_tui.ui.widgets.chat_messages
     import nemo_tui.ui.widgets.prompt
     import nemo_tui.ui.widgets.timeline
 
@@ -239,6 +240,7 @@ def test_every_key_binding_has_an_id_so_people_can_remap_it():
         nemo_tui.ui.screens.sessions,
         nemo_tui.ui.screens.upload,
         nemo_tui.ui.widgets.chat_log,
+        nemo_tui.ui.widgets.chat_messages,
         nemo_tui.ui.widgets.prompt,
         nemo_tui.ui.widgets.timeline,
     ]

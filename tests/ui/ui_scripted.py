@@ -182,7 +182,9 @@ def make_app(conversation, **kwargs):
     """A NemoApp with nothing that changes between runs: fixed clock, no animation, no SSH."""
     from nemo_tui.ui.app import NemoApp
 
-    kwargs.setdefault("backend_label", "local engine")
+    if "backend_label" not in kwargs:  # the local engine, its name in the app's words
+        kwargs.setdefault("label_key", "app.sub_local")
+        kwargs.setdefault("local", True)
     kwargs.setdefault("environ", {"USER": "tester", "LANG": "en_US.UTF-8"})
     kwargs.setdefault("clock", lambda: 42.0)
     kwargs.setdefault("animate", False)

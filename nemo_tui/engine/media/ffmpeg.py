@@ -1,4 +1,4 @@
-"""Finding and running ffmpeg: the executable, a progress-reporting runner, probing, fonts.
+"""Finding and running ffmpeg: the executable, a progress-reporting runner, probing (fonts: fonts.py).
 
 Command lines built on top of this module stay within what distribution ffmpeg 5.1 understands
 (inline `-filter_complex`, `-fps_mode`), because NEMO_FFMPEG may point at one.
@@ -16,8 +16,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 # Measured on 2 cores (tests/bench.py): x264 `veryfast` spends ~1.8x the reference's time on these
 # moving, full-frame scenes; `superfast` (no mb-tree, diamond search) stays within 1.5x and still looks
@@ -80,7 +80,7 @@ def run_ffmpeg(
     *,
     duration_s: float | None = None,
     on_progress: Callable[[float], None] | None = None,
-    feed_stdin: Callable[[object], None] | None = None,
+    feed_stdin: Callable[[IO[bytes]], object] | None = None,
     stall_s: float = 120.0,
 ) -> float:
     """Run `ffmpeg <args>` with `-progress pipe:1`, reporting out_time / duration_s as 0..1.
@@ -245,81 +245,3 @@ def probe(path: Path) -> MediaInfo:
         if size:
             width, height = int(size.group(1)), int(size.group(2))
     return MediaInfo(duration, bool(video), bool(audio), still, width, height)
-
-
-# Fonts: drawtext needs an explicit file. CJK-capable faces first so Chinese titles render as glyphs;
-# each platform's usual locations, then Latin-only faces (CJK text then shows as boxes: see find_font).
-_CJK_FONT_PATHS = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
-    "/System/Library/Fonts/STHeiti Medium.ttc",
-    "/System/Library/Fonts/Hiragino Sans GB.ttc",
-    "/Library/Fonts/Arial Unicode.ttf",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simhei.ttf",
-    "C:/Windows/Fonts/simsun.ttc",
-]
-_LATIN_FONT_PATHS = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
-    "/System/Library/Fonts/Helvetica.ttc",
-    "/Library/Fonts/Arial.ttf",
-    "C:/Windows/Fonts/arial.ttf",
-]
-
-
-def _fc_list(query: str) -> list[str]:
-    if not shutil.which("fc-list"):
-        return []
-    try:
-        out = subprocess.run(["fc-list", query, "file"], capture_output=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    files = [line.split(":")[0].strip() for line in out.decode("utf-8", "replace").splitlines()]
-
-    # Prefer sans faces over serif/mono, and regular weights: a title should read plainly.
-    def rank(p: str) -> tuple[int, str]:
-        low = p.lower()
-        return (("serif" in low) + ("mono" in low) + ("light" in low), low)
-
-    return sorted((f for f in files if f and os.path.isfile(f)), key=rank)
-
-
-@lru_cache(maxsize=2)
-def find_font(cjk: bool = True) -> Path | None:
-    """A font file for drawtext: NEMO_FONT, then a CJK-capable face (when `cjk`), then a Latin one.
-
-    Without any CJK font installed, Chinese text still renders but as boxes; installing
-    fonts-noto-cjk or fonts-wqy-zenhei (or pointing NEMO_FONT at a .ttf/.ttc) fixes it.
-    """
-    override = os.environ.get("NEMO_FONT")
-    if override and os.path.isfile(override):
-        return Path(override)
-    candidates: list[str] = []
-    if cjk:
-        candidates += _CJK_FONT_PATHS + _fc_list(":lang=zh")
-    candidates += _LATIN_FONT_PATHS + _fc_list(":lang=en")
-    for path in candidates:
-        if os.path.isfile(path):
-            return Path(path)
-    return None
-
-
-@lru_cache(maxsize=8)
-def font_covers_cjk(font: Path | None) -> bool:
-    """Whether the chosen font is one of the CJK-capable ones (by location or fontconfig)."""
-    if font is None:
-        return False
-    return str(font) in _CJK_FONT_PATHS or str(font) in _fc_list(":lang=zh")

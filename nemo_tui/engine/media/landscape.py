@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .textures import F32, mix, sample_1d, sample_2d, smoothstep, splat
 
+if TYPE_CHECKING:
+    from .palettes import Palette
+    from .vocabulary import SceneSpec
+
+# (zoom, pan, epoch, canvas, opaque mask): one painted layer and the camera it was painted for
+LayerCache = tuple[float, float, int, np.ndarray, np.ndarray]
+
 
 class LandscapeMixin:
-    # Provided by ScenePainter.
-    spec: object
-    pal: object
+    # Provided by ScenePainter (declared here so the type checker knows the mixin's inputs).
+    spec: SceneSpec
+    pal: Palette
     w: int
     h: int
     aspect: float
     horizon: float
     t: float
+    zoom: float
+    pan: float
+    sun_x: float
+    moon_x: float
+    clouds: np.ndarray
+    detail: np.ndarray
+    embers: np.ndarray
+    ridge: np.ndarray
+    ridge2: np.ndarray
+
+    if TYPE_CHECKING:
+
+        def X(self, parallax: float) -> np.ndarray: ...
+        def Y(self) -> np.ndarray: ...
+        def to_screen(
+            self, x: np.ndarray, y: np.ndarray, parallax: float
+        ) -> tuple[np.ndarray, np.ndarray]: ...
 
     def init_landscape(self, rng: np.random.Generator) -> None:
         self.buildings = [self._skyline(rng, near) for near in (False, True)]
@@ -24,7 +50,7 @@ class LandscapeMixin:
         self.peaks = [self._peaks(rng, far) for far in (True, False)]
         # A main summit in view, whatever the aspect ratio (a portrait frame sees a narrow slice).
         self.peaks[0][:, 0] = (self.aspect * rng.uniform(0.3, 0.7), 1.0, 1.6, 1.9)
-        self._land_cache: dict[str, tuple] = {}
+        self._land_cache: dict[str, LayerCache] = {}
 
     def _peaks(self, rng: np.random.Generator, far: bool) -> np.ndarray:
         """Mountain peaks as (position, height, left slope, right slope) rows."""
@@ -91,7 +117,7 @@ class LandscapeMixin:
             or cached[2] != epoch
             or max(abs(cached[0] - self.zoom) * self.aspect, abs(cached[1] - self.pan)) * self.h > 0.33
         )
-        if moved:
+        if cached is None or moved:
             canvas = np.full(img.shape, np.nan, F32)
             paint(canvas)
             opaque = ~np.isnan(canvas[..., :1])
@@ -295,7 +321,7 @@ class LandscapeMixin:
         p, Y = self.pal, self.Y()
         snowy = self.spec.has("snow")
         haze_to = np.array(p.sky[-1][1], F32)
-        rows = (
+        rows: tuple[tuple[float, float, float, float], ...] = (
             (self.horizon + 0.01, 0.08, 0.5, 0.5),
             (self.horizon + 0.13, 0.16, 0.75, 0.25),
             (1.08, 0.4, 1.0, 0.0),

@@ -199,7 +199,7 @@ class ScenePainter(LandscapeMixin):
         disc = region[r0:r1, c0:c1]
         edge = 1.5 / self.h
         alpha = smoothstep(r + edge, r - edge, d)
-        body = np.broadcast_to(np.array(colour, F32), disc.shape)
+        body: np.ndarray = np.broadcast_to(np.array(colour, F32), disc.shape)
         if moon:
             maria = sample_2d(self.detail, (Y[r0:r1] - cy) * 900, (X[c0:c1] - cx) * 900)
             body = body * (0.78 + 0.3 * maria)[..., None]

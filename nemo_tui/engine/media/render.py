@@ -25,12 +25,11 @@ from .ffmpeg import (
     FFmpegError,
     MediaInfo,
     ffmpeg_exe,
-    find_font,
-    font_covers_cjk,
     probe,
     run_ffmpeg,
 )
-from .text import drawtext_filters, has_cjk
+from .fonts import font_for, missing_glyphs
+from .text import drawtext_filters
 
 log = logging.getLogger(__name__)
 
@@ -210,17 +209,18 @@ def _video(g: _Graph, draft: Draft, resolve_media, total_s: float) -> str:
 def _titles(g: _Graph, draft: Draft, base: str, workdir: Path) -> str:
     """Text segments drawn over the picture while they last."""
     width, height = g.w, g.h
-    font = None
     for track_no, track in enumerate(draft.tracks_of(TrackType.TEXT)):
         for index, (start_ms, end_ms, seg) in enumerate(track.layout()):
             text = seg.text if seg.text is not None else seg.metadata.get("title") or ""
             if end_ms <= start_ms or not str(text).strip():
                 continue
-            font = font or find_font(cjk=True)
-            if has_cjk(str(text)) and not font_covers_cjk(font):
+            # Per title: a Latin title keeps its Latin face, a Chinese one gets a CJK face.
+            font = font_for(str(text))
+            if missing := missing_glyphs(font, str(text)):
                 log.warning(
-                    "no CJK font found: Chinese text will show as boxes; install fonts-noto-cjk "
-                    "or fonts-wqy-zenhei, or set NEMO_FONT to a .ttf/.ttc that has the glyphs"
+                    "no font with glyphs for %r: they will show as boxes; set NEMO_FONT to a "
+                    ".ttf/.ttc/.otf that has them",
+                    missing[:20],
                 )
             m = seg.metadata
             for f in drawtext_filters(
@@ -233,7 +233,7 @@ def _titles(g: _Graph, draft: Draft, base: str, workdir: Path) -> str:
                 colour=m.get("color") or m.get("colour"),
                 style=m.get("style"),
                 size=m.get("font_size") or m.get("size"),
-                font=font,
+                font=font.path if font else None,
                 workdir=workdir,
                 tag=f"t{track_no}-{index}",
             ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def generate_clip(
     spec, painter = make_painter(prompt, pw, ph, duration_s, seed)
     n_frames = max(1, round(duration_s * fps))
 
-    def feed(pipe) -> None:
+    def feed(pipe: IO[bytes]) -> None:
         for i in range(n_frames):
             pipe.write(painter.frame(i / fps, i).tobytes())
 

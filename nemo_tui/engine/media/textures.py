@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 F32 = np.float32
 
@@ -68,7 +69,7 @@ def gradient_rows(stops: list[tuple[float, tuple[float, float, float]]], s: np.n
     return np.stack([np.interp(s, pos, cols[:, k]) for k in range(3)], axis=-1).astype(F32)
 
 
-def mix(a: np.ndarray, b, t: np.ndarray) -> np.ndarray:
+def mix(a: np.ndarray, b: ArrayLike, t: ArrayLike) -> np.ndarray:
     """a*(1-t) + b*t with t broadcast over the colour axis."""
     t = np.asarray(t, dtype=F32)
     t = t[..., None] if t.ndim == a.ndim - 1 else t

@@ -1,4 +1,5 @@
-"""F1: the keys, in the person's language, built from the app's own bindings (so it can't drift)."""
+"""F1: the keys, in the person's language, built from the action table with the keys in force (the
+person's config.toml included), so it can't drift from what the keys do."""
 
 from __future__ import annotations
 
@@ -9,7 +10,23 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..action_table import ACTIONS, BY_ID, ActionKeys, Shows
 from ..strings import t
+
+TIPS = ("help.newline", "help.history", "help.palette", "help.hints", "help.queue")
+
+
+def help_rows(keys: ActionKeys, lang: str) -> list[tuple[str, str]]:
+    """(keys, what they do) for every row of the table the help lists, in table order."""
+    rows = []
+    for action in ACTIONS:
+        if Shows.HELP not in action.shows or action.label is None or not keys.keys(action.id):
+            continue
+        what = action.label(lang)
+        if action.scope == "timeline":  # a key of the timeline's, once it has focus
+            what += f" ({BY_ID['timeline'].label(lang)})"  # type: ignore[union-attr]
+        rows.append((keys.shown_all(action.id), what))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -17,9 +34,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]], *, lang: str = "en", cloud: bool = False) -> None:
+    def __init__(self, keys: ActionKeys, *, lang: str = "en", cloud: bool = False) -> None:
         super().__init__()
-        self.rows = rows
+        self.rows = help_rows(keys, lang)
+        self.keys = keys
         self.lang = lang
         self.cloud = cloud  # the cloud charges credits: say what things cost
 
@@ -30,8 +48,10 @@ class HelpScreen(ModalScreen[None]):
                 width = max((len(key) for key, _ in self.rows), default=8) + 2
                 table = "\n".join(f"{key.ljust(width)}{what}" for key, what in self.rows)
                 yield Static(Content(table), id="help-keys", markup=False)
-                keys = ("help.newline", "help.history", "help.palette", "help.hints", "help.queue")
-                tips = "\n".join(t(k, self.lang) for k in keys + (("help.cost",) if self.cloud else ()))
+                tips = "\n".join(
+                    t(k, self.lang, keys=self.keys.names)
+                    for k in TIPS + (("help.cost",) if self.cloud else ())
+                )
                 yield Static(Content(tips), id="help-tips", markup=False)
             yield Static(Content(t("help.close", self.lang)), id="help-close", markup=False)
 

@@ -22,6 +22,7 @@ from ...core.frames import DecodeError, FrameSource
 from ...core.mp4info import NotMp4, read_mp4_info
 from ...core.preview import segment_at, time_code
 from ...protocol import Draft
+from ..action_table import BY_ID
 from ..strings import t
 from ..widgets.frame_view import FrameView
 
@@ -61,8 +62,9 @@ class PlayerScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         # A preview's file is named by a hash: call it what it is; an export keeps its name.
+        title = BY_ID["preview"].title
         self.query_one("#player-box").border_title = (
-            t("cmd.preview", self.lang) if self.draft else self.path.name
+            title(self.lang) if title and self.draft else self.path.name
         )
         self.call_after_refresh(self._play)
 

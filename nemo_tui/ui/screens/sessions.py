@@ -8,6 +8,7 @@ the server: they are shown as `Content` (never markup) after `clean()`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,10 +62,17 @@ class SessionsScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, store: Store, backend_key: str, *, current: str | None = None, lang: str = "en"
+        self,
+        store: Store,
+        backend_key: str,
+        *,
+        current: str | None = None,
+        lang: str = "en",
+        fill_keys: Callable[[str], str] = str,
     ) -> None:
         super().__init__()
         self.store = store
+        self.fill_keys = fill_keys  # the app's: core's key references in saved replies made keys
         self.backend_key = backend_key
         self.current = current
         self.lang = lang
@@ -161,7 +169,7 @@ class SessionsScreen(ModalScreen[str | None]):
                 (
                     f"{hit.session_id}#{hit.id}",
                     hit.session_id,
-                    f"{titles[hit.session_id]} · {who}: {snippet(hit.text, query)}",
+                    f"{titles[hit.session_id]} · {who}: {snippet(self.fill_keys(hit.text), query)}",
                 )
             )
         self._show(rows, t("sessions.no_match", self.lang, query=one_line(query)))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from textual import events
-from textual.binding import Binding
 from textual.widgets import TextArea
 
+from ..action_table import bindings_for
 from ..messages import PromptSubmitted
 
 # Keys that add a line break instead of sending. Most terminals (and tmux) send shift+enter as a plain
@@ -16,10 +16,7 @@ NEWLINE_KEYS = ("ctrl+j", "alt+enter", "shift+enter")
 class PromptInput(TextArea):
     """Enter sends; Ctrl+J / Alt+Enter insert a newline; Up/Down at the edges recall history."""
 
-    BINDINGS = [
-        Binding("enter", "submit", "Send", id="prompt.submit", show=False),
-        Binding("ctrl+j,alt+enter", "newline", "New line", id="prompt.newline", show=False),
-    ]
+    BINDINGS = bindings_for("prompt")
 
     def __init__(self, *, placeholder: str = "", history: list[str] | None = None, **kwargs) -> None:
         super().__init__(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Label
 
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
@@ -25,32 +26,35 @@ NARROW = 100  # below this many columns the words "connected" and "Session" give
 
 
 class StatusBar(Horizontal):
+    """Shows what it is given: the app data-binds its reactives to these (attributes down), and each
+    watcher redraws only its own label."""
+
+    connection: reactive[str] = reactive("connecting", init=False)
+    backend_label: reactive[str] = reactive("", init=False)
+    local: reactive[bool] = reactive(False, init=False)
+    session_id: reactive[str | None] = reactive(None, init=False)
+    credits: reactive[Credits | None] = reactive(None, init=False)
+    lang: reactive[str] = reactive("en", init=False)
+
     def __init__(
-        self, *, backend_label: str, local: bool, lang: str = "en", user_host: str = "", **kwargs
+        self, *, backend_label: str = "", local: bool = False, lang: str = "en", user_host: str = "", **kwargs
     ) -> None:
         super().__init__(**kwargs)
-        self.lang = lang
-        self.backend_label = backend_label
-        self.local = local
+        self.set_reactive(StatusBar.backend_label, backend_label)
+        self.set_reactive(StatusBar.local, local)
+        self.set_reactive(StatusBar.lang, lang)
         self.user_host = user_host
-        self.connection = "connecting"
-        self.session_id: str | None = None
-        self.credits: Credits | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(id="status-connection", markup=False)
-        yield Label(
-            Content(self.backend_label),
-            id="status-backend",
-            classes="-local" if self.local else "-cloud",
-            markup=False,
-        )
+        yield Label(id="status-backend", markup=False)
         yield Label(id="status-session", markup=False)
         yield Label(id="status-credits", markup=False)
         if self.user_host:
             yield Label(Content(self.user_host), id="status-host", markup=False)
 
     def on_mount(self) -> None:
+        self._show_backend()
         self.refresh_all()
 
     def refresh_all(self) -> None:
@@ -66,24 +70,37 @@ class StatusBar(Horizontal):
     def narrow(self) -> bool:
         return 0 < self.size.width < NARROW
 
-    def set_backend(self, label: str, local: bool) -> None:
-        """The backend is known (the CLI connects after the first paint)."""
-        self.backend_label, self.local = label, local
+    def validate_connection(self, state: str) -> str:
+        return state if state in CONNECTION_STATES else "error"
+
+    def watch_connection(self) -> None:
+        if self.is_mounted:
+            self._show_connection()
+
+    def watch_backend_label(self) -> None:
+        if self.is_mounted:
+            self._show_backend()
+
+    def watch_local(self) -> None:
+        if self.is_mounted:
+            self._show_backend()
+
+    def watch_session_id(self) -> None:
+        if self.is_mounted:
+            self._show_session()
+
+    def watch_credits(self) -> None:
+        if self.is_mounted:
+            self._show_credits()
+
+    def watch_lang(self) -> None:
+        if self.is_mounted:
+            self.refresh_all()
+
+    def _show_backend(self) -> None:
         widget = self.query_one("#status-backend", Label)
-        widget.update(Content(label))
-        widget.set_classes("-local" if local else "-cloud")
-
-    def set_connection(self, state: str) -> None:
-        self.connection = state if state in CONNECTION_STATES else "error"
-        self._show_connection()
-
-    def set_session(self, session_id: str | None) -> None:
-        self.session_id = session_id
-        self._show_session()
-
-    def set_credits(self, credits: Credits | None) -> None:
-        self.credits = credits
-        self._show_credits()
+        widget.update(Content(self.backend_label))
+        widget.set_classes("-local" if self.local else "-cloud")
 
     def _show_connection(self) -> None:
         label = self.query_one("#status-connection", Label)

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment as RichSegment
 from rich.style import Style
-from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..action_table import bindings_for
 from ..strings import t
 from ..text import clean, one_line
 
@@ -60,10 +60,7 @@ def fit(text: str, width: int) -> str:
 
 
 class TimelineView(ScrollView, can_focus=True):
-    BINDINGS = [
-        Binding("y", "copy_summary", "Copy summary", id="timeline.copy_summary"),
-        Binding("escape", "app.focus_prompt", "Back to prompt", id="timeline.back", show=False),
-    ]
+    BINDINGS = bindings_for("timeline")
 
     COMPONENT_CLASSES = {
         "timeline--ruler",
