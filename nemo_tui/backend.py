@@ -240,6 +240,7 @@ def _assemble(
         lang=lang,
         local_engine=kind == "local",
         poll_interval_s=settings.poll_interval_s,
+        cache_dir=settings.cache_dir,
         fixed_lang=fixed_lang,
     )
     return Backend(

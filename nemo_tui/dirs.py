@@ -26,6 +26,13 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_DIR_NAME))
 
 
+def user_cache_dir() -> Path:
+    """Rendered previews (core/preview.py): safe to delete, rebuilt on demand."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_DIR_NAME))
+
+
 def user_log_dir() -> Path:
     """The `--debug` HTTP log."""
     import platformdirs

@@ -32,6 +32,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "token": (TOKEN,),
     "data_dir": (DATA_DIR,),
     "config_dir": (CONFIG_DIR,),
+    "cache_dir": (CACHE_DIR,),
 }
 
 

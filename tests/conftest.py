@@ -31,12 +31,14 @@ _KEPT = {
 
 
 @pytest.fixture(autouse=True)
-def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_nemo_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """The developer's shell must not steer a test: every other NEMO_* variable (NEMO_API_URL would
     win over a test's NEMO_API_BASE, NEMO_POLL_INTERVAL_S would change every wait) is unset; a test
     sets what it needs."""
     for name in [n for n in os.environ if n.startswith("NEMO_") and n not in _KEPT]:
         monkeypatch.delenv(name, raising=False)
+    # Previews (core/preview.py) go to a folder of the test's own, never the person's cache.
+    monkeypatch.setenv("NEMO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 def small_engine_config(data_dir: Path, **overrides: Any) -> EngineConfig:

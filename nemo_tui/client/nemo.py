@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from ..protocol import (
+    EXPORT_QUALITY,
     ClaimToken,
     Credits,
     Draft,
@@ -25,6 +26,7 @@ from ..protocol import (
     NetworkError,
     RenderFailed,
     RenderJob,
+    RenderOutput,
     RenderRequest,
     RenderStalled,
     RunSseRequest,
@@ -169,7 +171,8 @@ class NemoClient(NemoConnection):
             self.user_id = answer.user_id
         return answer.state
 
-    async def start_render(self, draft: Draft | None = None) -> RenderJob:
+    async def start_render(self, draft: Draft | None = None, *, quality: str = EXPORT_QUALITY) -> RenderJob:
+        """POST a render of `draft` (the session's when None); `quality` "preview" only to the engine."""
         if draft is None:
             draft = (await self.state()).draft
         if not draft.tracks:
@@ -180,7 +183,10 @@ class NemoClient(NemoConnection):
 
         def build() -> Call:
             request = RenderRequest(
-                id=f"render_{stamp_ms}", sessionId=self._session_id(), draft=draft.to_wire()
+                id=f"render_{stamp_ms}",
+                sessionId=self._session_id(),
+                draft=draft.to_wire(),
+                output=RenderOutput(quality=quality),
             )
             return Call(
                 "POST",

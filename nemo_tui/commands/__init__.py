@@ -23,6 +23,7 @@ _MODULES = {
     "status": "info",
     "sessions": "info",
     "open": "links",
+    "preview": "preview",
 }
 
 

@@ -11,7 +11,7 @@ from .. import env_vars
 from ..languages import LANGS
 
 BACKENDS = ("cloud", "local", "auto")
-HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions", "open")
+HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions", "open", "preview")
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -29,6 +29,10 @@ Results go to stdout; errors (one line) and, on a terminal, progress go to stder
 """
 
 _EXAMPLES = {
+    "preview": """examples:
+  nemo-tui preview -o sheet.png         a contact sheet of 8 frames with time codes
+  nemo-tui preview --frames 12 --width 1920 --json
+  nemo-tui preview --ansi --at 2.5      one frame as coloured text, here in the terminal""",
     "ask": """examples:
   nemo-tui ask --new "generate a 10-second video of a sunset"
   nemo-tui --local ask "add a title 'Golden Hour' for 3 seconds"
@@ -138,6 +142,7 @@ _JSON_HELP = {
     "status": "print the session's draft as JSON (the wire's keys: t, tt, sg, d, m)",
     "sessions": "print a JSON array of sessions",
     "open": 'print {"url": …} instead of the bare link',
+    "preview": "print the contact sheet as a JSON object (path, size, times of its frames)",
     "doctor": "print the report as one JSON object (version, status, checks: id, title, status, detail, fix)",
 }
 
@@ -253,6 +258,24 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
     opener.add_argument("--session", metavar="ID", help="this session (id or unique prefix)")
     opener.add_argument("--no-browser", action="store_true", help="only print and copy the link")
 
+    preview = _command(
+        sub,
+        "preview",
+        "see the draft: a contact sheet PNG, or one frame as text",
+        "Render (or reuse, when the draft is unchanged) a quick preview of the session's draft and "
+        "write a contact sheet of evenly spaced frames, each labelled with its time code.",
+        parent,
+    )
+    preview.add_argument("--session", metavar="ID", help="preview this session (id or unique prefix)")
+    preview.add_argument("-o", "--output", type=str, metavar="PNG", help="where to write the sheet")
+    preview.add_argument("--frames", type=int, default=8, metavar="N", help="frames on the sheet (default 8)")
+    preview.add_argument(
+        "--width", type=int, metavar="PX", help="sheet width in pixels (default 1280); with --ansi, in cells"
+    )
+    preview.add_argument("--ansi", action="store_true", help="print one frame as half-block text instead")
+    preview.add_argument(
+        "--at", type=float, metavar="SECONDS", help="with --ansi: the frame's time (default: middle)"
+    )
     sub.add_parser(
         "doctor",
         help="check the terminal, fonts, ffmpeg, folders and backends",

@@ -28,6 +28,8 @@ Public async generators (iterate them in one async worker; closing one early can
                      Progress(download)… (download_render, with the API fallback), ExportDone,
                      success Notice. stop() before cancelling: the render is cancelled on the server.
   upload(p_or_url)   checks (core/uploads.py), Progress(upload)…, UploadDone, TimelineUpdated.
+  preview()          a preview render of the draft (core/preview.py: cached by the draft's hash),
+                     Progress(render)…, PreviewReady(path, draft) — front-ends play the file.
   credits(), show_state(), new_session(), resume_pending().
 
 Nothing raises out of them but cancellation: a NemoError becomes Notice(level="error",
@@ -61,6 +63,7 @@ from .events import (
 from .export_flow import ExportFlows, _byte_progress
 from .flow_base import Event, guarded
 from .i18n import format_credits, t
+from .preview import PreviewFlows
 from .router import IntentKind, route
 from .summary import timeline_summary
 from .turns import TurnFlows
@@ -69,7 +72,7 @@ from .uploads import check_upload
 __all__ = ["Conversation", "activity_label", "is_generation", "looks_like_generation", "question_text"]
 
 
-class Conversation(TurnFlows, ExportFlows):
+class Conversation(TurnFlows, ExportFlows, PreviewFlows):
     # ---- start ---------------------------------------------------------------------------------
     async def _start(self) -> AsyncIterator[Event]:
         yield Notice(text=t("setup", self.lang))
@@ -133,6 +136,8 @@ class Conversation(TurnFlows, ExportFlows):
             flow = self._credits()
         elif intent.kind is IntentKind.STATE:
             flow = self._show_state()
+        elif intent.kind is IntentKind.PREVIEW:
+            flow = self._preview()
         else:
             flow = self._upload_all([*map(str, intent.paths), *intent.urls])
         async for event in flow:

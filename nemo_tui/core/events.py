@@ -127,7 +127,7 @@ class ConfirmNeeded(BaseModel):
 
     kind: Literal["confirm_needed"] = "confirm_needed"
     question: str
-    action: Literal["export", "upload", "credits", "state"]
+    action: Literal["export", "upload", "credits", "state", "preview"]
     payload: str = ""
 
 
@@ -166,6 +166,16 @@ class ExportDone(BaseModel):
     size_bytes: int
     width: int
     height: int
+
+
+class PreviewReady(BaseModel):
+    """A preview render of `draft` is on disk (the preview cache): play it. `cached`: the same draft
+    was previewed before and no render ran."""
+
+    kind: Literal["preview_ready"] = "preview_ready"
+    path: Path
+    draft: Draft
+    cached: bool = False
 
 
 class UploadDone(BaseModel):
@@ -237,6 +247,7 @@ ConversationEvent = Annotated[
     | SessionChanged
     | Progress
     | ExportDone
+    | PreviewReady
     | UploadDone
     | QuestionAsked
     | Recovering

@@ -23,6 +23,7 @@ from ..protocol import Draft, NemoError, SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
 from .i18n import t
 from .pump import Pump
+from .settings import default_cache_dir
 from .store import Store
 from .summary import describe_changes, timeline_summary
 
@@ -81,6 +82,7 @@ class FlowBase:
         recovery_checks: int = 5,
         watch_delays_s: tuple[float, ...] | None = None,
         lock_poll_s: float = 0.5,
+        cache_dir: Path | None = None,
         fixed_lang: str | None = None,
     ) -> None:
         self.backend = backend
@@ -88,6 +90,7 @@ class FlowBase:
         self._db = AsyncStore(store)
         self.backend_key = backend_key
         self.export_dir = Path(export_dir).expanduser()
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()  # previews
         self.language = lang  # the code sent to the server ("en", "zh", "fr"…)
         # "en" / "zh" when the person chose the app's language (--lang, NEMO_LANG); None: follow them.
         self.fixed_lang = norm_lang(fixed_lang) if fixed_lang else None

@@ -150,6 +150,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Export stopped; the render on the server was cancelled.",
         "zh": "导出已停止；服务器上的渲染已取消。",
     },
+    "preview.no_session": {
+        "en": "There is nothing to preview yet. Describe a video first.",
+        "zh": "还没有可预览的内容。请先描述一个视频。",
+    },
+    "preview.empty": {
+        "en": "Nothing to preview yet: the timeline is empty. Describe a video first.",
+        "zh": "还没有可预览的内容：时间线为空。请先描述一个视频。",
+    },
     "export.no_session": {
         "en": "There is no project to export yet. Describe a video first.",
         "zh": "还没有可导出的项目。请先描述一个视频。",
@@ -184,6 +192,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "confirm.export": {"en": "Export now?", "zh": "现在导出吗？"},
     "confirm.credits": {"en": "Show your credits?", "zh": "查看积分吗？"},
     "confirm.state": {"en": "Show the timeline?", "zh": "查看时间线吗？"},
+    "confirm.preview": {"en": "Play a preview of the video here?", "zh": "在这里播放视频预览吗？"},
     "confirm.upload": {"en": "Upload {names}?", "zh": "上传 {names} 吗？"},
     # -- GUI phrases rewritten into what this app can do ------------------------------------
     "gui.export": {"en": "{key_export} to export your video.", "zh": "{key_export} 导出视频。"},

@@ -10,7 +10,8 @@ Rules, in order (each is tested in tests/core/test_core_router.py):
    UPLOAD with confidence "ask".
 2. Keyword triggers, English (whole words only: "exported" is not "export") and Chinese:
    export/导出/download/下载/send me the video → EXPORT; credits/积分/balance/余额 → CREDITS;
-   status/状态/show tracks/show timeline → STATE; upload/上传 → UPLOAD (no path: the flow asks for one).
+   status/状态/show tracks/show timeline → STATE; upload/上传 → UPLOAD (no path: the flow asks for one);
+   preview/play it/预览/播放 → PREVIEW (this app's own: the in-terminal player).
 3. A trigger is only acted on when the rest of the message is filler ("please export the video",
    "export 1080p MP4", "导出视频", "what's my balance?"). Then:
    - a negation anywhere (don't, not, later, wait, 不要, 别, 先不, 暂时不…) → CHAT: never act;
@@ -41,6 +42,7 @@ class IntentKind(StrEnum):
     CREDITS = "credits"
     STATE = "state"
     UPLOAD = "upload"
+    PREVIEW = "preview"
     CHAT = "chat"
 
 
@@ -193,6 +195,14 @@ _RULES = (
                 "project",
             ]
         ),
+    ),
+    # Not in the seed's table: play a preview render in the terminal. The seed's GUI phrase "preview
+    # in timeline" is the backend's text (core/gui_phrases.py), never routed here.
+    _Rule(
+        IntentKind.PREVIEW,
+        re.compile(r"\bpreview\b|\bplay (?:it|(?:the |my )?(?:video|draft|cut|result|preview))\b", re.I),
+        ("预览", "播放"),
+        frozenset(["video", "draft", "cut", "result", "show", "watch", "see", "play", "here", "terminal"]),
     ),
     _Rule(
         IntentKind.CREDITS,

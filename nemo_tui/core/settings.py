@@ -1,7 +1,8 @@
 """Typed settings from the environment (NEMO_BACKEND, NEMO_API_URL or its older name NEMO_API_BASE,
 NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_POLL_INTERVAL_S, NEMO_EXPORT_DIR, NEMO_TOKEN, NEMO_DATA_DIR,
-NEMO_CONFIG_DIR, NEMO_LANG — NEMO_DATA_DIR and NEMO_CONFIG_DIR move the database and the credentials, e.g. for tests or several
-profiles; unset, they follow platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
+NEMO_CONFIG_DIR, NEMO_CACHE_DIR, NEMO_LANG — the data, config and cache folders move the database,
+the credentials and the preview cache, e.g. for tests or several profiles; unset, they follow
+platformdirs). NEMO_API_URL, NEMO_WEB_URL and NEMO_CLIENT_ID are the
 names the vendor's other NemoVideo tools read, so one environment serves them all.
 
 The token is a `SecretStr`: its repr, str and any validation error show asterisks, never the value.
@@ -18,7 +19,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .. import env_vars
-from ..dirs import user_config_dir, user_data_dir
+from ..dirs import user_cache_dir, user_config_dir, user_data_dir
 from ..protocol import DEFAULT_WEB_BASE
 
 DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
@@ -35,6 +36,13 @@ def default_export_dir() -> Path:
     except Exception:  # platformdirs may fail on exotic systems; exporting must still work
         return Path.cwd()
     return videos if str(videos) not in ("", ".") else Path.cwd()
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where previews are cached: NEMO_CACHE_DIR, else the platform's user cache folder."""
+    env = os.environ if env is None else env
+    override = (env.get(env_vars.CACHE_DIR) or "").strip()
+    return Path(override).expanduser() if override else user_cache_dir()
 
 
 class Settings(BaseModel):
@@ -55,6 +63,7 @@ class Settings(BaseModel):
     export_dir: Path = Field(default_factory=default_export_dir)
     data_dir: Path = Field(default_factory=user_data_dir)
     config_dir: Path = Field(default_factory=user_config_dir)
+    cache_dir: Path = Field(default_factory=user_cache_dir)
     token: SecretStr | None = None
 
     @field_validator("api_base", "web_base")
@@ -72,7 +81,7 @@ class Settings(BaseModel):
         text = str(value).strip().lower()
         return "zh" if text.startswith("zh") else "en" if text.startswith("en") else text
 
-    @field_validator("export_dir", "data_dir", "config_dir")
+    @field_validator("export_dir", "data_dir", "config_dir", "cache_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return Path(value).expanduser()

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..protocol import Draft
+from ..protocol import PREVIEW_QUALITY, Draft
 from .config import EngineConfig
 from .store import EngineStore
 
@@ -136,6 +136,7 @@ class RenderRunner:
                 height=job["height"],
                 fps=self.config.render_fps,
                 on_progress=on_progress,
+                preview=job.get("quality") == PREVIEW_QUALITY,
             )
         except BaseException as exc:
             # No empty random-named folder is left behind by a failed (or crashed) render.

@@ -12,7 +12,14 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from ..protocol import ATTRIBUTION_HEADERS, Draft, RenderRequest
+from ..protocol import (
+    ATTRIBUTION_HEADERS,
+    EXPORT_QUALITY,
+    PREVIEW_HEIGHT,
+    PREVIEW_QUALITY,
+    Draft,
+    RenderRequest,
+)
 from .api import (
     BAD_REQUEST,
     NOT_FOUND,
@@ -90,9 +97,15 @@ async def start_render(request: Request) -> Response:
         )
     _check_renderable(draft, engine.config.max_draft_segments)
     await _check_sources(engine, client_id, draft)
-    width, height = render_size(req.draft, engine.config.max_render_height)
+    # "preview" (this app's addition, see protocol.render): a small, fast encode for the player.
+    preview = req.output.quality.lower() == PREVIEW_QUALITY
+    cap = engine.config.max_render_height
+    if preview:
+        cap = min(cap or PREVIEW_HEIGHT, PREVIEW_HEIGHT)
+    width, height = render_size(req.draft, cap)
+    quality = PREVIEW_QUALITY if preview else EXPORT_QUALITY
     job, created = await in_thread(
-        engine.db().create_render, req.id, client_id, session.session_id, req.draft, width, height
+        engine.db().create_render, req.id, client_id, session.session_id, req.draft, width, height, quality
     )
     if job is None:
         raise ApiError(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: renders.quality ("high" exports, "preview" renders)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
     client_id TEXT PRIMARY KEY,
@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS renders (
     width INTEGER NOT NULL,
     height INTEGER NOT NULL,
     created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    quality TEXT NOT NULL DEFAULT 'high'
 );
 """
 UNDO_DEPTH = 20
@@ -115,8 +116,11 @@ class EngineStore:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
                 self._db.executescript(_SCHEMA)
+                if version == 1:  # a data dir from before previews: its renders were all exports
+                    self._db.execute("ALTER TABLE renders ADD COLUMN quality TEXT NOT NULL DEFAULT 'high'")
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -325,7 +329,14 @@ class EngineStore:
 
     # ---- render jobs --------------------------------------------------------------------------
     def create_render(
-        self, render_id: str, client_id: str, session_id: str, draft: dict[str, Any], width: int, height: int
+        self,
+        render_id: str,
+        client_id: str,
+        session_id: str,
+        draft: dict[str, Any],
+        width: int,
+        height: int,
+        quality: str = "high",
     ) -> tuple[dict[str, Any] | None, bool]:
         """(job, created): the existing job when this account sent the id before; None when the id
         belongs to another account."""
@@ -335,8 +346,8 @@ class EngineStore:
             if row is not None:
                 return (None if row["client_id"] != client_id else self._render_locked(render_id)), False
             self._db.execute(
-                "INSERT INTO renders VALUES (?,?,?,'queued',0,NULL,NULL,?,?,?,?,?)",
-                (render_id, client_id, session_id, json.dumps(draft), width, height, now, now),
+                "INSERT INTO renders VALUES (?,?,?,'queued',0,NULL,NULL,?,?,?,?,?,?)",
+                (render_id, client_id, session_id, json.dumps(draft), width, height, now, now, quality),
             )
             return self._render_locked(render_id), True
 

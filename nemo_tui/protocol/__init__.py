@@ -57,7 +57,7 @@ from .questions import (
     answer_text,
     parse_question_set,
 )
-from .render import RenderJob, RenderRequest
+from .render import EXPORT_QUALITY, PREVIEW_HEIGHT, PREVIEW_QUALITY, RenderJob, RenderOutput, RenderRequest
 from .sanitize import MAX_NESTING, NestedTooDeep, sanitize_deep, sanitize_text
 from .state import CanvasConfig, MediaItem, SessionState, StateResponse, UploadResult
 from .tools import ToolKind, tool_activity, tool_kind
@@ -69,8 +69,11 @@ __all__ = [
     "ATTRIBUTION_HEADERS",
     "DEFAULT_REGISTER_URL",
     "DEFAULT_WEB_BASE",
+    "EXPORT_QUALITY",
     "MAX_NESTING",
     "MAX_UPLOAD_BYTES",
+    "PREVIEW_HEIGHT",
+    "PREVIEW_QUALITY",
     "SUPPORTED_FORMATS",
     "USER_ID",
     "AdkEvent",
@@ -98,6 +101,7 @@ __all__ = [
     "RateLimited",
     "RenderFailed",
     "RenderJob",
+    "RenderOutput",
     "RenderRequest",
     "RenderStalled",
     "RunSseRequest",

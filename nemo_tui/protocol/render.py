@@ -14,11 +14,19 @@ from .wire import TOLERANT, ServerText, WireId, loose_number
 RenderStatusName = Literal["queued", "rendering", "completed", "failed"]
 
 
+# `output.quality`: the seed sends "high". "preview" is this app's addition (not in the seed): the
+# local engine answers it with a small, fast encode (at most PREVIEW_HEIGHT tall, x264 ultrafast) for
+# the in-terminal player; the cloud is only ever sent "high".
+EXPORT_QUALITY = "high"
+PREVIEW_QUALITY = "preview"
+PREVIEW_HEIGHT = 480
+
+
 class RenderOutput(BaseModel):
     model_config = TOLERANT
 
     format: str = "mp4"
-    quality: str = "high"
+    quality: str = EXPORT_QUALITY
 
 
 class RenderRequest(BaseModel):

@@ -122,6 +122,13 @@ ACTIONS: tuple[Action, ...] = (
         Words("Open the last exported MP4 with the system player", "用系统播放器打开上次导出的 MP4"),
         EVERYWHERE,
     ),
+    # Not in the footer (an 80-column one has no room): F1 help and the palette list it.
+    Action(
+        "preview", "preview", "f5", Words("Preview", "预览"),
+        Words("Preview", "预览"),
+        Words("Render a quick preview of the draft and play it here", "快速渲染草稿预览并在此播放"),
+        Shows.PALETTE | Shows.HELP,
+    ),
     Action(
         "stop", "stop", "ctrl+g", Words("Stop", "停止"),
         Words("Stop the current request", "停止当前请求"),

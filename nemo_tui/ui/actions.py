@@ -105,6 +105,8 @@ class AppActions(ChatFlow):
             return lambda: conv.upload(payload)
         if action == "credits":
             return conv.credits
+        if action == "preview":
+            return conv.preview
         return conv.show_state
 
     @on(LinkActivated)

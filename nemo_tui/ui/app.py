@@ -34,6 +34,7 @@ from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
 from .key_config import KeyConfig, read_key_config
+from .preview_actions import PreviewActions
 from .strings import t
 from .styles import stylesheets
 from .widgets.activity import ActivityIndicator
@@ -62,7 +63,7 @@ __all__ = [
 READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
 
-class NemoApp(AppActions):
+class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, see its module
     CSS_PATH = stylesheets()
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True

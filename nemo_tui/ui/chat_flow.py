@@ -132,6 +132,7 @@ class ChatFlow(App[None]):
             CreditsUpdated,
             ExportDone,
             Notice,
+            PreviewReady,
             Progress,
             QuestionAsked,
             Recovering,
@@ -198,6 +199,9 @@ class ChatFlow(App[None]):
                 self.refresh_bindings()
             case UploadDone():
                 self.query_one(TransferProgress).hide()
+            case PreviewReady(path=path, draft=draft):  # issue 11: ui/preview_actions.py
+                self.query_one(TransferProgress).hide()
+                await self.open_player(path, draft)  # type: ignore[attr-defined]
             case QuestionAsked():
                 self._question = event
                 self._show_question()

@@ -13,6 +13,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..core.graphics import GraphicsMode, graphics_mode
+
 
 @dataclass(frozen=True)
 class Terminal:
@@ -21,6 +23,7 @@ class Terminal:
     host: str
     ascii_only: bool  # draw the timeline without emoji / box glyphs
     sixteen_colours: bool  # the terminal says it has only the 16 ANSI colours
+    graphics: GraphicsMode = "halfblock"  # how the player draws pixels (core/graphics.py)
 
 
 def detect_terminal(environ: Mapping[str, str] | None = None) -> Terminal:
@@ -45,6 +48,7 @@ def detect_terminal(environ: Mapping[str, str] | None = None) -> Terminal:
         host=host,
         ascii_only=ascii_only,
         sixteen_colours=sixteen,
+        graphics=graphics_mode(env),
     )
 
 

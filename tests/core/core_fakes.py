@@ -63,6 +63,7 @@ class ScriptedCloud:
         self.render_gate = render_gate
         self.release = asyncio.Event()
         self.renders: list[str] = []
+        self.render_qualities: list[str] = []  # output.quality of each start_render
         self.cancelled: list[str] = []
         self.on_state: Callable[[int], None] | None = None
 
@@ -103,7 +104,8 @@ class ScriptedCloud:
     async def credits(self) -> Credits:
         return Credits(available=100, total=100)
 
-    async def start_render(self, draft: Draft | None = None) -> RenderJob:
+    async def start_render(self, draft: Draft | None = None, *, quality: str = "high") -> RenderJob:
+        self.render_qualities.append(quality)
         job = RenderJob(id=f"render_{len(self.renders) + 1}", status="queued", progress=0.0)
         self.renders.append(job.id)
         return job

@@ -157,12 +157,13 @@ class Api:
         draft: dict[str, Any] | None = None,
         render_id: str | None = None,
         headers: dict[str, str] | None = None,
+        quality: str = "high",
     ) -> httpx.Response:
         body = {
             "id": render_id or f"render_{time.time_ns()}",
             "sessionId": self.session_id,
             "draft": self.draft() if draft is None else draft,
-            "output": {"format": "mp4", "quality": "high"},
+            "output": {"format": "mp4", "quality": quality},
         }
         return self.post("/api/render/proxy/lambda", json=body, headers=headers or {})
 

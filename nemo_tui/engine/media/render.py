@@ -34,6 +34,10 @@ from .text import drawtext_filters
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+# Preview renders are watched once in a terminal at a few hundred pixels: the fastest x264 preset
+# (no B-frames, no lookahead) and a CRF that keeps titles readable at that size.
+PREVIEW_PRESET = "ultrafast"
+PREVIEW_CRF = "26"
 
 
 class RenderError(Exception):
@@ -276,8 +280,10 @@ def render_draft(
     height: int,
     fps: int = 30,
     on_progress: Callable[[float], None] | None = None,
+    preview: bool = False,
 ) -> None:
-    """Render `draft` to an MP4 at out_path; RenderError (and no file at out_path) when it cannot."""
+    """Render `draft` to an MP4 at out_path; RenderError (and no file at out_path) when it cannot.
+    `preview`: a quick look, not a deliverable: x264 ultrafast at a lower quality, smaller sound."""
     if not draft.tracks or draft.duration_ms <= 0:
         raise RenderError("the draft is empty: add a clip, some text or music before exporting")
     if width <= 0 or height <= 0 or fps <= 0:
@@ -308,9 +314,9 @@ def render_draft(
                 "-c:v",
                 "libx264",
                 "-preset",
-                X264_PRESET,
+                PREVIEW_PRESET if preview else X264_PRESET,
                 "-crf",
-                X264_CRF,
+                PREVIEW_CRF if preview else X264_CRF,
                 "-pix_fmt",
                 "yuv420p",
                 "-r",
@@ -320,7 +326,7 @@ def render_draft(
                 "-c:a",
                 "aac",
                 "-b:a",
-                "160k",
+                "96k" if preview else "160k",
                 "-ar",
                 "44100",
                 "-ac",

@@ -1,0 +1,146 @@
+"""Frames of a video file, decoded by the bundled ffmpeg into raw RGB at the size they are shown at.
+
+`FrameSource` streams: one ffmpeg process writes frames to a pipe from a start time on, at a fixed
+rate, scaled (aspect kept, black bars) to the player's pixel size; only one frame at a time is in
+memory. Seeking starts a new process at `-ss` (fast input seeking, frame-accurate since ffmpeg 2.1).
+`grab_frame` decodes a single frame (contact sheets, `--ansi`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+class DecodeError(Exception):
+    """ffmpeg could not be found or could not read the file; str(e) says which, for a person."""
+
+
+def ffmpeg_exe() -> str:
+    """NEMO_FFMPEG wins (a system ffmpeg), else the static build of the imageio-ffmpeg wheel (the
+    engine finds its ffmpeg the same way; core may not import the engine)."""
+    override = os.environ.get("NEMO_FFMPEG")
+    if override:
+        found = shutil.which(override)
+        if not found:
+            raise DecodeError(f"NEMO_FFMPEG is set to {override!r}, which is not a program that can be run")
+        return found
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _decode_args(path: Path, start_s: float, width: int, height: int, rate: float | None) -> list[str]:
+    fit = (
+        f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=area,"
+        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black"
+    )
+    vf = f"fps={rate:g},{fit}" if rate else fit
+    return [
+        ffmpeg_exe(),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-ss",
+        f"{max(start_s, 0.0):.3f}",
+        "-i",
+        str(path),
+        "-an",
+        "-sn",
+        "-vf",
+        vf,
+        "-pix_fmt",
+        "rgb24",
+        "-f",
+        "rawvideo",
+        "pipe:1",
+    ]
+
+
+@dataclass(frozen=True)
+class Frame:
+    time_s: float
+    pixels: np.ndarray  # (height, width, 3) uint8, read-only
+
+
+class FrameSource:
+    """Frames of `path` at `rate` per second, `width` x `height` pixels, from `seek(start)` on."""
+
+    def __init__(self, path: Path, width: int, height: int, rate: float) -> None:
+        if width < 1 or height < 1 or rate <= 0:
+            raise ValueError(f"cannot decode at {width}x{height} and {rate} fps")
+        self.path, self.width, self.height, self.rate = Path(path), width, height, rate
+        self._proc: asyncio.subprocess.Process | None = None
+        self._start_s = 0.0
+        self._index = 0
+
+    @property
+    def frame_bytes(self) -> int:
+        return self.width * self.height * 3
+
+    async def seek(self, start_s: float) -> None:
+        """The next read() is the frame at `start_s` (a new ffmpeg; the old one is stopped)."""
+        await self.close()
+        self._start_s, self._index = max(start_s, 0.0), 0
+        try:
+            self._proc = await asyncio.create_subprocess_exec(
+                *_decode_args(self.path, self._start_s, self.width, self.height, self.rate),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                limit=self.frame_bytes * 2,
+            )
+        except OSError as exc:
+            raise DecodeError(f"ffmpeg could not start: {exc.strerror or exc}") from None
+
+    async def read(self) -> Frame | None:
+        """The next frame, or None at the end of the video."""
+        if self._proc is None:
+            await self.seek(self._start_s)
+        assert self._proc is not None and self._proc.stdout is not None
+        try:
+            data = await self._proc.stdout.readexactly(self.frame_bytes)
+        except asyncio.IncompleteReadError:
+            return None
+        time_s = self._start_s + self._index / self.rate
+        self._index += 1
+        pixels = np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width, 3)
+        return Frame(time_s=time_s, pixels=pixels)
+
+    async def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+        # Drain the pipe to its end: with a full buffer asyncio stops reading it, never sees the EOF,
+        # and wait() (which waits for the pipe to close too) would hang.
+        if proc.stdout is not None:
+            with contextlib.suppress(Exception):
+                await proc.stdout.read()
+        await proc.wait()
+
+
+def grab_frame(path: Path, at_s: float, width: int, height: int) -> np.ndarray:
+    """One frame at `at_s` (or the last one before it near the end), width x height RGB."""
+    size = width * height * 3
+    for start in (at_s, max(at_s - 0.5, 0.0), 0.0):  # the very end may hold no frame to decode
+        args = _decode_args(Path(path), start, width, height, None)
+        args[-1:-1] = ["-frames:v", "1"]
+        try:
+            done = subprocess.run(args, capture_output=True, timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise DecodeError(f"ffmpeg could not decode {Path(path).name}: {exc}") from None
+        if len(done.stdout) >= size:
+            return np.frombuffer(done.stdout[:size], dtype=np.uint8).reshape(height, width, 3)
+        error = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    raise DecodeError(f"no picture in {Path(path).name}: {error[-1] if error else 'no frames'}")
