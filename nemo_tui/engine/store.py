@@ -14,11 +14,11 @@ import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
     client_id TEXT PRIMARY KEY,
@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     draft TEXT NOT NULL DEFAULT '{"t": []}',
-    undo_stack TEXT NOT NULL DEFAULT '[]'
+    undo_stack TEXT NOT NULL DEFAULT '[]',
+    redo_stack TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS media (
     media_id TEXT PRIMARY KEY,
@@ -96,6 +97,7 @@ class SessionRow:
     language: str
     draft: dict[str, Any]
     undo_stack: list[dict[str, Any]]
+    redo_stack: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Store:
@@ -112,6 +114,9 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 self._db.executescript(_SCHEMA)
+                columns = {r["name"] for r in self._db.execute("PRAGMA table_info(sessions)")}
+                if "redo_stack" not in columns:  # version 1 had no redo
+                    self._db.execute("ALTER TABLE sessions ADD COLUMN redo_stack TEXT NOT NULL DEFAULT '[]'")
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -222,7 +227,8 @@ class Store:
         sid = session_id or uuid.uuid4().hex
         task_id = "task_" + uuid.uuid4().hex[:16]
         self._q(
-            "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
+            "INSERT INTO sessions (session_id, task_id, client_id, task_name, language, created_at,"
+            " updated_at, draft) VALUES (?,?,?,?,?,?,?,?)",
             (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})),
         )
         return SessionRow(sid, task_id, client_id, task_name, language, {"t": []}, [])
@@ -241,6 +247,7 @@ class Store:
             r["language"],
             json.loads(r["draft"]),
             json.loads(r["undo_stack"]),
+            json.loads(r["redo_stack"]),
         )
 
     def save_draft(
@@ -250,20 +257,31 @@ class Store:
         *,
         undoable_from: dict[str, Any] | None,
         pop_undo: bool = False,
+        pop_redo: bool = False,
     ) -> None:
-        """Store the new draft; push the previous one on the undo stack (or pop it for an undo)."""
+        """Store the new draft. An edit pushes the draft before it (`undoable_from`, once per turn) on
+        the undo stack and forgets what could be redone; an undo (`pop_undo`) moves the current draft
+        to the redo stack, a redo (`pop_redo`) moves it back to the undo stack."""
         with self._lock, self._db:
             row = self._db.execute(
-                "SELECT undo_stack FROM sessions WHERE session_id=?", (session_id,)
+                "SELECT draft, undo_stack, redo_stack FROM sessions WHERE session_id=?", (session_id,)
             ).fetchone()
-            stack = json.loads(row["undo_stack"]) if row else []
-            if pop_undo and stack:
-                stack.pop()
-            elif undoable_from is not None:
-                stack = ([*stack, undoable_from])[-UNDO_DEPTH:]
+            undo = json.loads(row["undo_stack"]) if row else []
+            redo = json.loads(row["redo_stack"]) if row else []
+            current = json.loads(row["draft"]) if row else None
+            if pop_undo and undo:
+                undo.pop()
+                redo = [*redo, current][-UNDO_DEPTH:]
+            elif pop_redo and redo:
+                redo.pop()
+                undo = [*undo, current][-UNDO_DEPTH:]
+            else:
+                redo = []
+                if undoable_from is not None:
+                    undo = [*undo, undoable_from][-UNDO_DEPTH:]
             self._db.execute(
-                "UPDATE sessions SET draft=?, undo_stack=?, updated_at=? WHERE session_id=?",
-                (json.dumps(draft), json.dumps(stack), time.time(), session_id),
+                "UPDATE sessions SET draft=?, undo_stack=?, redo_stack=?, updated_at=? WHERE session_id=?",
+                (json.dumps(draft), json.dumps(undo), json.dumps(redo), time.time(), session_id),
             )
 
     # ---- media --------------------------------------------------------------------------------
