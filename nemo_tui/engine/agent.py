@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import edits
+from . import edits, honesty
 from . import lexicon as lx
 from . import lexicon_items as li
 from .agent_ask import DEFAULT_GENERATE_S, MAX_GENERATE_S, ambiguity_questions, read_answer
@@ -165,6 +165,9 @@ def _generate(
         "(a procedural scene drawn on this machine, not a neural model).",
         f"正在生成{shown}秒的「{prompt}」视频（本机程序化绘制的场景，不是神经网络模型）。",
     )
+    if (note := honesty.notice(prompt, plan.language)) is not None:
+        plan.sentences.append(note)
+        plan.notices.append(note)
     if asked is not None and asked > MAX_GENERATE_S:
         say(
             f"Clips are at most {MAX_GENERATE_S:g} seconds, so I capped it.",

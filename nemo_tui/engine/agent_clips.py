@@ -91,16 +91,22 @@ def reorder(ctx: Ctx) -> bool | None:
     )
 
 
+def _one_clip(ctx: Ctx) -> tuple[int, int] | None:
+    """The clip a clause means, or None once the reply says why there is none (the music is named,
+    or no clip matches)."""
+    if _named_music(ctx):
+        ctx.say(MUSIC_ONLY_EN, MUSIC_ONLY_ZH)
+        return None
+    refs = ctx.refs((0,))
+    return None if refs is None else refs[0]
+
+
 def speed(ctx: Ctx) -> bool | None:
     low = ctx.low
     if not li.SPEED.search(low):
         return None
-    if _named_music(ctx):
-        return ctx.say(MUSIC_ONLY_EN, MUSIC_ONLY_ZH) or True
-    refs = ctx.refs((0,))
-    if refs is None:
+    if (ref := _one_clip(ctx)) is None:
         return True
-    ref = refs[0]
     meta = ei.segments(ctx.draft, 0)[ref[1]].get("m") or {}
     speed = li.speed_value(low, float(meta.get("speed") or 1.0))
     if speed is None:
@@ -126,12 +132,8 @@ def split(ctx: Ctx) -> bool | None:
     low = ctx.low
     if not li.SPLIT.search(low):
         return None
-    if _named_music(ctx):
-        return ctx.say(MUSIC_ONLY_EN, MUSIC_ONLY_ZH) or True
-    refs = ctx.refs((0,))
-    if refs is None:
+    if (ref := _one_clip(ctx)) is None:
         return True
-    ref = refs[0]
     d = int(ei.segments(ctx.draft, 0)[ref[1]].get("d", 0))
     m = li.SPLIT_AT.search(low)
     at = int(lx.number(m.group(1) or m.group(2)) * 1000) if m else d // 2
@@ -251,12 +253,8 @@ def trim(ctx: Ctx) -> bool | None:
     secs = lx.seconds(low)
     if secs is None or not li.TRIM.search(low) or not (li.ordinals(low) or _mentions_name(ctx)):
         return None
-    if li.kinds(low)[:1] == [1]:
-        return ctx.say(MUSIC_ONLY_EN, MUSIC_ONLY_ZH) or True
-    refs = ctx.refs((0,))
-    if refs is None:
+    if (ref := _one_clip(ctx)) is None:
         return True
-    ref = refs[0]
     d = int(ei.segments(ctx.draft, 0)[ref[1]].get("d", 0))
     by = li.TRIM_BY.search(low)
     keep = d - int(secs * 1000) if by else int(secs * 1000)

@@ -23,10 +23,17 @@ class Plan:
     generate_seconds: float = 0.0
     # The args of an `ask_question` call: the request was ambiguous, so the turn asks and does nothing.
     question: dict[str, Any] | None = None
+    # Sentences that must reach the person even when the turn is silent (what a clip cannot show).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def reply(self) -> str:
         return ("" if self.language == "zh" else " ").join(self.sentences)
+
+    @property
+    def notice(self) -> str:
+        """What a silent turn still says."""
+        return ("" if self.language == "zh" else " ").join(self.notices)
 
     @property
     def editing(self) -> bool:

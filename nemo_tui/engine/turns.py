@@ -121,7 +121,7 @@ class Turn:
 
     async def _run(self, emit: Emit) -> None:
         invocation = "e-" + uuid.uuid4().hex
-        reply = "" if self.silent else self.plan.reply
+        reply = self.plan.notice if self.silent else self.plan.reply
         if reply and self.streaming:
             for chunk in text_chunks(reply):
                 await emit(AdkEvent.text_event(invocation, chunk, partial=True))
@@ -254,6 +254,7 @@ class Turn:
 
     async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
         from .media.scenes import generate_clip  # deferred: the server starts without the media stack
+        from .media.vocabulary import parse_prompt
 
         width, height = generation_size(*edits.canvas(draft), self.config.max_generate_height)
         media_id = "media_" + uuid.uuid4().hex[:20]
@@ -280,12 +281,15 @@ class Turn:
             delay_s=self.config.faults.generation_delay_s,
         )
         self.generated.append(prompt)
+        spec = parse_prompt(prompt)
         new, response = edits.add_video_segment(
             draft,
             source=media_id,
             name=edits.short_name(prompt),
             duration_ms=int(seconds * 1000),
             prompt=prompt,
+            # What the clip really is: procedural, and the scene elements the prompt matched.
+            extra={"procedural": True, "scene": spec.names(), "matched": list(spec.matched)},
         )
         response.update({"media_id": media_id, "procedural": True})
         return new, response

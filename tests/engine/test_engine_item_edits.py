@@ -430,3 +430,25 @@ def test_item_edit(text, base, expected):
     # The reply says what was done, in the request's language, and never "I can't".
     assert plan.reply and has_cjk(plan.reply) == has_cjk(text)
     assert "can't" not in plan.reply and "做不到" not in plan.reply
+
+
+NEAR_MISSES = [
+    ("add a crossfade between the clips", "dip through black"),
+    ("在两个片段之间加转场", "黑场过渡"),
+    ("make the title bold", "I can change its text, colour, size, position"),
+    ("标题加粗", "可以改文字、颜色、大小、位置"),
+    ("rotate the second clip", "change the aspect ratio"),
+    ("把第一个片段旋转90度", "修改画面比例"),
+    ("add a black and white filter", "generating it again"),
+    ("给视频加个滤镜", "重新生成"),
+    ("fade the title in", "I can fade clips and the music"),
+    ("标题淡入", "可以给片段和背景音乐加淡入淡出"),
+    ("speed up the music", "I can change its volume, fade it"),
+    ("把音乐移到第二个片段", "可以调节音量"),
+]
+
+
+@pytest.mark.parametrize("text, closest", NEAR_MISSES)
+def test_near_misses_name_the_closest_edit(text, closest):
+    plan = plan_turn(text, THREE)
+    assert plan.calls == [] and closest in plan.reply

@@ -3,21 +3,8 @@ requests through `nemo-tui ask`: tests/commands/test_cmd_item_edits.py). Tiny cl
 
 from __future__ import annotations
 
-import pytest
-from engine_helpers import Api, only_track
-
-
-@pytest.fixture
-def api(engine_server):
-    client = Api(engine_server.base_url).sign_in().new_session()
-    yield client
-    client.close()
-
-
-def said(stream) -> str:
-    finals = stream.texts(partial=False)
-    assert len(finals) == 1, stream.raw
-    return finals[0]
+from engine_helpers import only_track
+from test_engine_edits import api, said  # noqa: F401  (the session fixture and the one-reply check)
 
 
 def clip_names(draft) -> list[str]:
