@@ -8,41 +8,26 @@ read on its own, so one message can carry several edits.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import copy
 from typing import Any
 
+from . import edits, honesty
 from . import lexicon as lx
+from . import lexicon_items as li
+from .agent_ask import DEFAULT_GENERATE_S, MAX_GENERATE_S, ambiguity_questions, read_answer
+from .agent_history import history as _history
+from .agent_items import plan_items
+from .agent_refs import latest
+from .agent_types import Call, Plan
+from .agent_types import number as _number
+from .agent_types import track as _track
 from .edits import ASPECTS, timeline_ms, video_end_ms
 
-DEFAULT_GENERATE_S = 5.0
-MAX_GENERATE_S = 60.0
+__all__ = ["Call", "Plan", "ambiguity_questions", "plan_turn", "read_answer"]
+
+UNDO_DEPTH = 20  # as many steps as the store keeps
 DEFAULT_MUSIC_S = 10.0
 DEFAULT_VOLUME = 0.3
-
-
-@dataclass
-class Call:
-    name: str
-    args: dict[str, Any]
-
-
-@dataclass
-class Plan:
-    calls: list[Call] = field(default_factory=list)
-    sentences: list[str] = field(default_factory=list)
-    language: str = "en"
-    generate_seconds: float = 0.0
-    # The args of an `ask_question` call: the request was ambiguous, so the turn asks and does nothing.
-    question: dict[str, Any] | None = None
-
-    @property
-    def reply(self) -> str:
-        return ("" if self.language == "zh" else " ").join(self.sentences)
-
-    @property
-    def editing(self) -> bool:
-        return bool(self.calls)
 
 
 def plan_turn(
@@ -52,7 +37,12 @@ def plan_turn(
     *,
     can_undo: bool = True,
     ask_on_ambiguous: bool = False,
+    undo_depth: int | None = None,
+    redo_depth: int | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> Plan:
+    """Plan one message. `undo_depth` / `redo_depth`: how many steps each stack holds (None: not
+    known, assume enough); `previous`: the draft before the last edit, which tells what "it" is."""
     lang = "zh" if lx.has_cjk(text) else "en"
     answered = read_answer(text)
     plan = Plan(language=lang)
@@ -63,6 +53,12 @@ def plan_turn(
         "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])),
         "can_undo": can_undo,
         "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])],
+        # Unknown depths (the first plan, before the turn reads the stacks) are taken as enough.
+        "undo_depth": (UNDO_DEPTH if can_undo else 0) if undo_depth is None else undo_depth,
+        "redo_depth": UNDO_DEPTH if redo_depth is None else redo_depth,
+        # The draft as this plan leaves it, and the item touched last ("it"): see agent_items.py.
+        "draft": copy.deepcopy(draft),
+        "last": latest(previous, draft),
     }
     state["ask"] = ask_on_ambiguous and answered is None
     not_understood: list[str] = []
@@ -88,13 +84,9 @@ def plan_turn(
 
 def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[dict[str, Any]], say) -> bool:
     low = lx.strip_quotes(clause).lower()
-    if lx.UNDO.search(low):
-        if not state["can_undo"]:
-            say("There's nothing to undo yet.", "还没有可以撤销的编辑。")
-            return True
-        plan.calls.append(Call("undo", {}))
-        state["can_undo"] = False
-        say("Undoing the last edit.", "已撤销上一步编辑。")
+    if li.REDO.search(low) or lx.UNDO.search(low):
+        return _history(low, plan, state, say)
+    if plan_items(clause, plan, state, say):
         return True
     makes_video = bool(lx.GENERATE.search(low)) and (
         bool(lx.VIDEO_NOUN.search(low)) or not (lx.MUSIC.search(low) or lx.TEXT_WORD.search(low))
@@ -137,10 +129,6 @@ def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[d
     return False
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def _aspect(ratio: str, plan: Plan, say) -> None:
     width, height = ASPECTS[ratio]
     plan.calls.append(Call("set_aspect_ratio", {"ratio": ratio}))
@@ -165,6 +153,11 @@ def _generate(
     plan.generate_seconds += seconds
     state["video_ms"] += int(seconds * 1000)
     state["draft_ms"] = max(state["draft_ms"], state["video_ms"])
+    _track(
+        state,
+        edits.add_video_segment(state["draft"], source="", name=prompt, duration_ms=int(seconds * 1000)),
+        0,
+    )
     shown = f"{seconds:g}"
     article = "an" if shown.startswith("8") or shown in ("11", "18") else "a"
     say(
@@ -172,6 +165,9 @@ def _generate(
         "(a procedural scene drawn on this machine, not a neural model).",
         f"正在生成{shown}秒的「{prompt}」视频（本机程序化绘制的场景，不是神经网络模型）。",
     )
+    if (note := honesty.notice(prompt, plan.language)) is not None:
+        plan.sentences.append(note)
+        plan.notices.append(note)
     if asked is not None and asked > MAX_GENERATE_S:
         say(
             f"Clips are at most {MAX_GENERATE_S:g} seconds, so I capped it.",
@@ -185,6 +181,7 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
             say("There's no background music to remove.", "当前没有背景音乐。")
             return True
         plan.calls.append(Call("remove_background_music", {}))
+        _track(state, edits.remove_tracks(state["draft"], kind=1), None)
         say("Removing the background music.", "已去掉背景音乐。")
         state["has_music"] = False
         return True
@@ -192,10 +189,17 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
     style = lx.music_style(low)
     if style is None and volume is not None and state["has_music"] and not lx.ADD_VERB.search(low):
         plan.calls.append(Call("set_background_music", {"style": None, "volume": volume}))
+        _track(
+            state,
+            edits.set_background_music(state["draft"], source=None, style=None, volume=volume, duration_ms=0),
+            1,
+        )
         say(f"Setting the music volume to {volume:.0%}.", f"背景音乐音量已调到{volume:.0%}。")
         return True
     style = style or lx.DEFAULT_STYLE
-    volume = DEFAULT_VOLUME if volume is None else volume
+    if volume is None:  # a replacement keeps the volume the person set for the music it replaces
+        music = [s for t in state["draft"].get("t", []) if t.get("tt") == 1 for s in t.get("sg", [])]
+        volume = float((music[0].get("m") or {}).get("volume", DEFAULT_VOLUME)) if music else DEFAULT_VOLUME
     seconds = (state["draft_ms"] / 1000) or DEFAULT_MUSIC_S
     plan.calls.append(
         Call("set_background_music", {"style": style, "volume": volume, "duration": _number(seconds)})
@@ -209,6 +213,10 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
         f"{verb[0]} {lx.STYLE_EN[style]} background music at {volume:.0%} volume.",
         f"{verb[1]}{lx.STYLE_ZH[style]}背景音乐，音量{volume:.0%}。",
     )
+    new = edits.set_background_music(
+        state["draft"], source="", style=style, volume=volume, duration_ms=int(seconds * 1000)
+    )
+    _track(state, new, 1)
     state["has_music"] = True
     return True
 
@@ -240,6 +248,16 @@ def _text(clause: str, plan: Plan, state: dict[str, Any], say) -> bool:
             },
         )
     )
+    added = edits.add_text(
+        state["draft"],
+        text=words,
+        start_ms=start_ms,
+        duration_ms=length_ms,
+        position=position,
+        color=color,
+        role=role,
+    )
+    _track(state, added, 7)
     a, b = start_ms / 1000, (start_ms + length_ms) / 1000
     noun = ("title", "标题") if role == "title" else ("caption", "字幕")
     say(
@@ -263,6 +281,7 @@ def _remove(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
             )
             return True
         plan.calls.append(Call("remove_track", {"index": index}))
+        _track(state, edits.remove_tracks(state["draft"], index=index), None)
         say(f"Removing track {index}.", f"正在删除第{index}条轨道。")
         del kinds[index - 1]
         return True
@@ -275,6 +294,7 @@ def _remove(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
         say(f"There's no {what} to remove.", f"没有可删除的{what_zh}。")
         return True
     plan.calls.append(Call("remove_track", {"kind": kind}))
+    _track(state, edits.remove_tracks(state["draft"], kind=kind), None)
     say(f"Removing the {what}.", f"正在删除{what_zh}。")
     state["track_kinds"] = [k for k in kinds if k != kind]
     return True
@@ -290,6 +310,10 @@ def _use_upload(plan: Plan, state: dict[str, Any], uploads: list[dict[str, Any]]
         return True
     media = usable[-1]
     plan.calls.append(Call("use_upload", {"media_id": media["media_id"]}))
+    duration = int(media.get("duration_ms") or 5000)
+    _track(
+        state, edits.add_video_segment(state["draft"], source="", name=media["name"], duration_ms=duration), 0
+    )
     state["video_ms"] += int(media.get("duration_ms") or 5000)
     state["draft_ms"] = max(state["draft_ms"], state["video_ms"])
     say(
@@ -316,77 +340,7 @@ def _duration(seconds: float, plan: Plan, state: dict[str, Any], say) -> bool:
         )
         return True
     plan.calls.append(Call("set_duration", {"seconds": _number(seconds)}))
+    _track(state, edits.set_duration(state["draft"], target_ms), None)
     state["draft_ms"] = state["video_ms"] = target_ms
     say(f"Trimming the video to {seconds:g} seconds.", f"已把视频裁剪到{seconds:g}秒。")
     return True
-
-
-# ---- ask_question: an ambiguous request, and the answer in the vendor's format ------------------
-
-SUBJECTS = {
-    "en": [("ocean", "Ocean sunset"), ("city", "City at night"), ("forest", "Forest in the rain")],
-    "zh": [("ocean", "海上日落"), ("city", "夜晚的城市"), ("forest", "雨中的森林")],
-}
-SUBJECT_PROMPT = {"en": "What should the video show?", "zh": "视频要展示什么？"}
-DURATION_PROMPT = {"en": "How long?", "zh": "视频多长？"}
-QUESTION_TITLE = {"en": "Before I start", "zh": "开始之前"}
-DURATION_CHOICES = (5, 10, 15)
-
-
-def ambiguity_questions(language: str, *, asked_seconds: float | None = None) -> dict[str, Any]:
-    """The `ask_question` args for "make a video" with no subject: what to show, and how long
-    (left out when the request named a length)."""
-    unit = " 秒" if language == "zh" else " s"
-    questions = [
-        {
-            "id": "subject",
-            "prompt": SUBJECT_PROMPT[language],
-            "options": [{"id": i, "label": label} for i, label in SUBJECTS[language]],
-            "allow_multiple": False,
-        }
-    ]
-    if asked_seconds is None:
-        questions.append(
-            {
-                "id": "duration",
-                "prompt": DURATION_PROMPT[language],
-                "options": [{"id": str(s), "label": f"{s}{unit}"} for s in DURATION_CHOICES],
-                "allow_multiple": False,
-            }
-        )
-    return {"title": QUESTION_TITLE[language], "questions": questions}
-
-
-_ANSWER_LINE = re.compile(r"^\s*\d+\s*[.)、．]\s*(?P<prompt>[^:：]+?)\s*[:：]\s*(?P<answer>.*?)\s*$")
-_SUBJECT_WORDS = re.compile(r"\bshow\b|\bsubject\b|展示|内容|主题", re.I)
-_DURATION_WORDS = re.compile(r"\bhow long\b|\blength\b|\bduration\b|多长|时长|长度", re.I)
-
-
-def read_answer(text: str) -> tuple[str, float] | None:
-    """(subject, seconds) from an answer to `ambiguity_questions` — one line per question,
-    `1. What should the video show?: Ocean sunset` / `2. How long?: 10 s` — or None when the message
-    is not such an answer. A question left out gets the default (a calm landscape, 5 s)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return None
-    subject = duration = None
-    for line in lines:
-        m = _ANSWER_LINE.match(line)
-        if m is None:
-            return None
-        prompt, answer = m.group("prompt"), m.group("answer")
-        if _DURATION_WORDS.search(prompt):
-            duration = lx.seconds(answer.lower())
-        elif _SUBJECT_WORDS.search(prompt):
-            subject = answer
-        else:
-            return None
-    if subject is None and duration is None:
-        return None
-    zh = lx.has_cjk(text)
-    if subject:
-        subject = subject if zh else subject[:1].lower() + subject[1:]
-    else:
-        subject = "风景" if zh else "a calm landscape"
-    seconds = DEFAULT_GENERATE_S if duration is None else min(max(duration, 1.0), MAX_GENERATE_S)
-    return subject, seconds

@@ -76,6 +76,7 @@ def add_video_segment(
     duration_ms: int,
     prompt: str | None = None,
     kind: str = "video",
+    extra: dict[str, Any] | None = None,
 ) -> Edit:
     """Append a clip (generated or uploaded) to the main video track."""
     new = copy.deepcopy(draft)
@@ -88,6 +89,7 @@ def add_video_segment(
         seg_meta["prompt"] = prompt
     if kind == "image":
         seg_meta["kind"] = "image"
+    seg_meta.update(extra or {})
     _first_track(new, TrackType.VIDEO, front=True)["sg"].append({"d": int(duration_ms), "m": seg_meta})
     return new, {
         "status": "ok",

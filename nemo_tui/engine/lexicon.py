@@ -83,7 +83,14 @@ _POSITIONS = [
     ("center", r"\bcent(?:er|re)\b|\bmiddle\b|中间|居中|中央|正中"),
 ]
 _ASPECTS = [
-    ("9:16", r"9\s*[:x×/]\s*16|\bportrait\b|\bvertical(?:ly)?\b|竖屏|竖版|竖向|竖的"),
+    # "portrait" is the format only when used as one ("in portrait", "portrait mode"), never as a
+    # subject ("a portrait of an old man").
+    (
+        "9:16",
+        r"9\s*[:x×/]\s*16|\b(?:in|to|into|as|it|go)\s+portrait\b(?!\s+of\b)"
+        r"|\bportrait\s+(?:mode|orientation|format|video|clip|ratio|aspect|layout|screen)\b|^\s*portrait\s*$"
+        r"|\bvertical(?:ly)?\b|竖屏|竖版|竖向|竖的",
+    ),
     ("16:9", r"16\s*[:x×/]\s*9|\blandscape\b|\bhorizontal(?:ly)?\b|\bwide ?screen\b|横屏|横版|宽屏|横的"),
     ("1:1", r"\b1\s*[:x×/]\s*1\b|\bsquare\b|正方形|方形|方屏"),
 ]
@@ -310,7 +317,7 @@ def scene_prompt(clause: str) -> str:
         m.group(1)
         if m
         else re.sub(
-            r"\b(?:please|generate|create|produce|make|me|video|clip|footage|vertical|portrait|landscape|square)\b"
+            r"\b(?:please|generate|create|produce|make|me|video|clip|footage|vertical|landscape|square)\b"
             rf"|{_NUM}{_SEC}",
             " ",
             low,

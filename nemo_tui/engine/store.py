@@ -14,67 +14,12 @@ import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2  # 2: renders.quality ("high" exports, "preview" renders)
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    client_id TEXT PRIMARY KEY,
-    created_at REAL NOT NULL,
-    credits_available REAL NOT NULL,
-    credits_frozen REAL NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    token_hash TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL REFERENCES accounts(client_id),
-    issued_at REAL NOT NULL,
-    expires_at REAL NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS tokens_by_client ON tokens(client_id, issued_at);
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id TEXT PRIMARY KEY,
-    task_id TEXT NOT NULL UNIQUE,
-    client_id TEXT NOT NULL,
-    task_name TEXT NOT NULL,
-    language TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    draft TEXT NOT NULL DEFAULT '{"t": []}',
-    undo_stack TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS media (
-    media_id TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL,
-    origin TEXT NOT NULL,          -- upload | generated
-    kind TEXT NOT NULL,            -- video | image | audio
-    name TEXT NOT NULL,
-    path TEXT,                     -- relative to the data dir; NULL for a remote URL kept as-is
-    remote_url TEXT,
-    duration_ms INTEGER,
-    size INTEGER,
-    meta TEXT NOT NULL DEFAULT '{}',
-    created_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS media_by_session ON media(session_id, created_at);
-CREATE TABLE IF NOT EXISTS renders (
-    render_id TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    progress REAL NOT NULL DEFAULT 0,
-    error TEXT,
-    output_path TEXT,
-    draft TEXT NOT NULL,
-    width INTEGER NOT NULL,
-    height INTEGER NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    quality TEXT NOT NULL DEFAULT 'high'
-);
-"""
+from .schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
+
 UNDO_DEPTH = 20
 
 
@@ -99,6 +44,7 @@ class EngineSession:
     language: str
     draft: dict[str, Any]
     undo_stack: list[dict[str, Any]]
+    redo_stack: list[dict[str, Any]] = field(default_factory=list)
 
 
 class EngineStore:
@@ -118,10 +64,16 @@ class EngineStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
-                self._db.executescript(_SCHEMA)
-                if version == 1:  # a data dir from before previews: its renders were all exports
-                    self._db.execute("ALTER TABLE renders ADD COLUMN quality TEXT NOT NULL DEFAULT 'high'")
+                self._db.executescript(SCHEMA)
+                self._add_missing_columns()
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _add_missing_columns(self) -> None:
+        """An older data dir gains the columns added since (checked by column, not by version)."""
+        for table, column, kind in ADDED_COLUMNS:
+            columns = {r["name"] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
@@ -231,7 +183,8 @@ class EngineStore:
         sid = session_id or uuid.uuid4().hex
         task_id = "task_" + uuid.uuid4().hex[:16]
         self._q(
-            "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,'[]')",
+            "INSERT INTO sessions (session_id, task_id, client_id, task_name, language, created_at,"
+            " updated_at, draft) VALUES (?,?,?,?,?,?,?,?)",
             (sid, task_id, client_id, task_name, language, now, now, json.dumps({"t": []})),
         )
         return EngineSession(sid, task_id, client_id, task_name, language, {"t": []}, [])
@@ -250,6 +203,7 @@ class EngineStore:
             r["language"],
             json.loads(r["draft"]),
             json.loads(r["undo_stack"]),
+            json.loads(r["redo_stack"]),
         )
 
     def save_draft(
@@ -259,20 +213,31 @@ class EngineStore:
         *,
         undoable_from: dict[str, Any] | None,
         pop_undo: bool = False,
+        pop_redo: bool = False,
     ) -> None:
-        """Store the new draft; push the previous one on the undo stack (or pop it for an undo)."""
+        """Store the new draft. An edit pushes the draft before it (`undoable_from`, once per turn) on
+        the undo stack and forgets what could be redone; an undo (`pop_undo`) moves the current draft
+        to the redo stack, a redo (`pop_redo`) moves it back to the undo stack."""
         with self._lock, self._db:
             row = self._db.execute(
-                "SELECT undo_stack FROM sessions WHERE session_id=?", (session_id,)
+                "SELECT draft, undo_stack, redo_stack FROM sessions WHERE session_id=?", (session_id,)
             ).fetchone()
-            stack = json.loads(row["undo_stack"]) if row else []
-            if pop_undo and stack:
-                stack.pop()
-            elif undoable_from is not None:
-                stack = ([*stack, undoable_from])[-UNDO_DEPTH:]
+            undo = json.loads(row["undo_stack"]) if row else []
+            redo = json.loads(row["redo_stack"]) if row else []
+            current = json.loads(row["draft"]) if row else None
+            if pop_undo and undo:
+                undo.pop()
+                redo = [*redo, current][-UNDO_DEPTH:]
+            elif pop_redo and redo:
+                redo.pop()
+                undo = [*undo, current][-UNDO_DEPTH:]
+            else:
+                redo = []
+                if undoable_from is not None:
+                    undo = [*undo, undoable_from][-UNDO_DEPTH:]
             self._db.execute(
-                "UPDATE sessions SET draft=?, undo_stack=?, updated_at=? WHERE session_id=?",
-                (json.dumps(draft), json.dumps(stack), time.time(), session_id),
+                "UPDATE sessions SET draft=?, undo_stack=?, redo_stack=?, updated_at=? WHERE session_id=?",
+                (json.dumps(draft), json.dumps(undo), json.dumps(redo), time.time(), session_id),
             )
 
     # ---- media --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import anyio
 import anyio.lowlevel
 
 from ..protocol import AdkEvent
-from . import edits
+from . import edits, edits_items
 from .agent import Call, Plan, plan_turn
 from .api import in_thread
 from .config import EngineConfig
@@ -85,13 +85,13 @@ class Turn:
         """Under the session's lock: when another turn changed the draft since this one was planned,
         plan again against it and re-reserve the credits. False when the balance no longer covers it."""
         fresh = await self._db(self.store.get_session, self.session.session_id, self.session.client_id)
-        if fresh is None or (
-            fresh.draft == self.session.draft and fresh.undo_stack == self.session.undo_stack
-        ):
+        if fresh is None:
             return True
         self.session = fresh
         if not self.text:
             return True
+        # Always planned again here, even when nothing changed: only now are the undo and redo
+        # stacks read, which say how many steps there are and what "it" (the last edit) is.
         uploads = await self._db(self.store.session_media, fresh.session_id, "upload")
         plan = plan_turn(
             self.text,
@@ -99,6 +99,9 @@ class Turn:
             uploads,
             can_undo=bool(fresh.undo_stack),
             ask_on_ambiguous=self.config.ask_on_ambiguous,
+            undo_depth=len(fresh.undo_stack),
+            redo_depth=len(fresh.redo_stack),
+            previous=fresh.undo_stack[-1] if fresh.undo_stack else None,
         )
         more = plan.generate_seconds - self.frozen_credits
         if more > 0 and not await self._db(self.store.freeze_credits, self.session.client_id, more):
@@ -118,7 +121,7 @@ class Turn:
 
     async def _run(self, emit: Emit) -> None:
         invocation = "e-" + uuid.uuid4().hex
-        reply = "" if self.silent else self.plan.reply
+        reply = self.plan.notice if self.silent else self.plan.reply
         if reply and self.streaming:
             for chunk in text_chunks(reply):
                 await emit(AdkEvent.text_event(invocation, chunk, partial=True))
@@ -141,16 +144,17 @@ class Turn:
             await emit(AdkEvent.call_event(invocation, call_id, call.name, call.args))
             if call.name == "generate_video" and self.config.faults.drop_stream_during_generation:
                 await emit(CUT_STREAM)
-            new_draft, response, undone = await self._tool(call, draft)
+            new_draft, response, history = await self._tool(call, draft)
             delta: dict[str, Any] = {}
             if new_draft is not None and new_draft != draft:
-                if undone:
+                if history:  # "undo" or "redo": move between the stacks, push nothing new
                     await self._db(
                         self.store.save_draft,
                         self.session.session_id,
                         new_draft,
                         undoable_from=None,
-                        pop_undo=True,
+                        pop_undo=history == "undo",
+                        pop_redo=history == "redo",
                     )
                 else:
                     await self._db(
@@ -167,26 +171,29 @@ class Turn:
 
     async def _tool(
         self, call: Call, draft: dict[str, Any]
-    ) -> tuple[dict[str, Any] | None, dict[str, Any], bool]:
+    ) -> tuple[dict[str, Any] | None, dict[str, Any], str]:
+        """(new draft or None, the tool's response, "undo" / "redo" / "" for an edit)."""
         args = call.args
+        if call.name in edits_items.TOOLS:
+            return (*edits_items.apply(draft, call.name, args), "")
         if call.name == "set_aspect_ratio":
-            return (*edits.set_aspect_ratio(draft, args["ratio"]), False)
+            return (*edits.set_aspect_ratio(draft, args["ratio"]), "")
         if call.name == "generate_video":
-            return (*await self._generate_video(draft, args["prompt"], float(args["duration"])), False)
+            return (*await self._generate_video(draft, args["prompt"], float(args["duration"])), "")
         if call.name == "set_background_music":
-            return (*await self._music(draft, args.get("style"), float(args["volume"])), False)
+            return (*await self._music(draft, args.get("style"), float(args["volume"])), "")
         if call.name == "remove_background_music":
-            return (*edits.remove_tracks(draft, kind=1), False)
+            return (*edits.remove_tracks(draft, kind=1), "")
         if call.name == "add_text":
-            return (*edits.add_text(draft, **args), False)
+            return (*edits.add_text(draft, **args), "")
         if call.name == "set_duration":
-            return (*edits.set_duration(draft, int(float(args["seconds"]) * 1000)), False)
+            return (*edits.set_duration(draft, int(float(args["seconds"]) * 1000)), "")
         if call.name == "remove_track":
-            return (*edits.remove_tracks(draft, kind=args.get("kind"), index=args.get("index")), False)
+            return (*edits.remove_tracks(draft, kind=args.get("kind"), index=args.get("index")), "")
         if call.name == "use_upload":
             media = await self._db(self.store.get_media, args["media_id"])
             if media is None:
-                return None, {"status": "error", "message": "that upload is gone"}, False
+                return None, {"status": "error", "message": "that upload is gone"}, ""
             return (
                 *edits.add_video_segment(
                     draft,
@@ -195,13 +202,14 @@ class Turn:
                     duration_ms=media["duration_ms"] or 5000,
                     kind=media["kind"],
                 ),
-                False,
+                "",
             )
-        if call.name == "undo":
+        if call.name in ("undo", "redo"):
             fresh = await self._db(self.store.get_session, self.session.session_id, self.session.client_id)
-            if fresh is None or not fresh.undo_stack:
-                return None, {"status": "nothing_to_undo"}, False
-            return fresh.undo_stack[-1], {"status": "ok"}, True
+            stack = None if fresh is None else fresh.undo_stack if call.name == "undo" else fresh.redo_stack
+            if not stack:
+                return None, {"status": f"nothing_to_{call.name}"}, ""
+            return stack[-1], {"status": "ok"}, call.name
         raise RuntimeError(f"unknown tool {call.name}")
 
     def _media_path(self, media_id: str, ext: str) -> Path:
@@ -246,6 +254,7 @@ class Turn:
 
     async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
         from .media.scenes import generate_clip  # deferred: the server starts without the media stack
+        from .media.vocabulary import parse_prompt
 
         width, height = generation_size(*edits.canvas(draft), self.config.max_generate_height)
         media_id = "media_" + uuid.uuid4().hex[:20]
@@ -272,12 +281,15 @@ class Turn:
             delay_s=self.config.faults.generation_delay_s,
         )
         self.generated.append(prompt)
+        spec = parse_prompt(prompt)
         new, response = edits.add_video_segment(
             draft,
             source=media_id,
             name=edits.short_name(prompt),
             duration_ms=int(seconds * 1000),
             prompt=prompt,
+            # What the clip really is: procedural, and the scene elements the prompt matched.
+            extra={"procedural": True, "scene": spec.names(), "matched": list(spec.matched)},
         )
         response.update({"media_id": media_id, "procedural": True})
         return new, response

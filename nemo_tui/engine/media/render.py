@@ -29,6 +29,10 @@ from .ffmpeg import (
     run_ffmpeg,
 )
 from .fonts import font_for, missing_glyphs
+from .segtime import atempo as _atempo
+from .segtime import fades as _fades
+from .segtime import seconds_of as _ms
+from .segtime import speed as _speed
 from .text import drawtext_filters
 
 log = logging.getLogger(__name__)
@@ -60,16 +64,17 @@ class _Graph:
         self.inputs.append(args)
         return len(self.inputs) - 1
 
-    def fit(self, source: str, duration_s: float) -> str:
-        """A stream made exactly duration_s long at the output size, rate and pixel format."""
+    def fit(self, source: str, duration_s: float, speed: float = 1.0, fades: str = "") -> str:
+        """A stream made exactly duration_s long at the output size, rate and pixel format, played
+        at `speed`, with `fades` (a filter chain from `_fades`) at its ends."""
         out = self.label("v")
         w, h = self.w, self.h
         self.chains.append(
-            f"[{source}]setpts=PTS-STARTPTS,fps={self.fps},"
+            f"[{source}]setpts=(PTS-STARTPTS)/{speed:.6g},fps={self.fps},"
             f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,"
             f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,"
             f"tpad=stop_mode=clone:stop_duration={duration_s:.3f},trim=duration={duration_s:.3f},"
-            f"setpts=PTS-STARTPTS[{out}]"
+            f"setpts=PTS-STARTPTS{fades}[{out}]"
         )
         return out
 
@@ -80,13 +85,21 @@ class _Graph:
         )
         return out
 
-    def add_audio(self, source: str, start_s: float, duration_s: float, volume: float) -> None:
+    def add_audio(
+        self,
+        source: str,
+        start_s: float,
+        duration_s: float,
+        volume: float,
+        speed: float = 1.0,
+        fades: str = "",
+    ) -> None:
         out = self.label("a")
         delay = round(start_s * 1000)
         self.chains.append(
-            f"[{source}]asetpts=PTS-STARTPTS,aresample=44100,"
+            f"[{source}]asetpts=PTS-STARTPTS,aresample=44100,{_atempo(speed)}"
             f"aformat=sample_fmts=fltp:sample_rates=44100:channel_layouts=stereo,"
-            f"atrim=duration={duration_s:.3f},volume={volume:.4f},adelay={delay}|{delay}[{out}]"
+            f"atrim=duration={duration_s:.3f}{fades},volume={volume:.4f},adelay={delay}|{delay}[{out}]"
         )
         self.audio.append(out)
 
@@ -176,13 +189,17 @@ def _video(g: _Graph, draft: Draft, resolve_media, total_s: float) -> str:
             if not info.has_video:
                 raise RenderError(f"{_describe(seg, 'clip', index)} has no picture (is it an audio file?)")
             still = info.is_still_image or path.suffix.lower() in IMAGE_SUFFIXES
+            speed = 1.0 if still else _speed(seg)
             if still:
                 i = g.add_input(["-loop", "1", "-framerate", str(fps), "-t", f"{dur:.3f}", "-i", str(path)])
             else:
-                i = g.add_input([*_loops(info, dur), "-t", f"{dur:.3f}", "-i", str(path)])
-            piece = g.fit(f"{i}:v", dur)
+                # A cut clip starts `offset` into its source and uses dur x speed seconds of it.
+                offset, used = _ms(seg, "offset"), dur * speed
+                seek = ["-ss", f"{offset:.3f}"] if offset else []
+                i = g.add_input([*_loops(info, used + offset), *seek, "-t", f"{used:.3f}", "-i", str(path)])
+            piece = g.fit(f"{i}:v", dur, speed, _fades(seg, dur, audio=False))
             if info.has_audio and not still:
-                g.add_audio(f"{i}:a", start, dur, _volume(seg))
+                g.add_audio(f"{i}:a", start, dur, _volume(seg), speed, _fades(seg, dur, audio=True))
             if track_no == 0:
                 pieces.append(piece)
                 cursor = start + dur
@@ -255,7 +272,7 @@ def _audio(g: _Graph, draft: Draft, resolve_media, total_s: float) -> None:
             dur = (end_ms - start_ms) / 1000
             # Music loops to fill its segment (generated tracks loop seamlessly).
             i = g.add_input([*_loops(info, dur), "-t", f"{dur:.3f}", "-i", str(path)])
-            g.add_audio(f"{i}:a", start_ms / 1000, dur, _volume(seg))
+            g.add_audio(f"{i}:a", start_ms / 1000, dur, _volume(seg), fades=_fades(seg, dur, audio=True))
     if not g.audio:
         g.chains.append(f"anullsrc=r=44100:cl=stereo,atrim=duration={total_s:.3f}[aout]")
     else:  # amix even for one input: the same graph shape and levels (normalize=0) every time

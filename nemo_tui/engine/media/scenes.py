@@ -31,7 +31,7 @@ def make_painter(
     prompt: str, width: int, height: int, duration_s: float, seed: int = 0, dither: bool = True
 ) -> tuple[SceneSpec, ScenePainter]:
     """The scene a prompt describes and a painter for it at width x height (no encoding)."""
-    spec = parse_prompt(prompt, seed)
+    spec = parse_prompt(prompt)  # the scene follows the prompt alone, so the reply can say what it is
     rng = np.random.default_rng(prompt_digest(prompt, seed))
     return spec, ScenePainter(spec, width, height, duration_s, rng, dither=dither)
 
