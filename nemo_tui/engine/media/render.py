@@ -20,6 +20,9 @@ from pathlib import Path
 from nemo_tui.protocol import Draft, Segment, TrackType
 
 from .ffmpeg import (
+    BT709_FRAMES,
+    BT709_TAGS,
+    TO_BT709,
     X264_CRF,
     X264_PRESET,
     FFmpegError,
@@ -30,7 +33,7 @@ from .ffmpeg import (
     probe,
     run_ffmpeg,
 )
-from .text import drawtext_filters, has_cjk
+from .text import drawtext_filters, has_cjk, shown_between
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +66,9 @@ class _Graph:
         w, h = self.w, self.h
         self.chains.append(
             f"[{source}]setpts=PTS-STARTPTS,fps={self.fps},"
-            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,"
-            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,"
+            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic:"
+            f"{TO_BT709},format=yuv420p,{BT709_FRAMES},"
+            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
             f"tpad=stop_mode=clone:stop_duration={duration_s:.3f},trim=duration={duration_s:.3f},"
             f"setpts=PTS-STARTPTS[{out}]"
         )
@@ -73,7 +77,8 @@ class _Graph:
     def black(self, duration_s: float) -> str:
         out = self.label("gap")
         self.chains.append(
-            f"color=c=black:s={self.w}x{self.h}:r={self.fps}:d={duration_s:.3f},format=yuv420p,setsar=1[{out}]"
+            f"color=c=black:s={self.w}x{self.h}:r={self.fps}:d={duration_s:.3f},format=yuv420p,"
+            f"{BT709_FRAMES},setsar=1[{out}]"
         )
         return out
 
@@ -197,7 +202,7 @@ def _video(g: _Graph, draft: Draft, resolve_media, total_s: float) -> str:
                 label, a, b = item.split("@")
                 out = g.label("ov")
                 g.chains.append(
-                    f"[{base}][{label}]overlay=eof_action=pass:enable='between(t,{a},{b})'[{out}]"
+                    f"[{base}][{label}]overlay=eof_action=pass:enable='{shown_between(float(a), float(b))}'[{out}]"
                 )
                 base = out
     return base if base is not None else g.black(total_s)
@@ -313,6 +318,7 @@ def render_draft(
                 X264_CRF,
                 "-pix_fmt",
                 "yuv420p",
+                *BT709_TAGS,
                 "-r",
                 str(fps),
                 "-fps_mode",
