@@ -38,6 +38,9 @@ from .text import drawtext_filters, has_cjk, shown_between
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+# Audio-track segments (music) fade in and out; each fade takes at most a quarter of the segment.
+MUSIC_FADE_IN_S = 1.0
+MUSIC_FADE_OUT_S = 2.0
 
 
 class RenderError(Exception):
@@ -82,13 +85,23 @@ class _Graph:
         )
         return out
 
-    def add_audio(self, source: str, start_s: float, duration_s: float, volume: float) -> None:
+    def add_audio(
+        self, source: str, start_s: float, duration_s: float, volume: float, *, fades: bool = False
+    ) -> None:
         out = self.label("a")
         delay = round(start_s * 1000)
+        fade = ""
+        if fades:  # music comes in and goes out gently rather than starting and stopping mid-bar
+            fade_in = min(MUSIC_FADE_IN_S, duration_s / 4)
+            fade_out = min(MUSIC_FADE_OUT_S, duration_s / 4)
+            fade = (
+                f"afade=t=in:st=0:d={fade_in:.3f}:curve=qsin,"
+                f"afade=t=out:st={duration_s - fade_out:.3f}:d={fade_out:.3f}:curve=qsin,"
+            )
         self.chains.append(
             f"[{source}]asetpts=PTS-STARTPTS,aresample=44100,"
             f"aformat=sample_fmts=fltp:sample_rates=44100:channel_layouts=stereo,"
-            f"atrim=duration={duration_s:.3f},volume={volume:.4f},adelay={delay}|{delay}[{out}]"
+            f"atrim=duration={duration_s:.3f},{fade}volume={volume:.4f},adelay={delay}|{delay}[{out}]"
         )
         self.audio.append(out)
 
@@ -256,7 +269,7 @@ def _audio(g: _Graph, draft: Draft, resolve_media, total_s: float) -> None:
             dur = (end_ms - start_ms) / 1000
             # Music loops to fill its segment (generated tracks loop seamlessly).
             i = g.add_input([*_loops(info, dur), "-t", f"{dur:.3f}", "-i", str(path)])
-            g.add_audio(f"{i}:a", start_ms / 1000, dur, _volume(seg))
+            g.add_audio(f"{i}:a", start_ms / 1000, dur, _volume(seg), fades=True)
     if not g.audio:
         g.chains.append(f"anullsrc=r=44100:cl=stereo,atrim=duration={total_s:.3f}[aout]")
     else:  # amix even for one input: the same graph shape and levels (normalize=0) every time
