@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import lexicon as lx
-from .edits import ASPECTS, timeline_ms, video_end_ms
+from .edits import ASPECTS, music_volume, timeline_ms, video_end_ms
 
 DEFAULT_GENERATE_S = 5.0
 MAX_GENERATE_S = 60.0
@@ -61,6 +61,7 @@ def plan_turn(
         "draft_ms": timeline_ms(draft),
         "video_ms": video_end_ms(draft),
         "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])),
+        "music_volume": music_volume(draft),
         "can_undo": can_undo,
         "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])],
     }
@@ -195,7 +196,12 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
         say(f"Setting the music volume to {volume:.0%}.", f"背景音乐音量已调到{volume:.0%}。")
         return True
     style = style or lx.DEFAULT_STYLE
-    volume = DEFAULT_VOLUME if volume is None else volume
+    if volume is None:  # a replacement keeps the level the person chose for the music before
+        volume = (
+            state["music_volume"]
+            if state["has_music"] and state["music_volume"] is not None
+            else DEFAULT_VOLUME
+        )
     seconds = (state["draft_ms"] / 1000) or DEFAULT_MUSIC_S
     plan.calls.append(
         Call("set_background_music", {"style": style, "volume": volume, "duration": _number(seconds)})
@@ -210,6 +216,7 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
         f"{verb[1]}{lx.STYLE_ZH[style]}背景音乐，音量{volume:.0%}。",
     )
     state["has_music"] = True
+    state["music_volume"] = volume
     return True
 
 

@@ -79,6 +79,7 @@ def add_video_segment(
 ) -> Edit:
     """Append a clip (generated or uploaded) to the main video track."""
     new = copy.deepcopy(draft)
+    covered_ms = video_end_ms(new)
     meta = new.setdefault("m", {})
     if "width" not in meta or "height" not in meta:
         meta.update({"width": DEFAULT_CANVAS[0], "height": DEFAULT_CANVAS[1]})
@@ -89,12 +90,34 @@ def add_video_segment(
     if kind == "image":
         seg_meta["kind"] = "image"
     _first_track(new, TrackType.VIDEO, front=True)["sg"].append({"d": int(duration_ms), "m": seg_meta})
+    _extend_music(new, covered_ms, video_end_ms(new))
     return new, {
         "status": "ok",
         "source": source,
         "duration_ms": int(duration_ms),
         "timeline_ms": timeline_ms(new),
     }
+
+
+def music_volume(draft: dict[str, Any]) -> float | None:
+    """The volume (0-1) of the first music segment, if there is music with one."""
+    for track in Draft.from_wire(draft).tracks_of(TrackType.AUDIO):
+        for seg in track.segments:
+            if seg.volume is not None:
+                return seg.volume
+    return None
+
+
+def _extend_music(draft: dict[str, Any], covered_ms: int, video_ms: int) -> None:
+    """Music that played under the whole video keeps doing so when the video grows: its last segment
+    is lengthened (the renderer loops the track, and generated music loops seamlessly). Music that
+    stopped earlier on purpose is left alone."""
+    for track in _tracks(draft):
+        if track.get("tt") != TrackType.AUDIO or not track.get("sg"):
+            continue
+        start, end, _ = Draft.from_wire({"t": [track]}).tracks[0].layout()[-1]
+        if end >= covered_ms > 0 and end < video_ms:
+            track["sg"][-1]["d"] = video_ms - start
 
 
 def set_background_music(
