@@ -64,14 +64,8 @@ def test_added_clips_stay_covered_by_the_music(video_ms, music_ms, start, expect
     assert music["m"]["volume"] == 0.4 and music["m"]["source"] == "bgm", "the same music, just longer"
 
 
-@pytest.fixture
-def api(engine_server):
-    client = Api(engine_server.base_url).sign_in().new_session()
-    yield client
-    client.close()
-
-
-def test_live_music_keeps_volume_on_replace_and_covers_new_clips(api) -> None:
+def test_live_music_keeps_volume_on_replace_and_covers_new_clips(engine_server) -> None:
+    api = Api(engine_server.base_url).sign_in().new_session()
     api.turn("generate a 1 second video of a forest")
     api.turn("add lo-fi background music at 40%")
     api.turn("replace the music with upbeat music")
@@ -81,3 +75,4 @@ def test_live_music_keeps_volume_on_replace_and_covers_new_clips(api) -> None:
     draft = api.draft()
     (segment,) = only_track(draft, 1)["sg"]
     assert sum(s["d"] for s in only_track(draft, 0)["sg"]) == 2000 and segment["d"] == 2000
+    api.close()
