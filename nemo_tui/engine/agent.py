@@ -21,13 +21,12 @@ from .agent_refs import latest
 from .agent_types import Call, Plan
 from .agent_types import number as _number
 from .agent_types import track as _track
-from .edits import ASPECTS, timeline_ms, video_end_ms
+from .edits import ASPECTS, default_music_volume, music_volume, timeline_ms, video_end_ms
 
 __all__ = ["Call", "Plan", "ambiguity_questions", "plan_turn", "read_answer"]
 
 UNDO_DEPTH = 20  # as many steps as the store keeps
 DEFAULT_MUSIC_S = 10.0
-DEFAULT_VOLUME = 0.3
 
 
 def plan_turn(
@@ -51,6 +50,8 @@ def plan_turn(
         "draft_ms": timeline_ms(draft),
         "video_ms": video_end_ms(draft),
         "has_music": any(t.get("tt") == 1 for t in draft.get("t", [])),
+        "music_volume": music_volume(draft),
+        "default_volume": default_music_volume(uploads),
         "can_undo": can_undo,
         "track_kinds": [t.get("tt", 0) for t in draft.get("t", [])],
         # Unknown depths (the first plan, before the turn reads the stacks) are taken as enough.
@@ -199,7 +200,8 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
     style = style or lx.DEFAULT_STYLE
     if volume is None:  # a replacement keeps the volume the person set for the music it replaces
         music = [s for t in state["draft"].get("t", []) if t.get("tt") == 1 for s in t.get("sg", [])]
-        volume = float((music[0].get("m") or {}).get("volume", DEFAULT_VOLUME)) if music else DEFAULT_VOLUME
+        default = state["default_volume"]
+        volume = float((music[0].get("m") or {}).get("volume", default)) if music else default
     seconds = (state["draft_ms"] / 1000) or DEFAULT_MUSIC_S
     plan.calls.append(
         Call("set_background_music", {"style": style, "volume": volume, "duration": _number(seconds)})
@@ -218,6 +220,7 @@ def _music(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
     )
     _track(state, new, 1)
     state["has_music"] = True
+    state["music_volume"] = volume
     return True
 
 

@@ -31,7 +31,6 @@ from .edits import canvas
 from .media.text import font_size
 
 DEFAULT_FADE_MS = 1000
-DEFAULT_VOLUME = 0.3
 _ADDING = re.compile(r"\b(?:add|insert|create|new|another)\b|添加|加上|加一个|加个|插入|新增|再加")
 
 
@@ -226,7 +225,7 @@ def _volume(ctx: Ctx) -> bool | None:
             )
             or True
         )
-    current = float((music[0].get("m") or {}).get("volume", DEFAULT_VOLUME))
+    current = float((music[0].get("m") or {}).get("volume", ctx.state["default_volume"]))
     volume = round(min(current * 1.5, 1.0) if up else current / 1.5, 2)
     ctx.plan.calls.append(Call("set_background_music", {"style": None, "volume": volume}))
     for seg in music:

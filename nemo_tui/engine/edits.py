@@ -68,6 +68,20 @@ def set_aspect_ratio(draft: dict[str, Any], ratio: str) -> Edit:
     return new, {"status": "ok", "aspect_ratio": ratio, "width": width, "height": height}
 
 
+# Generated music is mastered to about -16 LUFS (media/loudness.py) and a volume is a gain on that. In
+# a session whose clips are all generated (they are silent) music added without a volume plays at that
+# level; once a video is uploaded, which may carry speech, it sits under it at the level the cloud
+# gives background music.
+MUSIC_ALONE_VOLUME = 1.0
+MUSIC_UNDER_SOUND_VOLUME = 0.3
+
+
+def default_music_volume(uploads: list[dict[str, Any]] | None) -> float:
+    """The volume for music added without one: see MUSIC_ALONE_VOLUME."""
+    has_sound = any(m.get("kind") == "video" for m in uploads or [])
+    return MUSIC_UNDER_SOUND_VOLUME if has_sound else MUSIC_ALONE_VOLUME
+
+
 def add_video_segment(
     draft: dict[str, Any],
     *,
@@ -80,6 +94,7 @@ def add_video_segment(
 ) -> Edit:
     """Append a clip (generated or uploaded) to the main video track."""
     new = copy.deepcopy(draft)
+    covered_ms = video_end_ms(new)
     meta = new.setdefault("m", {})
     if "width" not in meta or "height" not in meta:
         meta.update({"width": DEFAULT_CANVAS[0], "height": DEFAULT_CANVAS[1]})
@@ -91,12 +106,34 @@ def add_video_segment(
         seg_meta["kind"] = "image"
     seg_meta.update(extra or {})
     _first_track(new, TrackType.VIDEO, front=True)["sg"].append({"d": int(duration_ms), "m": seg_meta})
+    _extend_music(new, covered_ms, video_end_ms(new))
     return new, {
         "status": "ok",
         "source": source,
         "duration_ms": int(duration_ms),
         "timeline_ms": timeline_ms(new),
     }
+
+
+def music_volume(draft: dict[str, Any]) -> float | None:
+    """The volume (0-1) of the first music segment, if there is music with one."""
+    for track in Draft.from_wire(draft).tracks_of(TrackType.AUDIO):
+        for seg in track.segments:
+            if seg.volume is not None:
+                return seg.volume
+    return None
+
+
+def _extend_music(draft: dict[str, Any], covered_ms: int, video_ms: int) -> None:
+    """Music that played under the whole video keeps doing so when the video grows: its last segment
+    is lengthened (the renderer loops the track, and generated music loops seamlessly). Music that
+    stopped earlier on purpose is left alone."""
+    for track in _tracks(draft):
+        if track.get("tt") != TrackType.AUDIO or not track.get("sg"):
+            continue
+        start, end, _ = Draft.from_wire({"t": [track]}).tracks[0].layout()[-1]
+        if end >= covered_ms > 0 and end < video_ms:
+            track["sg"][-1]["d"] = video_ms - start
 
 
 def set_background_music(

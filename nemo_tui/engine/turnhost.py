@@ -29,7 +29,7 @@ from starlette.applications import Starlette
 from ..protocol import AdkEvent
 from . import lexicon as lx
 from .agent import Call, Plan
-from .edits import timeline_ms
+from .edits import MUSIC_UNDER_SOUND_VOLUME, timeline_ms
 from .sse import Emit, Producer
 from .turns import Turn
 
@@ -147,7 +147,11 @@ class TurnHost:
                     calls.append(
                         Call(
                             "set_background_music",
-                            {"style": lx.DEFAULT_STYLE, "volume": 0.3, "duration": seconds},
+                            {
+                                "style": lx.DEFAULT_STYLE,
+                                "volume": MUSIC_UNDER_SOUND_VOLUME,
+                                "duration": seconds,
+                            },
                         )
                     )
                 if not any(t.get("tt") == 7 for t in tracks):

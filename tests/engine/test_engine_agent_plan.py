@@ -80,8 +80,9 @@ def test_one_message_can_carry_several_edits():
     [
         ("add lo-fi background music at 35%", "lofi", 0.35),
         ("添加背景音乐 音量30%", "lofi", 0.30),
-        ("add epic music", "cinematic", 0.30),
-        ("add some upbeat music", "upbeat", 0.30),
+        # no volume named, every clip generated (silent): the music at its mastered level
+        ("add epic music", "cinematic", 1.0),
+        ("add some upbeat music", "upbeat", 1.0),
         ("加一段轻快的背景音乐，音量百分之二十", "upbeat", 0.20),
     ],
 )
@@ -272,3 +273,13 @@ def test_reply_language_follows_the_request():
     assert calls("竖屏")[1].language == "zh"
     assert "竖屏" in calls("竖屏")[1].reply
     assert calls("make it vertical")[1].reply.startswith("Switching to vertical")
+
+
+def test_music_without_a_volume_sits_under_an_uploaded_videos_sound():
+    # An uploaded video may carry speech: music added without a volume plays under it (30 %), while
+    # over generated (silent) clips it plays at its mastered level (100 %).
+    uploads = [{"media_id": "m1", "kind": "video", "name": "talk.mp4", "path": "uploads/talk.mp4"}]
+    assert calls("add epic music", uploads=uploads)[0] == [
+        ("set_background_music", {"style": "cinematic", "volume": 0.3, "duration": 10.0})
+    ]
+    assert calls("add epic music")[0][0][1]["volume"] == 1.0

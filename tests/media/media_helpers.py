@@ -131,3 +131,38 @@ def make_image(path: Path, size: str = "64x48", colour: str = "red") -> Path:
         check=True,
     )
     return path
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's EBU R128 meter reads them."""
+    import re
+
+    err = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    summary = err[err.rindex("Summary:") :]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    assert integrated and peak, summary
+    return float(integrated.group(1)), float(peak.group(1))
+
+
+def band_share(data: np.ndarray, rate: int, low_hz: float, high_hz: float = float("inf")) -> float:
+    """The fraction of the signal's energy between low_hz and high_hz."""
+    power = (np.abs(np.fft.rfft(data, axis=1)) ** 2).sum(axis=0)
+    f = np.fft.rfftfreq(data.shape[1], 1 / rate)
+    return float(power[(f > low_hz) & (f <= high_hz)].sum() / power.sum())

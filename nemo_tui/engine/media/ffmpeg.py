@@ -25,6 +25,22 @@ from typing import IO
 X264_PRESET = "superfast"
 X264_CRF = "20"
 
+# Colour: players decode HD video with the BT.709 matrix (and untagged files are guessed at), so every
+# RGB->YUV conversion uses BT.709 limited range explicitly (swscale's default is BT.601: reds shift),
+# frames in a filter graph carry it (drawtext converts its colours with it), and files say so.
+TO_BT709 = "out_color_matrix=bt709:out_range=tv"
+BT709_FRAMES = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv"
+BT709_TAGS = [
+    "-colorspace",
+    "bt709",
+    "-color_primaries",
+    "bt709",
+    "-color_trc",
+    "bt709",
+    "-color_range",
+    "tv",
+]
+
 
 class FFmpegError(Exception):
     """ffmpeg failed; str(e) is its last meaningful stderr line."""

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+from . import instruments as ins
 from .ffmpeg import run_ffmpeg
+from .loudness import master
 from .vocabulary import prompt_digest
 
-RATE = 44100
+RATE = ins.RATE
 
 
 @dataclass(frozen=True)
@@ -26,18 +28,22 @@ class Style:
     bars_per_chord: int
     lowpass_hz: float
     reverb_s: float
+    lead_octave: int  # the melody plays the chord's tones this many octaves up
+    lead_gain: float
 
 
 STYLES: dict[str, Style] = {
-    "lofi": Style(78, ((53, 57, 60, 64), (52, 55, 59, 62), (50, 53, 57, 60), (48, 52, 55, 59)), 1, 3200, 1.2),
+    "lofi": Style(
+        78, ((53, 57, 60, 64), (52, 55, 59, 62), (50, 53, 57, 60), (48, 52, 55, 59)), 1, 5500, 1.2, 1, 0.16
+    ),
     "ambient": Style(
-        60, ((57, 60, 64, 71), (53, 57, 60, 64), (48, 55, 60, 64), (55, 59, 62, 69)), 2, 5000, 4.0
+        60, ((57, 60, 64, 71), (53, 57, 60, 64), (48, 55, 60, 64), (55, 59, 62, 69)), 2, 6000, 4.0, 1, 0.05
     ),
     "upbeat": Style(
-        122, ((48, 55, 60, 64), (43, 55, 59, 62), (45, 57, 60, 64), (41, 53, 57, 60)), 1, 12000, 0.8
+        122, ((48, 55, 60, 64), (43, 55, 59, 62), (45, 57, 60, 64), (41, 53, 57, 60)), 1, 10000, 0.8, 1, 0.14
     ),
     "cinematic": Style(
-        68, ((45, 57, 60, 64), (41, 53, 57, 60), (48, 55, 60, 67), (43, 55, 59, 62)), 2, 6000, 3.0
+        68, ((45, 57, 60, 64), (41, 53, 57, 60), (48, 55, 60, 67), (43, 55, 59, 62)), 2, 8000, 3.0, 1, 0.08
     ),
 }
 
@@ -92,10 +98,6 @@ def resolve_style(style: str | None) -> str:
     return DEFAULT_STYLE
 
 
-def _hz(note: float) -> float:
-    return 440.0 * 2 ** ((note - 69) / 12)
-
-
 class _Track:
     """A stereo buffer with room past the loop for ringing notes, folded back at the end."""
 
@@ -126,63 +128,16 @@ class _Track:
         return out
 
 
-def _time(dur_s: float) -> np.ndarray:
-    return np.arange(int(dur_s * RATE), dtype=np.float32) / RATE
-
-
-def _keys(freq: float, dur: float, rng: np.random.Generator) -> np.ndarray:
-    """A soft electric-piano note: a sine with quickly fading bell partials and a slow tremolo."""
-    t = _time(dur + 1.2)
-    env = np.minimum(t / 0.006, 1) * np.exp(-t * 2.2) * np.exp(-np.maximum(t - dur, 0) * 8)
-    tone = np.sin(2 * np.pi * freq * t) + 0.35 * np.exp(-t * 7) * np.sin(2 * np.pi * freq * 2.0 * t)
-    tone += 0.12 * np.exp(-t * 12) * np.sin(2 * np.pi * freq * 3.01 * t + rng.uniform(0, 6))
-    detune = np.sin(2 * np.pi * freq * 1.003 * t)  # the right channel beats slowly against the left
-    trem = 1 + 0.15 * np.sin(2 * np.pi * 4.5 * t)
-    return np.stack([tone * env * trem, (0.6 * tone + 0.4 * detune) * env * trem]).astype(np.float32)
-
-
-def _pad(freq: float, dur: float, attack: float = 1.2) -> np.ndarray:
-    """A warm pad: detuned, softly band-limited saws with a slow swell and release."""
-    t = _time(dur + 2.5)
-    env = np.minimum(t / attack, 1) * np.exp(-np.maximum(t - dur, 0) * 2.2)
-    voices = []
-    for detune in (0.996, 1.004):
-        wave_ = sum(np.sin(2 * np.pi * freq * detune * k * t) / k for k in range(1, 7))
-        voices.append(wave_ * env)
-    return (np.stack(voices) * 0.5).astype(np.float32)
-
-
-def _bass(freq: float, dur: float) -> np.ndarray:
-    t = _time(dur + 0.1)
-    env = np.minimum(t / 0.005, 1) * np.exp(-t * 1.5) * np.exp(-np.maximum(t - dur, 0) * 40)
-    return ((np.sin(2 * np.pi * freq * t) + 0.25 * np.sin(4 * np.pi * freq * t)) * env).astype(np.float32)
-
-
-def _kick(strength: float = 1.0) -> np.ndarray:
-    t = _time(0.45)
-    freq = 45 + 85 * np.exp(-t * 30)
-    phase = 2 * np.pi * np.cumsum(freq) / RATE
-    return (np.sin(phase) * np.exp(-t * 9) * strength).astype(np.float32)
-
-
-def _noise_hit(rng: np.random.Generator, dur: float, decay: float, bright: bool) -> np.ndarray:
-    t = _time(dur)
-    noise = rng.standard_normal(t.size).astype(np.float32)
-    if bright:  # differencing tilts the noise towards the highs: a hat, not a hiss
-        noise = np.diff(noise, prepend=0) * 0.5
-    return noise * np.exp(-t * decay)
-
-
-def _snare(rng: np.random.Generator) -> np.ndarray:
-    t = _time(0.3)
-    return 0.3 * _noise_hit(rng, 0.3, 22, False) + 0.5 * np.sin(2 * np.pi * 190 * t) * np.exp(-t * 30)
-
-
 def _filter_and_reverb(x: np.ndarray, style: Style, rng: np.random.Generator) -> np.ndarray:
-    """Circular low-pass and reverb over exactly one loop, so they also wrap seamlessly."""
+    """Circular tone shaping and reverb over exactly one loop, so they also wrap seamlessly.
+
+    The tone: a high-pass under 40 Hz (rumble nobody hears takes headroom from what they do), a gentle
+    low-pass at the style's brightness, and no boost anywhere (brightness comes from the voices)."""
     n = x.shape[1]
     spec = np.fft.rfft(x, axis=1)
     f = np.fft.rfftfreq(n, 1 / RATE)
+    with np.errstate(divide="ignore"):
+        spec *= 1 / np.sqrt(1 + (40.0 / np.maximum(f, 1e-3)) ** 4)
     spec *= 1 / np.sqrt(1 + (f / style.lowpass_hz) ** 4)
     if style.reverb_s > 0:
         length = min(int(style.reverb_s * RATE), n)
@@ -190,14 +145,22 @@ def _filter_and_reverb(x: np.ndarray, style: Style, rng: np.random.Generator) ->
         ir = rng.standard_normal((2, length)) * np.exp(-t * 6.9 / style.reverb_s)
         ir[:, : int(0.01 * RATE)] = 0  # a short pre-delay keeps the dry attack clear
         ir /= np.sqrt((ir**2).sum(axis=1, keepdims=True))
-        wet = np.fft.irfft(spec * np.fft.rfft(ir, n=n, axis=1), n=n, axis=1)
-        dry = np.fft.irfft(spec, n=n, axis=1)
-        return (dry * 0.78 + wet * 0.42).astype(np.float32)
+        spec = spec * 0.78 + spec * np.fft.rfft(ir, n=n, axis=1) * 0.42
     return np.fft.irfft(spec, n=n, axis=1).astype(np.float32)
 
 
+def _motif(rng: np.random.Generator) -> list[tuple[int, int, int]]:
+    """A two-bar melody as (eighth-note slot 0-15, chord-tone index, length in eighths): chosen once per
+    track and replayed over each chord, so the tune repeats the way songs do."""
+    slots = sorted(rng.choice(16, size=int(rng.integers(5, 8)), replace=False))
+    slots = [0, *[s for s in slots if s]]
+    lengths = [max(1, b - a) for a, b in zip(slots, [*slots[1:], 16], strict=True)]
+    return [(int(s), int(rng.integers(0, 6)), n) for s, n in zip(slots, lengths, strict=True)]
+
+
 def synthesize(style_name: str, duration_s: float, seed: int = 0) -> np.ndarray:
-    """The loop as float32 stereo samples (2, n) at 44.1 kHz, peaking at -4 dBFS."""
+    """The loop as float32 stereo samples (2, n) at 44.1 kHz, mastered to -16 LUFS integrated with its
+    true peak under -1 dBTP (see loudness.py), so every style plays at the same level."""
     name = resolve_style(style_name)
     style = STYLES[name]
     rng = np.random.default_rng(prompt_digest(name, seed))
@@ -206,72 +169,86 @@ def synthesize(style_name: str, duration_s: float, seed: int = 0) -> np.ndarray:
     bars = max(1, round(duration_s * style.bpm / 240))
     beat = duration_s / (bars * 4)
     track = _Track(n, int(4.5 * RATE))
+    motif = _motif(rng)
     for bar in range(bars):
         chord = style.chords[(bar // style.bars_per_chord) % len(style.chords)]
         t0 = bar * 4 * beat
         first_of_chord = bar % style.bars_per_chord == 0
         _play_bar(track, name, chord, t0, beat, first_of_chord, style, rng)
+    for bar in range(0, bars, 2):
+        for slot, degree, length in motif:  # each note over the chord of the bar it falls in
+            chord = style.chords[((bar + slot // 8) // style.bars_per_chord) % len(style.chords)]
+            note = chord[degree % len(chord)] + 12 * (style.lead_octave + degree // len(chord))
+            start = (bar * 4 + slot / 2) * beat
+            track.add(start, ins.pluck(ins.hz(note), length * beat / 2), style.lead_gain, pan=0.15)
     if name == "lofi":  # vinyl: a soft hiss and sparse crackles
         hiss = rng.standard_normal((2, n)).astype(np.float32) * 0.004
         pops = rng.random((2, n)) < 3e-4
         hiss[pops] += rng.uniform(-0.15, 0.15, pops.sum())
         track.buf[:, :n] += hiss
-    out = _filter_and_reverb(track.folded(), style, rng)
-    out = np.tanh(out / (np.abs(out).max() + 1e-9) * 1.2)
-    # -4 dBFS peaks: AAC overshoots dense material by up to ~3 dB, and the mix must never clip.
-    return (out / (np.abs(out).max() + 1e-9) * 0.63).astype(np.float32)
+    return master(_filter_and_reverb(track.folded(), style, rng), RATE)
 
 
 def _play_bar(
     track: _Track, name: str, chord, t0: float, beat: float, first: bool, style: Style, rng
 ) -> None:
     root = chord[0] - 12
+    hz = ins.hz
     if name == "lofi":
         for k, note in enumerate(chord):  # a lazy strum
-            track.add(t0 + 0.02 * k, _keys(_hz(note), beat * 3.5, rng), 0.22, pan=-0.3 + 0.2 * k)
-        track.add(t0 + beat * 2.5, _keys(_hz(chord[-1] + 12), beat * 0.8, rng), 0.1, pan=0.3)
-        track.add(t0, _bass(_hz(root), beat * 2.4), 0.42)
-        track.add(t0 + beat * 2.75, _bass(_hz(root + 7), beat * 1.0), 0.3)
+            track.add(t0 + 0.02 * k, ins.keys(hz(note + 12), beat * 3.5, rng), 0.2, pan=-0.3 + 0.2 * k)
+        track.add(t0 + beat * 2.5, ins.keys(hz(chord[-1] + 24), beat * 0.8, rng), 0.1, pan=0.3)
+        track.add(t0, ins.bass(hz(root), beat * 2.4), 0.26)
+        track.add(t0 + beat * 2.75, ins.bass(hz(root + 7), beat * 1.0), 0.2)
         for b in (0, 2.5):
-            track.add(t0 + b * beat, _kick(0.8), 0.55)
+            track.add(t0 + b * beat, ins.kick(0.8), 0.34)
         for b in (1, 3):
-            track.add(t0 + b * beat, _snare(rng), 0.22, pan=0.1)
+            track.add(t0 + b * beat, ins.snare(rng), 0.24, pan=0.1)
         for e in range(8):  # swung eighths
             swing = 0.16 * beat if e % 2 else 0.0
-            track.add(
-                t0 + e * beat / 2 + swing,
-                _noise_hit(rng, 0.06, 70, True),
-                0.06 + 0.03 * (e % 2 == 0),
-                pan=0.35,
-            )
+            hat = ins.noise_hit(rng, 0.06, 70, True)
+            track.add(t0 + e * beat / 2 + swing, hat, 0.14 + 0.06 * (e % 2 == 0), pan=0.35)
     elif name == "ambient":
         if first:
             length = beat * 4 * style.bars_per_chord
             for k, note in enumerate(chord):
-                track.add(t0, _pad(_hz(note), length, attack=2.0), 0.1, pan=(-0.5, 0.5, -0.2, 0.2)[k])
-            track.add(t0, _pad(_hz(root), length, attack=2.0), 0.08)
+                pan = (-0.5, 0.5, -0.2, 0.2)[k]
+                track.add(t0, ins.pad(hz(note), length, attack=2.0), 0.1, pan=pan)
+            track.add(t0, ins.pad(hz(root), length, attack=2.0, harmonics=5), 0.07)
         for b in rng.choice(8, size=3, replace=False):  # sparse bell notes over the pad
             note = chord[int(rng.integers(0, len(chord)))] + 12
-            track.add(t0 + b * beat / 2, _keys(_hz(note), beat, rng), 0.06, pan=float(rng.uniform(-0.7, 0.7)))
+            track.add(
+                t0 + b * beat / 2, ins.keys(hz(note), beat, rng), 0.06, pan=float(rng.uniform(-0.7, 0.7))
+            )
+        track.add(t0 + beat * 2, ins.shaker(rng, 0.4), 0.03, pan=-0.4)  # a breath of air, once a bar
     elif name == "upbeat":
         for b in range(4):
-            track.add(t0 + b * beat, _kick(1.0), 0.6)
-            track.add(t0 + (b + 0.5) * beat, _noise_hit(rng, 0.12, 30, True), 0.1, pan=0.3)
-            track.add(t0 + (b + 0.5) * beat, _bass(_hz(root), beat * 0.45), 0.38)
+            track.add(t0 + b * beat, ins.kick(1.0), 0.27)
+            track.add(t0 + (b + 0.5) * beat, ins.noise_hit(rng, 0.12, 30, True), 0.18, pan=0.3)
+            track.add(t0 + (b + 0.5) * beat, ins.bass(hz(root), beat * 0.45), 0.2)
+            for s in (0, 0.25, 0.5, 0.75):  # sixteenth shakers, accented on the beat
+                track.add(t0 + (b + s) * beat, ins.shaker(rng), 0.08 + 0.04 * (s == 0), pan=-0.35)
         for b in (1, 3):
-            track.add(t0 + b * beat, _snare(rng), 0.32)
+            track.add(t0 + b * beat, ins.snare(rng), 0.34)
         for b in (0, 1.5, 2.5, 3.5):  # syncopated chord stabs
             for k, note in enumerate(chord[1:]):
-                track.add(t0 + b * beat, _keys(_hz(note), beat * 0.4, rng), 0.11, pan=-0.4 + 0.4 * k)
+                track.add(t0 + b * beat, ins.keys(hz(note + 12), beat * 0.4, rng), 0.15, pan=-0.4 + 0.4 * k)
     else:  # cinematic
         if first:
             length = beat * 4 * style.bars_per_chord
             for k, note in enumerate(chord):
-                track.add(t0, _pad(_hz(note), length, attack=1.0), 0.11, pan=(-0.6, 0.6, -0.3, 0.3)[k])
-            track.add(t0, _bass(_hz(root), length), 0.5)
-        track.add(t0, _kick(1.0), 0.7)
-        track.add(t0 + beat * 2.5, _kick(0.7), 0.45)
-        track.add(t0 + beat * 3, _kick(0.6), 0.4)
+                pan = (-0.6, 0.6, -0.3, 0.3)[k]
+                track.add(t0, ins.pad(hz(note), length, attack=1.0, harmonics=10), 0.11, pan=pan)
+            track.add(t0, ins.bass(hz(root), length), 0.2)
+        for e in range(8):  # a string ostinato up high keeps it moving
+            note = chord[(e * 3) % len(chord)] + 12
+            track.add(t0 + e * beat / 2, ins.pluck(hz(note), beat / 2), 0.1, pan=0.4 - 0.1 * (e % 2))
+        track.add(t0, ins.kick(1.0), 0.42)
+        track.add(t0 + beat * 2.5, ins.kick(0.7), 0.32)
+        track.add(t0 + beat * 3, ins.kick(0.6), 0.28)
+
+
+_PRIMING = 2048  # two AAC frames of the loop's end, heard by the encoder before the loop starts
 
 
 def generate_music(style: str, duration_s: float, out_path: Path, *, seed: int = 0) -> Path:
@@ -293,7 +270,12 @@ def generate_music(style: str, duration_s: float, out_path: Path, *, seed: int =
                 w.setframerate(RATE)
                 w.writeframes(pcm.tobytes())
         else:
-            interleaved = np.ascontiguousarray(samples.T).astype("<f4").tobytes()
+            # AAC codes each frame with its neighbours: started from silence, the first frame smears
+            # the downbeat (errors of 0.3 full scale, peaks over 0 dBTP). So the encoder first hears
+            # the loop's last samples, timed before zero, and the MP4 edit list drops them again.
+            lead_in = samples[:, np.arange(-_PRIMING, 0) % samples.shape[1]]  # wraps for tiny loops
+            primed = np.concatenate([lead_in, samples], axis=1)
+            interleaved = np.ascontiguousarray(primed.T).astype("<f4").tobytes()
             args = [
                 "-y",
                 "-f",
@@ -304,6 +286,10 @@ def generate_music(style: str, duration_s: float, out_path: Path, *, seed: int =
                 "2",
                 "-i",
                 "pipe:0",
+                "-af",
+                f"asetpts=PTS-{_PRIMING}/SR/TB",
+                "-avoid_negative_ts",
+                "disabled",
                 "-c:a",
                 "aac",
                 "-b:a",

@@ -20,6 +20,9 @@ from pathlib import Path
 from nemo_tui.protocol import Draft, Segment, TrackType
 
 from .ffmpeg import (
+    BT709_FRAMES,
+    BT709_TAGS,
+    TO_BT709,
     X264_CRF,
     X264_PRESET,
     FFmpegError,
@@ -31,9 +34,10 @@ from .ffmpeg import (
 from .fonts import font_for, missing_glyphs
 from .segtime import atempo as _atempo
 from .segtime import fades as _fades
+from .segtime import music_fades
 from .segtime import seconds_of as _ms
 from .segtime import speed as _speed
-from .text import drawtext_filters
+from .text import drawtext_filters, shown_between
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +75,9 @@ class _Graph:
         w, h = self.w, self.h
         self.chains.append(
             f"[{source}]setpts=(PTS-STARTPTS)/{speed:.6g},fps={self.fps},"
-            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,"
-            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,"
+            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic:"
+            f"{TO_BT709},format=yuv420p,{BT709_FRAMES},"
+            f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
             f"tpad=stop_mode=clone:stop_duration={duration_s:.3f},trim=duration={duration_s:.3f},"
             f"setpts=PTS-STARTPTS{fades}[{out}]"
         )
@@ -81,7 +86,8 @@ class _Graph:
     def black(self, duration_s: float) -> str:
         out = self.label("gap")
         self.chains.append(
-            f"color=c=black:s={self.w}x{self.h}:r={self.fps}:d={duration_s:.3f},format=yuv420p,setsar=1[{out}]"
+            f"color=c=black:s={self.w}x{self.h}:r={self.fps}:d={duration_s:.3f},format=yuv420p,"
+            f"{BT709_FRAMES},setsar=1[{out}]"
         )
         return out
 
@@ -217,7 +223,7 @@ def _video(g: _Graph, draft: Draft, resolve_media, total_s: float) -> str:
                 label, a, b = item.split("@")
                 out = g.label("ov")
                 g.chains.append(
-                    f"[{base}][{label}]overlay=eof_action=pass:enable='between(t,{a},{b})'[{out}]"
+                    f"[{base}][{label}]overlay=eof_action=pass:enable='{shown_between(float(a), float(b))}'[{out}]"
                 )
                 base = out
     return base if base is not None else g.black(total_s)
@@ -272,7 +278,7 @@ def _audio(g: _Graph, draft: Draft, resolve_media, total_s: float) -> None:
             dur = (end_ms - start_ms) / 1000
             # Music loops to fill its segment (generated tracks loop seamlessly).
             i = g.add_input([*_loops(info, dur), "-t", f"{dur:.3f}", "-i", str(path)])
-            g.add_audio(f"{i}:a", start_ms / 1000, dur, _volume(seg), fades=_fades(seg, dur, audio=True))
+            g.add_audio(f"{i}:a", start_ms / 1000, dur, _volume(seg), fades=music_fades(seg, dur))
     if not g.audio:
         g.chains.append(f"anullsrc=r=44100:cl=stereo,atrim=duration={total_s:.3f}[aout]")
     else:  # amix even for one input: the same graph shape and levels (normalize=0) every time
@@ -336,6 +342,7 @@ def render_draft(
                 PREVIEW_CRF if preview else X264_CRF,
                 "-pix_fmt",
                 "yuv420p",
+                *BT709_TAGS,
                 "-r",
                 str(fps),
                 "-fps_mode",

@@ -13,7 +13,7 @@ from typing import IO
 
 import numpy as np
 
-from .ffmpeg import X264_CRF, X264_PRESET, FFmpegError, run_ffmpeg
+from .ffmpeg import BT709_FRAMES, BT709_TAGS, TO_BT709, X264_CRF, X264_PRESET, FFmpegError, run_ffmpeg
 from .painter import ScenePainter
 from .vocabulary import SceneSpec, parse_prompt, prompt_digest
 
@@ -72,7 +72,8 @@ def generate_clip(
         for i in range(n_frames):
             pipe.write(painter.frame(i / fps, i).tobytes())
 
-    scale = [] if (pw, ph) == (width, height) else ["-vf", f"scale={width}:{height}:flags=bicubic"]
+    # One explicit conversion to BT.709 YUV (with the upscale, when there is one).
+    scale = ["-vf", f"scale={width}:{height}:flags=bicubic:{TO_BT709},format=yuv420p,{BT709_FRAMES}"]
     tmp = out_path.with_name(f".{out_path.name}.part")
     args = [
         "-y",
@@ -95,6 +96,7 @@ def generate_clip(
         X264_CRF,
         "-pix_fmt",
         "yuv420p",
+        *BT709_TAGS,
         "-movflags",
         "+faststart",
         "-f",

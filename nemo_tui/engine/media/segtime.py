@@ -50,3 +50,23 @@ def fades(seg: Segment, duration_s: float, audio: bool) -> str:
     if (fout := min(seconds_of(seg, "fade_out"), duration_s / 2)) > 0:
         out += f",{name}=t=out:st={duration_s - fout:.3f}:d={fout:.3f}"
     return out
+
+
+# Music comes in and goes out gently rather than starting and stopping mid-bar: these unless the
+# segment sets its own fades; each takes at most a quarter of the segment.
+MUSIC_FADE_IN_S = 1.0
+MUSIC_FADE_OUT_S = 2.0
+
+
+def music_fades(seg: Segment, duration_s: float) -> str:
+    """An audio-track (music) segment's fades: its own `fade_in` / `fade_out` when it has them,
+    else a short fade in and a longer fade out."""
+    meta = seg.metadata
+    if "fade_in" in meta or "fade_out" in meta:
+        return fades(seg, duration_s, audio=True)
+    fade_in = min(MUSIC_FADE_IN_S, duration_s / 4)
+    fade_out = min(MUSIC_FADE_OUT_S, duration_s / 4)
+    return (
+        f",afade=t=in:st=0:d={fade_in:.3f}:curve=qsin"
+        f",afade=t=out:st={duration_s - fade_out:.3f}:d={fade_out:.3f}:curve=qsin"
+    )

@@ -114,6 +114,13 @@ def filter_value(value: str) -> str:
     return "".join(out)
 
 
+def shown_between(start_s: float, end_s: float) -> str:
+    """A filter `enable` expression true on exactly the frames in [start_s, end_s): `between()` includes
+    its end, which showed a title one frame too long. Both edges sit 1 ms early, so a frame stamped on
+    a boundary (a float a hair under it) still lands on the side it belongs to."""
+    return f"gte(t,{start_s - 0.001:.4f})*lt(t,{end_s - 0.001:.4f})"
+
+
 def drawtext_filters(
     text: str,
     *,
@@ -156,7 +163,7 @@ def drawtext_filters(
             "bordercolor=black@0.6",
             "x=(w-text_w)/2",
             f"y={y0 + i * line_h + (line_h - fs) // 2}",
-            f"enable='between(t,{start_s:.3f},{end_s:.3f})'",
+            f"enable='{shown_between(start_s, end_s)}'",
         ]
         if font is not None:
             opts.insert(0, f"fontfile={filter_value(str(font))}")
