@@ -20,6 +20,7 @@ from ..client.api import VideoBackend
 from ..protocol import Draft, NemoError
 from ..protocol.models import SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
+from .filmstrip import media_urls
 from .i18n import norm_lang, t
 from .pump import Pump
 from .settings import default_cache_dir, is_loopback_url
@@ -209,7 +210,10 @@ class FlowBase:
         changes = describe_changes(before, after, self.lang) if announce_changes else None
         self._seen(state)
         return TimelineUpdated(
-            draft=after, summary=timeline_summary(after, self.lang), changes=changes
+            draft=after,
+            summary=timeline_summary(after, self.lang),
+            changes=changes,
+            media_urls=media_urls(state),
         ), changes
 
     def _seen(self, state: SessionState) -> None:
