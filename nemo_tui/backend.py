@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from .engine.runner import EngineServer
 
 CLOUD_PROBE_TIMEOUT_S = 3.0
-# The engine on this machine renders in seconds: the cloud's cadence would only slow it down.
-LOOPBACK_RENDER_POLL_S = 0.5
+# The engine on this machine renders in seconds: the cloud's cadence would only slow it down. A
+# preview takes about a second, so a half-second poll added up to 0.5 s to F5; a status read on
+# loopback costs a few ms of CPU, so 10 a second is cheap.
+LOOPBACK_RENDER_POLL_S = 0.1
 
 
 def cloud_answers(base_url: str, timeout_s: float = CLOUD_PROBE_TIMEOUT_S) -> bool:

@@ -51,6 +51,7 @@ async def _halfblock(video: Path) -> dict[str, float]:
 
 
 async def _app(root: Path) -> dict[str, float]:
+    from nemo_tui.backend import LOOPBACK_RENDER_POLL_S
     from nemo_tui.client.nemo import NemoClient
     from nemo_tui.core.conversation import Conversation
     from nemo_tui.core.store import Store
@@ -62,7 +63,8 @@ async def _app(root: Path) -> dict[str, float]:
 
     engine = EngineServer(root / "engine").start()
     try:
-        async with NemoClient(engine.base_url, poll_interval=0.05) as client:
+        # The poll cadence the app gives its own engine (backend.py), so F5 is timed as people get it.
+        async with NemoClient(engine.base_url, poll_interval=LOOPBACK_RENDER_POLL_S) as client:
             conv = Conversation(
                 client,
                 Store(root / "nemo.db"),

@@ -136,6 +136,8 @@ class TimelineUpdated(BaseModel):
     draft: Draft
     summary: str
     changes: str | None = None
+    # Media id -> a URL of the clip (core/filmstrip.py): what the timeline's pictures are taken from.
+    media_urls: dict[str, str] = Field(default_factory=dict)
 
 
 class CreditsUpdated(BaseModel):

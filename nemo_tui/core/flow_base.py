@@ -21,6 +21,7 @@ from ..languages import norm_lang
 from ..loopback import is_loopback_url
 from ..protocol import Draft, NemoError, SessionState
 from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
+from .filmstrip import media_urls
 from .i18n import t
 from .pump import Pump
 from .settings import default_cache_dir
@@ -210,7 +211,10 @@ class FlowBase:
         changes = describe_changes(before, after, self.lang) if announce_changes else None
         self._seen(state)
         return TimelineUpdated(
-            draft=after, summary=timeline_summary(after, self.lang), changes=changes
+            draft=after,
+            summary=timeline_summary(after, self.lang),
+            changes=changes,
+            media_urls=media_urls(state),
         ), changes
 
     def _seen(self, state: SessionState) -> None:

@@ -37,18 +37,22 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _decode_args(path: Path, start_s: float, width: int, height: int, rate: float | None) -> list[str]:
+def _decode_args(path: Path | str, start_s: float, width: int, height: int, rate: float | None) -> list[str]:
     fit = (
         f"scale={width}:{height}:force_original_aspect_ratio=decrease:flags=area,"
         f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black"
     )
     vf = f"fps={rate:g},{fit}" if rate else fit
+    # A URL (the filmstrip reads clips where the server keeps them) may use web protocols only, and
+    # gives up on a silent server instead of holding the worker.
+    remote = ["-protocol_whitelist", "http,https,tcp,tls", "-rw_timeout", "15000000"]
     return [
         ffmpeg_exe(),
         "-nostdin",
         "-hide_banner",
         "-loglevel",
         "error",
+        *(remote if isinstance(path, str) and "://" in path else []),
         "-ss",
         f"{max(start_s, 0.0):.3f}",
         "-i",
@@ -130,11 +134,12 @@ class FrameSource:
         await proc.wait()
 
 
-def grab_frame(path: Path, at_s: float, width: int, height: int) -> np.ndarray:
-    """One frame at `at_s` (or the last one before it near the end), width x height RGB."""
+def grab_frame(path: Path | str, at_s: float, width: int, height: int) -> np.ndarray:
+    """One frame at `at_s` (or the last one before it near the end), width x height RGB. `path` is a
+    file, or an http(s) URL as a str."""
     size = width * height * 3
     for start in (at_s, max(at_s - 0.5, 0.0), 0.0):  # the very end may hold no frame to decode
-        args = _decode_args(Path(path), start, width, height, None)
+        args = _decode_args(path, start, width, height, None)
         args[-1:-1] = ["-frames:v", "1"]
         try:
             done = subprocess.run(args, capture_output=True, timeout=60, check=False)

@@ -111,7 +111,9 @@ class RenderRunner:
         if faults.fail_render:
             self.store.update_render(render_id, status="failed", error=faults.fail_render)
             return
-        from .media.render import RenderError, render_draft  # deferred: optional at start-up
+        from .media.render import PREVIEW_FPS, RenderError, render_draft  # deferred: optional at start-up
+
+        preview = job.get("quality") == PREVIEW_QUALITY
 
         folder = self.config.data_dir / "renders" / secrets.token_hex(12)
         folder.mkdir(parents=True, exist_ok=True)
@@ -134,9 +136,9 @@ class RenderRunner:
                 final,
                 width=job["width"],
                 height=job["height"],
-                fps=self.config.render_fps,
+                fps=min(self.config.render_fps, PREVIEW_FPS) if preview else self.config.render_fps,
                 on_progress=on_progress,
-                preview=job.get("quality") == PREVIEW_QUALITY,
+                preview=preview,
             )
         except BaseException as exc:
             # No empty random-named folder is left behind by a failed (or crashed) render.

@@ -111,15 +111,19 @@ class AppActions(ChatFlow):
 
     @on(LinkActivated)
     def _link(self, event: LinkActivated) -> None:
-        # Over SSH a browser would open on the remote machine: copy the link instead. A link that
-        # isn't a web address (file:, a custom scheme) came from the server and would start whatever
-        # handler the system has for it: copied, never opened.
+        # Over SSH a browser would open on the remote machine, and with no display it would be a
+        # console browser taking over this terminal: copy the link instead. A link that isn't a web
+        # address (file:, a custom scheme) came from the server and would start whatever handler
+        # the system has for it: copied, never opened.
         if self.terminal.over_ssh:
             self.copy_to_clipboard(event.href)
             self.notify(t("copy.link", self.lang, url=event.href), markup=False)
         elif urlsplit(event.href).scheme.lower() not in WEB_SCHEMES:
             self.copy_to_clipboard(event.href)
             self.notify(t("copy.link_not_web", self.lang, url=event.href), markup=False)
+        elif self.terminal.no_display:
+            self.copy_to_clipboard(event.href)
+            self.notify(t("copy.link_no_display", self.lang, url=event.href), markup=False)
         else:
             self.notify(t("open.link", self.lang, url=event.href), markup=False)
             self._open_in_browser(event.href)
@@ -258,7 +262,7 @@ class AppActions(ChatFlow):
         self.copy_to_clipboard(url)
         if self.terminal.over_ssh:
             await chat.add_notice(t("link.copied", self.lang, url=url), "info")
-        elif system_opener() is None:
+        elif self.terminal.no_display or system_opener() is None:
             await chat.add_notice(t("link.copied_only", self.lang, url=url), "info")
         else:
             await chat.add_notice(t("link.opening", self.lang, url=url), "info")

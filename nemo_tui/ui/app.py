@@ -213,7 +213,12 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
 
     def compose(self) -> ComposeResult:
         with Vertical(id="main"):
-            yield TimelineView(lang=self.lang, ascii_only=self.terminal.ascii_only, id="timeline")
+            yield TimelineView(
+                lang=self.lang,
+                ascii_only=self.terminal.ascii_only,
+                pictures=self.terminal.graphics != "none",
+                id="timeline",
+            )
             yield ChatLog(
                 you=t("chat.you", self.lang),
                 assistant=t("chat.assistant", self.lang),

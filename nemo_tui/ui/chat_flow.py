@@ -174,8 +174,8 @@ class ChatFlow(App[None]):
                 await chat.add_suggestion(action, label, payload, key=key)
             case ConfirmNeeded():
                 self._ask(event)
-            case TimelineUpdated(draft=draft, summary=summary):
-                self.query_one(TimelineView).show_draft(draft, summary)
+            case TimelineUpdated(draft=draft, summary=summary, media_urls=urls):
+                self.query_one(TimelineView).show_draft(draft, summary, urls)
                 if self.connection == "offline":  # the state was read again: reachable again
                     self.connection = "connected"
             case CreditsUpdated(credits=credits):

@@ -24,10 +24,14 @@ class Terminal:
     ascii_only: bool  # draw the timeline without emoji / box glyphs
     sixteen_colours: bool  # the terminal says it has only the 16 ANSI colours
     graphics: GraphicsMode = "halfblock"  # how the player draws pixels (core/graphics.py)
+    # Linux/BSD with neither DISPLAY nor WAYLAND_DISPLAY: a browser would be a console one taking
+    # over this terminal, or nothing at all, so links are copied instead (ui/actions.py _link).
+    no_display: bool = False
 
 
-def detect_terminal(environ: Mapping[str, str] | None = None) -> Terminal:
+def detect_terminal(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> Terminal:
     env = os.environ if environ is None else environ
+    x11_like = platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
     over_ssh = bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY") or env.get("SSH_CLIENT"))
     host = env.get("NEMO_HOSTNAME") or _hostname()
     user = env.get("USER") or env.get("LOGNAME") or _username()
@@ -49,6 +53,7 @@ def detect_terminal(environ: Mapping[str, str] | None = None) -> Terminal:
         ascii_only=ascii_only,
         sixteen_colours=sixteen,
         graphics=graphics_mode(env),
+        no_display=x11_like and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")),
     )
 
 

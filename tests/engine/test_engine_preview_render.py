@@ -1,5 +1,5 @@
 """`output.quality: "preview"`: the engine answers it with a small, fast encode for the in-terminal
-player (at most 480 px tall, x264 ultrafast), and an export stays a full one."""
+player (at most 480 px tall, 15 frames a second, x264 ultrafast), and an export stays a full one."""
 
 from __future__ import annotations
 
@@ -36,11 +36,13 @@ def _x264_options(mp4: bytes) -> str:
 
 def test_a_preview_is_at_most_480_tall_and_encoded_ultrafast(edited, engine_server):
     engine_server.config.max_render_height = None  # the draft's own 1920x1080, as people get
+    engine_server.config.render_fps = 30  # as people get; the player shows 15 a second
     done, mp4 = _rendered(edited, "render_preview", "preview")
     assert (done["width"], done["height"]) == (852, 480)
     with av.open(io.BytesIO(mp4)) as container:
         video = container.streams.video[0]
         assert (video.width, video.height) == (852, 480)
+        assert video.average_rate == 15
         assert abs(float(container.duration) / 1e6 - 1.0) < 0.3
     options = _x264_options(mp4)
     # ultrafast: CAVLC instead of CABAC, no B-frames; the export preset (superfast) has both.

@@ -5,8 +5,10 @@ The same flows against the real local engine are in test_ui_engine.py.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from ui_scripted import (
     THREE_TRACKS,
     THREE_TRACKS_SUMMARY,
@@ -344,11 +346,12 @@ async def test_chat_follows_the_tail_only_while_at_the_bottom():
         assert not app.query_one(NewOutputHint).display
 
 
-async def test_links_are_copied_over_ssh_not_opened():
+async def click_a_link(environ: dict[str, str]) -> tuple[str, list[str]]:
+    """A reply with a link, clicked: (what the clipboard holds, the URLs handed to a browser)."""
     conv = ScriptedConversation(
         turns=[[ReplyStarted(), ReplyFinished(text="See [the docs](https://example.com/d)")]]
     )
-    app = make_app(conv, environ={"USER": "a", "SSH_CONNECTION": "1"})
+    app = make_app(conv, environ=environ)
     opened: list[str] = []
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
@@ -361,7 +364,21 @@ async def test_links_are_copied_over_ssh_not_opened():
             Markdown.LinkClicked(app.query_one(ChatLog).query_one(Markdown), "https://example.com/d")
         )
         await pilot.pause()
-        assert app.clipboard == "https://example.com/d" and opened == []
+        await app.workers.wait_for_complete()
+        return app.clipboard, opened
+
+
+async def test_links_are_copied_over_ssh_not_opened():
+    clipboard, opened = await click_a_link({"USER": "a", "SSH_CONNECTION": "1"})
+    assert clipboard == "https://example.com/d" and opened == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY decides only on Linux/BSD")
+async def test_links_are_copied_with_no_display_and_opened_with_one():
+    clipboard, opened = await click_a_link({"USER": "a", "LANG": "en_US.UTF-8"})  # no DISPLAY
+    assert clipboard == "https://example.com/d" and opened == []
+    clipboard, opened = await click_a_link({"USER": "a", "WAYLAND_DISPLAY": "wayland-0"})
+    assert opened == ["https://example.com/d"]
 
 
 async def test_upload_prompt_completes_paths_and_sends_the_choice(tmp_path: Path):

@@ -17,6 +17,7 @@ from ui_scripted import make_app, screen_text, settle
 from nemo_tui.ui.screens.player import PlayerScreen
 from nemo_tui.ui.widgets.frame_view import FrameView
 from nemo_tui.ui.widgets.prompt import PromptInput
+from nemo_tui.ui.widgets.timeline import TimelineView
 
 CLIP = "generate a 3-second video of a sunset over the sea"
 
@@ -114,6 +115,8 @@ async def test_typed_preview_opens_the_player_and_graphics_none_does_not(engine_
         await send(app, pilot, "preview")
         assert player(app) is None
         assert any("Preview ready" in n and "NEMO_GRAPHICS=none" in n for n in notices(app))
+        # ... and the timeline stays today's text timeline: no filmstrip row, no pixels.
+        assert not app.query_one(TimelineView).film and "▀" not in screen_text(app)
 
 
 async def test_ctrl_o_over_ssh_plays_here_and_offers_scp(engine_conversation, monkeypatch):

@@ -134,7 +134,8 @@ async def test_an_unreadable_store_is_said_in_the_session_list(tmp_path: Path):
 
 async def test_a_link_that_is_not_a_web_address_is_copied_never_opened():
     conv = ScriptedConversation(turns=[[ReplyStarted(), ReplyFinished(text="See [it](file:///etc/passwd)")]])
-    app = make_app(conv)  # local, not over SSH: web links open, this one must not
+    # Local, not over SSH, with a display: web links open, this one must not.
+    app = make_app(conv, environ={"USER": "tester", "LANG": "en_US.UTF-8", "DISPLAY": ":0"})
     opened: list[str] = []
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30), notifications=True) as pilot:

@@ -124,16 +124,26 @@ class PlayerScreen(ModalScreen[None]):
     @work(exclusive=True, group="player", exit_on_error=False)
     async def _play(self) -> None:
         view = self.query_one(FrameView)
+        # The first frame is what F5 waits for: ffmpeg starts (the slow part, a process spawn) while
+        # a thread reads the file's duration, instead of one after the other.
+        source: FrameSource | None = FrameSource(self.path, *view.pixel_size, rate=self.fps)
+        info = asyncio.ensure_future(asyncio.to_thread(read_mp4_info, self.path))
         try:
-            self.duration_s = (await asyncio.to_thread(read_mp4_info, self.path)).duration_s
-        except (OSError, NotMp4) as exc:
+            await source.seek(self._seek_to or 0.0)
+            self._seek_to = None
+            self.duration_s = (await info).duration_s
+        except (OSError, NotMp4, DecodeError) as exc:
+            info.cancel()
+            await source.close()
             self.query_one("#player-status", Static).update(
                 t("player.unreadable", self.lang, detail=str(exc))
             )
             return
-        source: FrameSource | None = None
         anchor = (0.0, 0.0)  # (wall clock, video time) of the last seek or resume
         try:
+            if self._seek_to is None:
+                await self._next(source, view)
+                anchor = (time.monotonic(), self.position)
             while self.is_attached:
                 size = view.pixel_size
                 if source is None or (source.width, source.height) != size:

@@ -1,7 +1,9 @@
-"""The timeline: a time ruler and one row per track, segments as proportional blocks.
+"""The timeline: a time ruler, a filmstrip (one picture per video segment, when the terminal has room
+and draws pixels) and one row per track, segments as proportional blocks.
 
-Line API (`render_line` -> `Strip`): the rows are built once per (draft, width, style) and cached,
-so a refresh or a scroll never rebuilds widgets (the way toolong draws its log lines).
+Line API (`render_line` -> `Strip`): the rows are built once per (draft, pictures, width, style) and
+cached, so a refresh or a scroll never rebuilds widgets (the way toolong draws its log lines). The
+pictures are decoded in a worker after each change (ffmpeg in a thread), never on a keystroke.
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment as RichSegment
 from rich.style import Style
+from textual import work
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...core.halfblock import HalfBlockRenderer
 from ..action_table import bindings_for
 from ..strings import t
 from ..text import clean, one_line
+from .filmstrip import FILM_ROWS, MIN_SCREEN_ROWS, Tile, film_strips, layout
 
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
+    import numpy as np
+
+    from ...core.filmstrip import ShotCache
     from ...protocol import Draft, Track
 
 LABEL_WIDTH = 14
@@ -82,12 +90,21 @@ class TimelineView(ScrollView, can_focus=True):
     TimelineView { height: auto; max-height: 12; }
     """
 
-    def __init__(self, *, lang: str = "en", ascii_only: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *, lang: str = "en", ascii_only: bool = False, pictures: bool = False, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.lang = lang
         self.ascii_only = ascii_only
+        self.pictures = pictures  # False (NEMO_GRAPHICS=none): the text timeline only, never a film row
         self.draft: Draft | None = None  # None: nothing yet (shown like an empty draft)
         self.summary = ""
+        self.media_urls: dict[str, str] = {}
+        self.film: list[tuple[Tile, np.ndarray]] = []  # the pictures on screen (tests look at them)
+        self._film_key: tuple | None = None  # (draft serial, bar width, room) the film was built for
+        self._draft_serial = 0
+        self._shots: ShotCache | None = None
+        self._renderer = HalfBlockRenderer()
         self._version = 0
         self._cache_key: tuple | None = None
         self._lines: list[Strip] = []
@@ -95,18 +112,27 @@ class TimelineView(ScrollView, can_focus=True):
 
     # ---- data ------------------------------------------------------------------------------------
 
-    def show_draft(self, draft: Draft | None, summary: str = "") -> None:
+    def show_draft(
+        self, draft: Draft | None, summary: str = "", media_urls: dict[str, str] | None = None
+    ) -> None:
         self.draft = draft
         self.summary = clean(summary)  # said in a toast when copied: no escape may reach the terminal
+        if media_urls is not None:
+            self.media_urls = media_urls
+        self._draft_serial += 1
         self._version += 1
-        self.virtual_size = Size(self.size.width, self._line_count())
+        self._relayout()
         self._update_titles()
+        self._start_film()
+
+    def _relayout(self) -> None:
+        self.virtual_size = Size(self.size.width, self._line_count())
         self.refresh(layout=True)
 
     def _line_count(self) -> int:
         if self.draft is None or not self.draft.tracks or self.draft.duration_ms <= 0:
             return 1
-        return 1 + len(self.draft.tracks)
+        return 1 + len(self.draft.tracks) + (FILM_ROWS if self.film else 0)
 
     def _update_titles(self) -> None:
         n = len(self.draft.tracks) if self.draft is not None else 0
@@ -121,6 +147,42 @@ class TimelineView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self._line_count())
+        self._start_film()
+
+    # ---- the filmstrip -----------------------------------------------------------------------------
+
+    def _bar_width(self, width: int) -> tuple[int, int]:
+        label_w = min(LABEL_WIDTH, max(width // 4, 4))
+        return label_w, max(width - label_w, 1)
+
+    def _start_film(self) -> None:
+        """(Re)build the pictures for this draft and width, unless they are already on screen."""
+        if not self.pictures or not self.is_mounted:
+            return
+        _, bar_w = self._bar_width(self.scrollable_content_region.width)
+        key = (self._draft_serial, bar_w, self.app.size.height >= MIN_SCREEN_ROWS)
+        if key != self._film_key:
+            self._film_key = key
+            self._build_film(bar_w, roomy=key[2])
+
+    @work(exclusive=True, group="filmstrip", exit_on_error=False)
+    async def _build_film(self, bar_w: int, *, roomy: bool) -> None:
+        from ...core.filmstrip import ShotCache, shots
+
+        draft = self.draft
+        tiles = layout(shots(draft, self.media_urls), draft, bar_w) if draft and roomy else []
+        if self._shots is None and tiles:
+            self._shots = ShotCache()
+        film: list[tuple[Tile, np.ndarray]] = []
+        for tile in tiles:
+            assert self._shots is not None
+            pixels = await self._shots.pixels(tile.shot, *tile.pixel_size)
+            if pixels is not None:
+                film.append((tile, pixels))
+        if film or self.film:
+            self.film = film
+            self._version += 1  # the cached strips hold the old pictures
+            self._relayout()
 
     # ---- drawing ---------------------------------------------------------------------------------
 
@@ -148,9 +210,11 @@ class TimelineView(ScrollView, can_focus=True):
             text = fit(" " + t("timeline.empty", self.lang), width)
             return [Strip([RichSegment(text, self._style("empty"))], width)]
         total_ms = draft.duration_ms
-        label_w = min(LABEL_WIDTH, max(width // 4, 4))
-        bar_w = max(width - label_w, 1)
+        label_w, bar_w = self._bar_width(width)
         lines = [self._ruler(label_w, bar_w, total_ms)]
+        if self.film:
+            label = RichSegment(" " * label_w, self._style("label"))
+            lines += film_strips(self.film, self._renderer, label, bar_w, self.rich_style)
         counters: dict[int, int] = {}
         for track in draft.tracks:
             counters[track.type] = counters.get(track.type, 0) + 1
