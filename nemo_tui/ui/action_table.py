@@ -140,6 +140,14 @@ ACTIONS: tuple[Action, ...] = (
         ),
         shows=Shows.PALETTE,
     ),
+    Action(
+        "doctor", "doctor", title=Words("Doctor: check terminal, fonts, ffmpeg, backends", "诊断：检查终端、字体、ffmpeg、后端"),
+        help=Words(
+            "Why something looks wrong here, and the command or setting that fixes it",
+            "找出这里显示异常的原因，以及修复它的命令或设置",
+        ),
+        shows=Shows.PALETTE,
+    ),
     Action("palette", "command_palette", "ctrl+p", Words("Command palette", "命令面板"), shows=Shows.HELP, scope="textual"),
     Action("latest", "follow_chat", "ctrl+end", Words("Latest", "最新")),
     # -- the suggestion hints under a reply: Alt+letter anywhere, the letter when they have focus ----

@@ -262,6 +262,17 @@ class AppActions(ChatFlow):
             await chat.add_notice(t("link.opening", self.lang, url=url), "info")
             self._open_in_browser(url)
 
+    def action_doctor(self) -> None:
+        """Palette: the same checks as `nemo-tui doctor`, in a box (they run in its thread worker).
+        The app's own engine already runs: starting a throwaway one would prove nothing more."""
+        from ..doctor import run_checks
+        from .screens.doctor import DoctorScreen
+
+        if isinstance(self.screen, DoctorScreen):
+            return
+        skip = frozenset({"local_engine"} if self.local else ())
+        self.push_screen(DoctorScreen(partial(run_checks, skip=skip), lang=self.lang))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()

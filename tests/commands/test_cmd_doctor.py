@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 
 from nemo_tui.cli import main
-from nemo_tui.commands import doctor_machine, doctor_terminal
-from nemo_tui.commands.doctor_model import DoctorReport
-from nemo_tui.commands.doctor_terminal import Machine
 from nemo_tui.core.settings import Settings
+from nemo_tui.doctor import machine as doctor_machine
+from nemo_tui.doctor import terminal as doctor_terminal
+from nemo_tui.doctor.model import DoctorReport
+from nemo_tui.doctor.terminal import Machine
 from nemo_tui.engine.media import fonts
 from nemo_tui.engine.runner import EngineServer
 

@@ -200,3 +200,14 @@ async def settle(app, pilot) -> None:
         if not app.busy:
             return
     raise AssertionError("the app stayed busy")
+
+
+async def until(pilot, condition, *, timeout_s: float = 10.0, what: str = "the condition") -> None:
+    """Poll `condition()` between screen updates until it holds (no fixed sleeps), or fail."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)

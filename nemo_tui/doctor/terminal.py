@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .doctor_model import Check
+from .model import Check
 
 MIN_COLUMNS, MIN_ROWS = 80, 24
 
