@@ -46,10 +46,15 @@ class AppActions(ChatFlow):
         text = event.text
         if self._question is not None and not self._question_open:
             self._question = None  # typed instead of answering: the message is the answer
+        if self.conversation is None and not self.busy:
+            # Connecting failed: nothing would ever send it. Keep it where it was typed.
+            self.query_one(PromptInput).restore(text)
+            self.notify(self.say("app.not_connected"), severity="error", markup=False)
+            return
         if self.busy or self._question_open or len(self._queue):
             # One turn per session: it waits for the running one (or for connecting), in order.
             self._enqueue(text, "turn", lambda: self.conversation.handle(text))  # type: ignore[union-attr]
-            self.notify(self.say("queue.added"), markup=False)
+            self.notify(self.say("queue.connecting" if self.connecting else "queue.added"), markup=False)
             return
         await self.query_one(ChatLog).add_user(event.text)
         self.query_one(ChatLog).action_follow()

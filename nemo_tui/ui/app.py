@@ -116,6 +116,7 @@ class NemoApp(AppActions):
         self._warm_up = warm_up
         self._export_finished = False  # an export completed in the running turn: say how to play it
         self._first_turn_done = False
+        self._connect_error: str | None = None
         self._turn: Worker | None = None
         self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
         # What waits for the running turn: messages typed meanwhile (or while connecting) and
@@ -186,8 +187,7 @@ class NemoApp(AppActions):
         self.refresh_bindings()
         self.query_one(PromptInput).placeholder = self.say("prompt.placeholder")
         self.query_one(ChatLog).set_new_output_text(self.say("chat.new_output"))
-        self.query_one(QueuedView).title = self.say("queue.title")
-        self._show_queue()
+        self._show_queue()  # its title names a key
 
     # ---- the person's keys (config.toml) -----------------------------------------------------------
 
@@ -278,8 +278,9 @@ class NemoApp(AppActions):
             if self.return_code is not None:  # the connect step closed the app (bad settings)
                 return
             self.connection = "error"
+            self._connect_error = str(exc) or type(exc).__name__
             yield Notice(
-                text=self.say("app.connect_failed", detail=str(exc) or type(exc).__name__),
+                text=self.say("app.connect_failed", detail=self._connect_error),
                 level="error",
                 error=ErrorKind.UNEXPECTED,
             )

@@ -59,11 +59,17 @@ class ChatFlow(App[None]):
     _question_open: bool
     _export_finished: bool
     _first_turn_done: bool
+    _connect_error: str | None  # why connecting failed (the app then has no conversation)
 
     @property
     def busy(self) -> bool:
         """A turn worker is running (one at a time: everything else waits or is refused)."""
         return self._turn is not None
+
+    @property
+    def connecting(self) -> bool:
+        """The first turn is still choosing the backend, starting the engine or connecting."""
+        return self.busy and self._turn_kind == "start" and self.connection == "connecting"
 
     def set_language(self, lang: str) -> None:  # NemoApp's
         raise NotImplementedError
@@ -278,6 +284,9 @@ class ChatFlow(App[None]):
 
     async def _run_next_queued(self) -> None:
         """The running turn ended: send what waits, in order (not while a question is open)."""
+        if self.conversation is None and len(self._queue):
+            await self._give_back_queued()
+            return
         self._queue.held = self._question_open
         entry = self._queue.next()
         self._show_queue()
@@ -290,8 +299,22 @@ class ChatFlow(App[None]):
             chat.action_follow()
         self.run_stream(kind, factory, prompt_text=entry.text or None)
 
+    async def _give_back_queued(self) -> None:
+        """Connecting failed: what was typed meanwhile goes back into the prompt (before anything
+        typed since), with the reason — never into the chat as if it had been sent."""
+        texts = [entry.text for entry in self._queue.clear() if entry.text]
+        self._show_queue()
+        if not texts:
+            return
+        prompt = self.query_one(PromptInput)
+        prompt.restore("\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
+        detail = self._connect_error or t("status.error", self.lang)
+        await self.query_one(ChatLog).add_notice(self.say("queue.not_connected", detail=detail), "warning")
+
     def _show_queue(self) -> None:
-        self.query_one(QueuedView).show(self._queue.texts)
+        view = self.query_one(QueuedView)
+        view.title = self.say("queue.title_connecting" if self.connecting else "queue.title")
+        view.show(self._queue.texts)
         self.refresh_bindings()
 
     def _enqueue(
