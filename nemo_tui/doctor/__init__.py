@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..core.send_key import CONFIG_FILE
 from ..core.settings import Settings, SettingsError
 from .machine import (
     check_cjk_font,
@@ -26,6 +27,7 @@ from .terminal import (
     check_colour,
     check_locale,
     check_remote,
+    check_send_key,
     check_terminal,
     check_tmux,
     this_machine,
@@ -62,6 +64,7 @@ def run_checks(
         ("tmux", lambda: check_tmux(machine)),
         ("remote", lambda: check_remote(machine)),
         ("locale", lambda: check_locale(machine)),
+        ("send_key", lambda: check_send_key(machine, settings.config_dir / CONFIG_FILE)),
         ("cjk_font", check_cjk_font),
         ("ffmpeg", check_ffmpeg),
         ("export_dir", lambda: check_export_dir(settings)),

@@ -223,6 +223,17 @@ def key_name(key: str) -> str:
     return "+".join([*(m.capitalize() for m in modifiers), base])
 
 
+def send_key_overrides(send_key: str) -> dict[str, str]:
+    """The prompt's send / new-line keys under the send_key setting (core/send_key.py), as
+    ActionKeys overrides, so the prompt, F1 and the placeholder all name the keys in force. Many
+    terminals send Ctrl+Enter as Ctrl+J (a line feed): with "ctrl+enter" that sends too."""
+    if send_key == "alt+enter":
+        return {"send": "alt+enter", "newline": "enter,ctrl+j"}
+    if send_key == "ctrl+enter":
+        return {"send": "ctrl+enter,ctrl+j", "newline": "enter,alt+enter"}
+    return {}
+
+
 class ActionKeys:
     """The keys in force: the table's defaults with the person's remapping over them (a Textual
     keymap, binding id → comma-separated keys). Read wherever a key is named on screen."""

@@ -28,7 +28,9 @@ from textual.worker import Worker
 from ..core.i18n import fill_key_refs
 from ..core.i18n import t as core_t
 from ..core.queue import TurnQueue
-from .action_table import BY_ID, ActionKeys, bindings_for, key_name
+from ..core.send_key import ENV_VAR as SEND_KEY_ENV
+from ..core.send_key import choose_send_key
+from .action_table import BY_ID, ActionKeys, bindings_for, key_name, send_key_overrides
 from .actions import AppActions
 from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
@@ -107,7 +109,10 @@ class NemoApp(AppActions):
         self._label_key = label_key
         self.backend_label = t(label_key, lang) if backend_label is None else backend_label
         self.local = local
-        self.action_keys = ActionKeys()  # the table's keys, with the person's config.toml over them
+        # The table's keys, with the person's config.toml [keys] and send_key (NEMO_SEND_KEY wins) over them.
+        self._keymap: dict[str, str] = {}
+        self._send_key = choose_send_key(os.environ if environ is None else environ)
+        self.action_keys = self._keys_in_force()
         self._config_file = config_file
         self.terminal: Terminal = detect_terminal(environ)
         self._history = list(history or [])
@@ -191,6 +196,20 @@ class NemoApp(AppActions):
 
     # ---- the person's keys (config.toml) -----------------------------------------------------------
 
+    def _keys_in_force(self) -> ActionKeys:
+        return ActionKeys({**self._keymap, **send_key_overrides(self._send_key.key)})
+
+    def _use_keys(self) -> None:
+        """Bind the keys in force: the keymap reaches every Binding by id (the prompt's priority
+        send / new-line bindings included), and the prompt's own Enter handling follows."""
+        self.action_keys = keys = self._keys_in_force()
+        self.set_keymap(keys.overrides)
+        self.query_one(PromptInput).use_keys(keys.keys("send").split(","), keys.keys("newline").split(","))
+
+    def _send_key_problem(self) -> str | None:
+        rejected, source = self._send_key.rejected, self._send_key.source
+        return self.say("keys.bad_send_key", source=source, value=rejected) if rejected else None
+
     def load_key_config(self, path: Path) -> None:
         """Read `[keys]` of `path` off the event loop, then use it."""
         self._read_key_config(path, self.lang)
@@ -201,11 +220,15 @@ class NemoApp(AppActions):
         self.call_from_thread(self.apply_key_config, config)
 
     async def apply_key_config(self, config: KeyConfig) -> None:
-        self.action_keys = ActionKeys(config.keymap)
-        self.set_keymap(config.keymap)
+        problems = list(config.problems)
+        self._keymap = dict(config.keymap)
+        if self._send_key.source != SEND_KEY_ENV:  # NEMO_SEND_KEY wins over the file
+            self._send_key = choose_send_key({}, config.send_key)
+            problems += filter(None, [self._send_key_problem()])
+        self._use_keys()
         self._show_key_words()
         chat = self.query_one(ChatLog)
-        for problem in config.problems:
+        for problem in problems:
             await chat.add_notice(problem, "warning")
 
     # ---- layout ----------------------------------------------------------------------------------
@@ -245,10 +268,13 @@ class NemoApp(AppActions):
         prompt = self.query_one(PromptInput)
         prompt.cursor_blink = self._animate
         prompt.focus()
+        self._use_keys()
         self.query_one(TimelineView).show_draft(None)
         if self.conversation is None:
             # Part of the first paint: the person sees the app is alive before anything connects.
             await self.query_one(ChatLog).add_notice(core_t("setup", self.lang))
+        if problem := self._send_key_problem():  # NEMO_SEND_KEY is not a send key
+            await self.query_one(ChatLog).add_notice(problem, "warning")
         # Startup I/O after the first paint: connect, then pick up renders left from last time.
         self.call_after_refresh(self._begin)
 

@@ -81,6 +81,10 @@ _EN: dict[str, str] = {
     "help.newline": "{keys[newline]} adds a new line; {keys[send]} sends.",
     "help.hints": "Alt+letter (or the letter when the hints have focus) runs a suggested action.",
     "help.queue": "Messages sent while a reply is running wait in a queue ({keys[drop_queued]} drops the last one).",
+    "help.send_key": 'Typing with an IME that commits with Enter? send_key = "alt+enter" at the top of config.toml '
+    "(or NEMO_SEND_KEY=alt+enter) makes Alt+Enter send and Enter a new line. Alt+Enter works in every terminal "
+    'and in tmux; "ctrl+enter" only where the terminal reports Ctrl+Enter (kitty keyboard protocol, tmux '
+    "extended-keys), else Ctrl+J sends. nemo-tui doctor checks it.",
     "help.cost": "Cloud costs: a generated clip (up to 15 s) about 100 credits, an editing session about 50, export free.",
     "question.title": "A question",
     "question.count": "Question {n} of {total}",
@@ -111,6 +115,7 @@ _EN: dict[str, str] = {
     "keys.bad_key": '{path}: [keys] {id} = “{shortcut}” is not a key (write it like "ctrl+e", "alt+x" or "f5"); ignored.',
     "keys.plain": "{path}: [keys] {id} = “{shortcut}” has no Ctrl or Alt and would be typed into the prompt; ignored.",
     "keys.taken": "{path}: [keys] {id}: {shortcut} is already the key of {other}; ignored.",
+    "keys.bad_send_key": '{source}: send_key = “{value}” is not "enter", "alt+enter" or "ctrl+enter"; {keys[send]} sends.',
     "keys.not_table": '{path}: [keys] must be a table of action = "key"; ignored.',
     "keys.not_toml": "{path} is not valid TOML ({detail}); using the default keys.",
     "keys.unreadable": "Could not read {path} ({detail}); using the default keys.",
@@ -186,6 +191,10 @@ _ZH: dict[str, str] = {
     "help.newline": "{keys[newline]} 换行；{keys[send]} 发送。",
     "help.hints": "Alt+字母（或提示获得焦点时直接按字母）执行建议的操作。",
     "help.queue": "回复进行中发送的消息会排队等待（{keys[drop_queued]} 移除最后一条）。",
+    "help.send_key": '用输入法（按 Enter 上屏）打字？在 config.toml 顶部写 send_key = "alt+enter"'
+    "（或设置 NEMO_SEND_KEY=alt+enter），即改为 Alt+Enter 发送、Enter 换行。Alt+Enter 在所有终端和 tmux 中都可用；"
+    '"ctrl+enter" 只在终端能报告 Ctrl+Enter 时可用（kitty 键盘协议、tmux extended-keys），否则用 Ctrl+J 发送。'
+    "nemo-tui doctor 会检查这一设置。",
     "help.cost": "云端费用：生成一个片段（最长 15 秒）约 100 积分，一次编辑约 50 积分，导出免费。",
     "question.title": "一个问题",
     "question.count": "第 {n} 个问题，共 {total} 个",
@@ -214,6 +223,7 @@ _ZH: dict[str, str] = {
     "keys.bad_key": '{path}：[keys] {id} = “{shortcut}” 不是按键（请写成 "ctrl+e"、"alt+x" 或 "f5" 这样），已忽略。',
     "keys.plain": "{path}：[keys] {id} = “{shortcut}” 没有 Ctrl 或 Alt，会被当作文字输入到输入框，已忽略。",
     "keys.taken": "{path}：[keys] {id}：{shortcut} 已经是 {other} 的按键，已忽略。",
+    "keys.bad_send_key": '{source}：send_key = “{value}” 不是 "enter"、"alt+enter" 或 "ctrl+enter"，按 {keys[send]} 发送。',
     "keys.not_table": '{path}：[keys] 必须是“操作 = "按键"”的表，已忽略。',
     "keys.not_toml": "{path} 不是有效的 TOML（{detail}），使用默认按键。",
     "keys.unreadable": "无法读取 {path}（{detail}），使用默认按键。",

@@ -110,6 +110,26 @@ def test_a_locale_that_is_not_utf8_warns() -> None:
     assert doctor_terminal.check_locale(machine(LANG="C", LC_ALL="zh_CN.UTF-8")).status == "ok"
 
 
+def test_the_send_key_is_reported_with_where_it_was_set_and_ctrl_enter_warns(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    default = doctor_terminal.check_send_key(machine(), config)
+    assert (
+        default.status == "ok" and default.detail.startswith("Enter sends") and "alt+enter" in default.detail
+    )
+    config.write_text('send_key = "Alt+Enter"\n', encoding="utf-8")
+    alt = doctor_terminal.check_send_key(machine(), config)
+    assert alt.status == "ok" and alt.detail.startswith("Alt+Enter sends") and "config.toml" in alt.detail
+    # The environment wins over the file; Ctrl+Enter in tmux may arrive as a plain Enter.
+    ctrl = doctor_terminal.check_send_key(
+        machine(NEMO_SEND_KEY="ctrl+enter", TMUX="x", TERM="screen"), config
+    )
+    assert ctrl.status == "warn" and "NEMO_SEND_KEY" in ctrl.detail and 'send_key = "alt+enter"' in ctrl.fix
+    kitty = doctor_terminal.check_send_key(machine(NEMO_SEND_KEY="ctrl+enter", TERM="xterm-kitty"), config)
+    assert kitty.status == "ok"
+    bad = doctor_terminal.check_send_key(machine(NEMO_SEND_KEY="space"), config)
+    assert bad.status == "warn" and "'space'" in bad.detail and "Enter sends" in bad.detail
+
+
 # ---- font, ffmpeg --------------------------------------------------------------------------------
 def test_no_cjk_font_fails_and_the_bundled_face_is_named(bare_font_machine, monkeypatch) -> None:
     bundled = doctor_machine.check_cjk_font()
@@ -227,6 +247,7 @@ def test_doctor_json_validates_and_never_shows_the_token(
         "tmux",
         "remote",
         "locale",
+        "send_key",
         "cjk_font",
         "ffmpeg",
         "export_dir",
