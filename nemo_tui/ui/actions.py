@@ -73,6 +73,10 @@ class AppActions(ChatFlow):
                 self.action_focus_timeline()
         elif action == "credits":
             self.run_stream("credits", self.conversation.credits)
+        elif action.startswith("example") and payload:  # a first run's example: edit or send it
+            prompt = self.query_one(PromptInput)
+            prompt.restore(payload)
+            prompt.focus()
         elif action in ("send", "retry") and payload:
             # "retry": the person chose to send again a message whose stream dropped.
             self.post_message(PromptSubmitted(payload))

@@ -32,10 +32,10 @@ from ..core.send_key import ENV_VAR as SEND_KEY_ENV
 from ..core.send_key import choose_send_key
 from .action_table import BY_ID, ActionKeys, bindings_for, key_name, send_key_overrides
 from .actions import AppActions
-from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
 from .key_config import KeyConfig, read_key_config
+from .startup import freeze_startup_objects
 from .strings import t
 from .styles import stylesheets
 from .widgets.activity import ActivityIndicator

@@ -5,7 +5,6 @@ after a generation. Mixed into `NemoApp` (ui/app.py)."""
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from ..core.i18n import has_chinese
 from ..core.queue import TurnQueue
 from .action_table import BY_ID, ActionKeys
 from .flow_types import ConversationLike, EventStream
+from .startup import freeze_startup_objects, greet_first_run
 from .strings import t
 from .text import clean
 from .widgets.activity import ActivityIndicator
@@ -32,20 +32,12 @@ if TYPE_CHECKING:
     from ..core.events import ConfirmNeeded, ConversationEvent, ErrorKind
 
 
-def freeze_startup_objects() -> None:
-    """Once connected: move everything alive (modules, classes, pydantic schemas, the widgets of the
-    layout) out of the garbage collector's sight. A full collection otherwise walks them all, and
-    with the engine and the protocol loaded that stalled the app 30-40 ms at random moments (felt
-    as key lag while a reply streams). They live as long as the app anyway."""
-    gc.collect()
-    gc.freeze()
-
-
 class ChatFlow(App[None]):
     """Turn worker, events, queue, questions. State lives on the app (set up in NemoApp.__init__)."""
 
     conversation: ConversationLike | None
     lang: str
+    local: bool  # on the local engine (free), else the cloud (credits)
     connection: str  # the status bar's: NemoApp's reactives, data-bound to it
     credits: Any
     session_id: str | None
@@ -273,12 +265,19 @@ class ChatFlow(App[None]):
         self._turn = None
         self._turn_prompt = None
         self._turn_kind = None
-        if not self._first_turn_done:  # the start turn: connected, protocol and engine loaded
+        start_turn = not self._first_turn_done
+        if start_turn:  # connected, protocol and engine loaded
             self._first_turn_done = True
             freeze_startup_objects()
         lang = getattr(self.conversation, "lang", None)
         if isinstance(lang, str) and lang in ("en", "zh"):
             self.set_language(lang)
+        if (
+            start_turn
+            and event.state == WorkerState.SUCCESS
+            and getattr(self.conversation, "first_run", False)
+        ):
+            await greet_first_run(chat, self.lang, local=self.local, keys=self.action_keys)
         self.refresh_bindings()
         await self._run_next_queued()
 

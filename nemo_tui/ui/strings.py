@@ -20,6 +20,10 @@ _EN: dict[str, str] = {
     "engine on this computer instead. Use --backend cloud to insist on the cloud.",
     "app.connect_failed": "Could not connect: {detail}. Quit ({keys[quit]}) and start nemo-tui again.",
     "app.not_connected": "Not connected to a backend; quit ({keys[quit]}) and start nemo-tui again.",
+    "welcome.local": "nemo-tui makes and edits videos from what you type. Backend: the local engine on this "
+    "computer — free (procedural clips, no AI model). Try one:",
+    "welcome.cloud": "nemo-tui makes and edits videos from what you type. Backend: the NemoVideo cloud — about "
+    "100 credits a generated clip, 50 an edit, exporting free. Try one:",
     "sessions.title": "Sessions",
     "sessions.search": "Search past messages (type, then Enter to open)",
     "sessions.empty": "No past sessions on this backend yet.",
@@ -130,6 +134,9 @@ _ZH: dict[str, str] = {
     "如需强制使用云端，请用 --backend cloud。",
     "app.connect_failed": "无法连接：{detail}。请退出（{keys[quit]}）后重新启动 nemo-tui。",
     "app.not_connected": "未连接到后端；请退出（{keys[quit]}）后重新启动 nemo-tui。",
+    "welcome.local": "nemo-tui 根据你输入的文字生成和编辑视频。后端：本机的本地引擎——免费（程序化片段，不是 AI 模型）。试试：",
+    "welcome.cloud": "nemo-tui 根据你输入的文字生成和编辑视频。后端：NemoVideo 云端——生成一个片段约 100 积分，"
+    "一次编辑约 50 积分，导出免费。试试：",
     "sessions.title": "会话",
     "sessions.search": "搜索过去的消息（输入后按 Enter 打开）",
     "sessions.empty": "此后端还没有过去的会话。",
