@@ -7,26 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_ui_connection_state import conversation
 from ui_scripted import make_app, screen_text, settle, shot
 
 from nemo_tui.client.nemo import NemoClient
-from nemo_tui.core.conversation import Conversation
-from nemo_tui.core.store import Store
 from nemo_tui.ui.startup import EXAMPLES
 from nemo_tui.ui.widgets.chat_log import ChatLog
 from nemo_tui.ui.widgets.prompt import PromptInput
-
-
-def conversation(client: NemoClient, tmp_path: Path, lang: str = "en") -> Conversation:
-    return Conversation(
-        client,
-        Store(tmp_path / "app" / "nemo.db"),
-        backend_key="local",
-        export_dir=tmp_path / "exports",
-        cwd=tmp_path,
-        local_engine=True,
-        lang=lang,
-    )
 
 
 def infos(app) -> list[str]:
