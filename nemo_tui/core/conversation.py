@@ -73,6 +73,10 @@ __all__ = ["Conversation", "activity_label", "is_generation", "looks_like_genera
 
 
 class Conversation(TurnFlows, ExportFlows, PreviewFlows):
+    # True once start() found no earlier session on this backend: a first run, which the TUI
+    # greets with what the app does, what it costs and a few example prompts.
+    first_run = False
+
     # ---- start ---------------------------------------------------------------------------------
     async def _start(self) -> AsyncIterator[Event]:
         yield Notice(text=t("setup", self.lang))
@@ -95,6 +99,7 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
             if update.draft.tracks:
                 yield update
         else:
+            self.first_run = True
             yield Notice(text=t("setup.ready", self.lang))
         yield CreditsUpdated(credits=await self.backend.credits())
         async for event in self._resume_pending():

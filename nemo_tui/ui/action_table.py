@@ -149,6 +149,14 @@ ACTIONS: tuple[Action, ...] = (
         ),
         shows=Shows.PALETTE,
     ),
+    Action(
+        "doctor", "doctor", title=Words("Doctor: check terminal, fonts, ffmpeg, backends", "诊断：检查终端、字体、ffmpeg、后端"),
+        help=Words(
+            "Why something looks wrong here, and the command or setting that fixes it",
+            "找出这里显示异常的原因，以及修复它的命令或设置",
+        ),
+        shows=Shows.PALETTE,
+    ),
     Action("palette", "command_palette", "ctrl+p", Words("Command palette", "命令面板"), shows=Shows.HELP, scope="textual"),
     Action("latest", "follow_chat", "ctrl+end", Words("Latest", "最新")),
     # -- the suggestion hints under a reply: Alt+letter anywhere, the letter when they have focus ----
@@ -173,7 +181,14 @@ ACTIONS: tuple[Action, ...] = (
         Words("Show the question the agent is waiting on", "显示助手正在等待回答的问题"),
         Shows.PALETTE | Shows.HELP,
     ),
+    # The first run's example prompts (ui/welcome.py): picking one puts it in the prompt.
+    Action("suggest_example1", "suggestion('example1')", "alt+1"),
+    Action("suggest_example2", "suggestion('example2')", "alt+2"),
+    Action("suggest_example3", "suggestion('example3')", "alt+3"),
     Action("hints.export", "choose('export')", "e", scope="hints", priority=False),
+    Action("hints.example1", "choose('example1')", "1", scope="hints", priority=False),
+    Action("hints.example2", "choose('example2')", "2", scope="hints", priority=False),
+    Action("hints.example3", "choose('example3')", "3", scope="hints", priority=False),
     Action("hints.state", "choose('state')", "s", scope="hints", priority=False),
     Action("hints.timeline", "choose('timeline')", "t", scope="hints", priority=False),
     Action("hints.credits", "choose('credits')", "c", scope="hints", priority=False),
@@ -222,6 +237,17 @@ def key_name(key: str) -> str:
     elif modifiers:
         base = base.upper()
     return "+".join([*(m.capitalize() for m in modifiers), base])
+
+
+def send_key_overrides(send_key: str) -> dict[str, str]:
+    """The prompt's send / new-line keys under the send_key setting (core/send_key.py), as
+    ActionKeys overrides, so the prompt, F1 and the placeholder all name the keys in force. Many
+    terminals send Ctrl+Enter as Ctrl+J (a line feed): with "ctrl+enter" that sends too."""
+    if send_key == "alt+enter":
+        return {"send": "alt+enter", "newline": "enter,ctrl+j"}
+    if send_key == "ctrl+enter":
+        return {"send": "ctrl+enter,ctrl+j", "newline": "enter,alt+enter"}
+    return {}
 
 
 class ActionKeys:

@@ -22,7 +22,7 @@ from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.upload import UploadScreen
-from .strings import t
+from .strings import describe_error, t
 from .text import clean
 from .widgets.chat_log import ChatLog
 from .widgets.prompt import PromptInput
@@ -46,10 +46,15 @@ class AppActions(ChatFlow):
         text = event.text
         if self._question is not None and not self._question_open:
             self._question = None  # typed instead of answering: the message is the answer
+        if self.conversation is None and not self.busy:
+            # Connecting failed: nothing would ever send it. Keep it where it was typed.
+            self.query_one(PromptInput).restore(text)
+            self.notify(self.say("app.not_connected"), severity="error", markup=False)
+            return
         if self.busy or self._question_open or len(self._queue):
             # One turn per session: it waits for the running one (or for connecting), in order.
             self._enqueue(text, "turn", lambda: self.conversation.handle(text))  # type: ignore[union-attr]
-            self.notify(self.say("queue.added"), markup=False)
+            self.notify(self.say("queue.connecting" if self.connecting else "queue.added"), markup=False)
             return
         await self.query_one(ChatLog).add_user(event.text)
         self.query_one(ChatLog).action_follow()
@@ -68,6 +73,10 @@ class AppActions(ChatFlow):
                 self.action_focus_timeline()
         elif action == "credits":
             self.run_stream("credits", self.conversation.credits)
+        elif action.startswith("example") and payload:  # a first run's example: edit or send it
+            prompt = self.query_one(PromptInput)
+            prompt.restore(payload)
+            prompt.focus()
         elif action in ("send", "retry") and payload:
             # "retry": the person chose to send again a message whose stream dropped.
             self.post_message(PromptSubmitted(payload))
@@ -256,7 +265,7 @@ class AppActions(ChatFlow):
         try:
             url = await self.conversation.claim_link()  # type: ignore[union-attr]
         except Exception as exc:  # NemoError: said in words; anything else must not crash the app
-            await chat.add_notice(self._describe_error(exc), "error")
+            await chat.add_notice(describe_error(exc, self.lang), "error")
             return
         url = clean(url)
         self.copy_to_clipboard(url)
@@ -267,6 +276,17 @@ class AppActions(ChatFlow):
         else:
             await chat.add_notice(t("link.opening", self.lang, url=url), "info")
             self._open_in_browser(url)
+
+    def action_doctor(self) -> None:
+        """Palette: the same checks as `nemo-tui doctor`, in a box (they run in its thread worker).
+        The app's own engine already runs: starting a throwaway one would prove nothing more."""
+        from ..doctor import run_checks
+        from .screens.doctor import DoctorScreen
+
+        if isinstance(self.screen, DoctorScreen):
+            return
+        skip = frozenset({"local_engine"} if self.local else ())
+        self.push_screen(DoctorScreen(partial(run_checks, skip=skip), lang=self.lang))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

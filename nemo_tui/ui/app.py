@@ -28,13 +28,15 @@ from textual.worker import Worker
 from ..core.i18n import fill_key_refs
 from ..core.i18n import t as core_t
 from ..core.queue import TurnQueue
-from .action_table import BY_ID, ActionKeys, bindings_for, key_name
+from ..core.send_key import ENV_VAR as SEND_KEY_ENV
+from ..core.send_key import choose_send_key
+from .action_table import BY_ID, ActionKeys, bindings_for, key_name, send_key_overrides
 from .actions import AppActions
-from .chat_flow import freeze_startup_objects
 from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
 from .key_config import KeyConfig, read_key_config
 from .preview_actions import PreviewActions
+from .startup import freeze_startup_objects
 from .strings import t
 from .styles import stylesheets
 from .widgets.activity import ActivityIndicator
@@ -108,7 +110,10 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self._label_key = label_key
         self.backend_label = t(label_key, lang) if backend_label is None else backend_label
         self.local = local
-        self.action_keys = ActionKeys()  # the table's keys, with the person's config.toml over them
+        # The table's keys, with the person's config.toml [keys] and send_key (NEMO_SEND_KEY wins) over them.
+        self._keymap: dict[str, str] = {}
+        self._send_key = choose_send_key(os.environ if environ is None else environ)
+        self.action_keys = self._keys_in_force()
         self._config_file = config_file
         self.terminal: Terminal = detect_terminal(environ)
         self._history = list(history or [])
@@ -117,6 +122,7 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self._warm_up = warm_up
         self._export_finished = False  # an export completed in the running turn: say how to play it
         self._first_turn_done = False
+        self._connect_error: str | None = None
         self._turn: Worker | None = None
         self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
         # What waits for the running turn: messages typed meanwhile (or while connecting) and
@@ -187,10 +193,23 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self.refresh_bindings()
         self.query_one(PromptInput).placeholder = self.say("prompt.placeholder")
         self.query_one(ChatLog).set_new_output_text(self.say("chat.new_output"))
-        self.query_one(QueuedView).title = self.say("queue.title")
-        self._show_queue()
+        self._show_queue()  # its title names a key
 
     # ---- the person's keys (config.toml) -----------------------------------------------------------
+
+    def _keys_in_force(self) -> ActionKeys:
+        return ActionKeys({**self._keymap, **send_key_overrides(self._send_key.key)})
+
+    def _use_keys(self) -> None:
+        """Bind the keys in force: the keymap reaches every Binding by id (the prompt's priority
+        send / new-line bindings included), and the prompt's own Enter handling follows."""
+        self.action_keys = keys = self._keys_in_force()
+        self.set_keymap(keys.overrides)
+        self.query_one(PromptInput).use_keys(keys.keys("send").split(","), keys.keys("newline").split(","))
+
+    def _send_key_problem(self) -> str | None:
+        rejected, source = self._send_key.rejected, self._send_key.source
+        return self.say("keys.bad_send_key", source=source, value=rejected) if rejected else None
 
     def load_key_config(self, path: Path) -> None:
         """Read `[keys]` of `path` off the event loop, then use it."""
@@ -202,11 +221,15 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self.call_from_thread(self.apply_key_config, config)
 
     async def apply_key_config(self, config: KeyConfig) -> None:
-        self.action_keys = ActionKeys(config.keymap)
-        self.set_keymap(config.keymap)
+        problems = list(config.problems)
+        self._keymap = dict(config.keymap)
+        if self._send_key.source != SEND_KEY_ENV:  # NEMO_SEND_KEY wins over the file
+            self._send_key = choose_send_key({}, config.send_key)
+            problems += filter(None, [self._send_key_problem()])
+        self._use_keys()
         self._show_key_words()
         chat = self.query_one(ChatLog)
-        for problem in config.problems:
+        for problem in problems:
             await chat.add_notice(problem, "warning")
 
     # ---- layout ----------------------------------------------------------------------------------
@@ -251,10 +274,13 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         prompt = self.query_one(PromptInput)
         prompt.cursor_blink = self._animate
         prompt.focus()
+        self._use_keys()
         self.query_one(TimelineView).show_draft(None)
         if self.conversation is None:
             # Part of the first paint: the person sees the app is alive before anything connects.
             await self.query_one(ChatLog).add_notice(core_t("setup", self.lang))
+        if problem := self._send_key_problem():  # NEMO_SEND_KEY is not a send key
+            await self.query_one(ChatLog).add_notice(problem, "warning")
         # Startup I/O after the first paint: connect, then pick up renders left from last time.
         self.call_after_refresh(self._begin)
 
@@ -284,8 +310,9 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
             if self.return_code is not None:  # the connect step closed the app (bad settings)
                 return
             self.connection = "error"
+            self._connect_error = str(exc) or type(exc).__name__
             yield Notice(
-                text=self.say("app.connect_failed", detail=str(exc) or type(exc).__name__),
+                text=self.say("app.connect_failed", detail=self._connect_error),
                 level="error",
                 error=ErrorKind.UNEXPECTED,
             )

@@ -5,7 +5,6 @@ after a generation. Mixed into `NemoApp` (ui/app.py)."""
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,8 @@ from ..core.i18n import has_chinese
 from ..core.queue import TurnQueue
 from .action_table import BY_ID, ActionKeys
 from .flow_types import ConversationLike, EventStream
-from .strings import t
+from .startup import freeze_startup_objects, greet_first_run
+from .strings import describe_error, t
 from .text import clean
 from .widgets.activity import ActivityIndicator
 from .widgets.chat_log import ChatLog, UserMessage
@@ -32,20 +32,12 @@ if TYPE_CHECKING:
     from ..core.events import ConfirmNeeded, ConversationEvent, ErrorKind
 
 
-def freeze_startup_objects() -> None:
-    """Once connected: move everything alive (modules, classes, pydantic schemas, the widgets of the
-    layout) out of the garbage collector's sight. A full collection otherwise walks them all, and
-    with the engine and the protocol loaded that stalled the app 30-40 ms at random moments (felt
-    as key lag while a reply streams). They live as long as the app anyway."""
-    gc.collect()
-    gc.freeze()
-
-
 class ChatFlow(App[None]):
     """Turn worker, events, queue, questions. State lives on the app (set up in NemoApp.__init__)."""
 
     conversation: ConversationLike | None
     lang: str
+    local: bool  # on the local engine (free), else the cloud (credits)
     connection: str  # the status bar's: NemoApp's reactives, data-bound to it
     credits: Any
     session_id: str | None
@@ -59,11 +51,17 @@ class ChatFlow(App[None]):
     _question_open: bool
     _export_finished: bool
     _first_turn_done: bool
+    _connect_error: str | None  # why connecting failed (the app then has no conversation)
 
     @property
     def busy(self) -> bool:
         """A turn worker is running (one at a time: everything else waits or is refused)."""
         return self._turn is not None
+
+    @property
+    def connecting(self) -> bool:
+        """The first turn is still choosing the backend, starting the engine or connecting."""
+        return self.busy and self._turn_kind == "start" and self.connection == "connecting"
 
     def set_language(self, lang: str) -> None:  # NemoApp's
         raise NotImplementedError
@@ -263,7 +261,7 @@ class ChatFlow(App[None]):
             if chat.current is not None:  # the stream ended without ReplyFinished: keep what came
                 await chat.finish_reply("")
             if event.state == WorkerState.ERROR:
-                await chat.add_notice(self._describe_error(event.worker.error), "error")
+                await chat.add_notice(describe_error(event.worker.error, self.lang), "error")
                 self.connection = "error"
         if self._export_finished:
             self._export_finished = False
@@ -271,17 +269,27 @@ class ChatFlow(App[None]):
         self._turn = None
         self._turn_prompt = None
         self._turn_kind = None
-        if not self._first_turn_done:  # the start turn: connected, protocol and engine loaded
+        start_turn = not self._first_turn_done
+        if start_turn:  # connected, protocol and engine loaded
             self._first_turn_done = True
             freeze_startup_objects()
         lang = getattr(self.conversation, "lang", None)
         if isinstance(lang, str) and lang in ("en", "zh"):
             self.set_language(lang)
+        if (
+            start_turn
+            and event.state == WorkerState.SUCCESS
+            and getattr(self.conversation, "first_run", False)
+        ):
+            await greet_first_run(chat, self.lang, local=self.local, keys=self.action_keys)
         self.refresh_bindings()
         await self._run_next_queued()
 
     async def _run_next_queued(self) -> None:
         """The running turn ended: send what waits, in order (not while a question is open)."""
+        if self.conversation is None and len(self._queue):
+            await self._give_back_queued()
+            return
         self._queue.held = self._question_open
         entry = self._queue.next()
         self._show_queue()
@@ -294,8 +302,22 @@ class ChatFlow(App[None]):
             chat.action_follow()
         self.run_stream(kind, factory, prompt_text=entry.text or None)
 
+    async def _give_back_queued(self) -> None:
+        """Connecting failed: what was typed meanwhile goes back into the prompt (before anything
+        typed since), with the reason — never into the chat as if it had been sent."""
+        texts = [entry.text for entry in self._queue.clear() if entry.text]
+        self._show_queue()
+        if not texts:
+            return
+        prompt = self.query_one(PromptInput)
+        prompt.restore("\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
+        detail = self._connect_error or t("status.error", self.lang)
+        await self.query_one(ChatLog).add_notice(self.say("queue.not_connected", detail=detail), "warning")
+
     def _show_queue(self) -> None:
-        self.query_one(QueuedView).show(self._queue.texts)
+        view = self.query_one(QueuedView)
+        view.title = self.say("queue.title_connecting" if self.connecting else "queue.title")
+        view.show(self._queue.texts)
         self.refresh_bindings()
 
     def _enqueue(
@@ -369,12 +391,3 @@ class ChatFlow(App[None]):
         """One look at the state, beside the turn worker: it never makes the app busy (an export
         or a message started meanwhile is not refused)."""
         await self._apply_stream(factory)
-
-    def _describe_error(self, error: BaseException | None) -> str:
-        user_message = getattr(error, "user_message", None)
-        if callable(user_message):
-            try:
-                return str(user_message(self.lang))
-            except Exception:  # a broken error class must not hide the failure itself
-                pass
-        return t("chat.unexpected", self.lang, kind=type(error).__name__ if error else "?")

@@ -6,6 +6,9 @@
     stop = ["ctrl+g", "f12"]       # or several keys
     "hints.export" = "x"           # a hint's letter (when the hints have focus)
 
+and, above it, `send_key = "alt+enter"` (or "ctrl+enter") for people typing with an IME that commits
+with Enter (core/send_key.py; NEMO_SEND_KEY wins over it).
+
 Every entry is checked; a bad one (an unknown action, a key Textual can't name, a plain letter for an
 app-wide action, a key another action already has) is described in `problems` and left out — the
 app says so and keeps running with the rest. A file that isn't TOML is one problem, never a crash.
@@ -17,10 +20,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.send_key import CONFIG_FILE, CONFIG_NAME
 from .action_table import ACTIONS, BY_ID, NAMED_KEYS, REMAPPABLE, ActionKeys, key_name
 from .strings import t
 
-CONFIG_FILE = "config.toml"
+__all__ = ["CONFIG_FILE", "KeyConfig", "read_key_config"]
 MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
 
 
@@ -28,6 +32,7 @@ MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
 class KeyConfig:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id → keys, for App.set_keymap
     problems: list[str] = field(default_factory=list)  # in the person's language, one per bad entry
+    send_key: object = None  # the file's `send_key`, as written (core/send_key.py checks it)
 
 
 def _valid_key(key: str) -> bool:
@@ -79,10 +84,12 @@ def read_key_config(path: Path, lang: str = "en") -> KeyConfig:
         config.problems.append(t("keys.unreadable", lang, path=str(path), detail=str(exc)))
         return config
     try:
-        table = tomllib.loads(text).get("keys", {})
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         config.problems.append(t("keys.not_toml", lang, path=str(path), detail=str(exc)))
         return config
+    config.send_key = document.get(CONFIG_NAME)
+    table = document.get("keys", {})
     if not isinstance(table, dict):
         config.problems.append(t("keys.not_table", lang, path=str(path)))
         return config

@@ -22,6 +22,10 @@ _EN: dict[str, str] = {
     "engine on this computer instead. Use --backend cloud to insist on the cloud.",
     "app.connect_failed": "Could not connect: {detail}. Quit ({keys[quit]}) and start nemo-tui again.",
     "app.not_connected": "Not connected to a backend; quit ({keys[quit]}) and start nemo-tui again.",
+    "welcome.local": "nemo-tui makes and edits videos from what you type. Backend: the local engine on this "
+    "computer — free (procedural clips, no AI model). Try one:",
+    "welcome.cloud": "nemo-tui makes and edits videos from what you type. Backend: the NemoVideo cloud — about "
+    "100 credits a generated clip, 50 an edit, exporting free. Try one:",
     "sessions.title": "Sessions",
     "sessions.search": "Search past messages (type, then Enter to open)",
     "sessions.empty": "No past sessions on this backend yet.",
@@ -89,6 +93,10 @@ _EN: dict[str, str] = {
     "export.scp": "You're connected over SSH: the file is at {path} on {host}. To copy it to your "
     "computer, run there: {command}  (copied to the clipboard)",
     "help.queue": "Messages sent while a reply is running wait in a queue ({keys[drop_queued]} drops the last one).",
+    "help.send_key": 'Typing with an IME that commits with Enter? send_key = "alt+enter" at the top of config.toml '
+    "(or NEMO_SEND_KEY=alt+enter) makes Alt+Enter send and Enter a new line. Alt+Enter works in every terminal "
+    'and in tmux; "ctrl+enter" only where the terminal reports Ctrl+Enter (kitty keyboard protocol, tmux '
+    "extended-keys), else Ctrl+J sends. nemo-tui doctor checks it.",
     "help.cost": "Cloud costs: a generated clip (up to 15 s) about 100 credits, an editing session about 50, export free.",
     "question.title": "A question",
     "question.count": "Question {n} of {total}",
@@ -100,7 +108,12 @@ _EN: dict[str, str] = {
     "question.skipped": "Skipped the question. Type an answer or a new request whenever you like.",
     "question.reopen": "The agent is waiting for an answer: press {keys[question]} to see its question again.",
     "queue.title": "Queued — sent when the current turn ends ({keys[drop_queued]} drops the last):",
-    "queue.added": "Queued: it will be sent when the current turn ends. {keys[drop_queued]} drops it.",
+    "queue.title_connecting": "Queued — will send when connected ({keys[drop_queued]} drops the last):",
+    "queue.added": "A turn is running: your message is queued and will be sent when it ends. "
+    "{keys[drop_queued]} drops it.",
+    "queue.connecting": "Still connecting: your message is queued and will send when connected. "
+    "{keys[drop_queued]} drops it.",
+    "queue.not_connected": "Not sent: the app could not connect ({detail}). What you typed is back in the prompt.",
     "queue.dropped": "Dropped the queued message: {text}",
     "queue.dropped_back": "Dropped the queued message; it is back in the prompt.",
     "queue.nothing": "No queued message to drop.",
@@ -114,6 +127,7 @@ _EN: dict[str, str] = {
     "keys.bad_key": '{path}: [keys] {id} = “{shortcut}” is not a key (write it like "ctrl+e", "alt+x" or "f5"); ignored.',
     "keys.plain": "{path}: [keys] {id} = “{shortcut}” has no Ctrl or Alt and would be typed into the prompt; ignored.",
     "keys.taken": "{path}: [keys] {id}: {shortcut} is already the key of {other}; ignored.",
+    "keys.bad_send_key": '{source}: send_key = “{value}” is not "enter", "alt+enter" or "ctrl+enter"; {keys[send]} sends.',
     "keys.not_table": '{path}: [keys] must be a table of action = "key"; ignored.',
     "keys.not_toml": "{path} is not valid TOML ({detail}); using the default keys.",
     "keys.unreadable": "Could not read {path} ({detail}); using the default keys.",
@@ -128,6 +142,9 @@ _ZH: dict[str, str] = {
     "如需强制使用云端，请用 --backend cloud。",
     "app.connect_failed": "无法连接：{detail}。请退出（{keys[quit]}）后重新启动 nemo-tui。",
     "app.not_connected": "未连接到后端；请退出（{keys[quit]}）后重新启动 nemo-tui。",
+    "welcome.local": "nemo-tui 根据你输入的文字生成和编辑视频。后端：本机的本地引擎——免费（程序化片段，不是 AI 模型）。试试：",
+    "welcome.cloud": "nemo-tui 根据你输入的文字生成和编辑视频。后端：NemoVideo 云端——生成一个片段约 100 积分，"
+    "一次编辑约 50 积分，导出免费。试试：",
     "sessions.title": "会话",
     "sessions.search": "搜索过去的消息（输入后按 Enter 打开）",
     "sessions.empty": "此后端还没有过去的会话。",
@@ -194,6 +211,10 @@ _ZH: dict[str, str] = {
     "preview.no_graphics": "预览已就绪：{path}（NEMO_GRAPHICS=none：不在终端中绘制）。",
     "export.scp": "你通过 SSH 连接：文件位于 {host} 上的 {path}。在你的电脑上运行以下命令复制文件：{command}（已复制到剪贴板）",
     "help.queue": "回复进行中发送的消息会排队等待（{keys[drop_queued]} 移除最后一条）。",
+    "help.send_key": '用输入法（按 Enter 上屏）打字？在 config.toml 顶部写 send_key = "alt+enter"'
+    "（或设置 NEMO_SEND_KEY=alt+enter），即改为 Alt+Enter 发送、Enter 换行。Alt+Enter 在所有终端和 tmux 中都可用；"
+    '"ctrl+enter" 只在终端能报告 Ctrl+Enter 时可用（kitty 键盘协议、tmux extended-keys），否则用 Ctrl+J 发送。'
+    "nemo-tui doctor 会检查这一设置。",
     "help.cost": "云端费用：生成一个片段（最长 15 秒）约 100 积分，一次编辑约 50 积分，导出免费。",
     "question.title": "一个问题",
     "question.count": "第 {n} 个问题，共 {total} 个",
@@ -205,7 +226,10 @@ _ZH: dict[str, str] = {
     "question.skipped": "已跳过这个问题。随时可以输入回答或新的请求。",
     "question.reopen": "助手正在等待回答：按 {keys[question]} 再次查看问题。",
     "queue.title": "排队中——当前这一轮结束后发送（{keys[drop_queued]} 移除最后一条）：",
-    "queue.added": "已排队：当前这一轮结束后发送。按 {keys[drop_queued]} 可移除。",
+    "queue.title_connecting": "排队中——连接后发送（{keys[drop_queued]} 移除最后一条）：",
+    "queue.added": "当前这一轮还在进行：你的消息已排队，结束后发送。按 {keys[drop_queued]} 可移除。",
+    "queue.connecting": "仍在连接：你的消息已排队，连接后发送。按 {keys[drop_queued]} 可移除。",
+    "queue.not_connected": "未发送：应用无法连接（{detail}）。你输入的内容已放回输入框。",
     "queue.dropped": "已移除排队的消息：{text}",
     "queue.dropped_back": "已移除排队的消息，内容已放回输入框。",
     "queue.nothing": "没有可移除的排队消息。",
@@ -219,6 +243,7 @@ _ZH: dict[str, str] = {
     "keys.bad_key": '{path}：[keys] {id} = “{shortcut}” 不是按键（请写成 "ctrl+e"、"alt+x" 或 "f5" 这样），已忽略。',
     "keys.plain": "{path}：[keys] {id} = “{shortcut}” 没有 Ctrl 或 Alt，会被当作文字输入到输入框，已忽略。",
     "keys.taken": "{path}：[keys] {id}：{shortcut} 已经是 {other} 的按键，已忽略。",
+    "keys.bad_send_key": '{source}：send_key = “{value}” 不是 "enter"、"alt+enter" 或 "ctrl+enter"，按 {keys[send]} 发送。',
     "keys.not_table": '{path}：[keys] 必须是“操作 = "按键"”的表，已忽略。',
     "keys.not_toml": "{path} 不是有效的 TOML（{detail}），使用默认按键。",
     "keys.unreadable": "无法读取 {path}（{detail}），使用默认按键。",
@@ -253,3 +278,14 @@ def missing_in(lang: str) -> set[str]:
     """Keys without a translation in `lang` (tests keep this empty for zh)."""
     table = _ZH if norm_lang(lang) == "zh" else _EN
     return {k for k in _EN if k not in table and k not in ("app.title",)}
+
+
+def describe_error(error: BaseException | None, lang: str) -> str:
+    """What went wrong, for a person: a NemoError's own words in `lang`, else a generic line."""
+    user_message = getattr(error, "user_message", None)
+    if callable(user_message):
+        try:
+            return str(user_message(lang))
+        except Exception:  # a broken error class must not hide the failure itself
+            pass
+    return t("chat.unexpected", lang, kind=type(error).__name__ if error else "?")

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 
 from nemo_tui.cli import main
-from nemo_tui.commands import doctor_machine, doctor_terminal
-from nemo_tui.commands.doctor_model import DoctorReport
-from nemo_tui.commands.doctor_terminal import Machine
 from nemo_tui.core.settings import Settings
+from nemo_tui.doctor import machine as doctor_machine
+from nemo_tui.doctor import terminal as doctor_terminal
+from nemo_tui.doctor.model import DoctorReport
+from nemo_tui.doctor.terminal import Machine
 from nemo_tui.engine.media import fonts
 from nemo_tui.engine.runner import EngineServer
 
@@ -107,6 +108,26 @@ def test_a_locale_that_is_not_utf8_warns() -> None:
     posix = doctor_terminal.check_locale(machine(LANG="C"))
     assert posix.status == "warn" and "LANG=C" in posix.detail and "UTF-8" in posix.fix
     assert doctor_terminal.check_locale(machine(LANG="C", LC_ALL="zh_CN.UTF-8")).status == "ok"
+
+
+def test_the_send_key_is_reported_with_where_it_was_set_and_ctrl_enter_warns(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    default = doctor_terminal.check_send_key(machine(), config)
+    assert (
+        default.status == "ok" and default.detail.startswith("Enter sends") and "alt+enter" in default.detail
+    )
+    config.write_text('send_key = "Alt+Enter"\n', encoding="utf-8")
+    alt = doctor_terminal.check_send_key(machine(), config)
+    assert alt.status == "ok" and alt.detail.startswith("Alt+Enter sends") and "config.toml" in alt.detail
+    # The environment wins over the file; Ctrl+Enter in tmux may arrive as a plain Enter.
+    ctrl = doctor_terminal.check_send_key(
+        machine(NEMO_SEND_KEY="ctrl+enter", TMUX="x", TERM="screen"), config
+    )
+    assert ctrl.status == "warn" and "NEMO_SEND_KEY" in ctrl.detail and 'send_key = "alt+enter"' in ctrl.fix
+    kitty = doctor_terminal.check_send_key(machine(NEMO_SEND_KEY="ctrl+enter", TERM="xterm-kitty"), config)
+    assert kitty.status == "ok"
+    bad = doctor_terminal.check_send_key(machine(NEMO_SEND_KEY="space"), config)
+    assert bad.status == "warn" and "'space'" in bad.detail and "Enter sends" in bad.detail
 
 
 # ---- font, ffmpeg --------------------------------------------------------------------------------
@@ -226,6 +247,7 @@ def test_doctor_json_validates_and_never_shows_the_token(
         "tmux",
         "remote",
         "locale",
+        "send_key",
         "cjk_font",
         "ffmpeg",
         "export_dir",

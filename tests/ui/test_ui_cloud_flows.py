@@ -7,11 +7,8 @@ Pictures of the question and the queue are saved (SVG) for a person to look at:
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from ui_scripted import Hold, ScriptedConversation, make_app, screen_text, settle
+from ui_scripted import Hold, ScriptedConversation, make_app, screen_text, settle, shot
 
 from nemo_tui.core.events import (
     Notice,
@@ -65,13 +62,6 @@ QUESTIONS_ZH = [
 
 def asking_turn(questions=QUESTIONS, title: str = "A few details before I start") -> list:
     return [ReplyStarted(), ReplyFinished(text=""), QuestionAsked(id="q1", title=title, questions=questions)]
-
-
-def shot(app, name: str) -> None:
-    folder = os.environ.get("NEMO_UI_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        app.save_screenshot(filename=f"{name}.svg", path=folder)
 
 
 async def send(pilot, text: str) -> None:

@@ -3,10 +3,13 @@ closes, and checks that break are said in the box, not raised."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App
 from textual.widgets import Static
+from ui_scripted import ScriptedConversation, make_app, screen_text, settle, until
 
-from nemo_tui.commands.doctor_model import Check, DoctorReport
+import nemo_tui.doctor
+from nemo_tui.doctor.model import Check, DoctorReport
 from nemo_tui.ui.screens.doctor import DoctorScreen
 
 
@@ -71,3 +74,34 @@ async def test_a_check_run_that_breaks_is_said_in_the_box() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "The checks could not run: OSError: no /proc here" in shown(app)
+
+
+@pytest.mark.parametrize(("local", "skipped"), [(True, {"local_engine"}), (False, set())])
+async def test_the_palette_opens_the_doctor_which_skips_the_engine_the_app_already_runs(
+    monkeypatch: pytest.MonkeyPatch, local: bool, skipped: set[str]
+) -> None:
+    asked: list[frozenset[str]] = []
+
+    def run_checks(*, skip: frozenset[str] = frozenset()) -> DoctorReport:
+        asked.append(skip)
+        return report()
+
+    monkeypatch.setattr(nemo_tui.doctor, "run_checks", run_checks)
+    app = make_app(ScriptedConversation(), local=local, backend_label="local engine" if local else "cloud")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"doctor")
+        # The palette searches in a worker of its own: wait for the row to show.
+        title = "Doctor: check terminal, fonts, ffmpeg, backends"
+        await until(pilot, lambda: title in screen_text(app), what="the doctor row")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DoctorScreen)
+        await until(pilot, lambda: "fix: tmux" in shown(app), what="the report")
+        assert asked == [frozenset(skipped)]
+        assert "fix: tmux set -g allow-passthrough on" in shown(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DoctorScreen)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from textual.app import App
-from ui_scripted import ScriptedConversation, make_app, screen_text, settle
+from ui_scripted import ScriptedConversation, make_app, screen_text, settle, until
 
 from nemo_tui.core.events import ReplyFinished, ReplyStarted, SuggestedAction
 from nemo_tui.core.i18n import key_ref
@@ -17,6 +17,7 @@ from nemo_tui.ui.app import NemoApp
 from nemo_tui.ui.key_config import read_key_config
 from nemo_tui.ui.screens.help import HelpScreen
 from nemo_tui.ui.widgets.chat_log import ChatLog
+from nemo_tui.ui.widgets.prompt import PromptInput
 
 
 def notices(app, level: str) -> list[str]:
@@ -127,3 +128,48 @@ def test_the_app_binds_the_table_and_every_key_in_the_strings_is_an_action() -> 
             named |= set(re.findall(r"\{keys\[([\w.]+)\]\}", text))
     assert named and named <= set(BY_ID)
     assert strings.missing_in("zh") == set()
+
+
+async def test_ime_send_key_alt_enter_sends_and_enter_makes_a_new_line() -> None:
+    conv = ScriptedConversation(turns=[[ReplyStarted(), ReplyFinished(text="Done.")]])
+    app = make_app(conv, environ={"USER": "tester", "LANG": "en_US.UTF-8", "NEMO_SEND_KEY": "alt+enter"})
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(app, pilot)
+        assert "Alt+Enter sends · Enter new line" in screen_text(app)  # the placeholder says so
+        await pilot.press(*"sunset", "enter", *"waves")  # Enter commits an IME candidate: a new line
+        await settle(app, pilot)
+        assert [c for c in conv.calls if c[0] == "handle"] == []
+        assert app.query_one(PromptInput).text == "sunset\nwaves"
+        await pilot.press("alt+enter")
+        await settle(app, pilot)
+        assert ("handle", "sunset\nwaves") in conv.calls and app.query_one(PromptInput).text == ""
+        await pilot.press("f1")
+        await pilot.pause()
+        listed = app.screen.rows  # type: ignore[attr-defined]
+        assert ("Alt+Enter", "Send") in listed and ("Enter / Ctrl+J", "New line") in listed
+        tips = str(app.screen.query_one("#help-tips").render())
+        assert 'send_key = "alt+enter"' in tips and "kitty keyboard protocol" in tips and "doctor" in tips
+
+
+async def test_send_key_from_config_toml_and_a_bad_one_is_said(tmp_path: Path) -> None:
+    conv = ScriptedConversation(turns=[[ReplyFinished(text="One.")], [ReplyFinished(text="Two.")]])
+    app = make_app(conv, config_file=config(tmp_path, 'send_key = "ctrl+enter"\n'))
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a", "enter", "b", "alt+enter", "c")
+        assert app.query_one(PromptInput).text == "a\nb\nc"
+        await pilot.press("ctrl+enter")
+        await settle(app, pilot)
+        await pilot.press("d", "ctrl+j")  # what many terminals send for Ctrl+Enter
+        await settle(app, pilot)
+        assert [c for c in conv.calls if c[0] == "handle"] == [("handle", "a\nb\nc"), ("handle", "d")]
+    bad = make_app(ScriptedConversation(), config_file=config(tmp_path, 'send_key = "space"\n'))
+    async with bad.run_test(size=(110, 30)) as pilot:
+        await settle(bad, pilot)
+        await until(pilot, lambda: notices(bad, "warning"), what="the warning")
+        assert notices(bad, "warning") == [
+            'config.toml: send_key = “space” is not "enter", "alt+enter" or "ctrl+enter"; Enter sends.'
+        ]
+        await pilot.press("x", "enter")
+        await settle(bad, pilot)
+        assert ("handle", "x") in bad.conversation.calls

@@ -200,3 +200,25 @@ async def settle(app, pilot) -> None:
         if not app.busy:
             return
     raise AssertionError("the app stayed busy")
+
+
+async def until(pilot, condition, *, timeout_s: float = 10.0, what: str = "the condition") -> None:
+    """Poll `condition()` between screen updates until it holds (no fixed sleeps), or fail."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def shot(app, name: str) -> None:
+    """With NEMO_UI_SHOTS=DIR, save the screen as DIR/<name>.svg (to look at; nothing asserts it)."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("NEMO_UI_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        app.save_screenshot(filename=f"{name}.svg", path=folder)

@@ -2,7 +2,7 @@
 fail) with the fix under each problem. The checks block (subprocesses, an engine start, a network
 probe), so they run in a thread worker; `r` runs them again after a fix.
 
-The screen is handed the function that runs the checks (`commands.doctor.run_checks`, with `skip`
+The screen is handed the function that runs the checks (`nemo_tui.doctor.run_checks`, with `skip`
 as the app needs): the UI layer does not reach into the headless commands by itself.
 """
 
@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from ...commands.doctor_model import DoctorReport
+    from ...doctor.model import DoctorReport
 
 _STATUS_STYLE = {"ok": "bold $success", "warn": "bold $warning", "fail": "bold $error"}
 _WORDS = {

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from ..action_table import ACTIONS, BY_ID, ActionKeys, Shows
 from ..strings import t
 
-TIPS = ("help.newline", "help.history", "help.palette", "help.hints", "help.queue")
+TIPS = ("help.newline", "help.send_key", "help.history", "help.palette", "help.hints", "help.queue")
 
 
 def help_rows(keys: ActionKeys, lang: str) -> list[tuple[str, str]]:

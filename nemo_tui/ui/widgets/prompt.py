@@ -14,7 +14,8 @@ NEWLINE_KEYS = ("ctrl+j", "alt+enter", "shift+enter")
 
 
 class PromptInput(TextArea):
-    """Enter sends; Ctrl+J / Alt+Enter insert a newline; Up/Down at the edges recall history."""
+    """Enter sends; Ctrl+J / Alt+Enter insert a newline; Up/Down at the edges recall history. The
+    send_key setting swaps them (`use_keys`): Alt+Enter or Ctrl+Enter sends, Enter makes a new line."""
 
     BINDINGS = bindings_for("prompt")
 
@@ -31,16 +32,23 @@ class PromptInput(TextArea):
         # Index into history while browsing it; len(history) means "the draft being typed".
         self._history_index = len(self.sent_history)
         self._draft = ""
+        self.send_keys: frozenset[str] = frozenset({"enter"})
+        self.newline_keys: frozenset[str] = frozenset(NEWLINE_KEYS)
+
+    def use_keys(self, send: list[str], newline: list[str]) -> None:
+        """The keys in force (ui/action_table.py's send and newline rows, after the settings)."""
+        self.send_keys = frozenset(send)
+        self.newline_keys = frozenset([*newline, "shift+enter"]) - self.send_keys
 
     async def _on_key(self, event: events.Key) -> None:
         # TextArea inserts "\n" for Enter in its own key handler, which runs before bindings; take
         # Enter (send) and the newline keys here so the behaviour doesn't depend on binding order.
-        if event.key == "enter":
+        if event.key in self.send_keys:
             event.stop()
             event.prevent_default()
             self.action_submit()
             return
-        if event.key in NEWLINE_KEYS:
+        if event.key in self.newline_keys:
             event.stop()
             event.prevent_default()
             self.action_newline()

@@ -13,8 +13,9 @@ import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .doctor_model import Check
+from .model import Check
 
 MIN_COLUMNS, MIN_ROWS = 80, 24
 
@@ -209,4 +210,47 @@ def check_locale(machine: Machine) -> Check:
         "Locale",
         f"{shown}: not UTF-8, so Chinese text and emoji may show as ? or break the layout",
         "export LANG=C.UTF-8 (or en_US.UTF-8 / zh_CN.UTF-8) in your shell profile",
+    )
+
+
+# Terminals that report Ctrl+Enter as a key of its own (the kitty keyboard protocol) without setup.
+_REPORTS_CTRL_ENTER = frozenset({"xterm-kitty", "xterm-ghostty", "wezterm"})
+
+
+def check_send_key(machine: Machine, config_file: Path) -> Check:
+    """Which key sends (NEMO_SEND_KEY, else `send_key` in config.toml), and whether this terminal
+    can deliver it: Alt+Enter always can, Ctrl+Enter only with the kitty keyboard protocol."""
+    from ..core.send_key import ENV_VAR, choose_send_key, configured_send_key
+
+    title = "Send key"
+    chosen = choose_send_key(machine.environ, configured_send_key(config_file))
+    where = ENV_VAR if chosen.source == ENV_VAR else f"send_key in {config_file}"
+    if chosen.rejected:
+        return Check.warn(
+            "send_key",
+            title,
+            f"{where} = {chosen.rejected!r} is not enter, alt+enter or ctrl+enter: Enter sends",
+            f'{where} = "alt+enter" (Enter then makes a new line), or remove it',
+        )
+    if chosen.key == "enter":
+        return Check.ok(
+            "send_key",
+            title,
+            "Enter sends, Ctrl+J / Alt+Enter make a new line (typing with an IME that commits with "
+            f'Enter? set {ENV_VAR}=alt+enter or send_key = "alt+enter" in {config_file})',
+        )
+    if chosen.key == "alt+enter":
+        return Check.ok("send_key", title, f"Alt+Enter sends, Enter makes a new line ({where})")
+    term = machine.environ.get("TERM", "")
+    kitty = term in _REPORTS_CTRL_ENTER or "KITTY_WINDOW_ID" in machine.environ
+    if kitty and not machine.environ.get("TMUX"):
+        return Check.ok("send_key", title, f"Ctrl+Enter sends, Enter makes a new line ({where}; {term})")
+    return Check.warn(
+        "send_key",
+        title,
+        f"Ctrl+Enter sends ({where}), but this terminal ({term or 'TERM unset'}"
+        f"{', inside tmux' if machine.environ.get('TMUX') else ''}) may send it as a plain Enter; "
+        "Ctrl+J sends too",
+        'send_key = "alt+enter" works in every terminal and through tmux (in tmux with '
+        "ctrl+enter: set -g extended-keys on and a terminal with the kitty keyboard protocol)",
     )

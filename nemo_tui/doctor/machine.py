@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from ..core.settings import Settings
-from .doctor_model import Check
-from .doctor_terminal import run_program
+from .model import Check
+from .terminal import run_program
 
 CLOUD_TIMEOUT_S = 2.0
 LOW_SPACE_BYTES = 1 << 30  # an export of a few minutes at 1080p is a few hundred MB; keep 1 GB free
