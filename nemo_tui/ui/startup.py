@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import gc
 
+from ..languages import norm_lang
 from .action_table import ActionKeys
-from .strings import t, ui_lang
+from .strings import t
 from .widgets.chat_log import ChatLog
 
 # Scenes the local engine draws (sun, sea, city, rain, snow, stars) and the cloud understands alike.
@@ -38,7 +39,7 @@ async def greet_first_run(chat: ChatLog, lang: str, *, local: bool, keys: Action
     """The welcome line and the examples as suggestion hints: Alt+1–3 (or 1–3 on the focused
     hints) puts one in the prompt, to send with the send key or edit first."""
     await chat.add_notice(t("welcome.local" if local else "welcome.cloud", lang), "info")
-    for number, example in enumerate(EXAMPLES[ui_lang(lang)], 1):
+    for number, example in enumerate(EXAMPLES[norm_lang(lang)], 1):
         action = f"example{number}"
         hints = await chat.add_suggestion(action, example, example, key=keys.shown(f"suggest_{action}"))
         hints.add_class("-stacked")
