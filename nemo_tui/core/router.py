@@ -174,26 +174,10 @@ _RULES = (
         re.compile(r"\bsend me the (?:video|mp4|file|clip|movie)\b|\bexport\b|\bdownload\b", re.I),
         ("导出", "下载"),
         frozenset(
-            [
-                "video",
-                "videos",
-                "mp4",
-                "file",
-                "clip",
-                "movie",
-                "final",
-                "result",
-                "version",
-                "format",
-                "quality",
-                "high",
-                "full",
-                "hd",
-                "send",
-                "finished",
-                "whole",
-                "project",
-            ]
+            (
+                "video videos mp4 file clip movie final result version format quality high full hd send "
+                "finished whole project"
+            ).split()
         ),
     ),
     # Not in the seed's table: play a preview render in the terminal. The seed's GUI phrase "preview
@@ -209,28 +193,10 @@ _RULES = (
         re.compile(r"\bcredits?\b|\bbalance\b", re.I),
         ("积分", "余额"),
         frozenset(
-            [
-                "what",
-                "what's",
-                "whats",
-                "is",
-                "are",
-                "how",
-                "much",
-                "many",
-                "do",
-                "does",
-                "have",
-                "left",
-                "remaining",
-                "current",
-                "available",
-                "account",
-                "show",
-                "check",
-                "see",
-                "view",
-            ]
+            (
+                "what what's whats is are how much many do does have left remaining current available "
+                "account show check see view"
+            ).split()
         ),
     ),
     _Rule(
@@ -238,45 +204,14 @@ _RULES = (
         re.compile(r"\bstatus\b|\b(?:show|list|view)(?: me)?(?: the| my| all)? (?:tracks|timeline)\b", re.I),
         ("状态", "轨道", "时间线"),
         frozenset(
-            [
-                "what",
-                "what's",
-                "whats",
-                "is",
-                "are",
-                "current",
-                "project",
-                "show",
-                "check",
-                "see",
-                "view",
-                "timeline",
-                "tracks",
-                "the",
-                "session",
-            ]
+            "what what's whats is are current project show check see view timeline tracks the session".split()
         ),
     ),
     _Rule(
         IntentKind.UPLOAD,
         re.compile(r"\bupload\b", re.I),
         ("上传",),
-        frozenset(
-            [
-                "file",
-                "files",
-                "video",
-                "videos",
-                "clip",
-                "image",
-                "photo",
-                "picture",
-                "some",
-                "new",
-                "how",
-                "do",
-            ]
-        ),
+        frozenset("file files video videos clip image photo picture some new how do".split()),
     ),
 )
 
