@@ -163,7 +163,9 @@ class ClientIdentity:
         if self._store is None:
             return False
         stored = await asyncio.to_thread(self._store.load, self._store_key)
-        token = stored.usable_token() if stored is not None else None
+        if stored is None:
+            return False
+        token = stored.usable_token()
         if token is None or (stale is not None and token.get_secret_value() == stale.get_secret_value()):
             return False
         self._token, self._token_expires_at = token, stored.expires_at

@@ -302,10 +302,10 @@ class NemoConnection(ClientIdentity):
                 http_status=status,
             ), None
         except httpx.HTTPError as exc:
-            error = NetworkError(f"the connection dropped ({type(exc).__name__})", http_status=status)
+            dropped = NetworkError(f"the connection dropped ({type(exc).__name__})", http_status=status)
             if call.method == "GET":
-                return error, None
-            raise error from None
+                return dropped, None
+            raise dropped from None
         body = self._scrub(body)
         error = error_for(status, body)
         if error is None and stream and status < 400:

@@ -51,7 +51,7 @@ def _langdetect(text: str) -> str | None:
             DetectorFactory.seed = 0
             _seeded = True
         try:
-            code = detect(text)
+            code: str = detect(text)
         except LangDetectException:  # no letters at all ("123 !!!")
             return None
     return code.split("-")[0].lower()  # zh-cn / zh-tw → zh

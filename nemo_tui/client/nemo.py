@@ -46,9 +46,9 @@ from .connection import (
     MSG_RATE_LIMITED,
     MSG_SESSION_RENEWED,
     MSG_TOKEN_RENEWED,
-    Call,
     NemoConnection,
 )
+from .http import Call
 from .stream import read_turn
 from .transfer import (
     DownloadDropped,

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -368,4 +368,5 @@ async def read_turn(
         for turn_event in assembler.finish():
             yield turn_event
     finally:
-        await chunks.aclose()
+        if isinstance(chunks, AsyncGenerator):  # httpx's aiter_bytes is one; its type says iterator
+            await chunks.aclose()

@@ -48,7 +48,7 @@ class Question(BaseModel):
     def _options(cls, value: Any) -> Any:
         if not isinstance(value, list):
             return []
-        out = []
+        out: list[QuestionOption | dict[str, Any]] = []
         for position, option in enumerate(value, start=1):
             if isinstance(option, QuestionOption):  # built in code, not read from the wire
                 out.append(option)
@@ -88,7 +88,7 @@ class QuestionSet(BaseModel):
             questions = [questions]
         if not isinstance(questions, list):
             questions = []
-        fixed = []
+        fixed: list[Question | dict[str, Any]] = []
         for position, q in enumerate(questions, start=1):
             if isinstance(q, Question):  # built in code, not read from the wire
                 fixed.append(q)
