@@ -49,7 +49,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from ..client.language import detect_language
-from ..protocol import Draft
+from ..protocol import Draft, UploadResult
 from .activity import activity_label, is_generation, looks_like_generation, question_text
 from .events import (
     ConfirmNeeded,
@@ -64,6 +64,7 @@ from .export_flow import ExportFlows, _byte_progress
 from .flow_base import Event, guarded
 from .i18n import format_credits, t
 from .preview import PreviewFlows
+from .pump import Pump
 from .router import IntentKind, route
 from .summary import timeline_summary
 from .turns import TurnFlows
@@ -129,7 +130,7 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
             payload = str(intent.paths[0]) if intent.paths else (intent.urls[0] if intent.urls else "")
             yield ConfirmNeeded(
                 question=intent.question or "",
-                action=intent.kind.value,  # type: ignore[arg-type]
+                action=intent.kind.value,
                 payload=payload,
             )
             return
@@ -258,11 +259,15 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
                 if problem:
                     yield await self._notice(problem, "error", error=ErrorKind.INPUT)
                     continue
-            name = item if is_url else path.name  # type: ignore[union-attr]
+            name = path.name if path is not None else item
             yield Notice(text=t("upload.sending", self.lang, name=name))
-            pump = self._pump()
+            pump: Pump[UploadResult] = self._pump()
             on_bytes = _byte_progress(pump, "upload")
-            work = self.backend.upload_urls([item]) if is_url else self.backend.upload_file(path, on_bytes)  # type: ignore[arg-type]
+            work = (
+                self.backend.upload_file(path, on_bytes)
+                if path is not None
+                else self.backend.upload_urls([item])
+            )
             async for event in pump.events(work):
                 yield event
             result = pump.result

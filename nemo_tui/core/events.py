@@ -101,12 +101,15 @@ class StillWorking(BaseModel):
     text: str = "⏳ Still working..."
 
 
+NoticeLevel = Literal["info", "success", "warning", "error"]
+
+
 class Notice(BaseModel):
     """An app message: setup, errors, confirmations. `level` picks its styling; an error notice
     carries `error`, the kind of failure (set from the typed exception, never from the words)."""
 
     kind: Literal["notice"] = "notice"
-    level: Literal["info", "success", "warning", "error"] = "info"
+    level: NoticeLevel = "info"
     text: str
     error: ErrorKind | None = None
 

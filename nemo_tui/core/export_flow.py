@@ -73,13 +73,13 @@ class ExportFlows(FlowBase):
         try:
             retried = False
             while True:
-                pump = self._pump()
+                render: Pump[RenderJob] = self._pump()
 
-                def on_update(job: RenderJob, pump: Pump[Any] = pump) -> None:
+                def on_update(job: RenderJob, pump: Pump[RenderJob] = render) -> None:
                     pump.emit(Progress(phase="render", fraction=job.progress))
 
                 try:
-                    async for event in pump.events(self.backend.wait_for_render(job_id, on_update)):
+                    async for event in render.events(self.backend.wait_for_render(job_id, on_update)):
                         yield event
                 except RenderFailed as exc:
                     if retried:
@@ -96,14 +96,14 @@ class ExportFlows(FlowBase):
                     yield Progress(phase="render", fraction=new_job.progress)
                     continue
                 break
-            job: RenderJob = pump.result
+            job = render.result
             yield Notice(text=t("export.downloading", self.lang))
             downloading = True
-            pump = self._pump()
-            on_bytes = _byte_progress(pump, "download")
-            async for event in pump.events(self.backend.download_render(job, dest, on_bytes)):
+            download: Pump[Path] = self._pump()
+            on_bytes = _byte_progress(download, "download")
+            async for event in download.events(self.backend.download_render(job, dest, on_bytes)):
                 yield event
-            path: Path = pump.result
+            path = download.result
             try:
                 info = await asyncio.to_thread(read_mp4_info, path)
             except NotMp4 as exc:

@@ -20,7 +20,7 @@ from ..client.api import VideoBackend
 from ..languages import norm_lang
 from ..loopback import is_loopback_url
 from ..protocol import Draft, NemoError, SessionState
-from .events import ErrorKind, Notice, SessionChanged, TimelineUpdated, error_kind
+from .events import ErrorKind, Notice, NoticeLevel, SessionChanged, TimelineUpdated, error_kind
 from .filmstrip import media_urls
 from .i18n import t
 from .pump import Pump
@@ -42,7 +42,7 @@ def guarded(
     becomes an error Notice with its kind; only cancellation leaves)."""
 
     @functools.wraps(flow)
-    def public(self: F, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Event]:
+    def public(self: F, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Event]:
         return self._guard(flow(self, *args, **kwargs))
 
     return public
@@ -169,11 +169,13 @@ class FlowBase:
             return None
         return await self._remember_session()
 
-    async def _notice(self, text: str, level: str = "info", *, error: ErrorKind | None = None) -> Notice:
+    async def _notice(
+        self, text: str, level: NoticeLevel = "info", *, error: ErrorKind | None = None
+    ) -> Notice:
         """An app message that is also kept in the session's history; an error one says its kind."""
         if self._session_id:
             await self._db.add_message(self._session_id, "notice", text)
-        return Notice(text=text, level=level, error=error)  # type: ignore[arg-type]
+        return Notice(text=text, level=level, error=error)
 
     def _pump(self) -> Pump[Any]:
         return Pump(

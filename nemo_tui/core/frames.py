@@ -34,7 +34,8 @@ def ffmpeg_exe() -> str:
         return found
     import imageio_ffmpeg
 
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    exe: str = imageio_ffmpeg.get_ffmpeg_exe()
+    return exe
 
 
 def _decode_args(path: Path | str, start_s: float, width: int, height: int, rate: float | None) -> list[str]:

@@ -95,7 +95,7 @@ def _offer(action: str, lang: str, payload: str = "") -> tuple[str, SuggestedAct
             t("gui.send", lang, payload=payload),
             SuggestedAction(action="send", label=payload, payload=payload),
         )
-    return (t(f"gui.{action}", lang), SuggestedAction(action=action, label=t(f"gui.{action}.label", lang)))  # type: ignore[arg-type]
+    return (t(f"gui.{action}", lang), SuggestedAction(action=action, label=t(f"gui.{action}.label", lang)))
 
 
 def _rewrite(sentence: str, lang: str) -> tuple[str, SuggestedAction | None] | None:
@@ -140,7 +140,8 @@ def translate(text: str, lang: str) -> Translated:
                 actions.append(SuggestedAction(action="export", label=t("gui.export.label", lang)))
             continue
         new_text, action = done
-        prefix = _BULLET.match(sentence).group(1)  # type: ignore[union-attr]
+        bullet = _BULLET.match(sentence)  # it matches every sentence (all of it is optional)
+        prefix = bullet.group(1) if bullet else ""
         trailing = sentence[len(sentence.rstrip()) :]
         if lang == "en" and not trailing and out and not out[-1].endswith((" ", "\n")):
             prefix = " " + prefix

@@ -47,7 +47,8 @@ def _runs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _by_row(starts: np.ndarray, rows: int, width: int) -> list[int]:
     """Where each cell row's runs begin in the run list (and where the last one ends)."""
-    return np.searchsorted(starts, np.arange(rows + 1) * width).tolist()
+    bounds: list[int] = np.searchsorted(starts, np.arange(rows + 1) * width).tolist()
+    return bounds
 
 
 def _rgb(value: int) -> tuple[int, int, int]:

@@ -14,7 +14,6 @@ import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from ..protocol import EXPORT_QUALITY, PREVIEW_QUALITY, Draft, RenderFailed, RenderJob, TrackType
 from .events import Notice, PreviewReady, Progress
@@ -112,7 +111,7 @@ class PreviewFlows(FlowBase):
             return
         job = await self.backend.start_render(draft, quality=quality)
         yield Progress(phase="render", fraction=job.progress)
-        pump: Pump[Any] = self._pump()
+        pump: Pump[RenderJob] = self._pump()
 
         def on_update(job: RenderJob) -> None:
             pump.emit(Progress(phase="render", fraction=job.progress))

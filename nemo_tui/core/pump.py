@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -33,22 +33,26 @@ class Pump(Generic[T]):
         self._clock = clock
         self._still_text = still_text
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
-        self.result: T | None = None
+        self._outcome: tuple[T] | None = None  # (what the work returned,) once it has finished
+
+    @property
+    def result(self) -> T:
+        """What the work returned (None for an iterator), once `events()` has run to its end."""
+        if self._outcome is None:
+            raise RuntimeError("the pump's work has not finished")
+        return self._outcome[0]
 
     def emit(self, event: BaseModel) -> None:
         """Thread-unsafe on purpose: called from callbacks that run on the event loop."""
         self._queue.put_nowait(event)
 
-    async def _drain(self, items: AsyncIterator[BaseModel]) -> None:
+    async def _drain(self, items: AsyncIterable[Any]) -> None:
         async for item in items:
             self._queue.put_nowait(item)
 
     async def events(self, work: Awaitable[T] | AsyncIterator[Any]) -> AsyncIterator[Any]:
         """Yield what `work` emits (or, for an iterator, its items), then set `result`."""
-        if hasattr(work, "__aiter__"):
-            coro: Awaitable[Any] = self._drain(work)  # type: ignore[arg-type]
-        else:
-            coro = work  # type: ignore[assignment]
+        coro: Awaitable[Any] = self._drain(work) if isinstance(work, AsyncIterable) else work
 
         async def run() -> Any:
             try:
@@ -75,7 +79,7 @@ class Pump(Generic[T]):
                 elif self._clock() - last_visible >= self._every:
                     last_visible = self._clock()
                     yield StillWorking(text=self._still_text)
-            self.result = task.result()  # re-raises what the work raised
+            self._outcome = (task.result(),)  # re-raises what the work raised
         finally:
             if not task.done():
                 task.cancel()

@@ -163,7 +163,8 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def close(self) -> None:
         with self._lock:
@@ -236,9 +237,10 @@ class Store:
 
     def message_count(self, session_id: str) -> int:
         """How many messages (the person's and the assistant's, not app notices) a session has."""
-        return self._read(
+        count: int = self._read(
             "SELECT COUNT(*) FROM messages WHERE session_id = ? AND role != 'notice'", (session_id,)
         )[0][0]
+        return count
 
     def search(self, query: str, limit: int = 50) -> list[MessageRecord]:
         """Messages containing `query` (case-insensitive for ASCII), newest first."""
