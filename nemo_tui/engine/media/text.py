@@ -92,9 +92,9 @@ def wrap(text: str, max_units: float) -> list[str]:
 
 def font_size(style: object, width: int, height: int, explicit: object = None) -> int:
     try:
-        if explicit is not None and float(explicit) > 0:
+        if isinstance(explicit, (int, float, str)) and float(explicit) > 0:
             return max(8, min(int(float(explicit)), height // 3))
-    except (TypeError, ValueError):
+    except (ValueError, OverflowError):  # not a number, or "inf" (a string passes the JSON guard)
         pass
     base = min(width, height)
     kind = str(style or "").lower()
