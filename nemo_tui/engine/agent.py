@@ -143,6 +143,7 @@ def _aspect(ratio: str, plan: Plan, say) -> None:
 def _generate(
     clause: str, plan: Plan, state: dict[str, Any], say, chosen: tuple[str, float] | None = None
 ) -> None:
+    asked: float | None
     if chosen is not None:
         prompt, asked = chosen
     else:
@@ -288,6 +289,7 @@ def _remove(low: str, plan: Plan, state: dict[str, Any], say) -> bool:
         say(f"Removing track {index}.", f"正在删除第{index}条轨道。")
         del kinds[index - 1]
         return True
+    assert kind is not None  # no index, so the first check saw a kind
     what, what_zh = {
         0: ("video track", "视频轨道"),
         1: ("music track", "音乐轨道"),

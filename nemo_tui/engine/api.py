@@ -47,9 +47,13 @@ class Engine:
     def faults(self):
         return self.config.faults
 
-    def db(self):
+    def db(self) -> EngineStore:
         assert self.store is not None, "the engine is not started"
         return self.store
+
+    def renders(self) -> RenderRunner:
+        assert self.runner is not None, "the engine is not started"
+        return self.runner
 
 
 def engine_of(request: Request) -> Engine:

@@ -14,6 +14,7 @@ and music; `volume` on music. The renderer reads them all.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 Edit = tuple[dict[str, Any], dict[str, Any]]
@@ -200,7 +201,7 @@ def set_speed(draft: dict[str, Any], kind: int, index: int, speed: float) -> Edi
     return new, {"status": "ok", "speed": speed, "duration_ms": seg["d"]}
 
 
-TOOLS = {
+TOOLS: dict[str, Callable[..., Edit]] = {
     "update_item": update,
     "delete_item": delete,
     "move_item": move,

@@ -112,7 +112,7 @@ async def start_render(request: Request) -> Response:
             BAD_REQUEST, f"The render id {req.id} is already taken; send a new one.", http_status=409
         )
     if created:
-        engine.runner.submit(job["render_id"])
+        engine.renders().submit(job["render_id"])
     return ok(render_wire(job, base_url(request), engine.links))
 
 
@@ -201,7 +201,7 @@ async def cancel_render(request: Request) -> Response:
     engine, client_id, job = await _own_render(request)
     render_id = job["render_id"]
     if job["status"] in ("queued", "rendering"):
-        engine.runner.cancel(render_id)
+        engine.renders().cancel(render_id)
         await in_thread(engine.db().update_render, render_id, status="failed", error=CANCELLED)
         job = await in_thread(engine.db().get_render, render_id, client_id)
     return ok(render_wire(job, base_url(request), engine.links))

@@ -114,7 +114,6 @@ class EngineServer:
         except (OSError, RuntimeError) as exc:  # the app holds the secret in memory; the file is for tools
             log.warning("could not write the engine's owner secret file: %s", exc)
         server = _Server(_uvicorn_config(app, self.host, self.port))
-        server.install_signal_handlers = lambda: None  # not the main thread
         self._server = server
         self._thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name=f"nemo-engine:{self.port}", daemon=True

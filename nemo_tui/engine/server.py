@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -22,7 +23,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..protocol import Envelope
@@ -31,6 +32,8 @@ from .api import ApiError, Engine, error_response
 from .config import EngineConfig
 from .jobs import RenderRunner
 from .store import EngineStore
+
+Handler = Callable[[Request], Awaitable[Response]]
 
 # ---- the app ------------------------------------------------------------------------------------
 
@@ -62,7 +65,7 @@ def route_table(
         return adk_routes
     from . import media_routes, render_routes, routes
 
-    wrap = {
+    wrap: dict[Handler, Callable[[Handler], Handler]] = {
         routes.anonymous_token: dialect.vendor_token,
         routes.create_session: dialect.vendor_session,
         routes.run_sse: dialect.vendor_run_sse,

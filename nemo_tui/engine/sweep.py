@@ -29,13 +29,18 @@ class DataDirLock:
     def __init__(self, data_dir: Path) -> None:
         self._fd: int | None = os.open(Path(data_dir) / "engine.lock", os.O_RDWR | os.O_CREAT, 0o600)
 
+    def _open_fd(self) -> int:
+        if self._fd is None:
+            raise ValueError("the data dir's lock was closed")
+        return self._fd
+
     def try_exclusive(self) -> bool:
         try:
             import fcntl
         except ImportError:  # no flock (Windows): never sweep, never wrong
             return False
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._open_fd(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return False
         return True
@@ -45,7 +50,7 @@ class DataDirLock:
             import fcntl
         except ImportError:
             return
-        fcntl.flock(self._fd, fcntl.LOCK_SH)  # converts an exclusive lock in place
+        fcntl.flock(self._open_fd(), fcntl.LOCK_SH)  # converts an exclusive lock in place
 
     def close(self) -> None:
         if self._fd is not None:

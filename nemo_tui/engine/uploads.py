@@ -13,7 +13,7 @@ import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import anyio
@@ -21,6 +21,9 @@ import httpx
 
 from ..loopback import is_loopback_url
 from ..protocol import MAX_UPLOAD_BYTES, SUPPORTED_FORMATS
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 VIDEO_EXTS = {"mp4", "mov", "avi", "webm", "mkv"}
 IMAGE_EXTS = {"jpg", "png", "gif", "webp"}
@@ -91,7 +94,7 @@ class MultipartSink:
     _value: str = ""
     _current: ReceivedFile | None = None
 
-    def callbacks(self) -> dict[str, Any]:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self._part_begin,
             "on_header_field": lambda d, s, e: setattr(

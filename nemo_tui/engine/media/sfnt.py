@@ -128,7 +128,7 @@ def _cmap_format4(data: bytes, at: int, wanted: frozenset[int]) -> set[int]:
 def _cmap_format12(data: bytes, at: int, wanted: frozenset[int]) -> set[int]:
     """Which of `wanted` a format 12 (full repertoire) subtable maps to a real glyph."""
     (groups,) = struct.unpack_from(">I", data, at + 12)
-    covered = set()
+    covered: set[int] = set()
     for i in range(groups):
         first, last, glyph = struct.unpack_from(">III", data, at + 16 + 12 * i)
         covered.update(c for c in wanted if first <= c <= last and glyph + (c - first))
@@ -147,7 +147,7 @@ def covered_characters(face: Face, text: Iterable[str]) -> set[str]:
         # Prefer the full-repertoire subtable (format 12), then the BMP one (format 4).
         _, count = struct.unpack_from(">HH", data)
         subtables = [struct.unpack_from(">HHI", data, 4 + 8 * i) for i in range(count)]
-        by_format = {}
+        by_format: dict[int, int] = {}
         for platform, encoding, offset in subtables:
             if (platform, encoding) in ((3, 10), (3, 1), (0, 3), (0, 4), (0, 6)):
                 by_format.setdefault(struct.unpack_from(">H", data, offset)[0], offset)
