@@ -20,11 +20,14 @@ class VideoBackend(Protocol):
     base_url: str
     session: SessionInfo | None
     language: str
-    is_anonymous: bool  # True when the token came from /api/auth/anonymous-token (not NEMO_TOKEN)
     # The account behind the token (`anon_…` for an anonymous one) as the server last named it in a
     # token, session or state answer; None until one did. The 2001 bind link needs it.
     user_id: str | None
 
+    @property
+    def is_anonymous(
+        self,
+    ) -> bool: ...  # True when the token came from /api/auth/anonymous-token (not NEMO_TOKEN)
     async def aclose(self) -> None: ...
     async def ensure_token(self) -> None: ...
     async def create_session(

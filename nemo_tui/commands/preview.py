@@ -75,8 +75,14 @@ def _write_sheet(ctx: Context, video: Path, target: Path, frames: int, width: in
     except OSError as exc:
         raise CommandError(f"Can't write {target}: {exc.strerror or exc}") from None
     if ctx.out.json:
-        sheet_info = {"kind": "contact_sheet", "path": str(target), "preview": str(video)}
-        sheet_info.update(width=sheet.shape[1], height=sheet.shape[0], times=[round(t, 3) for t in times])
+        sheet_info = {
+            "kind": "contact_sheet",
+            "path": str(target),
+            "preview": str(video),
+            "width": sheet.shape[1],
+            "height": sheet.shape[0],
+            "times": [round(t, 3) for t in times],
+        }
         print(json.dumps(sheet_info), flush=True)
     else:
         ctx.out.line(str(target))

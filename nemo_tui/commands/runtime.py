@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,7 +156,7 @@ class Context:
 
     async def drive(
         self,
-        flow: AsyncIterator[Any],
+        flow: AsyncGenerator[Any, None],
         on_event: Callable[[Any], Any] | None = None,
         *,
         json_events: bool = True,

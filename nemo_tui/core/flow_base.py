@@ -12,7 +12,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -37,12 +37,12 @@ F = TypeVar("F", bound="FlowBase")
 
 def guarded(
     flow: Callable[Concatenate[F, P], AsyncIterator[Event]],
-) -> Callable[Concatenate[F, P], AsyncIterator[Event]]:
+) -> Callable[Concatenate[F, P], AsyncGenerator[Event, None]]:
     """The public face of a flow: the same events, run under `FlowBase._guard` (a NemoError
     becomes an error Notice with its kind; only cancellation leaves)."""
 
     @functools.wraps(flow)
-    def public(self: F, /, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[Event]:
+    def public(self: F, /, *args: P.args, **kwargs: P.kwargs) -> AsyncGenerator[Event, None]:
         return self._guard(flow(self, *args, **kwargs))
 
     return public
@@ -139,7 +139,7 @@ class FlowBase:
         return self.fixed_lang or norm_lang(self.language)
 
     # ---- plumbing ------------------------------------------------------------------------------
-    async def _guard(self, flow: AsyncIterator[Event]) -> AsyncIterator[Event]:
+    async def _guard(self, flow: AsyncIterator[Event]) -> AsyncGenerator[Event, None]:
         try:
             async for event in flow:
                 yield event
