@@ -118,7 +118,7 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self.terminal: Terminal = detect_terminal(environ)
         self._history = list(history or [])
         self._clock = clock
-        self._animate = animate
+        self._animated = animate  # not `_animate`: Textual keeps the app's animator there
         self._warm_up = warm_up
         self._export_finished = False  # an export completed in the running turn: say how to play it
         self._first_turn_done = False
@@ -250,7 +250,7 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
             )
             yield QueuedView(title=self.say("queue.title"), id="queued")
             yield ActivityIndicator(
-                clock=self._clock, animate=self._animate, ascii_only=self.terminal.ascii_only, id="activity"
+                clock=self._clock, animate=self._animated, ascii_only=self.terminal.ascii_only, id="activity"
             )
             yield PromptInput(placeholder=self.say("prompt.placeholder"), history=self._history, id="prompt")
         yield TransferProgress(lang=self.lang, id="transfer")
@@ -272,7 +272,7 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
 
     async def on_mount(self) -> None:
         prompt = self.query_one(PromptInput)
-        prompt.cursor_blink = self._animate
+        prompt.cursor_blink = self._animated
         prompt.focus()
         self._use_keys()
         self.query_one(TimelineView).show_draft(None)

@@ -31,7 +31,7 @@ class ActivityIndicator(Widget):
     ) -> None:
         super().__init__(**kwargs)
         self._clock = clock
-        self._animate = animate
+        self._spin = animate  # not `_animate`: Textual keeps the widget's animator there
         self._frames = SPINNER_ASCII if ascii_only else SPINNER
         self._frame = 0
         self._started: float | None = None
@@ -44,7 +44,7 @@ class ActivityIndicator(Widget):
             self._started = self._clock()
             self._frame = 0
         self.display = True
-        if self._animate and self._timer is None:
+        if self._spin and self._timer is None:
             self._timer = self.set_interval(0.1, self._tick)
         self.refresh()
 
