@@ -113,7 +113,8 @@ PALETTES: dict[str, Palette] = {
 
 
 def _toward(c: RGB, target: RGB, k: float) -> RGB:
-    return tuple(a + (b - a) * k for a, b in zip(c, target, strict=False))  # type: ignore[return-value]
+    (r, g, b), (tr, tg, tb) = c, target
+    return (r + (tr - r) * k, g + (tg - g) * k, b + (tb - b) * k)
 
 
 def palette_for(time_of_day: str, overcast: bool) -> Palette:
