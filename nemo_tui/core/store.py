@@ -163,8 +163,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
-        return version
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
@@ -237,10 +236,8 @@ class Store:
 
     def message_count(self, session_id: str) -> int:
         """How many messages (the person's and the assistant's, not app notices) a session has."""
-        count: int = self._read(
-            "SELECT COUNT(*) FROM messages WHERE session_id = ? AND role != 'notice'", (session_id,)
-        )[0][0]
-        return count
+        sql = "SELECT COUNT(*) FROM messages WHERE session_id = ? AND role != 'notice'"
+        return int(self._read(sql, (session_id,))[0][0])
 
     def search(self, query: str, limit: int = 50) -> list[MessageRecord]:
         """Messages containing `query` (case-insensitive for ASCII), newest first."""
