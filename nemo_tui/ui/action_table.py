@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Flag, auto
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import Keys, format_key
 
 from ..languages import norm_lang
@@ -210,7 +210,7 @@ NAMED_KEYS = frozenset(k.value for k in Keys if "+" not in k.value)
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
 
-def bindings_for(scope: Scope) -> list[Binding]:
+def bindings_for(scope: Scope) -> list[BindingType]:
     """The BINDINGS of one scope's node, in table order (the footer's order)."""
     return [
         Binding(

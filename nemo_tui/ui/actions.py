@@ -4,7 +4,7 @@ behind the keys and the command palette. Mixed into `NemoApp` (ui/app.py)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -17,7 +17,7 @@ from .action_table import ActionKeys
 from .chat_flow import ChatFlow
 from .commands import palette_commands
 from .environment import Terminal, system_opener
-from .flow_types import EventStream
+from .flow_types import Flow
 from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
@@ -38,6 +38,11 @@ class AppActions(ChatFlow):
     terminal: Terminal
     local: bool
     action_keys: ActionKeys
+    _reapers: set[asyncio.Task[int]]  # players started with Ctrl+O, until they exit
+
+    @property
+    def timeline_summary(self) -> str:  # NemoApp's
+        raise NotImplementedError
 
     # ---- input -----------------------------------------------------------------------------------
 
@@ -53,12 +58,12 @@ class AppActions(ChatFlow):
             return
         if self.busy or self._question_open or len(self._queue):
             # One turn per session: it waits for the running one (or for connecting), in order.
-            self._enqueue(text, "turn", lambda: self.conversation.handle(text))  # type: ignore[union-attr]
+            self._enqueue(text, "turn", lambda conversation: conversation.handle(text))
             self.notify(self.say("queue.connecting" if self.connecting else "queue.added"), markup=False)
             return
         await self.query_one(ChatLog).add_user(event.text)
         self.query_one(ChatLog).action_follow()
-        self.run_stream("turn", lambda: self.conversation.handle(event.text), prompt_text=event.text)
+        self.run_stream("turn", lambda conversation: conversation.handle(text), prompt_text=text)
 
     @on(SuggestionChosen)
     def _suggestion(self, event: SuggestionChosen) -> None:
@@ -68,11 +73,11 @@ class AppActions(ChatFlow):
         if action == "export":
             self.action_export()
         elif action in ("state", "timeline"):
-            self.run_stream("state", self.conversation.show_state)
+            self.run_stream("state", lambda conversation: conversation.show_state())
             if action == "timeline":
                 self.action_focus_timeline()
         elif action == "credits":
-            self.run_stream("credits", self.conversation.credits)
+            self.run_stream("credits", lambda conversation: conversation.credits())
         elif action.startswith("example") and payload:  # a first run's example: edit or send it
             prompt = self.query_one(PromptInput)
             prompt.restore(payload)
@@ -93,30 +98,34 @@ class AppActions(ChatFlow):
             if yes is None:  # closed with Escape: do nothing at all
                 return
             if yes:
-                factory = self._factory_for(event.action, event.payload)
+                flow = self._flow_for(event.action, event.payload)
             elif original and hasattr(self.conversation, "chat"):
                 # "No" means it wasn't a command after all: it goes to the agent as a message.
-                factory = lambda: self.conversation.chat(original)  # type: ignore[attr-defined]  # noqa: E731
+                flow = self._chat_flow(original)
             else:
                 return
             if self.busy:  # the question came mid-turn: run right after it
-                self._enqueue("", event.action, factory)
+                self._enqueue("", event.action, flow)
             else:
-                self.run_stream(event.action, factory)
+                self.run_stream(event.action, flow)
 
         self.push_screen(ConfirmScreen(event.question, lang=self.lang), answered)
 
-    def _factory_for(self, action: str, payload: str) -> Callable[[], EventStream]:
-        conv = self.conversation
+    @staticmethod
+    def _chat_flow(text: str) -> Flow:
+        return lambda conversation: conversation.chat(text)
+
+    @staticmethod
+    def _flow_for(action: str, payload: str) -> Flow:
         if action == "export":
-            return conv.export
+            return lambda conversation: conversation.export()
         if action == "upload":
-            return lambda: conv.upload(payload)
+            return lambda conversation: conversation.upload(payload)
         if action == "credits":
-            return conv.credits
+            return lambda conversation: conversation.credits()
         if action == "preview":
-            return conv.preview
-        return conv.show_state
+            return lambda conversation: conversation.preview()
+        return lambda conversation: conversation.show_state()
 
     @on(LinkActivated)
     def _link(self, event: LinkActivated) -> None:
@@ -162,7 +171,9 @@ class AppActions(ChatFlow):
         if action == "open_browser":
             return self.conversation is not None and hasattr(self.conversation, "claim_link")
         if action == "copy_reply":
-            chats = self.query(ChatLog) if self.screen_stack else []
+            if not self.screen_stack:
+                return False
+            chats = self.query(ChatLog)
             return bool(chats) and chats.first().last_reply() is not None
         if action == "open_export":
             return self.last_export is not None
@@ -171,7 +182,7 @@ class AppActions(ChatFlow):
         return True
 
     def action_export(self) -> None:
-        self.run_stream("export", self.conversation.export)
+        self.run_stream("export", lambda conversation: conversation.export())
 
     def action_upload(self) -> None:
         if self.busy:
@@ -180,15 +191,15 @@ class AppActions(ChatFlow):
 
         def chosen(target: str | None) -> None:
             if target:
-                self.run_stream("upload", lambda: self.conversation.upload(target))
+                self.run_stream("upload", lambda conversation: conversation.upload(target))
 
         self.push_screen(UploadScreen(lang=self.lang), chosen)
 
     def action_credits(self) -> None:
-        self.run_stream("credits", self.conversation.credits)
+        self.run_stream("credits", lambda conversation: conversation.credits())
 
     def action_state(self) -> None:
-        self.run_stream("state", self.conversation.show_state)
+        self.run_stream("state", lambda conversation: conversation.show_state())
 
     async def action_new_session(self) -> None:
         if self.busy:
@@ -196,7 +207,7 @@ class AppActions(ChatFlow):
             return
         await self.query_one(ChatLog).clear_log()
         self.query_one(TimelineView).show_draft(None)
-        self.run_stream("new_session", self.conversation.new_session)
+        self.run_stream("new_session", lambda conversation: conversation.new_session())
 
     def action_sessions(self) -> None:
         """Ctrl+S: past sessions of this backend and a search over past messages."""
@@ -218,7 +229,7 @@ class AppActions(ChatFlow):
                 return
             await self.query_one(ChatLog).clear_log()
             self.query_one(TimelineView).show_draft(None)
-            self.run_stream("open_session", lambda: self.conversation.open_session(session_id))  # type: ignore[union-attr]
+            self.run_stream("open_session", lambda conversation: conversation.open_session(session_id))
 
         self.push_screen(
             SessionsScreen(store, backend_key, current=current, lang=self.lang, fill_keys=self.fill_keys),
@@ -262,8 +273,11 @@ class AppActions(ChatFlow):
     @work(exclusive=True, group="claim-link", exit_on_error=False)
     async def _open_project(self) -> None:
         chat = self.query_one(ChatLog)
+        claim_link = getattr(self.conversation, "claim_link", None)
+        if claim_link is None:  # the palette offers the action only where there is one
+            return
         try:
-            url = await self.conversation.claim_link()  # type: ignore[union-attr]
+            url = await claim_link()
         except Exception as exc:  # NemoError: said in words; anything else must not crash the app
             await chat.add_notice(describe_error(exc, self.lang), "error")
             return

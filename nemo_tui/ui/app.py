@@ -33,7 +33,7 @@ from ..core.send_key import choose_send_key
 from .action_table import BY_ID, ActionKeys, bindings_for, key_name, send_key_overrides
 from .actions import AppActions
 from .environment import Terminal, detect_terminal
-from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
+from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream, Flow
 from .key_config import KeyConfig, read_key_config
 from .preview_actions import PreviewActions
 from .startup import freeze_startup_objects
@@ -101,14 +101,16 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         super().__init__()
         if (conversation is None) == (connect is None):
             raise TypeError("NemoApp needs a conversation or a connect factory (exactly one)")
-        if backend_label is None and label_key is None:
-            raise TypeError("NemoApp needs the backend's label, or the strings key of one (label_key)")
+        if backend_label is None:
+            if label_key is None:
+                raise TypeError("NemoApp needs the backend's label, or the strings key of one (label_key)")
+            backend_label = t(label_key, lang)
         self.conversation = conversation
         self._connect = connect
         self.lang = lang
         # The strings key of the backend's name when it is one of ours: it follows the language.
         self._label_key = label_key
-        self.backend_label = t(label_key, lang) if backend_label is None else backend_label
+        self.backend_label = backend_label
         self.local = local
         # The table's keys, with the person's config.toml [keys] and send_key (NEMO_SEND_KEY wins) over them.
         self._keymap: dict[str, str] = {}
@@ -127,7 +129,7 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self._turn_prompt: str | None = None  # the text to give back if the turn is cancelled
         # What waits for the running turn: messages typed meanwhile (or while connecting) and
         # actions confirmed mid-turn, sent in order when it ends (core/queue.py).
-        self._queue: TurnQueue[tuple[str, Callable[[], EventStream]]] = TurnQueue()
+        self._queue: TurnQueue[tuple[str, Flow]] = TurnQueue()
         self._turn_kind: str | None = None
         self._question: Any = None  # the QuestionAsked the agent is waiting on (None: none)
         self._question_open = False
@@ -146,7 +148,9 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
     @property
     def timeline_summary(self) -> str:
         """The summary of the draft on the timeline ("" when there is none), for Copy summary."""
-        timelines = self.query(TimelineView) if self.screen_stack else []
+        if not self.screen_stack:
+            return ""
+        timelines = self.query(TimelineView)
         return timelines.first().summary if timelines else ""
 
     def say(self, key: str, **values: Any) -> str:
@@ -215,10 +219,10 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         """Read `[keys]` of `path` off the event loop, then use it."""
         self._read_key_config(path, self.lang)
 
-    @work(thread=True, exit_on_error=False, group="key-config")
-    def _read_key_config(self, path: Path, lang: str) -> None:
-        config = read_key_config(path, lang)
-        self.call_from_thread(self.apply_key_config, config)
+    @work(exit_on_error=False, group="key-config")
+    async def _read_key_config(self, path: Path, lang: str) -> None:
+        config = await asyncio.to_thread(read_key_config, path, lang)
+        await self.apply_key_config(config)
 
     async def apply_key_config(self, config: KeyConfig) -> None:
         problems = list(config.problems)
@@ -291,9 +295,10 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
 
     def _begin(self) -> None:
         # start() connects, reopens the last session and resumes renders left from a previous run.
-        self.run_stream(
-            "start", self._connect_and_start if self.conversation is None else self.conversation.start
-        )
+        if self.conversation is None:
+            self._run_turn("start", self._connect_and_start)
+        else:
+            self.run_stream("start", lambda conversation: conversation.start())
         if self._warm_up is not None:
             self._warm(self._warm_up)
         if self._config_file is not None:

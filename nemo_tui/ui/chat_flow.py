@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from ..core.i18n import has_chinese
 from ..core.queue import TurnQueue
 from .action_table import BY_ID, ActionKeys
-from .flow_types import ConversationLike, EventStream
+from .flow_types import ConversationLike, EventStream, Flow, answer_flow
 from .startup import freeze_startup_objects, greet_first_run
 from .strings import describe_error, t
 from .text import clean
@@ -30,6 +30,7 @@ from .widgets.transfer import TransferProgress
 
 if TYPE_CHECKING:
     from ..core.events import ConfirmNeeded, ConversationEvent, ErrorKind
+    from ..protocol import Draft
 
 
 class ChatFlow(App[None]):
@@ -46,7 +47,7 @@ class ChatFlow(App[None]):
     _turn: Worker[Any] | None
     _turn_prompt: str | None
     _turn_kind: str | None
-    _queue: TurnQueue[tuple[str, Callable[[], EventStream]]]
+    _queue: TurnQueue[tuple[str, Flow]]
     _question: Any
     _question_open: bool
     _export_finished: bool
@@ -75,18 +76,27 @@ class ChatFlow(App[None]):
     def _ask(self, event: ConfirmNeeded) -> None:  # ui/actions.py
         raise NotImplementedError
 
+    async def open_player(self, path: Path, draft: Draft | None = None) -> None:  # ui/preview_actions.py
+        raise NotImplementedError
+
     # ---- running the conversation -----------------------------------------------------------------
 
-    def run_stream(
-        self, kind: str, factory: Callable[[], EventStream], *, prompt_text: str | None = None
-    ) -> Worker | None:
-        """Drive one Conversation generator in the turn worker; refuse (and say so) while busy."""
+    def run_stream(self, kind: str, flow: Flow, *, prompt_text: str | None = None) -> Worker[str] | None:
+        """Drive one flow of the conversation in the turn worker; refuse (and say so) while busy or
+        while there is no conversation (connecting failed)."""
         if self.busy:
             self.notify(self.say("prompt.busy"), severity="warning", markup=False)
             return None
-        if self.conversation is None and kind != "start":
+        conversation = self.conversation
+        if conversation is None:
             self.notify(self.say("app.not_connected"), severity="error", markup=False)
             return None
+        return self._run_turn(kind, lambda: flow(conversation), prompt_text=prompt_text)
+
+    def _run_turn(
+        self, kind: str, factory: Callable[[], EventStream], *, prompt_text: str | None = None
+    ) -> Worker[str]:
+        """Start the turn worker on `factory`'s events (run_stream's checks done, or the first turn)."""
         self._turn_prompt = prompt_text
         self._turn_kind = kind
         if kind == "turn" and prompt_text:
@@ -199,7 +209,7 @@ class ChatFlow(App[None]):
                 self.query_one(TransferProgress).hide()
             case PreviewReady(path=path, draft=draft):  # issue 11: ui/preview_actions.py
                 self.query_one(TransferProgress).hide()
-                await self.open_player(path, draft)  # type: ignore[attr-defined]
+                await self.open_player(path, draft)
             case QuestionAsked():
                 self._question = event
                 self._show_question()
@@ -295,12 +305,12 @@ class ChatFlow(App[None]):
         self._show_queue()
         if entry is None:
             return
-        kind, factory = entry.item
+        kind, flow = entry.item
         if entry.text:
             chat = self.query_one(ChatLog)
             await chat.add_user(entry.text)
             chat.action_follow()
-        self.run_stream(kind, factory, prompt_text=entry.text or None)
+        self.run_stream(kind, flow, prompt_text=entry.text or None)
 
     async def _give_back_queued(self) -> None:
         """Connecting failed: what was typed meanwhile goes back into the prompt (before anything
@@ -320,10 +330,8 @@ class ChatFlow(App[None]):
         view.show(self._queue.texts)
         self.refresh_bindings()
 
-    def _enqueue(
-        self, text: str, kind: str, factory: Callable[[], EventStream], *, first: bool = False
-    ) -> None:
-        (self._queue.add_first if first else self._queue.add)(text, (kind, factory))
+    def _enqueue(self, text: str, kind: str, flow: Flow, *, first: bool = False) -> None:
+        (self._queue.add_first if first else self._queue.add)(text, (kind, flow))
         self._show_queue()
 
     def action_drop_queued(self) -> None:
@@ -361,16 +369,13 @@ class ChatFlow(App[None]):
                     await self._run_next_queued()
                 return
             self._question = None
-            conv = self.conversation
-            factory = (
-                (lambda: conv.answer(answer)) if hasattr(conv, "answer") else (lambda: conv.chat(answer))
-            )  # type: ignore[union-attr]
+            reply = answer_flow(answer)
             if self.busy:  # the turn that asked has not closed yet: the answer goes first
-                self._enqueue(answer, "turn", factory, first=True)
+                self._enqueue(answer, "turn", reply, first=True)
                 return
             await chat.add_user(answer)
             chat.action_follow()
-            self.run_stream("turn", factory, prompt_text=answer)
+            self.run_stream("turn", reply, prompt_text=answer)
 
         self.push_screen(QuestionScreen(question.title, question.questions, lang=self.lang), answered)
 

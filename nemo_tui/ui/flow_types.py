@@ -22,6 +22,23 @@ class ConversationLike(Protocol):
     def show_state(self) -> EventStream: ...
     def new_session(self) -> EventStream: ...
     def open_session(self, session_id: str) -> EventStream: ...
+    def preview(self) -> EventStream: ...
+
+
+# One of the conversation's flows, started on the conversation the app has once it is connected
+# (`ChatFlow.run_stream` refuses, and says so, while there is none).
+Flow = Callable[[ConversationLike], EventStream]
+
+
+def answer_flow(answer: str) -> Flow:
+    """The person's answer to the agent's question: the conversation's `answer` where it has one,
+    else the answer is sent as a message."""
+
+    def flow(conversation: ConversationLike) -> EventStream:
+        answer_with = getattr(conversation, "answer", None)
+        return answer_with(answer) if answer_with is not None else conversation.chat(answer)
+
+    return flow
 
 
 @dataclass

@@ -3,7 +3,7 @@ top-level `styles/` as `nemo_tui/styles/`), beside the package in a source check
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import nemo_tui
 
@@ -18,6 +18,6 @@ def styles_dir() -> Path:
     )
 
 
-def stylesheets(*names: str) -> list[Path]:
+def stylesheets(*names: str) -> list[str | PurePath]:  # Textual's CSS_PATH
     base = styles_dir()
     return [base / name for name in names] if names else sorted(base.glob("*.tcss"))

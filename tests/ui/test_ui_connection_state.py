@@ -83,7 +83,7 @@ async def test_a_missing_outreach_file_leaves_it_online(
         async with app.run_test(size=(110, 30)) as pilot:
             await settle(app, pilot)
             assert app.query_one(StatusBar).connection == "connected"
-            app.run_stream("upload", lambda: conv.upload("~/outreach.mp4"))
+            app.run_stream("upload", lambda conversation: conversation.upload("~/outreach.mp4"))
             await settle(app, pilot)
             said = errors(app)
             assert said and "outreach.mp4" in said[-1]
@@ -109,7 +109,7 @@ async def test_a_dropped_stream_shows_offline_until_the_state_is_read_again() ->
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(app, pilot)
         assert app.query_one(StatusBar).connection == "connected"
-        app.run_stream("turn", lambda: conv.handle("generate a sunset"))
+        app.run_stream("turn", lambda conversation: conversation.handle("generate a sunset"))
         await pilot.pause(0.1)
         assert app.query_one(StatusBar).connection == "offline"
         conv.release.set()

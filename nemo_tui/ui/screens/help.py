@@ -23,8 +23,9 @@ def help_rows(keys: ActionKeys, lang: str) -> list[tuple[str, str]]:
         if Shows.HELP not in action.shows or action.label is None or not keys.keys(action.id):
             continue
         what = action.label(lang)
-        if action.scope == "timeline":  # a key of the timeline's, once it has focus
-            what += f" ({BY_ID['timeline'].label(lang)})"  # type: ignore[union-attr]
+        timeline = BY_ID["timeline"].label
+        if action.scope == "timeline" and timeline is not None:  # a key of the timeline's, once it has focus
+            what += f" ({timeline(lang)})"
         rows.append((keys.shown_all(action.id), what))
     return rows
 

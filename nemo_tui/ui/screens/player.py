@@ -31,7 +31,7 @@ PLAYBACK_FPS = 15.0  # what a terminal redraws smoothly at 120x40 cells on two c
 
 class PlayerScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("space", "toggle", "Play/Pause", id="player.toggle"),
+        Binding("space", "play_pause", "Play/Pause", id="player.toggle"),
         Binding("left", "seek(-1)", "-1 s", id="player.back"),
         Binding("right", "seek(1)", "+1 s", id="player.forward"),
         Binding("shift+left", "seek(-5)", "-5 s", show=False, id="player.back5"),
@@ -73,7 +73,7 @@ class PlayerScreen(ModalScreen[None]):
         self._wake.set()
         self._show_status()
 
-    def action_toggle(self) -> None:
+    def action_play_pause(self) -> None:  # not action_toggle: Textual's own takes an attribute name
         if not self.playing and self.position >= self.duration_s - 1 / self.fps:
             self._seek_to = 0.0  # at the end, play starts over
         self.playing = not self.playing
@@ -126,7 +126,7 @@ class PlayerScreen(ModalScreen[None]):
         view = self.query_one(FrameView)
         # The first frame is what F5 waits for: ffmpeg starts (the slow part, a process spawn) while
         # a thread reads the file's duration, instead of one after the other.
-        source: FrameSource | None = FrameSource(self.path, *view.pixel_size, rate=self.fps)
+        source = FrameSource(self.path, *view.pixel_size, rate=self.fps)
         info = asyncio.ensure_future(asyncio.to_thread(read_mp4_info, self.path))
         try:
             await source.seek(self._seek_to or 0.0)
@@ -146,9 +146,8 @@ class PlayerScreen(ModalScreen[None]):
                 anchor = (time.monotonic(), self.position)
             while self.is_attached:
                 size = view.pixel_size
-                if source is None or (source.width, source.height) != size:
-                    if source is not None:
-                        await source.close()
+                if (source.width, source.height) != size:
+                    await source.close()
                     source = FrameSource(self.path, *size, rate=self.fps)
                     self._seek_to = self.position if self._seek_to is None else self._seek_to
                 if self._seek_to is not None:
@@ -183,8 +182,7 @@ class PlayerScreen(ModalScreen[None]):
                 t("player.unreadable", self.lang, detail=str(exc))
             )
         finally:
-            if source is not None:
-                await source.close()
+            await source.close()
 
     async def _next(self, source: FrameSource, view: FrameView, *, skip: int = 0) -> bool:
         """Read (skipping `skip` late frames) and draw the next frame; False at the end."""

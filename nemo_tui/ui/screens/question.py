@@ -70,7 +70,7 @@ class OptionsView(Widget, can_focus=True):
 class QuestionScreen(ModalScreen[str | None]):
     BINDINGS = [
         *(Binding(str(n), f"pick({n})", show=False, id=f"question.pick{n}") for n in range(1, 10)),
-        Binding("space", "toggle", show=False, id="question.toggle"),
+        Binding("space", "toggle_option", show=False, id="question.toggle"),
         Binding("up", "move(-1)", show=False, id="question.up"),
         Binding("down", "move(1)", show=False, id="question.down"),
         Binding("enter", "confirm", show=False, id="question.confirm"),
@@ -144,7 +144,7 @@ class QuestionScreen(ModalScreen[str | None]):
     # ---- keys ------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Typing in the answer box: digits and Space are text there, not picks.
-        return not (action in ("pick", "toggle") and isinstance(self.focused, Input))
+        return not (action in ("pick", "toggle_option") and isinstance(self.focused, Input))
 
     def action_pick(self, number: int) -> None:
         options = self.current.options
@@ -155,7 +155,7 @@ class QuestionScreen(ModalScreen[str | None]):
         view.highlight = number - 1
         self._choose(options[number - 1].id)
 
-    def action_toggle(self) -> None:
+    def action_toggle_option(self) -> None:  # not action_toggle: Textual's own takes an attribute name
         options = self.current.options
         if options:
             self._choose(options[self.query_one(OptionsView).highlight].id)

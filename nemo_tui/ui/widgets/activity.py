@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from textual.content import Content
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 
 from ..text import clean
@@ -35,7 +36,7 @@ class ActivityIndicator(Widget):
         self._frames = SPINNER_ASCII if ascii_only else SPINNER
         self._frame = 0
         self._started: float | None = None
-        self._timer = None
+        self._timer: Timer | None = None
         self.display = False
 
     def start(self, label: str) -> None:

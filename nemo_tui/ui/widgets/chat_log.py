@@ -4,9 +4,12 @@ reply. Nothing from the server is parsed as markup (see chat_messages.py)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label
 
@@ -14,6 +17,8 @@ from ..action_table import bindings_for
 from ..messages import LinkActivated, SuggestionChosen
 from ..text import clean
 from .chat_messages import AssistantReply, NoticeLine, StillWorkingLine, UserMessage
+
+W = TypeVar("W", bound=Widget)
 
 # A window of mounted message widgets (each costs ~100 KB of widget state and render caches): past
 # MAX_MOUNTED the oldest are unmounted and kept as (role, text); scrolling to the top mounts them
@@ -70,7 +75,7 @@ class ChatLog(VerticalScroll, can_focus=True):
         self.following = True
         self.current: AssistantReply | None = None
         self._hints: SuggestionHints | None = None
-        self._flush_timer = None
+        self._flush_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         hint = NewOutputHint(Content(self.new_output_text), markup=False, id="new-output")
@@ -117,7 +122,7 @@ class ChatLog(VerticalScroll, can_focus=True):
 
     # ---- adding things --------------------------------------------------------------------------
 
-    async def _add(self, widget: Widget) -> Widget:
+    async def _add(self, widget: W) -> W:
         await self.mount(widget)
         self._trim()
         self._after_growth()
@@ -198,7 +203,7 @@ class ChatLog(VerticalScroll, can_focus=True):
 
     async def add_notice(self, text: str, level: str = "info") -> NoticeLine:
         self.transcript.append((f"notice:{level}", text))
-        return await self._add(NoticeLine(text, level))  # type: ignore[return-value]
+        return await self._add(NoticeLine(text, level))
 
     async def add_still_working(self, text: str) -> None:
         await self._add(StillWorkingLine(text))

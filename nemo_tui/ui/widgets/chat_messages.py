@@ -9,13 +9,17 @@ the terminal even if a caller forgot.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widget import Widget
 from textual.widgets import Static
 
 from ..text import clean
+
+if TYPE_CHECKING:
+    from textual.widgets.markdown import Markdown, MarkdownStream
 
 # Textual's MarkdownStream re-parses and re-renders a document's last block on every write, so one
 # long streamed block would cost more and more per flush (a 5,000-word paragraph: ~60 ms, felt as
@@ -48,7 +52,7 @@ class StillWorkingLine(Static):
         super().__init__(Content(clean(text)), markup=False, classes="still-working")
 
 
-def reply_markdown(text: str) -> Widget:
+def reply_markdown(text: str) -> Markdown:
     """A Markdown widget that never opens a link itself: the app decides (copy over SSH, open when
     local). Textual's Markdown pulls in markdown-it and pygments (~35 ms): imported with the first
     reply, not before the first paint."""
@@ -80,7 +84,7 @@ class AssistantReply(Vertical):
         super().__init__(classes="message assistant")
         self.border_title = Content(author)
         self.markdown = reply_markdown("")
-        self._stream = None
+        self._stream: MarkdownStream | None = None
         self._pending: list[str] = []
         self._parts: list[str] = []
         self._chunk_text = ""  # what the newest Markdown widget holds while streaming
@@ -122,7 +126,8 @@ class AssistantReply(Vertical):
         self._pending.clear()
         if self._stream is None:
             self.display = True
-            self._stream = self.markdown.get_stream(self.markdown)  # type: ignore[attr-defined]
+            self._stream = self.markdown.get_stream(self.markdown)
+        stream = self._stream
         text = self._chunk_text + chunk
         if len(text) > CHUNK_CHARS:
             cut = block_boundary(text, max(len(self._chunk_text) - 2, 0))
@@ -130,21 +135,22 @@ class AssistantReply(Vertical):
                 space = text.rfind(" ", len(self._chunk_text))
                 cut = space + 1 if space > 0 else None
             if cut is not None and cut >= len(self._chunk_text) > 0:
-                await self._stream.write(text[len(self._chunk_text) : cut])
-                await self._next_chunk()
+                await stream.write(text[len(self._chunk_text) : cut])
+                stream = await self._next_chunk(stream)
                 chunk = text[cut:]
         self._chunk_text += chunk
         if chunk:
-            await self._stream.write(chunk)
+            await stream.write(chunk)
         return True
 
-    async def _next_chunk(self) -> None:
-        await self._stream.stop()
+    async def _next_chunk(self, stream: MarkdownStream) -> MarkdownStream:
+        await stream.stop()
         widget = reply_markdown("")
         self.chunks.append(widget)
         await self.mount(widget)
-        self._stream = widget.get_stream(widget)  # type: ignore[attr-defined]
+        self._stream = stream = widget.get_stream(widget)
         self._chunk_text = ""
+        return stream
 
     async def finish(self, text: str) -> None:
         text = clean(text) or "".join(self._parts)
@@ -163,7 +169,7 @@ class AssistantReply(Vertical):
         for extra in self.chunks[1:]:
             await extra.remove()
         self.chunks = [self.markdown]
-        await self.markdown.update(text)  # type: ignore[attr-defined]
+        await self.markdown.update(text)
 
     async def abandon(self) -> None:
         self._pending.clear()

@@ -41,7 +41,7 @@ def track_look(kind: int | None) -> tuple[str, str, str, str]:
     """(icon, ascii icon, component class, string key) for a track type."""
     from ...protocol import TrackType
 
-    looks = {
+    looks: dict[int, tuple[str, str, str, str]] = {
         # Not the 🎬 emoji: terminals disagree on its width (1 or 2 cells), which shifts the row.
         TrackType.VIDEO: ("▶", "V", "video", "timeline.video"),
         TrackType.AUDIO: ("♪", "A", "audio", "timeline.audio"),
