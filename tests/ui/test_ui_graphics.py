@@ -52,6 +52,13 @@ def graphics_app(tmp_path: Path, terminal: FakeTerminal | None, **env: str):
     return app
 
 
+async def decided(app, pilot):
+    """The app's graphics choice, once its probe after the first paint has made it."""
+    await settle(app, pilot)
+    await until(pilot, lambda: app.graphics_choice is not None, what="the graphics choice")
+    return app.graphics_choice
+
+
 def prompt_text(app) -> str:
     return app.query_one(PromptInput).text
 
@@ -68,10 +75,9 @@ async def test_no_answer_in_time_gives_half_blocks_and_a_late_answer_types_nothi
     terminal = FakeTerminal()
     app = graphics_app(tmp_path, terminal, TERM="xterm-256color")
     async with app.run_test(size=(80, 30)) as pilot:
-        await settle(app, pilot)
-        await until(pilot, lambda: app.graphics_choice is not None, what="the probe to give up")
+        choice = await decided(app, pilot)
         assert terminal.written == [QUERIES]
-        assert app.graphics_choice.source == "no answer" and app.terminal.graphics == "halfblock"
+        assert choice.source == "no answer" and app.terminal.graphics == "halfblock"
         # The answers come after the timeout, split over reads as on a slow link, between keys.
         for part in ("h", KITTY_OK[:5], KITTY_OK[5:] + "i", DA1[:4], DA1[4:]):
             terminal.send(part)
@@ -81,21 +87,21 @@ async def test_no_answer_in_time_gives_half_blocks_and_a_late_answer_types_nothi
     assert not (tmp_path / "graphics.json").exists()  # no answer: asked again next start
 
 
-async def test_a_kitty_answer_gives_kitty_and_the_next_start_asks_nothing(tmp_path: Path) -> None:
+async def start(tmp_path: Path, **env: str) -> tuple[object, FakeTerminal, str]:
+    """One start of the app on a terminal that answers kitty: (the choice, the terminal, the prompt)."""
     terminal = FakeTerminal(answer=KITTY_OK + DA1)
-    app = graphics_app(tmp_path, terminal, TERM="xterm-kitty", COLORTERM="truecolor")
+    app = graphics_app(tmp_path, terminal, **env)
     async with app.run_test(size=(80, 30)) as pilot:
-        await settle(app, pilot)
-        await until(pilot, lambda: app.graphics_choice is not None, what="the answer")
-        assert (app.graphics_choice.mode, app.graphics_choice.source) == ("kitty", "query")
-        assert prompt_text(app) == ""
-    again = FakeTerminal(answer=KITTY_OK + DA1)
-    app = graphics_app(tmp_path, again, TERM="xterm-kitty", COLORTERM="truecolor")
-    async with app.run_test(size=(80, 30)) as pilot:
-        await settle(app, pilot)
-        await until(pilot, lambda: app.graphics_choice is not None, what="the cache")
-        assert (app.graphics_choice.mode, app.graphics_choice.source) == ("kitty", "cache")
-        assert again.written == []
+        return await decided(app, pilot), terminal, prompt_text(app)
+
+
+async def test_a_kitty_answer_gives_kitty_and_the_next_start_asks_nothing(tmp_path: Path) -> None:
+    kitty = {"TERM": "xterm-kitty", "COLORTERM": "truecolor"}
+    choice, terminal, typed = await start(tmp_path, **kitty)
+    assert (choice.mode, choice.source, typed) == ("kitty", "query", "")
+    assert terminal.written == [QUERIES]
+    choice, terminal, _ = await start(tmp_path, **kitty)
+    assert (choice.mode, choice.source, terminal.written) == ("kitty", "cache", [])
 
 
 async def test_tmux_without_passthrough_asks_nothing(tmp_path: Path) -> None:
@@ -103,13 +109,8 @@ async def test_tmux_without_passthrough_asks_nothing(tmp_path: Path) -> None:
     bin_dir.mkdir()
     (bin_dir / "tmux").write_text(f"#!{sys.executable}\nprint('off')\n", encoding="utf-8")
     (bin_dir / "tmux").chmod(0o755)
-    terminal = FakeTerminal(answer=KITTY_OK + DA1)
-    app = graphics_app(tmp_path, terminal, TERM="tmux-256color", TMUX="/tmp/t,1,0", PATH=str(bin_dir))
-    async with app.run_test(size=(80, 30)) as pilot:
-        await settle(app, pilot)
-        await until(pilot, lambda: app.graphics_choice is not None, what="the tmux check")
-        assert (app.graphics_choice.mode, app.graphics_choice.source) == ("halfblock", "tmux")
-        assert terminal.written == []
+    choice, terminal, _ = await start(tmp_path, TERM="tmux-256color", TMUX="/tmp/t,1,0", PATH=str(bin_dir))
+    assert (choice.mode, choice.source, terminal.written) == ("halfblock", "tmux", [])
 
 
 async def test_graphics_none_in_config_toml_turns_the_pictures_off(tmp_path: Path) -> None:
@@ -118,9 +119,8 @@ async def test_graphics_none_in_config_toml_turns_the_pictures_off(tmp_path: Pat
     app = graphics_app(tmp_path, None)
     app._config_file = config
     async with app.run_test(size=(80, 30)) as pilot:
-        await settle(app, pilot)
-        await until(pilot, lambda: app.graphics_choice is not None, what="the setting")
-        assert app.terminal.graphics == "none" and app.graphics_choice.source == "config.toml"
+        choice = await decided(app, pilot)
+        assert app.terminal.graphics == "none" and choice.source == "config.toml"
         assert not app.query_one("#timeline").pictures
 
 
