@@ -94,6 +94,12 @@ def test_tmux_without_passthrough_gets_half_blocks(tmp_path: Path, answer: str, 
     assert (choice.mode if choice else None) == mode
 
 
+def test_a_full_screen_player_fits_the_placeholder_table() -> None:
+    from nemo_tui.core import kitty
+
+    assert kitty.fits(200, 60) and not kitty.fits(400, 60) and not kitty.fits(0, 1)
+
+
 def test_queries_through_tmux_are_wrapped() -> None:
     wrapped = tmux_wrap(KITTY_QUERY)
     assert wrapped.startswith("\x1bPtmux;\x1b\x1b_G") and wrapped.endswith("\x1b\x1b\\\x1b\\")
