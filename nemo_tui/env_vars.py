@@ -17,7 +17,7 @@ DATA_DIR = "NEMO_DATA_DIR"
 CONFIG_DIR = "NEMO_CONFIG_DIR"
 CACHE_DIR = "NEMO_CACHE_DIR"  # previews (user cache dir by default)
 LANG = "NEMO_LANG"  # en, zh or auto: the app's language
-GRAPHICS = "NEMO_GRAPHICS"  # kitty, sixel, halfblock or none: how pictures are drawn
+GRAPHICS = "NEMO_GRAPHICS"  # auto, kitty, sixel, halfblock or none: how pictures are drawn (core/graphics.py)
 RUNTIME_DIR = "NEMO_RUNTIME_DIR"  # where the engine's owner secrets go (before XDG_RUNTIME_DIR)
 
 # Each typed setting (core/settings.py) and its variables, the preferred name first.

@@ -41,7 +41,8 @@ class PreviewActions:
         if isinstance(app.screen, PlayerScreen):
             app.pop_screen()
         app.push_screen(
-            PlayerScreen(path, draft, lang=app.lang), lambda _: app.query_one(PromptInput).focus()
+            PlayerScreen(path, draft, lang=app.lang, kitty_write=app.kitty_writer()),
+            lambda _: app.query_one(PromptInput).focus(),
         )
 
     async def action_open_export(self) -> None:
