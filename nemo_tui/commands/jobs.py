@@ -12,7 +12,7 @@ from ..core.events import ExportDone, Notice
 from . import exits
 from .exits import CommandError
 from .output import Output
-from .records_db import open_store
+from .records_db import open_store, print_report
 from .runtime import Body, Context
 
 
@@ -32,13 +32,7 @@ def run_offline(args: argparse.Namespace, out: Output) -> int | None:
         report = jobs_report(store, limit=args.limit)
     finally:
         store.close()
-    if out.json:
-        out.json_line(report)
-    else:
-        lang = "zh" if (getattr(args, "lang", None) or "").startswith("zh") else "en"
-        for line in job_lines(report, lang):
-            out.line(line)
-    return exits.OK
+    return print_report(args, out, report, job_lines)
 
 
 def prepare(args: argparse.Namespace) -> Body:

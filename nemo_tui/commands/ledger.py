@@ -7,7 +7,7 @@ import argparse
 
 from . import exits
 from .output import Output
-from .records_db import open_store, pick_session
+from .records_db import open_store, pick_session, print_report
 
 
 def run_offline(args: argparse.Namespace, out: Output) -> int:
@@ -23,10 +23,4 @@ def run_offline(args: argparse.Namespace, out: Output) -> int:
         report = ledger_report(store, session)
     finally:
         store.close()
-    if out.json:
-        out.json_line(report)
-    else:
-        lang = "zh" if (getattr(args, "lang", None) or "").startswith("zh") else "en"
-        for line in ledger_lines(report, lang):
-            out.line(line)
-    return exits.OK
+    return print_report(args, out, report, ledger_lines)

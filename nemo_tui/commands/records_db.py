@@ -4,12 +4,17 @@ settings (NEMO_DATA_DIR moves it), with a session picked by id or unique prefix.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import BaseModel
 
 from .output import Output
 
 if TYPE_CHECKING:
     from ..core.store import Store
+
+R = TypeVar("R", bound=BaseModel)
 
 
 def open_store(args: argparse.Namespace, out: Output) -> Store | None:
@@ -36,3 +41,16 @@ def pick_session(store: Store, wanted: str, out: Output) -> str | None:
     else:
         out.error(f"{wanted!r} matches {len(matches)} sessions; give more of the id.")
     return None
+
+
+def print_report(
+    args: argparse.Namespace, out: Output, report: R, lines: Callable[[R, str], list[str]]
+) -> int:
+    """One JSON object with --json, else the report's lines (in --lang's language); exit 0."""
+    if out.json:
+        out.json_line(report)
+        return 0
+    lang = "zh" if (getattr(args, "lang", None) or "").startswith("zh") else "en"
+    for line in lines(report, lang):
+        out.line(line)
+    return 0
