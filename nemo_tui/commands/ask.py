@@ -115,6 +115,7 @@ def prepare(args: argparse.Namespace) -> Body:
 
     async def body(ctx: Context) -> int:
         conversation = ctx.conversation
+        conversation.can_confirm = True  # a quote that needs a yes ends the command (exit 4)
         conversation.spend_approved = bool(args.yes)  # the quote is said, and spent without asking
         conversation.spend_limit = limit
         if args.new:

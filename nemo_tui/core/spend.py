@@ -32,6 +32,9 @@ class SpendFlows(FlowBase):
     spend_approved: bool = False
     spend_limit: float | None = None
     _approved_text: str | None = None
+    # The front-end handles CostQuote.confirm (asks, or refuses like `ask` does): only then is a
+    # quote above the threshold held back. A front-end that can't ask yet still gets the quote.
+    can_confirm: bool = False
     _tools_ran = False  # the last turn ran tools: front-ends get the balance after it
 
     async def _balance(self) -> Credits | None:
@@ -87,7 +90,8 @@ class SpendFlows(FlowBase):
             lang=self.lang,
             limit=self.spend_limit,
         )
-        if reason is not None and (self.spend_limit is not None or not (approved or self.spend_approved)):
+        asks = self.can_confirm and not (approved or self.spend_approved)
+        if reason is not None and (self.spend_limit is not None or asks):
             yield event.model_copy(update={"confirm": t("quote.confirm", self.lang, why=reason)})
             return
         allowed.append((quote, event))
