@@ -245,6 +245,8 @@ def _assemble(
         cache_dir=settings.cache_dir,
         fixed_lang=fixed_lang,
     )
+    conversation.confirm_above = settings.confirm_above
+    conversation.session_budget = settings.session_budget
     return Backend(
         kind=kind,
         backend_key=key,

@@ -17,7 +17,9 @@ DATA_DIR = "NEMO_DATA_DIR"
 CONFIG_DIR = "NEMO_CONFIG_DIR"
 CACHE_DIR = "NEMO_CACHE_DIR"  # previews (user cache dir by default)
 LANG = "NEMO_LANG"  # en, zh or auto: the app's language
-GRAPHICS = "NEMO_GRAPHICS"  # kitty, sixel, halfblock or none: how pictures are drawn
+GRAPHICS = "NEMO_GRAPHICS"  # auto, kitty, sixel, halfblock or none: how pictures are drawn (core/graphics.py)
+CONFIRM_ABOVE = "NEMO_CONFIRM_ABOVE"  # ask before a turn quoted above this many credits (20)
+SESSION_BUDGET = "NEMO_SESSION_BUDGET"  # refuse turns that would take a session past this many credits
 RUNTIME_DIR = "NEMO_RUNTIME_DIR"  # where the engine's owner secrets go (before XDG_RUNTIME_DIR)
 
 # Each typed setting (core/settings.py) and its variables, the preferred name first.
@@ -33,6 +35,8 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "data_dir": (DATA_DIR,),
     "config_dir": (CONFIG_DIR,),
     "cache_dir": (CACHE_DIR,),
+    "confirm_above": (CONFIRM_ABOVE,),
+    "session_budget": (SESSION_BUDGET,),
 }
 
 

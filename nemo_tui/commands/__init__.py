@@ -24,6 +24,9 @@ _MODULES = {
     "sessions": "info",
     "open": "links",
     "preview": "preview",
+    "replay": "replay",
+    "ledger": "ledger",
+    "jobs": "jobs",
 }
 
 
@@ -34,6 +37,11 @@ def run_command(args: argparse.Namespace) -> int:
 
     out = Output(json_mode=args.json)
     module = import_module(f".{_MODULES[args.command]}", __name__)
+    offline = getattr(module, "run_offline", None)
+    if offline is not None:  # reads the app's database only: no backend is started
+        code = offline(args, out)
+        if code is not None:
+            return int(code)
     try:
         body = module.prepare(args)
     except CommandError as exc:

@@ -109,9 +109,15 @@ def prepare(args: argparse.Namespace) -> Body:
     prompt = read_prompt(args.prompt) if args.prompt is not None else None
     if prompt is None and args.new:
         raise CommandError("--new starts an empty session: there is no question to answer there.")
+    limit = getattr(args, "max_credits", None)
+    if limit is not None and not (limit >= 0 and limit != float("inf")):
+        raise CommandError(f"--max-credits takes a number of credits, 0 or more (got {limit:g}).")
 
     async def body(ctx: Context) -> int:
         conversation = ctx.conversation
+        conversation.can_confirm = True  # a quote that needs a yes ends the command (exit 4)
+        conversation.spend_approved = bool(args.yes)  # the quote is said, and spent without asking
+        conversation.spend_limit = limit
         if args.new:
             await ctx.new_session(title=(prompt or "")[:80])
         else:

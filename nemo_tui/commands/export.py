@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.events import ExportDone, Notice
+from ..core.records import RecordError, move_export
 from . import exits
 from .exits import CommandError
 from .runtime import Body, Context
@@ -47,6 +48,18 @@ def make_private_folder(folder: Path) -> None:
         raise CommandError(f"Can't create the folder {folder}: {exc.strerror or exc}") from None
     if not folder.is_dir():
         raise CommandError(f"Can't save into {folder}: it exists and is not a folder.")
+
+
+def move_to(event: ExportDone, file: Path) -> ExportDone:
+    """The export (and its record) renamed to what `-o` asked for."""
+    try:
+        record = move_export(event.path, event.record, file)  # same folder: an atomic rename
+    except (OSError, RecordError) as exc:
+        raise CommandError(
+            f"Exported to {event.path} but couldn't move it to {file}: {getattr(exc, 'strerror', None) or exc}",
+            exits.SERVER,
+        ) from None
+    return event.model_copy(update={"path": file, "record": record})
 
 
 def resume_body() -> Body:
@@ -94,14 +107,7 @@ def prepare(args: argparse.Namespace) -> Body:
             if isinstance(event, ExportDone):
                 if file is not None:
                     moved[str(event.path)] = str(file)
-                    try:
-                        os.replace(event.path, file)  # same folder: an atomic rename
-                    except OSError as exc:
-                        raise CommandError(
-                            f"Exported to {event.path} but couldn't move it to {file}: {exc.strerror or exc}",
-                            exits.SERVER,
-                        ) from None
-                    event = event.model_copy(update={"path": file})
+                    event = move_to(event, file)
                 done.append(event)
                 return event
             if isinstance(event, Notice) and event.level in ("info", "success"):

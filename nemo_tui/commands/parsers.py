@@ -11,7 +11,19 @@ from .. import env_vars
 from ..languages import LANGS
 
 BACKENDS = ("cloud", "local", "auto")
-HEADLESS = ("ask", "export", "credits", "status", "upload", "sessions", "open", "preview")
+HEADLESS = (
+    "ask",
+    "export",
+    "credits",
+    "status",
+    "upload",
+    "sessions",
+    "open",
+    "preview",
+    "replay",
+    "ledger",
+    "jobs",
+)
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -61,6 +73,18 @@ _EXAMPLES = {
     "doctor": """examples:
   nemo-tui doctor                       one line per check: ok / warn / fail, and the fix
   nemo-tui doctor --json | jq '.checks[] | select(.status != "ok")'""",
+    "replay": """examples:
+  nemo-tui replay ~/Videos/nemo-20261201-101500.mp4.json
+  nemo-tui --local replay sunset.mp4.json -o again.mp4 --json""",
+    "ledger": """examples:
+  nemo-tui ledger                       every turn: balance before → after, the change, what was asked
+  nemo-tui ledger --session 3f2a --json | jq .total_spent""",
+    "jobs": """examples:
+  nemo-tui jobs                         exports, previews and generations, newest first
+  nemo-tui jobs --json | jq '.jobs[] | select(.status != "completed")'
+  nemo-tui jobs --download render_17   download a finished export again
+  nemo-tui jobs --retry render_17      render a failed export again
+  nemo-tui jobs --cancel render_17     stop a running render""",
     "sessions": """examples:
   nemo-tui sessions
   nemo-tui sessions --json | jq -r '.[0].session_id'
@@ -143,6 +167,9 @@ _JSON_HELP = {
     "sessions": "print a JSON array of sessions",
     "open": 'print {"url": …} instead of the bare link',
     "preview": "print the contact sheet as a JSON object (path, size, times of its frames)",
+    "replay": "print one JSON object per event; the last is `replay_result` (matches, problems)",
+    "ledger": "print the ledger as one JSON object (entries, session_spent, total_spent)",
+    "jobs": "print the jobs as one JSON object (jobs: id, kind, status, progress, eta_s, …)",
     "doctor": "print the report as one JSON object (version, status, checks: id, title, status, detail, fix)",
 }
 
@@ -172,7 +199,14 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
         "--yes",
         action="store_true",
         help='when the message is ambiguous ("don\'t export yet"), take it as the '
-        "action it names; without -y it is sent to the agent as a message",
+        "action it names (without -y it is sent to the agent as a message); and spend what "
+        "the quote says without asking",
+    )
+    ask.add_argument(
+        "--max-credits",
+        type=float,
+        metavar="N",
+        help="spend at most N credits on this turn: a quote above N (or unknown) is refused",
     )
     ask.add_argument(
         "--answer",
@@ -276,6 +310,41 @@ def add_headless_commands(sub: argparse._SubParsersAction) -> None:
     preview.add_argument(
         "--at", type=float, metavar="SECONDS", help="with --ansi: the frame's time (default: middle)"
     )
+    replay = _command(
+        sub,
+        "replay",
+        "render an export's record again and check it",
+        "Render the draft recorded beside an export (`<name>.mp4.json`) again, in a new session on the "
+        "chosen backend, and check the new MP4's duration, frame size and tracks against the record.",
+        parent,
+    )
+    replay.add_argument("record", metavar="FILE.json", help="the record written beside an export")
+    replay.add_argument("-o", "--output", type=str, metavar="PATH", help="file or folder for the new MP4")
+
+    ledger = _command(
+        sub,
+        "ledger",
+        "what each turn cost: balance before and after",
+        "List every turn with the balance before and after it, the change and what was asked, and "
+        "the total spent: every session, or one with --session.",
+        parent,
+    )
+    ledger.add_argument("--session", metavar="ID", help="only this session (id or unique prefix)")
+
+    jobs = _command(
+        sub,
+        "jobs",
+        "exports, previews and generations, with progress",
+        "List every render (export or preview) and generation the app started, across sessions and "
+        "restarts: status, progress, an ETA learned from past jobs, where the file is.",
+        parent,
+    )
+    act = jobs.add_mutually_exclusive_group()
+    act.add_argument("--download", metavar="ID", help="download a finished export again")
+    act.add_argument("--retry", metavar="ID", help="render a failed (or cancelled) export again")
+    act.add_argument("--cancel", metavar="ID", help="cancel a running render (where the backend allows)")
+    jobs.add_argument("--limit", type=int, default=30, metavar="N", help="list at most N jobs (default 30)")
+
     sub.add_parser(
         "doctor",
         help="check the terminal, fonts, ffmpeg, folders and backends",

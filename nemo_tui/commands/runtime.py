@@ -19,6 +19,7 @@ from typing import Any
 from ..backend import Backend, connect
 from ..core.events import (
     Activity,
+    CostQuote,
     CreditsUpdated,
     ErrorKind,
     Notice,
@@ -147,6 +148,8 @@ class Context:
         elif isinstance(event, SuggestedAction) and event.action == "retry":
             # Never re-sent by itself (a second generation is charged twice): the person decides.
             out.note("Tip: to send it again, run the same `nemo-tui ask` command again.")
+        elif isinstance(event, CostQuote):
+            _note_quote(event, outcome, out)
         elif isinstance(event, Recovering):
             out.status(event.text)
         elif isinstance(event, TurnQueued):
@@ -173,6 +176,23 @@ class Context:
                     self.out.json_line(shown if shown is not None else event)
         self.out.finish()
         return outcome
+
+
+def _note_quote(event: CostQuote, outcome: Outcome, out: Output) -> None:
+    """A quote is a side remark; one that stopped the message is a failure of the credits kind
+    (exit 4): a script learns that nothing was sent and nothing spent."""
+    if event.refused:  # the budget's refusal: its warning line is already out
+        outcome.errors.append(event.refused)
+    elif event.confirm:
+        outcome.errors.append(event.confirm)
+        out.error(
+            f"Not sent, nothing spent. {event.text} {event.confirm} "
+            "Run again with --yes to spend it, or --max-credits N to cap it."
+        )
+    else:
+        out.note(event.text)
+        return
+    outcome.error_kind = ErrorKind.CREDITS
 
 
 def progress_text(event: Progress) -> str:

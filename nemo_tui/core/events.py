@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from ..protocol import (
     Credits,
@@ -162,6 +162,14 @@ class Progress(BaseModel):
     fraction: float | None = None
     done: int | None = None
     total: int | None = None
+    # Seconds left, learned from past jobs of this backend (core/jobs.py); None when unknown.
+    eta_s: float | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def percent(self) -> float | None:
+        """`fraction` as a percentage, for scripts reading `--json` progress lines."""
+        return None if self.fraction is None else round(self.fraction * 100, 1)
 
 
 class ExportDone(BaseModel):
@@ -171,6 +179,8 @@ class ExportDone(BaseModel):
     size_bytes: int
     width: int
     height: int
+    # The record written beside it (`<name>.mp4.json`, core/records.py); None if it couldn't be.
+    record: Path | None = None
 
 
 class PreviewReady(BaseModel):
@@ -238,6 +248,24 @@ class TurnQueued(BaseModel):
     text: str
 
 
+class CostQuote(BaseModel):
+    """What the message will cost, said before it is sent (core/quote.py). `credits` None: the
+    price is not known yet (the cloud's rate is learned from past turns). `confirm` set: the message
+    was NOT sent — it needs the person's yes (why, in words); send it with
+    `Conversation.chat_approved(payload)`. `refused` set: the session's budget refuses it (nothing
+    sent, no yes helps)."""
+
+    kind: Literal["cost_quote"] = "cost_quote"
+    seconds: float
+    rate: float | None = None
+    credits: float | None = None
+    balance: float | None = None
+    text: str
+    confirm: str | None = None
+    refused: str | None = None
+    payload: str = ""
+
+
 ConversationEvent = Annotated[
     ReplyStarted
     | ReplyDelta
@@ -258,6 +286,7 @@ ConversationEvent = Annotated[
     | Recovering
     | RecoveryEnded
     | WatchState
-    | TurnQueued,
+    | TurnQueued
+    | CostQuote,
     Field(discriminator="kind"),
 ]

@@ -11,23 +11,27 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import __version__
 from ..protocol import Draft, NemoError, NetworkError, RenderFailed, RenderJob
 from .events import ExportDone, Notice, Progress
 from .flow_base import Event, FlowBase, guarded, log
 from .i18n import format_seconds, format_size, t
-from .mp4info import NotMp4, read_mp4_info
+from .jobs import eta_left
+from .mp4info import Mp4Info, NotMp4, read_mp4_info
 from .pump import Pump
+from .records import build_record, record_path, write_record
 from .summary import describe_additions
 
 
 class ExportFlows(FlowBase):
     # ---- export --------------------------------------------------------------------------------
-    def _export_path(self) -> Path:
+    def _export_path(self, folder: Path | None = None) -> Path:
+        folder = self.export_dir if folder is None else folder
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        path = self.export_dir / f"nemo-{stamp}.mp4"
+        path = folder / f"nemo-{stamp}.mp4"
         n = 2
         while path.exists() or path.with_name(path.name + ".part").exists():
-            path = self.export_dir / f"nemo-{stamp}-{n}.mp4"
+            path = folder / f"nemo-{stamp}-{n}.mp4"
             n += 1
         return path
 
@@ -49,20 +53,72 @@ class ExportFlows(FlowBase):
         if not update.draft.tracks:
             yield await self._notice(t("export.empty", self.lang), "warning")
             return
-        starting = t("export.starting", self.lang)
-        yield Notice(text=f"{starting} {t('cost.export_free', self.lang)}" if self._charges else starting)
-        job = await self.backend.start_render(update.draft)
-        await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
-        dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
-        await self._db.save_render(job.id, self._session_id or "", self.backend_key, dest, status=job.status)
-        yield Progress(phase="render", fraction=job.progress)
-        async for event in self._finish_render(job.id, dest, update.draft):
+        async for event in self._render_export(update.draft):
             yield event
 
     export = guarded(_export)
 
+    async def _render_export(self, draft: Draft) -> AsyncIterator[Event]:
+        starting = t("export.starting", self.lang)
+        yield Notice(text=f"{starting} {t('cost.export_free', self.lang)}" if self._charges else starting)
+        job = await self.backend.start_render(draft)
+        await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
+        dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
+        await self._db.save_job(
+            job.id,
+            self._session_id or "",
+            self.backend_key,
+            "export",
+            dest=dest,
+            label=dest.name,
+            video_s=draft.duration_ms / 1000,
+            status=job.status,
+        )
+        yield Progress(phase="render", fraction=job.progress)
+        async for event in self._finish_render(job.id, dest, draft):
+            yield event
+
+    async def _replay(self, draft: Draft, title: str) -> AsyncIterator[Event]:
+        """Render a recorded draft again, in a new session of this backend (`nemo-tui replay`)."""
+        self._stop_requested = False
+        if not draft.tracks:
+            yield await self._notice(t("export.empty", self.lang), "warning")
+            return
+        await self.backend.create_session(None, language=self.language)
+        self._session_id = None  # the session before stays in the store's list
+        changed = await self._remember_session(title=title)
+        if changed:
+            yield changed
+        self._draft = draft
+        async for event in self._render_export(draft):
+            yield event
+
+    replay = guarded(_replay)
+
+    async def _download_again(self, job_id: str) -> AsyncIterator[Event]:
+        """A finished export's file again (`nemo-tui jobs --download`): beside the old name when
+        that file is still there."""
+        row = await self._db.render(job_id)
+        if row is None:
+            return
+        dest = row.dest
+        if await asyncio.to_thread(dest.exists):
+            dest = await asyncio.to_thread(self._export_path, dest.parent)
+        async for event in self._finish_render(job_id, dest, None, row.session_id):
+            yield event
+
+    download_again = guarded(_download_again)
+
+    async def _cancel_job(self, job_id: str) -> AsyncIterator[Event]:
+        """Stop a running render on the server (`nemo-tui jobs --cancel`) and close its row."""
+        await self.backend.cancel_render(job_id)
+        await self._db.finish_job(job_id, "cancelled")
+        yield await self._notice(t("export.cancelled", self.lang))
+
+    cancel_job = guarded(_cancel_job)
+
     async def _finish_render(
-        self, job_id: str, dest: Path, draft: Draft | None = None
+        self, job_id: str, dest: Path, draft: Draft | None = None, session_id: str | None = None
     ) -> AsyncIterator[Event]:
         """Wait for the render (the client polls: one cadence, in one place), retry a failed one
         once under a new id, download it (the client falls back to the API's download when the
@@ -70,16 +126,22 @@ class ExportFlows(FlowBase):
         except a lost connection or an interruption that was not stop() (the next start resumes
         it); stop() cancels the render on the server and closes the row as cancelled."""
         downloading = False
+        row = await self._db.render(job_id)
+        started, length = (row.started, row.video_s) if row is not None else (time.time(), None)
+        pace = await self._db.job_pace(self.backend_key, row.kind if row is not None else "export")
         try:
             retried = False
             while True:
                 render: Pump[RenderJob] = self._pump()
 
                 def on_update(job: RenderJob, pump: Pump[RenderJob] = render) -> None:
-                    pump.emit(Progress(phase="render", fraction=job.progress))
+                    eta = eta_left(started, length, job.progress, pace, time.time())
+                    pump.emit(Progress(phase="render", fraction=job.progress, eta_s=eta))
 
                 try:
                     async for event in render.events(self.backend.wait_for_render(job_id, on_update)):
+                        if isinstance(event, Progress) and event.fraction is not None:
+                            await self._db.job_progress(job_id, event.fraction)
                         yield event
                 except RenderFailed as exc:
                     if retried:
@@ -109,6 +171,7 @@ class ExportFlows(FlowBase):
             except NotMp4 as exc:
                 raise RenderFailed(t("export.bad_file", self.lang, reason=str(exc))) from None
             size = (await asyncio.to_thread(os.stat, path)).st_size
+            record = await self._write_record(path, info, draft, session_id)
         except NemoError as exc:
             if not _transient(exc):
                 await self._db.finish_render(job_id, "failed")
@@ -120,7 +183,12 @@ class ExportFlows(FlowBase):
             raise
         await self._db.finish_render(job_id, "completed")
         yield ExportDone(
-            path=path, duration_s=info.duration_s, size_bytes=size, width=info.width, height=info.height
+            path=path,
+            duration_s=info.duration_s,
+            size_bytes=size,
+            width=info.width,
+            height=info.height,
+            record=record,
         )
         yield await self._notice(
             t(
@@ -134,6 +202,31 @@ class ExportFlows(FlowBase):
             ),
             "success",
         )
+
+    async def _write_record(
+        self, path: Path, info: Mp4Info, draft: Draft | None, session_id: str | None
+    ) -> Path | None:
+        """The record beside the export (core/records.py); a failure to write it is logged and
+        said nowhere else: the MP4 itself is safe."""
+        sid = session_id or self._session_id or ""
+        prompts = [m.text for m in await self._db.messages(sid, 1000) if m.role == "user"]
+        spent = await self._db.session_spent(sid)
+        try:
+            record = await asyncio.to_thread(
+                build_record,
+                path,
+                info,
+                session_id=sid,
+                backend_key=self.backend_key,
+                prompts=prompts,
+                draft=draft.to_wire() if draft is not None else None,
+                credits_spent=spent,
+                app_version=__version__,
+            )
+            return await asyncio.to_thread(write_record, record, record_path(path))
+        except OSError as exc:
+            log.warning("couldn't write the export's record: %r", exc)
+            return None
 
     async def _cancel_render(self, job_id: str, *, rendering: bool) -> None:
         """The person stopped the export: cancel the render (best effort, bounded) and close its row."""
@@ -152,7 +245,9 @@ class ExportFlows(FlowBase):
         for record in await self._db.pending_renders(self.backend_key):
             yield Notice(text=t("export.resuming", self.lang, job=record.job_id))
             # One failed job must not stop the others: report it and go on.
-            async for event in self._guard(self._finish_render(record.job_id, record.dest)):
+            draft = self._draft if record.session_id == self._session_id else None
+            finish = self._finish_render(record.job_id, record.dest, draft, record.session_id)
+            async for event in self._guard(finish):
                 yield event
 
     resume_pending = guarded(_resume_pending)

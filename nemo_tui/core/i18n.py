@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from ..languages import norm_lang
+from .i18n_costs import COST_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- setup ------------------------------------------------------------------------------
@@ -220,6 +221,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "发生了意外错误：{detail}",
     },
 }
+MESSAGES.update(COST_MESSAGES)
 
 
 def has_chinese(text: str) -> bool:

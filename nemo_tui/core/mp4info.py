@@ -27,6 +27,8 @@ class Mp4Info:
     duration_s: float
     width: int
     height: int
+    # Each track's handler in file order ("vide", "soun"…): the export's track layout.
+    handlers: tuple[str, ...] = ()
 
 
 def _box_header(head: bytes, pos: int, end: int) -> tuple[bytes, int, int]:
@@ -119,4 +121,11 @@ def read_mp4_info(path: str | Path) -> Mp4Info:
     if not video:
         raise NotMp4("it has no video track")
     width, height = video[0]
-    return Mp4Info(duration_s=duration / timescale, width=width, height=height)
+    handlers = tuple(_handler(moov, ts, te) for k, ts, te in _boxes(moov) if k == b"trak")
+    return Mp4Info(duration_s=duration / timescale, width=width, height=height, handlers=handlers)
+
+
+def _handler(moov: bytes, start: int, end: int) -> str:
+    mdia = _child(moov, start, end, b"mdia")
+    hdlr = _child(moov, *mdia, b"hdlr") if mdia else None
+    return moov[hdlr[0] + 8 : hdlr[0] + 12].decode("latin-1") if hdlr else "?"

@@ -10,14 +10,14 @@ reaches the app only where the terminal reports it (the kitty keyboard protocol,
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config_toml import CONFIG_FILE, setting
+
 SEND_KEYS = ("enter", "alt+enter", "ctrl+enter")
 ENV_VAR = "NEMO_SEND_KEY"
-CONFIG_FILE = "config.toml"
 CONFIG_NAME = "send_key"
 
 
@@ -49,7 +49,4 @@ def choose_send_key(environ: Mapping[str, str], configured: object = None) -> Se
 def configured_send_key(path: Path) -> object:
     """`send_key` at the top of the config.toml at `path`; None when it is missing or unreadable
     (the app's key configuration reports a broken file)."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get(CONFIG_NAME)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+    return setting(path, CONFIG_NAME)

@@ -65,6 +65,10 @@ class Settings(BaseModel):
     config_dir: Path = Field(default_factory=user_config_dir)
     cache_dir: Path = Field(default_factory=user_cache_dir)
     token: SecretStr | None = None
+    # Money (issue 14): ask before a turn quoted above this many credits; refuse turns that would
+    # take one session past `session_budget` credits (None: no budget).
+    confirm_above: float = Field(default=20.0, ge=0, allow_inf_nan=False)
+    session_budget: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
     @field_validator("api_base", "web_base")
     @classmethod

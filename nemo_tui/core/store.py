@@ -20,64 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..dirs import user_data_dir
-
-# Each entry moves the schema one version up; PRAGMA user_version says how many have run.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE sessions (
-        session_id  TEXT PRIMARY KEY,
-        backend_key TEXT NOT NULL,
-        task_id     TEXT,
-        title       TEXT NOT NULL DEFAULT '',
-        language    TEXT NOT NULL DEFAULT 'en',
-        created     REAL NOT NULL,
-        last_used   REAL NOT NULL
-    );
-    CREATE TABLE messages (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        session_id TEXT NOT NULL,
-        role       TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'notice')),
-        text       TEXT NOT NULL,
-        ts         REAL NOT NULL
-    );
-    CREATE TABLE render_jobs (
-        job_id     TEXT PRIMARY KEY,
-        session_id TEXT NOT NULL,
-        backend_key TEXT NOT NULL,
-        status     TEXT NOT NULL,
-        dest       TEXT NOT NULL,
-        started    REAL NOT NULL,
-        finished   REAL
-    );
-    """,
-    # History grows without bound; these keep reopening and resuming fast.
-    """
-    CREATE INDEX messages_by_session ON messages (session_id, id);
-    CREATE INDEX sessions_by_backend ON sessions (backend_key, last_used);
-    CREATE INDEX renders_pending ON render_jobs (backend_key, finished);
-    """,
-    # One turn per session across processes (the TUI and `nemo-tui ask`); the question a session's
-    # agent is waiting on (so `ask --answer` can answer one an earlier run printed); small flags.
-    """
-    CREATE TABLE turn_locks (
-        session_id TEXT PRIMARY KEY,
-        owner      TEXT NOT NULL,
-        pid        INTEGER NOT NULL,
-        host       TEXT NOT NULL,
-        label      TEXT NOT NULL DEFAULT '',
-        heartbeat  REAL NOT NULL
-    );
-    CREATE TABLE pending_questions (
-        session_id TEXT PRIMARY KEY,
-        body       TEXT NOT NULL,
-        ts         REAL NOT NULL
-    );
-    CREATE TABLE flags (
-        name  TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    );
-    """,
-)
+from .store_jobs import JobsMixin
+from .store_jobs import RenderRecord as RenderRecord
+from .store_ledger import LedgerMixin
+from .store_schema import MIGRATIONS as MIGRATIONS
 
 # A lock whose owner has not refreshed it for this long is taken over (its process hung or died on
 # another machine sharing the database); on this machine a dead pid frees it at once.
@@ -120,22 +66,11 @@ class LockRecord:
     heartbeat: float
 
 
-@dataclass(frozen=True)
-class RenderRecord:
-    job_id: str
-    session_id: str
-    backend_key: str
-    status: str
-    dest: Path
-    started: float
-    finished: float | None
-
-
 class StoreError(Exception):
     """The database file is unusable (written by a newer version, or not a database)."""
 
 
-class Store:
+class Store(LedgerMixin, JobsMixin):
     def __init__(self, path: Path | None = None, *, migrations: tuple[str, ...] = MIGRATIONS) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +210,8 @@ class Store:
 
     def pending_renders(self, backend_key: str) -> list[RenderRecord]:
         rows = self._read(
-            "SELECT * FROM render_jobs WHERE backend_key = ? AND finished IS NULL ORDER BY started",
+            "SELECT * FROM render_jobs WHERE backend_key = ? AND finished IS NULL AND kind = 'export' "
+            "ORDER BY started",
             (backend_key,),
         )
         return [RenderRecord(**{**dict(r), "dest": Path(r["dest"])}) for r in rows]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from ..protocol import (
     AskQuestion,
@@ -21,6 +22,7 @@ from ..protocol import (
 from .activity import activity_label, is_generation, looks_like_generation, question_text
 from .events import (
     Activity,
+    CostQuote,
     CreditsUpdated,
     ErrorKind,
     QuestionAsked,
@@ -36,9 +38,10 @@ from .flow_base import Event, guarded
 from .gui_phrases import translate
 from .i18n import t
 from .recovery import RecoveryFlows
+from .spend import SpendFlows, generated_seconds
 
 
-class TurnFlows(RecoveryFlows):
+class TurnFlows(RecoveryFlows, SpendFlows):
     # ---- the agent's questions --------------------------------------------------------------------
     async def _answer(self, text: str) -> AsyncIterator[Event]:
         """The person's answer to the agent's question (QuestionAsked), in the vendor's format
@@ -102,15 +105,32 @@ class TurnFlows(RecoveryFlows):
                 await self._db.unlock_turn(sid, self._owner)
 
     async def _chat(self, text: str) -> AsyncIterator[Event]:
+        # The quote comes first: a refused or unconfirmed message is never sent, and spends nothing.
+        balance = await self._balance()
+        allowed: list[Any] = []
+        async for event in self._gate(text, balance, allowed):
+            yield event
+        if not allowed:
+            return
         async for event in self._take_turn():
             yield event
         sid = self._session_id
         keeper = asyncio.ensure_future(self._keep_turn(sid)) if sid else None
+        quote, shown = allowed[0] if allowed[0] is not None else (None, None)
+        entry = await self._open_entry(text, balance, quote)
+        before = self._draft
+        made: list[float] = []
         try:
-            async for event in self._chat_turn(text):
+            async for event in self._chat_turn(text, made, shown):
                 yield event
+        except NemoError:
+            await self._close_entry(entry, before, sum(made))
+            raise
         finally:
             await self._release_turn(sid, keeper)
+        after = await self._close_entry(entry, before, sum(made))
+        if made or self._tools_ran:
+            yield CreditsUpdated(credits=after if after is not None else await self.backend.credits())
 
     async def _cost_note(self, text: str) -> AsyncIterator[Event]:
         """On the cloud, before the first generation on an anonymous token: what things cost."""
@@ -126,7 +146,11 @@ class TurnFlows(RecoveryFlows):
         await self._db.set_flag(flag)
         yield await self._notice(t("cost.first", self.lang), "warning")  # a heads-up, said once
 
-    async def _chat_turn(self, text: str) -> AsyncIterator[Event]:
+    async def _chat_turn(
+        self, text: str, made: list[float], quote: CostQuote | None = None
+    ) -> AsyncIterator[Event]:
+        """`quote`: what it costs, said as it starts; `made` gets the seconds of video each
+        generation tool was asked for."""
         if self._draft is None:
             self._seen(await self.backend.state())
         if self._session_id:
@@ -136,6 +160,8 @@ class TurnFlows(RecoveryFlows):
         base_draft = self._draft or Draft()
         base_infos, base_media = list(self._infos or []), list(self._media or [])
         yield ReplyStarted()
+        if quote is not None:
+            yield quote
         pieces: list[str] = []
         whole: str | None = None
         changed = False
@@ -145,6 +171,8 @@ class TurnFlows(RecoveryFlows):
         dropped: StreamError | None = None
         asked: AskQuestion | None = None
         pump = self._pump()
+        gen_jobs: dict[str, str] = {}
+        self._tools_ran = False
         try:
             async for event in pump.events(self.backend.send_message(text)):
                 if isinstance(event, TextDelta):
@@ -152,10 +180,14 @@ class TurnFlows(RecoveryFlows):
                     yield ReplyDelta(text=event.text)
                 elif isinstance(event, ToolCall):
                     tools += 1
+                    if is_generation(event.name) and (event.id is None or event.id not in gen_jobs):
+                        made.append(generated_seconds(event.args))
+                        await self._generation_started(event.id, event.args, gen_jobs)
                     generated = generated or is_generation(event.name)
                     yield Activity(label=activity_label(event.name, self.lang), running=True)
                 elif isinstance(event, ToolResult):
                     changed = True
+                    await self._generations_ended(gen_jobs, "completed", event.id)
                     yield Activity(label=activity_label(event.name, self.lang), running=False)
                 elif isinstance(event, AskQuestion):
                     asked = event
@@ -169,8 +201,12 @@ class TurnFlows(RecoveryFlows):
         except StreamError as exc:
             dropped = exc
         except NemoError:
+            await self._generations_ended(gen_jobs, "failed")
             yield ReplyFinished(text="")  # refused before any reply (no credits, say)
             raise
+        # A generation whose result never came: done if the turn ended well, else failed.
+        await self._generations_ended(gen_jobs, "failed" if failure or dropped else "completed")
+        self._tools_ran = tools > 0
         renewed = await self._remember_session()
         if renewed:
             yield renewed
@@ -227,5 +263,3 @@ class TurnFlows(RecoveryFlows):
                 await self._db.add_message(self._session_id or "", "assistant", summary)
             if generated and self.watch_delays_s:
                 yield WatchState(delays_s=list(self.watch_delays_s))
-        if tools:
-            yield CreditsUpdated(credits=await self.backend.credits())

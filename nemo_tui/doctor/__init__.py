@@ -9,8 +9,9 @@ engine start, a network probe): the TUI runs them in a thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from ..core.send_key import CONFIG_FILE
+from ..core.config_toml import CONFIG_FILE
 from ..core.settings import Settings, SettingsError
 from .machine import (
     check_cjk_font,
@@ -34,6 +35,12 @@ from .terminal import (
 )
 
 __all__ = ["Check", "DoctorReport", "Machine", "run_checks"]
+
+
+def cache_path(settings: Settings) -> Path:
+    from ..core.graphics import CACHE_FILE
+
+    return settings.cache_dir / CACHE_FILE
 
 
 def _version() -> str:
@@ -60,7 +67,7 @@ def run_checks(
             settings = Settings()
     plan: list[tuple[str, Callable[[], Check]]] = [
         ("terminal", lambda: check_terminal(machine)),
-        ("colour", lambda: check_colour(machine)),
+        ("colour", lambda: check_colour(machine, settings.config_dir / CONFIG_FILE, cache_path(settings))),
         ("tmux", lambda: check_tmux(machine)),
         ("remote", lambda: check_remote(machine)),
         ("locale", lambda: check_locale(machine)),

@@ -116,19 +116,48 @@ def graphics_protocol(environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def check_colour(machine: Machine) -> Check:
+_DRAWN = {
+    "kitty": "kitty images",
+    "sixel": "Sixel (drawn as half-block cells for now)",
+    "halfblock": "half-block cells",
+    "none": "off (text timeline only)",
+}
+
+
+def pictures(machine: Machine, config_file: Path | None = None, cache_file: Path | None = None) -> str:
+    """How previews are drawn here: what NEMO_GRAPHICS / config.toml force, else what this terminal
+    answered the app's query (cached by the app), else what the environment suggests."""
+    from ..core import graphics
+    from ..core.config_toml import setting
+
+    env = machine.environ
+    choice = graphics.forced(env, setting(config_file, graphics.CONFIG_NAME) if config_file else None)
+    if choice is not None and choice.source != "rejected":
+        return f"previews: {_DRAWN[choice.mode]} ({choice.source} says {choice.mode})"
+    if env.get("TMUX") and not graphics.tmux_passthrough(env):
+        return "previews: half-block cells (inside tmux without allow-passthrough)"
+    mode = graphics.cached(env, cache_file) if cache_file else None
+    if mode is not None:
+        return f"previews: {_DRAWN[mode]} (this terminal's answer to the graphics query)"
+    guess = graphics_protocol(env)
+    hint = f"; the environment suggests {guess}" if guess else ""
+    return f"previews: half-block cells until the app has asked this terminal (at its next start{hint})"
+
+
+def check_colour(machine: Machine, config_file: Path | None = None, cache_file: Path | None = None) -> Check:
     env = machine.environ
     colorterm = env.get("COLORTERM", "").lower()
-    protocol = graphics_protocol(env)
-    pictures = f"previews: {protocol} images" if protocol else "previews: half-block cells"
+    pictures_here = pictures(machine, config_file, cache_file)
     if env.get("NO_COLOR"):
-        return Check.warn("colour", "Colour", f"NO_COLOR is set: no colour; {pictures}", "unset NO_COLOR")
+        return Check.warn(
+            "colour", "Colour", f"NO_COLOR is set: no colour; {pictures_here}", "unset NO_COLOR"
+        )
     if colorterm in ("truecolor", "24bit"):
-        return Check.ok("colour", "Colour", f"24-bit colour (COLORTERM={colorterm}); {pictures}")
+        return Check.ok("colour", "Colour", f"24-bit colour (COLORTERM={colorterm}); {pictures_here}")
     return Check.warn(
         "colour",
         "Colour",
-        f"COLORTERM is {colorterm or 'not set'}: 256 colours assumed; {pictures}",
+        f"COLORTERM is {colorterm or 'not set'}: 256 colours assumed; {pictures_here}",
         "export COLORTERM=truecolor if your terminal has 24-bit colour (most do; in tmux also "
         "`set -as terminal-features ',*:RGB'`)",
     )

@@ -32,6 +32,8 @@ from .media.text import font_size
 
 DEFAULT_FADE_MS = 1000
 _ADDING = re.compile(r"\b(?:add|insert|create|new|another)\b|添加|加上|加一个|加个|插入|新增|再加")
+# "… that says two": words for a new title, not a change to the one there
+_SAYING = re.compile(r"\b(?:says?|saying|reads?|reading)\b|写着")
 
 
 def plan_items(clause: str, plan: Any, state: dict[str, Any], say) -> bool:
@@ -122,8 +124,11 @@ def _text(ctx: Ctx) -> bool | None:
         not texty
         or not ei.segments(ctx.draft, 7)
         or (quoting and (_ADDING.search(low) or not li.TEXT_CHANGE.search(low)))
+        or (_ADDING.search(low) and not by_pronoun and _SAYING.search(low))
     ):
-        return None  # a quote without a change verb is new text: the agent adds it
+        # A quote without a change verb is new text, and so is "add a title that says two" (an
+        # added title beside the one there): the agent adds it.
+        return None
     changes: dict[str, Any] = {}
     if (colour := lx.color(low)) is not None:
         changes["color"] = colour

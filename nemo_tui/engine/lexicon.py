@@ -168,7 +168,7 @@ def quoted(clause: str) -> str | None:
 def text_after_says(clause: str) -> str | None:
     m = re.search(
         r"\b(?:saying|that says|which says|reading|with the text|text)[:：]?\s+(.+?)\s*$", clause, re.I
-    ) or re.search(r"(?:标题|字幕|文字)(?:为|是|写|：|:)\s*(.+?)\s*$", clause)
+    ) or re.search(r"(?:标题|字幕|文字)(?:为|是|写着|写|：|:)\s*(.+?)\s*$", clause)
     return m.group(1).strip(" .。") if m else None
 
 

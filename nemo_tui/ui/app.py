@@ -21,6 +21,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.widgets import Footer
 from textual.worker import Worker
@@ -39,6 +40,7 @@ from .preview_actions import PreviewActions
 from .startup import freeze_startup_objects
 from .strings import t
 from .styles import stylesheets
+from .terminal_io import GraphicsProbe, driver_class
 from .widgets.activity import ActivityIndicator
 from .widgets.chat_log import ChatLog
 from .widgets.prompt import PromptInput
@@ -65,7 +67,7 @@ __all__ = [
 READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
 
-class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, see its module
+class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and graphics: see their modules
     CSS_PATH = stylesheets()
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -117,7 +119,8 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
         self._send_key = choose_send_key(os.environ if environ is None else environ)
         self.action_keys = self._keys_in_force()
         self._config_file = config_file
-        self.terminal: Terminal = detect_terminal(environ)
+        self._environ = dict(os.environ if environ is None else environ)
+        self.terminal: Terminal = detect_terminal(self._environ)
         self._history = list(history or [])
         self._clock = clock
         self._animated = animate  # not `_animate`: Textual keeps the app's animator there
@@ -303,6 +306,10 @@ class NemoApp(PreviewActions, AppActions):  # PreviewActions: issue 11's keys, s
             self._warm(self._warm_up)
         if self._config_file is not None:
             self.load_key_config(self._config_file)
+        self.probe_graphics(self._environ, self._config_file)
+
+    def get_driver_class(self) -> type[Driver]:
+        return driver_class(super().get_driver_class())  # answers to queries never become keys
 
     async def _connect_and_start(self) -> EventStream:
         """The CLI's first turn: build the backend (maybe start the engine), then start()."""

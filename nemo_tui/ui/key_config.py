@@ -20,7 +20,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.send_key import CONFIG_FILE, CONFIG_NAME
+from ..core import config_toml
+from ..core.config_toml import CONFIG_FILE
+from ..core.send_key import CONFIG_NAME
 from .action_table import ACTIONS, BY_ID, NAMED_KEYS, REMAPPABLE, ActionKeys, key_name
 from .strings import t
 
@@ -77,16 +79,14 @@ def read_key_config(path: Path, lang: str = "en") -> KeyConfig:
     """The `[keys]` of `path` (a missing file: no remapping, no problem)."""
     config = KeyConfig()
     try:
-        text = path.read_text(encoding="utf-8")
+        document = config_toml.load(path)
     except FileNotFoundError:
+        return config
+    except tomllib.TOMLDecodeError as exc:
+        config.problems.append(t("keys.not_toml", lang, path=str(path), detail=str(exc)))
         return config
     except (OSError, UnicodeDecodeError) as exc:
         config.problems.append(t("keys.unreadable", lang, path=str(path), detail=str(exc)))
-        return config
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        config.problems.append(t("keys.not_toml", lang, path=str(path), detail=str(exc)))
         return config
     config.send_key = document.get(CONFIG_NAME)
     table = document.get("keys", {})

@@ -28,3 +28,11 @@ class LinkActivated(Message):
     def __init__(self, href: str) -> None:
         super().__init__()
         self.href = href
+
+
+class TerminalReplied(Message):
+    """The terminal answered a query (ui/terminal_io.py): the answers, taken out of the keys."""
+
+    def __init__(self, replies: list[str]) -> None:
+        super().__init__()
+        self.replies = replies

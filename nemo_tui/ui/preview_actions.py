@@ -5,6 +5,7 @@ and Ctrl+O over SSH (play the export here, show and copy an `scp` line, never a 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 class PreviewActions(AppActions):
     """NemoApp's base: its check_action and action_open_export come before AppActions' ones."""
+
+    kitty_writer: Callable[[], Callable[[str], None] | None]  # GraphicsProbe's (ui/terminal_io.py)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "preview":
@@ -44,7 +47,7 @@ class PreviewActions(AppActions):
         def closed(_: None) -> None:
             self.query_one(PromptInput).focus()
 
-        self.push_screen(PlayerScreen(path, draft, lang=self.lang), closed)
+        self.push_screen(PlayerScreen(path, draft, lang=self.lang, kitty_write=self.kitty_writer()), closed)
 
     async def action_open_export(self) -> None:
         """Ctrl+O. Over SSH a desktop player would start on the remote machine (or not at all): play

@@ -67,6 +67,20 @@ def test_colour_without_truecolor_warns_and_names_the_image_protocol() -> None:
     assert kitty.status == "ok" and "kitty" in kitty.detail
 
 
+def test_colour_names_the_graphics_the_terminal_answered_or_the_override(tmp_path: Path) -> None:
+    from nemo_tui.core import graphics
+
+    cache, config = tmp_path / "graphics.json", tmp_path / "config.toml"
+    here = machine(TERM="xterm-256color", COLORTERM="truecolor")
+    assert "until the app has asked" in doctor_terminal.check_colour(here, config, cache).detail
+    graphics.remember(here.environ, "sixel", cache)
+    assert "Sixel" in doctor_terminal.check_colour(here, config, cache).detail
+    config.write_text('graphics = "none"\n', encoding="utf-8")
+    assert "config.toml says none" in doctor_terminal.check_colour(here, config, cache).detail
+    forced = machine(TERM="xterm-256color", COLORTERM="truecolor", NEMO_GRAPHICS="kitty")
+    assert "NEMO_GRAPHICS says kitty" in doctor_terminal.check_colour(forced, config, cache).detail
+
+
 TMUX = """
 options = {"allow-passthrough": "off", "set-clipboard": "external", "extended-keys": "on"}
 if sys.argv[1:] == ["-V"]:

@@ -115,7 +115,8 @@ async def test_export_writes_a_playable_mp4(conv: Conversation, store: Store, tm
         assert container.duration / 1e6 == pytest.approx(2.0, abs=0.2)
     assert {p.phase for p in of(events, Progress)} >= {"render", "download"}
     assert of(events, Notice)[-1].text.startswith(f"Saved {done.path} (2 s, ")
-    assert [p.name for p in done.path.parent.iterdir()] == [done.path.name]  # no .part left behind
+    # No .part left behind: the MP4 and the record beside it (issue 14), nothing else.
+    assert sorted(p.name for p in done.path.parent.iterdir()) == [done.path.name, done.path.name + ".json"]
     assert store.pending_renders("local") == []
 
 
@@ -151,7 +152,11 @@ async def test_a_failed_render_is_retried_once_under_a_new_id_then_reported(
     ]
     fractions = [p.fraction for p in of(events, Progress) if p.phase == "render"]
     assert len(fractions) >= 3 and max(f or 0 for f in fractions) > 0
-    rows = {r["job_id"]: r["status"] for r in store._read("SELECT job_id, status FROM render_jobs")}
+    # (render_jobs also lists the turn's generation since issue 14: only the export's rows here)
+    rows = {
+        r["job_id"]: r["status"]
+        for r in store._read("SELECT job_id, status FROM render_jobs WHERE kind = 'export'")
+    }
     assert sorted(rows.values()) == ["failed", "retried"] and len(rows) == 2  # two ids, both closed
     assert store.pending_renders("local") == []  # a failed job is not retried forever
 

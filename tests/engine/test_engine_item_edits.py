@@ -452,3 +452,18 @@ NEAR_MISSES = [
 def test_near_misses_name_the_closest_edit(text, closest):
     plan = plan_turn(text, THREE)
     assert plan.calls == [] and closest in plan.reply
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("add a title that says two", "two"),
+        ("再加一个标题写着二", "二"),
+        ("add another caption saying bye", "bye"),
+    ],
+)
+def test_adding_a_title_beside_one_keeps_the_first(text, words):
+    # "add … that says …" is a new title, not a change to the one there ("Hi" stays).
+    plan = plan_turn(text, TWO)
+    assert [c.name for c in plan.calls] == ["add_text"], plan.reply
+    assert plan.calls[0].args["text"] == words

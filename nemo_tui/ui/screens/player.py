@@ -1,4 +1,4 @@
-"""The in-terminal player: a preview (or an export) played as half-block pixels, over the chat.
+"""The in-terminal player: a preview (or an export) played as pixels (half-blocks or kitty), over the chat.
 
 Keys never wait on decoding: they change the wanted state (playing, where to seek, frames to step)
 and wake the decoding worker, which owns the ffmpeg pipe (core/frames.py) and draws each frame when
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -44,9 +45,16 @@ class PlayerScreen(ModalScreen[None]):
     ]
 
     def __init__(
-        self, path: Path, draft: Draft | None = None, *, lang: str = "en", fps: float = PLAYBACK_FPS
+        self,
+        path: Path,
+        draft: Draft | None = None,
+        *,
+        lang: str = "en",
+        fps: float = PLAYBACK_FPS,
+        kitty_write: Callable[[str], None] | None = None,
     ):
         super().__init__()
+        self._kitty_write = kitty_write  # graphics "kitty": frames go to the terminal as images
         self.path, self.draft, self.lang, self.fps = Path(path), draft, lang, fps
         self.duration_s = 0.0
         self.position = 0.0  # the time of the frame on screen
@@ -57,7 +65,7 @@ class PlayerScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="player-box"):
-            yield FrameView(id="player-frame")
+            yield FrameView(id="player-frame", kitty_write=self._kitty_write)
             yield Static("", id="player-status", markup=False)
 
     def on_mount(self) -> None:

@@ -1,21 +1,31 @@
 """One video frame drawn as half-block cells (`▀`: upper pixel in the foreground colour, lower in the
-background), through the Line API: one Strip per row from core/halfblock.py, never a widget per cell."""
+background), through the Line API: one Strip per row from core/halfblock.py, never a widget per cell.
+
+Given a terminal writer (graphics "kitty", ui/terminal_io.py), the frame goes to the terminal as a
+kitty image instead and the rows are its placeholder cells (core/kitty.py)."""
 
 from __future__ import annotations
+
+import random
+from collections.abc import Callable
 
 import numpy as np
 from rich.segment import Segment
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...core import kitty
 from ...core.halfblock import HalfBlockRenderer
 
 
 class FrameView(Widget):
     """Attributes down: the player calls show(pixels); the view only draws."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, kitty_write: Callable[[str], None] | None = None) -> None:
         super().__init__(id=id)
+        self._kitty_write = kitty_write
+        self._image_id = random.randint(1, 2**24 - 1)  # the placeholders' colour carries it
+        self._placed: tuple[int, int] | None = None  # (columns, rows) of the kitty placement drawn
         self._renderer = HalfBlockRenderer()
         self._lines: list[list[Segment]] = []
         self._width = 0
@@ -24,12 +34,24 @@ class FrameView(Widget):
 
     @property
     def pixel_size(self) -> tuple[int, int]:
-        """(width, height) in pixels that fill the view: two pixels a cell, stacked."""
-        return max(self.size.width, 1), max(self.size.height, 1) * 2
+        """(width, height) in pixels that fill the view: two pixels a cell, stacked (kitty: more)."""
+        columns, rows = max(self.size.width, 1), max(self.size.height, 1)
+        if self._kitty_write is not None and kitty.fits(columns, rows):
+            return columns * kitty.PIXELS_PER_CELL[0], rows * kitty.PIXELS_PER_CELL[1]
+        return columns, rows * 2
 
     def show(self, pixels: np.ndarray) -> None:
-        self._lines = self._renderer.lines(pixels)
-        self._width = pixels.shape[1]
+        height, width = pixels.shape[:2]
+        cell_w, cell_h = kitty.PIXELS_PER_CELL
+        cells = (width // cell_w, height // cell_h)
+        if self._kitty_write is not None and width % cell_w == 0 and kitty.fits(*cells):
+            self._kitty_write(kitty.transmit(pixels, self._image_id, *cells))
+            if cells != self._placed:
+                self._lines, self._placed = kitty.placeholder_lines(self._image_id, *cells), cells
+            self._width = cells[0]
+        else:
+            self._lines, self._placed = self._renderer.lines(pixels), None
+            self._width = width
         self.last_pixels = pixels
         self.frames_shown += 1
         self.refresh()
@@ -40,3 +62,7 @@ class FrameView(Widget):
             return Strip.blank(width, self.rich_style)
         strip = Strip(self._lines[y], self._width)
         return strip.crop_extend(0, width, self.rich_style) if self._width != width else strip
+
+    def on_unmount(self) -> None:
+        if self._kitty_write is not None:
+            self._kitty_write(kitty.delete(self._image_id))  # the terminal frees the picture

@@ -125,6 +125,18 @@ class TimelineView(ScrollView, can_focus=True):
         self._update_titles()
         self._start_film()
 
+    def set_pictures(self, on: bool) -> None:
+        """Pictures on or off (graphics "none", known after the first paint: ui/terminal_io.py)."""
+        if on == self.pictures:
+            return
+        self.pictures, self._film_key = on, None
+        if on:
+            self._start_film()
+        elif self.film:
+            self.film = []
+            self._version += 1
+            self._relayout()
+
     def _relayout(self) -> None:
         self.virtual_size = Size(self.size.width, self._line_count())
         self.refresh(layout=True)

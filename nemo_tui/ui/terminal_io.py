@@ -1,0 +1,137 @@
+"""Talking to the real terminal beside Textual: the graphics queries after the first paint, their
+answers taken out of the key stream, and the mode they decide (core/graphics.py).
+
+Textual 8.2.8's input parser turns any sequence it does not know into key presses: a late kitty
+answer would type `^_Gi=31;OK` into the prompt. The app's driver therefore builds `ReplyAwareParser`,
+which passes every read through core/term_replies.ReplyFilter first and hands the answers to the app
+as a `TerminalReplied` message. Only with that driver does the app ask anything (`terminal_write`);
+headless (tests, `run_test`) it asks nothing unless a test gives it a terminal of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual._xterm_parser import XTermParser
+from textual.driver import Driver
+from textual.drivers import linux_driver
+from textual.message import Message
+
+from ..core import graphics
+from ..core.config_toml import setting
+from ..core.term_replies import QUERIES, ReplyFilter, da1_attributes, tmux_wrap
+from .messages import TerminalReplied
+
+REPLY_TIMEOUT_S = 0.5  # after the first paint, in a worker: the start itself waits on nothing
+
+
+class ReplyAwareParser(XTermParser):
+    """Textual's parser, minus the terminal's answers (sent up as one TerminalReplied each read)."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self.replies = ReplyFilter()
+
+    def _answers(self, before: int) -> list[Message]:
+        new = self.replies.replies[before:]
+        return [TerminalReplied(new)] if new else []
+
+    def feed(self, data: str) -> Iterable[Message]:
+        before = len(self.replies.replies)
+        if not data:  # the end of input: what is held goes on as keys
+            return [*super().feed(self.replies.tick_all()), *super().feed("")]
+        keys = self.replies.feed(data)
+        return [*(super().feed(keys) if keys else []), *self._answers(before)]
+
+    def tick(self) -> Iterable[Message]:
+        released = self.replies.tick()
+        return [*(super().feed(released) if released else []), *super().tick()]
+
+
+class ReplyAwareDriver(linux_driver.LinuxDriver):
+    """Textual's Linux driver reading keys with ReplyAwareParser."""
+
+    def run_input_thread(self) -> None:
+        linux_driver.XTermParser = ReplyAwareParser  # type: ignore[misc]  # the name its input thread builds
+        super().run_input_thread()
+
+
+def driver_class(chosen: type[Driver]) -> type[Driver]:
+    return ReplyAwareDriver if chosen is linux_driver.LinuxDriver else chosen
+
+
+class GraphicsProbe:
+    """Mixed into NemoApp: `probe_graphics()` after the first paint decides `terminal.graphics`."""
+
+    terminal_write: Callable[[str], None] | None = None  # the real terminal, or a test's fake
+    graphics_choice: graphics.GraphicsChoice | None = None  # what was decided, and why
+    reply_timeout_s = REPLY_TIMEOUT_S
+
+    def _terminal_writer(self) -> Callable[[str], None] | None:
+        driver = getattr(self, "_driver", None)
+        if self.terminal_write is None and isinstance(driver, ReplyAwareDriver):
+            self.terminal_write = driver.write
+        return self.terminal_write
+
+    def kitty_writer(self) -> Callable[[str], None] | None:
+        """Where kitty images go, when they can be drawn: graphics "kitty", a terminal to write to and
+        truecolour output (the placeholders' colour carries the image id). Sixel is drawn as
+        half-blocks for now. In tmux, every sequence is passed through to the terminal outside."""
+        app: Any = self
+        write = self._terminal_writer()
+        if app.terminal.graphics != "kitty" or write is None or app.console.color_system != "truecolor":
+            return None
+        if app._environ.get("TMUX"):
+            return lambda sequence: write(tmux_wrap(sequence))
+        return write
+
+    def on_terminal_replied(self, message: TerminalReplied) -> None:
+        self._graphics_replies = [*getattr(self, "_graphics_replies", []), *message.replies]
+        if da1_attributes(self._graphics_replies) is not None:
+            self._graphics_answered().set()
+
+    def _graphics_answered(self) -> asyncio.Event:
+        if getattr(self, "_graphics_da1", None) is None:
+            self._graphics_da1 = asyncio.Event()
+        return self._graphics_da1
+
+    @work(exclusive=True, group="graphics", exit_on_error=False)
+    async def probe_graphics(self, environ: dict[str, str], config_file: Path | None) -> None:
+        configured = (
+            await asyncio.to_thread(setting, config_file, graphics.CONFIG_NAME) if config_file else None
+        )
+        choice = graphics.forced(environ, configured)
+        write = self._terminal_writer()
+        if write is not None and (choice is None or choice.source == "rejected"):
+            choice = await asyncio.to_thread(graphics.without_asking, environ, configured)
+            if choice is None:
+                choice = await self._ask_terminal(write, environ)
+        if choice is not None:
+            self.use_graphics(choice)
+
+    async def _ask_terminal(
+        self, write: Callable[[str], None], environ: dict[str, str]
+    ) -> graphics.GraphicsChoice:
+        answered = self._graphics_answered()
+        write(tmux_wrap(QUERIES) if environ.get("TMUX") else QUERIES)
+        with contextlib.suppress(TimeoutError):  # a late answer is still taken out of the keys
+            await asyncio.wait_for(answered.wait(), self.reply_timeout_s)
+        choice = graphics.from_replies(environ, list(getattr(self, "_graphics_replies", [])))
+        if choice.source == "query":
+            await asyncio.to_thread(graphics.remember, environ, choice.mode)
+        return choice
+
+    def use_graphics(self, choice: graphics.GraphicsChoice) -> None:
+        from .widgets.timeline import TimelineView
+
+        app: Any = self
+        self.graphics_choice = choice
+        app.terminal = replace(app.terminal, graphics=choice.mode)
+        app.query_one(TimelineView).set_pictures(choice.mode != "none")
+        app.log(f"graphics: {choice.mode} ({choice.source})")
