@@ -102,7 +102,7 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
         else:
             self.first_run = True
             yield Notice(text=t("setup.ready", self.lang))
-        yield CreditsUpdated(credits=await self.backend.credits())
+        yield CreditsUpdated(credits=self._known(await self.backend.credits()))
         async for event in self._resume_pending():
             yield event
 
@@ -176,7 +176,7 @@ class Conversation(TurnFlows, ExportFlows, PreviewFlows):
 
     # ---- credits, state, sessions ----------------------------------------------------------------
     async def _credits(self) -> AsyncIterator[Event]:
-        credits = await self.backend.credits()
+        credits = self._known(await self.backend.credits())
         yield CreditsUpdated(credits=credits)
         yield await self._notice(
             t(

@@ -36,14 +36,28 @@ class SpendFlows(FlowBase):
     # quote above the threshold held back. A front-end that can't ask yet still gets the quote.
     can_confirm: bool = False
     _tools_ran = False  # the last turn ran tools: front-ends get the balance after it
+    # The balance as last read (start, a credits check, a turn that spent): a turn that cannot spend
+    # uses it instead of asking the backend again (every request is one more to fail or wait on).
+    _last_balance: Credits | None = None
+
+    def _known(self, credits: Credits) -> Credits:
+        self._last_balance = credits
+        return credits
 
     async def _balance(self) -> Credits | None:
         """The balance, or None when it can't be read (the turn goes on: the ledger says "?")."""
         try:
-            return await self.backend.credits()
+            return self._known(await self.backend.credits())
         except NemoError as exc:
             log.debug("balance read failed: %r", exc)
             return None
+
+    async def _balance_before(self, text: str) -> Credits | None:
+        """Before a turn: read afresh when the message is a generation (its quote weighs the
+        balance), else the balance as last read."""
+        if video_seconds(text) is not None:
+            return await self._balance()
+        return self._last_balance
 
     async def quote_for(self, text: str) -> Quote | None:
         """The quote for a message, or None when it does not look like a generation."""
@@ -110,11 +124,12 @@ class SpendFlows(FlowBase):
         )
 
     async def _close_entry(
-        self, entry: int | None, before: Draft | None, generated_s: float
+        self, entry: int | None, before: Draft | None, generated_s: float, *, spent: bool
     ) -> Credits | None:
         """The balance after the turn, and the seconds of video it made (what the generation tools
-        were asked for, else what the timeline's video grew by)."""
-        after = await self._balance()
+        were asked for, else what the timeline's video grew by). `spent`: the turn ran tools, so
+        the balance is read again; a turn that ran none changed nothing (the last balance stands)."""
+        after = await self._balance() if spent else self._last_balance
         if entry is not None:
             grown = max(video_ms(self._draft) - video_ms(before), 0) / 1000
             await self._db.close_ledger_entry(

@@ -106,7 +106,7 @@ class TurnFlows(RecoveryFlows, SpendFlows):
 
     async def _chat(self, text: str) -> AsyncIterator[Event]:
         # The quote comes first: a refused or unconfirmed message is never sent, and spends nothing.
-        balance = await self._balance()
+        balance = await self._balance_before(text)
         allowed: list[Any] = []
         async for event in self._gate(text, balance, allowed):
             yield event
@@ -124,13 +124,16 @@ class TurnFlows(RecoveryFlows, SpendFlows):
             async for event in self._chat_turn(text, made, shown):
                 yield event
         except NemoError:
-            await self._close_entry(entry, before, sum(made))
+            await self._close_entry(entry, before, sum(made), spent=bool(made))
             raise
         finally:
             await self._release_turn(sid, keeper)
-        after = await self._close_entry(entry, before, sum(made))
-        if made or self._tools_ran:
-            yield CreditsUpdated(credits=after if after is not None else await self.backend.credits())
+        spent = bool(made) or self._tools_ran
+        after = await self._close_entry(entry, before, sum(made), spent=spent)
+        if spent:
+            yield CreditsUpdated(
+                credits=after if after is not None else self._known(await self.backend.credits())
+            )
 
     async def _cost_note(self, text: str) -> AsyncIterator[Event]:
         """On the cloud, before the first generation on an anonymous token: what things cost."""

@@ -63,7 +63,9 @@ async def resume_in_a_new_process_and_check(engine: EngineServer, root: Path) ->
     [(session_id,)] = read_db(db, "SELECT session_id FROM sessions")
     history = read_db(db, "SELECT role, text FROM messages ORDER BY id")
     assert history[0] == ("user", CLIP) and history[1][0] == "assistant" and "sunset" in history[1][1]
-    [(job_id, dest)] = read_db(db, "SELECT job_id, dest FROM render_jobs WHERE finished IS NULL")
+    [(job_id, dest)] = read_db(
+        db, "SELECT job_id, dest FROM render_jobs WHERE kind = 'export' AND finished IS NULL"
+    )
 
     engine.faults.reset()
     h = make_harness(engine.base_url, root)  # this test's process: a new one, same files
@@ -80,7 +82,8 @@ async def resume_in_a_new_process_and_check(engine: EngineServer, root: Path) ->
     assert str(done.path) == dest
     [output] = render_outputs(engine.config.data_dir)
     assert done.path.read_bytes() == output.read_bytes()
-    assert sorted(p.name for p in done.path.parent.iterdir()) == [done.path.name]  # no .part left
+    # the MP4 and its record (issue 14), no .part left
+    assert sorted(p.name for p in done.path.parent.iterdir()) == [done.path.name, done.path.name + ".json"]
     assert messages[:2] == history[:2]  # the chat history came through intact
     assert read_db(db, "SELECT count(*) FROM render_jobs WHERE finished IS NULL") == [(0,)]
     assert read_db(db, "PRAGMA integrity_check") == [("ok",)]
@@ -93,7 +96,9 @@ async def test_kill_9_during_the_render_then_the_next_start_downloads_it(
     engine_server.faults.slow_render_s = 1.5
     db = tmp_path / "data" / "nemo.db"
     await run_and_kill(
-        engine_server, tmp_path, lambda: bool(read_db(db, "SELECT 1 FROM render_jobs WHERE finished IS NULL"))
+        engine_server,
+        tmp_path,
+        lambda: bool(read_db(db, "SELECT 1 FROM render_jobs WHERE kind = 'export' AND finished IS NULL")),
     )
     assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").iterdir())
     await resume_in_a_new_process_and_check(engine_server, tmp_path)

@@ -116,7 +116,7 @@ async def test_a_token_reaches_only_its_own_sessions(engine_server: EngineServer
         bob_sid = bob.client.session.session_id
         alice_token = alice.client._token.get_secret_value()
         with sqlite3.connect(bob.store.path) as db:
-            [(bob_job_id,)] = db.execute("SELECT job_id FROM render_jobs").fetchall()
+            [(bob_job_id,)] = db.execute("SELECT job_id FROM render_jobs WHERE kind = 'export'").fetchall()
     finally:
         await alice.aclose()
         await bob.aclose()

@@ -219,7 +219,8 @@ async def test_download_cut_at_half_resumes_with_range_and_is_byte_identical(
     size = output.stat().st_size
     downloads = [(path, rng) for method, path, rng in transport.seen if path.startswith("/files/renders/")]
     assert downloads == [(downloads[0][0], None), (downloads[0][0], f"bytes={size // 2}-")]
-    assert sorted(p.name for p in done.path.parent.iterdir()) == [done.path.name]  # no .part left
+    # the MP4 and its record (issue 14), no .part left
+    assert sorted(p.name for p in done.path.parent.iterdir()) == [done.path.name, done.path.name + ".json"]
     fractions = [p.done for p in of(events, Progress) if p.phase == "download"]
     assert fractions == sorted(fractions) and fractions[-1] == size
 
