@@ -132,6 +132,7 @@ class ExportFlows(FlowBase):
         try:
             retried = False
             while True:
+                self.waiting_on = job_id
                 pump = self._pump()
 
                 def on_update(job: RenderJob, pump: Pump[Any] = pump) -> None:
@@ -181,6 +182,8 @@ class ExportFlows(FlowBase):
                 self._stop_requested = False
                 await _shielded(self._cancel_render(job_id, rendering=not downloading))
             raise
+        finally:
+            self.waiting_on = None
         await self._db.finish_render(job_id, "completed")
         yield ExportDone(
             path=path,

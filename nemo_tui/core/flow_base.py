@@ -64,6 +64,10 @@ class AsyncStore:
 
 
 class FlowBase:
+    # The render job (export or preview) a flow of this conversation waits on right now, or None:
+    # a front-end's jobs list stops that one with stop() + cancelling the flow, not cancel_job().
+    waiting_on: str | None = None
+
     def __init__(
         self,
         backend: VideoBackend,

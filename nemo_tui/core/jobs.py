@@ -103,22 +103,23 @@ def eta_text(seconds: float, lang: str) -> str:
     return t("jobs.eta", lang, seconds=f"{max(round(seconds), 1)}")
 
 
+def job_cells(job: JobView, lang: str) -> tuple[str, str, str, str, str]:
+    """One job's cells: when, its id, what kind, its status (progress, ETA, why it failed), the file
+    or the prompt."""
+    status = job.status
+    if job.running and job.progress is not None:
+        status += f" {round(job.progress * 100)}%"
+    if job.eta_s is not None:
+        status += f", {eta_text(job.eta_s, lang)}"
+    if job.error:
+        status += f" ({job.error})"
+    what = str(job.path) if job.path is not None else job.label
+    kind = t(f"jobs.kind.{job.kind}", lang) if job.kind in ("export", "preview", "generation") else job.kind
+    return f"{job.started:%Y-%m-%d %H:%M}", job.id, kind, status, what
+
+
 def job_lines(report: JobsReport, lang: str) -> list[str]:
     """One line per job: when, what, its status (progress, ETA), the file or the prompt."""
     if not report.jobs:
         return [t("jobs.empty", lang)]
-    lines = []
-    for job in report.jobs:
-        status = job.status
-        if job.running and job.progress is not None:
-            status += f" {round(job.progress * 100)}%"
-        if job.eta_s is not None:
-            status += f", {eta_text(job.eta_s, lang)}"
-        if job.error:
-            status += f" ({job.error})"
-        what = str(job.path) if job.path is not None else job.label
-        kind = (
-            t(f"jobs.kind.{job.kind}", lang) if job.kind in ("export", "preview", "generation") else job.kind
-        )
-        lines.append(f"{job.started:%Y-%m-%d %H:%M}  {job.id}  {kind}  {status}  {what}")
-    return lines
+    return ["  ".join(job_cells(job, lang)) for job in report.jobs]
