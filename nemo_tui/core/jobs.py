@@ -103,9 +103,22 @@ def eta_text(seconds: float, lang: str) -> str:
     return t("jobs.eta", lang, seconds=f"{max(round(seconds), 1)}")
 
 
-def job_cells(job: JobView, lang: str) -> tuple[str, str, str, str, str]:
+def job_actions(job: JobView) -> tuple[str, ...]:
+    """What can be done to a job: "download" a finished export again, "retry" a failed or cancelled
+    one (a new render of its session's draft), "cancel" a running render (a generation ends with
+    its turn)."""
+    if job.kind == "export" and job.status == "completed":
+        return ("download",)
+    if job.kind == "export" and job.status in ("failed", "cancelled"):
+        return ("retry",)
+    if job.running and job.kind in ("export", "preview"):
+        return ("cancel",)
+    return ()
+
+
+def job_cells(job: JobView, lang: str, *, full_path: bool = True) -> tuple[str, str, str, str, str]:
     """One job's cells: when, its id, what kind, its status (progress, ETA, why it failed), the file
-    or the prompt."""
+    (its name only, without `full_path`) or the prompt."""
     status = job.status
     if job.running and job.progress is not None:
         status += f" {round(job.progress * 100)}%"
@@ -113,7 +126,7 @@ def job_cells(job: JobView, lang: str) -> tuple[str, str, str, str, str]:
         status += f", {eta_text(job.eta_s, lang)}"
     if job.error:
         status += f" ({job.error})"
-    what = str(job.path) if job.path is not None else job.label
+    what = job.label if job.path is None else str(job.path) if full_path else job.path.name
     kind = t(f"jobs.kind.{job.kind}", lang) if job.kind in ("export", "preview", "generation") else job.kind
     return f"{job.started:%Y-%m-%d %H:%M}", job.id, kind, status, what
 

@@ -37,6 +37,7 @@ from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream
 from .key_config import KeyConfig, read_key_config
 from .preview_actions import PreviewActions
+from .spend_actions import SpendActions
 from .startup import freeze_startup_objects
 from .strings import t
 from .styles import stylesheets
@@ -67,7 +68,7 @@ __all__ = [
 READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
 
-class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and graphics: see their modules
+class NemoApp(PreviewActions, SpendActions, GraphicsProbe, AppActions):  # issues 11 and 14: see their modules
     CSS_PATH = stylesheets()
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -106,6 +107,8 @@ class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and
         if backend_label is None and label_key is None:
             raise TypeError("NemoApp needs the backend's label, or the strings key of one (label_key)")
         self.conversation = conversation
+        if conversation is not None:
+            self.adopt(conversation)
         self._connect = connect
         self.lang = lang
         # The strings key of the backend's name when it is one of ours: it follows the language.
@@ -134,6 +137,7 @@ class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and
         self._turn_kind: str | None = None
         self._question: Any = None  # the QuestionAsked the agent is waiting on (None: none)
         self._question_open = False
+        self._quote_open = False
         self.last_export: Path | None = None
         self._reapers: set[asyncio.Task[int]] = set()  # players started with Ctrl+O, until they exit
         # NO_COLOR is Textual's own (a monochrome filter); a 16-colour terminal gets the ANSI theme so
@@ -325,6 +329,7 @@ class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and
             )
             return
         self.conversation = connected.conversation
+        self.adopt(connected.conversation)
         self.local = connected.local
         self._label_key = connected.label_key
         self.backend_label = connected.backend_label

@@ -49,6 +49,7 @@ class ChatFlow(App[None]):
     _queue: TurnQueue[tuple[str, Callable[[], EventStream]]]
     _question: Any
     _question_open: bool
+    _quote_open: bool  # a cost quote waits for a yes (ui/spend_actions.py): so does the queue
     _export_finished: bool
     _first_turn_done: bool
     _connect_error: str | None  # why connecting failed (the app then has no conversation)
@@ -127,6 +128,7 @@ class ChatFlow(App[None]):
         from ..core.events import (
             Activity,
             ConfirmNeeded,
+            CostQuote,
             CreditsUpdated,
             ExportDone,
             Notice,
@@ -172,6 +174,8 @@ class ChatFlow(App[None]):
                 await chat.add_suggestion(action, label, payload, key=key)
             case ConfirmNeeded():
                 self._ask(event)
+            case CostQuote():  # issue 14: ui/spend_actions.py
+                await self.show_quote(event)  # type: ignore[attr-defined]
             case TimelineUpdated(draft=draft, summary=summary, media_urls=urls):
                 self.query_one(TimelineView).show_draft(draft, summary, urls)
                 if self.connection == "offline":  # the state was read again: reachable again
@@ -290,7 +294,7 @@ class ChatFlow(App[None]):
         if self.conversation is None and len(self._queue):
             await self._give_back_queued()
             return
-        self._queue.held = self._question_open
+        self._queue.held = self._question_open or self._quote_open
         entry = self._queue.next()
         self._show_queue()
         if entry is None:
