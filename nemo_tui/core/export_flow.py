@@ -175,7 +175,9 @@ class ExportFlows(FlowBase):
             record = await self._write_record(path, info, draft, session_id)
         except NemoError as exc:
             if not _transient(exc):
-                await self._db.finish_render(job_id, "failed")
+                # Why, in the jobs list: the server's reason, else the error's own words.
+                why = getattr(exc, "detail", None) or exc.user_message(self.lang)
+                await self._db.finish_job(job_id, "failed", error=why)
             raise
         except (asyncio.CancelledError, GeneratorExit):
             if self._stop_requested:

@@ -159,7 +159,8 @@ class PreviewFlows(FlowBase):
                 await asyncio.to_thread(path.unlink, missing_ok=True)  # never cache a broken file
                 raise RenderFailed(t("export.bad_file", self.lang, reason=str(exc))) from None
         except NemoError as exc:
-            await self._db.finish_job(job.id, "failed", error=str(exc) or type(exc).__name__)
+            why = getattr(exc, "detail", None) or exc.user_message(self.lang)
+            await self._db.finish_job(job.id, "failed", error=why)
             raise
         except (asyncio.CancelledError, GeneratorExit):
             await _shielded(self._stop_preview(job.id))
