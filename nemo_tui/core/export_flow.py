@@ -64,16 +64,7 @@ class ExportFlows(FlowBase):
         job = await self.backend.start_render(draft)
         await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
         dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
-        await self._db.save_job(
-            job.id,
-            self._session_id or "",
-            self.backend_key,
-            "export",
-            dest=dest,
-            label=dest.name,
-            video_s=draft.duration_ms / 1000,
-            status=job.status,
-        )
+        await self._save_render(job, "export", dest, draft)
         yield Progress(phase="render", fraction=job.progress)
         async for event in self._finish_render(job.id, dest, draft):
             yield event

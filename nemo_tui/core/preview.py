@@ -127,16 +127,7 @@ class PreviewFlows(FlowBase):
         dest = cache.path_for(key)
         job = await self.backend.start_render(draft, quality=quality)
         video_s = draft.duration_ms / 1000
-        await self._db.save_job(
-            job.id,
-            self._session_id or "",
-            self.backend_key,
-            "preview",
-            dest=dest,
-            label=dest.name,
-            video_s=video_s,
-            status=job.status,
-        )
+        await self._save_render(job, "preview", dest, draft)
         started, pace = time.time(), await self._db.job_pace(self.backend_key, "preview")
         yield Progress(phase="render", fraction=job.progress)
         pump: Pump[Any] = self._pump()

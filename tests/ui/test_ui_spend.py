@@ -26,6 +26,14 @@ def rows(app) -> list[list[str]]:
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+async def open_jobs(app, pilot) -> list[list[str]]:
+    """Ctrl+R, once the list has been read: its rows."""
+    await pilot.press("ctrl+r")
+    await until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="the jobs")
+    await pilot.pause()
+    return rows(app)
+
+
 async def answer_quote(app, pilot, key: str) -> None:
     await until(
         pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.armed, what="the quote's dialog"
@@ -110,10 +118,7 @@ async def test_jobs_list_an_export_as_done_download_it_again_and_cancel_a_runnin
         first = app.last_export
         assert first is not None and first.exists()
 
-        await pilot.press("ctrl+r")
-        await until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded)
-        await pilot.pause()
-        export, generation = rows(app)
+        export, generation = await open_jobs(app, pilot)
         assert export[2] == "export" and export[3] == "completed" and export[4] == first.name
         assert generation[2] == "generation" and generation[3] == "completed" and generation[4]
         assert "d downloads it again" in screen_text(app)
@@ -127,8 +132,7 @@ async def test_jobs_list_an_export_as_done_download_it_again_and_cancel_a_runnin
         engine_server.faults.slow_render_s = 5.0
         await pilot.press("ctrl+e")
         await until(pilot, lambda: engine_conversation.waiting_on is not None, what="the render")
-        await pilot.press("ctrl+r")
-        await until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded)
+        await open_jobs(app, pilot)
         await until(pilot, lambda: rows(app)[0][3].startswith(("queued", "rendering", "running")))
         assert "c cancels it" in screen_text(app)
         shot(app, "jobs-running")
@@ -154,10 +158,7 @@ async def test_a_failed_export_is_rendered_again_from_the_jobs_list(
         assert app.last_export is None and not list((tmp_path / "exports").glob("*.mp4"))
 
         engine_server.faults.fail_render = None
-        await pilot.press("ctrl+r")
-        await until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded)
-        await pilot.pause()
-        failed = rows(app)[0]
+        failed = (await open_jobs(app, pilot))[0]
         assert failed[2] == "export" and failed[3].startswith("failed") and "encoder" in failed[3]
         assert "r renders it again" in screen_text(app)
         await pilot.press("r")
