@@ -145,23 +145,28 @@ async def test_jobs_list_an_export_as_done_download_it_again_and_cancel_a_runnin
         assert status.status == "failed"  # the engine stopped it ("cancelled")
 
 
-async def test_a_failed_export_is_rendered_again_from_the_jobs_list(
+async def test_a_failed_export_of_another_session_is_rendered_again_in_its_session_from_the_jobs_list(
     engine_conversation, engine_server: EngineServer, tmp_path: Path
 ) -> None:
     app = make_app(engine_conversation)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await send(app, pilot, CLIP)
+        failed_in = app.session_id
         engine_server.faults.fail_render = "the encoder ran out of disk"
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert app.last_export is None and not list((tmp_path / "exports").glob("*.mp4"))
-
         engine_server.faults.fail_render = None
+        await pilot.press("ctrl+n")  # the failed export's session is not the current one any more
+        await settle(app, pilot)
+        assert app.session_id != failed_in
+
         failed = (await open_jobs(app, pilot))[0]
         assert failed[2] == "export" and failed[3].startswith("failed") and "encoder" in failed[3]
-        assert "r renders it again" in screen_text(app)
+        assert "r opens its session and renders it again" in screen_text(app)
         await pilot.press("r")
         await settle(app, pilot)
+        assert app.session_id == failed_in and app.query_one(TimelineView).draft.tracks
         assert app.last_export is not None and app.last_export.exists()
         assert engine_conversation.store.jobs()[0].status == "completed"
