@@ -252,7 +252,7 @@ class CostQuote(BaseModel):
     """What the message will cost, said before it is sent (core/quote.py). `credits` None: the
     price is not known yet (the cloud's rate is learned from past turns). `confirm` set: the message
     was NOT sent — it needs the person's yes (why, in words); send it with
-    `Conversation.chat_approved(payload)`. `refused` set: the session's budget refuses it (nothing
+    `Conversation.approve(payload)` then `chat(payload)`. `refused` set: the session's budget refuses it (nothing
     sent, no yes helps)."""
 
     kind: Literal["cost_quote"] = "cost_quote"

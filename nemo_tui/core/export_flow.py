@@ -64,16 +64,7 @@ class ExportFlows(FlowBase):
         job = await self.backend.start_render(draft)
         await asyncio.to_thread(self.export_dir.mkdir, parents=True, exist_ok=True)
         dest = await asyncio.to_thread(self._export_path)  # it looks at the disk
-        await self._db.save_job(
-            job.id,
-            self._session_id or "",
-            self.backend_key,
-            "export",
-            dest=dest,
-            label=dest.name,
-            video_s=draft.duration_ms / 1000,
-            status=job.status,
-        )
+        await self._save_render(job, "export", dest, draft)
         yield Progress(phase="render", fraction=job.progress)
         async for event in self._finish_render(job.id, dest, draft):
             yield event
@@ -132,6 +123,7 @@ class ExportFlows(FlowBase):
         try:
             retried = False
             while True:
+                self.waiting_on = job_id
                 render: Pump[RenderJob] = self._pump()
 
                 def on_update(job: RenderJob, pump: Pump[RenderJob] = render) -> None:
@@ -174,13 +166,17 @@ class ExportFlows(FlowBase):
             record = await self._write_record(path, info, draft, session_id)
         except NemoError as exc:
             if not _transient(exc):
-                await self._db.finish_render(job_id, "failed")
+                # Why, in the jobs list: the server's reason, else the error's own words.
+                why = getattr(exc, "detail", None) or exc.user_message(self.lang)
+                await self._db.finish_job(job_id, "failed", error=why)
             raise
         except (asyncio.CancelledError, GeneratorExit):
             if self._stop_requested:
                 self._stop_requested = False
                 await _shielded(self._cancel_render(job_id, rendering=not downloading))
             raise
+        finally:
+            self.waiting_on = None
         await self._db.finish_render(job_id, "completed")
         yield ExportDone(
             path=path,

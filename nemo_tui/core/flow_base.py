@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from ..client.api import VideoBackend
 from ..languages import norm_lang
 from ..loopback import is_loopback_url
-from ..protocol import Draft, NemoError, SessionState
+from ..protocol import Draft, NemoError, RenderJob, SessionState
 from .events import ErrorKind, Notice, NoticeLevel, SessionChanged, TimelineUpdated, error_kind
 from .filmstrip import media_urls
 from .i18n import t
@@ -64,6 +64,10 @@ class AsyncStore:
 
 
 class FlowBase:
+    # The render job (export or preview) a flow of this conversation waits on right now, or None:
+    # a front-end's jobs list stops that one with stop() + cancelling the flow, not cancel_job().
+    waiting_on: str | None = None
+
     def __init__(
         self,
         backend: VideoBackend,
@@ -168,6 +172,19 @@ class FlowBase:
         if self._session_id is None or self.backend.session is None:
             return None
         return await self._remember_session()
+
+    async def _save_render(self, job: RenderJob, kind: str, dest: Path, draft: Draft) -> None:
+        """A render's row (an export or a preview), written before the app waits on it."""
+        await self._db.save_job(
+            job.id,
+            self._session_id or "",
+            self.backend_key,
+            kind,
+            dest=dest,
+            label=dest.name,
+            video_s=draft.duration_ms / 1000,
+            status=job.status,
+        )
 
     async def _notice(
         self, text: str, level: NoticeLevel = "info", *, error: ErrorKind | None = None

@@ -103,22 +103,36 @@ def eta_text(seconds: float, lang: str) -> str:
     return t("jobs.eta", lang, seconds=f"{max(round(seconds), 1)}")
 
 
+def job_actions(job: JobView) -> tuple[str, ...]:
+    """What can be done to a job: "download" a finished export again, "retry" a failed or cancelled
+    one (a new render of its session's draft), "cancel" a running render (a generation ends with
+    its turn)."""
+    if job.kind == "export" and job.status == "completed":
+        return ("download",)
+    if job.kind == "export" and job.status in ("failed", "cancelled"):
+        return ("retry",)
+    if job.running and job.kind in ("export", "preview"):
+        return ("cancel",)
+    return ()
+
+
+def job_cells(job: JobView, lang: str, *, full_path: bool = True) -> tuple[str, str, str, str, str]:
+    """One job's cells: when, its id, what kind, its status (progress, ETA, why it failed), the file
+    (its name only, without `full_path`) or the prompt."""
+    status = job.status
+    if job.running and job.progress is not None:
+        status += f" {round(job.progress * 100)}%"
+    if job.eta_s is not None:
+        status += f", {eta_text(job.eta_s, lang)}"
+    if job.error:
+        status += f" ({job.error})"
+    what = job.label if job.path is None else str(job.path) if full_path else job.path.name
+    kind = t(f"jobs.kind.{job.kind}", lang) if job.kind in ("export", "preview", "generation") else job.kind
+    return f"{job.started:%Y-%m-%d %H:%M}", job.id, kind, status, what
+
+
 def job_lines(report: JobsReport, lang: str) -> list[str]:
     """One line per job: when, what, its status (progress, ETA), the file or the prompt."""
     if not report.jobs:
         return [t("jobs.empty", lang)]
-    lines = []
-    for job in report.jobs:
-        status = job.status
-        if job.running and job.progress is not None:
-            status += f" {round(job.progress * 100)}%"
-        if job.eta_s is not None:
-            status += f", {eta_text(job.eta_s, lang)}"
-        if job.error:
-            status += f" ({job.error})"
-        what = str(job.path) if job.path is not None else job.label
-        kind = (
-            t(f"jobs.kind.{job.kind}", lang) if job.kind in ("export", "preview", "generation") else job.kind
-        )
-        lines.append(f"{job.started:%Y-%m-%d %H:%M}  {job.id}  {kind}  {status}  {what}")
-    return lines
+    return ["  ".join(job_cells(job, lang)) for job in report.jobs]

@@ -72,22 +72,30 @@ def _amount(value: float | None, lang: str) -> str:
     return format_credits(value) if value is not None else t("ledger.unknown", lang)
 
 
+def ledger_cells(e: LedgerLine, lang: str, *, width: int = 60) -> tuple[str, str, str, str]:
+    """One turn's cells: when, the balance before → after, the change, what was asked (on one line)."""
+    change = "?" if e.change is None else (("+" if e.change > 0 else "") + format_credits(e.change))
+    asked = " ".join(e.asked.split())
+    asked = asked if len(asked) <= width else asked[: width - 1] + "…"
+    balance = f"{_amount(e.before, lang)} → {_amount(e.after, lang)}"
+    return f"{e.started:%Y-%m-%d %H:%M}", balance, change, asked
+
+
+def ledger_total(report: LedgerReport, lang: str) -> str:
+    """What the shown session spent and what every session spent (or only the latter)."""
+    total = format_credits(report.total_spent)
+    if report.session_spent is not None:
+        return t("ledger.total", lang, session=format_credits(report.session_spent), total=total)
+    return t("ledger.total_all", lang, total=total)
+
+
 def ledger_lines(report: LedgerReport, lang: str, *, width: int = 60) -> list[str]:
     """One line per turn (time, balance before → after, the change, what was asked), then the total."""
     lines = []
     for e in report.entries:
-        change = "?" if e.change is None else (("+" if e.change > 0 else "") + format_credits(e.change))
-        asked = " ".join(e.asked.split())
-        asked = asked if len(asked) <= width else asked[: width - 1] + "…"
-        lines.append(
-            f"{e.started:%Y-%m-%d %H:%M}  {_amount(e.before, lang)} → {_amount(e.after, lang)}  "
-            f"{change:>7}  {asked}"
-        )
+        when, balance, change, asked = ledger_cells(e, lang, width=width)
+        lines.append(f"{when}  {balance}  {change:>7}  {asked}")
     if not lines:
         lines.append(t("ledger.empty", lang))
-    total = format_credits(report.total_spent)
-    if report.session_spent is not None:
-        lines.append(t("ledger.total", lang, session=format_credits(report.session_spent), total=total))
-    else:
-        lines.append(t("ledger.total_all", lang, total=total))
+    lines.append(ledger_total(report, lang))
     return lines

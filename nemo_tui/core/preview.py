@@ -9,16 +9,20 @@ file lookup. The folder is bounded (least recently played files go first) and su
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from ..protocol import EXPORT_QUALITY, PREVIEW_QUALITY, Draft, RenderFailed, RenderJob, TrackType
+from ..protocol import EXPORT_QUALITY, PREVIEW_QUALITY, Draft, NemoError, RenderFailed, RenderJob, TrackType
 from .events import Notice, PreviewReady, Progress
+from .export_flow import _shielded
 from .flow_base import Event, FlowBase, guarded
 from .i18n import t
+from .jobs import eta_left
 from .mp4info import NotMp4, read_mp4_info
 from .pump import Pump
 
@@ -109,23 +113,59 @@ class PreviewFlows(FlowBase):
         if hit is not None:
             yield PreviewReady(path=hit, draft=draft, cached=True)
             return
+        async for event in self._render_preview(draft, key, quality):
+            yield event
+
+    preview = guarded(_preview)
+
+    async def _render_preview(self, draft: Draft, key: str, quality: str) -> AsyncIterator[Event]:
+        """The render behind a preview: a job in the store like any other (the jobs list, the ETA
+        of the next preview), closed however it ends; never resumed by a later start."""
+        self._stop_requested = False
+        cache = self.previews
+        dest = cache.path_for(key)
         job = await self.backend.start_render(draft, quality=quality)
+        video_s = draft.duration_ms / 1000
+        await self._save_render(job, "preview", dest, draft)
+        started, pace = time.time(), await self._db.job_pace(self.backend_key, "preview")
         yield Progress(phase="render", fraction=job.progress)
         pump: Pump[RenderJob] = self._pump()
 
         def on_update(job: RenderJob) -> None:
-            pump.emit(Progress(phase="render", fraction=job.progress))
+            eta = eta_left(started, video_s, job.progress, pace, time.time())
+            pump.emit(Progress(phase="render", fraction=job.progress, eta_s=eta))
 
-        async for event in pump.events(self.backend.wait_for_render(job.id, on_update)):
-            yield event
-        await asyncio.to_thread(cache.folder.mkdir, parents=True, exist_ok=True)
-        path = await self.backend.download_render(pump.result, cache.path_for(key))
+        self.waiting_on = job.id
         try:
-            await asyncio.to_thread(read_mp4_info, path)
-        except NotMp4 as exc:
-            await asyncio.to_thread(path.unlink, missing_ok=True)  # never cache a broken file
-            raise RenderFailed(t("export.bad_file", self.lang, reason=str(exc))) from None
+            async for event in pump.events(self.backend.wait_for_render(job.id, on_update)):
+                if isinstance(event, Progress) and event.fraction is not None:
+                    await self._db.job_progress(job.id, event.fraction)
+                yield event
+            await asyncio.to_thread(cache.folder.mkdir, parents=True, exist_ok=True)
+            path = await self.backend.download_render(pump.result, dest)
+            try:
+                await asyncio.to_thread(read_mp4_info, path)
+            except NotMp4 as exc:
+                await asyncio.to_thread(path.unlink, missing_ok=True)  # never cache a broken file
+                raise RenderFailed(t("export.bad_file", self.lang, reason=str(exc))) from None
+        except NemoError as exc:
+            why = getattr(exc, "detail", None) or exc.user_message(self.lang)
+            await self._db.finish_job(job.id, "failed", error=why)
+            raise
+        except (asyncio.CancelledError, GeneratorExit):
+            await _shielded(self._stop_preview(job.id))
+            raise
+        finally:
+            self.waiting_on = None
+        await self._db.finish_job(job.id, "completed")
         await asyncio.to_thread(cache.admit, key)
         yield PreviewReady(path=path, draft=draft, cached=False)
 
-    preview = guarded(_preview)
+    async def _stop_preview(self, job_id: str) -> None:
+        """Nobody waits for it any more: cancelled on the server when the person stopped it."""
+        if self._stop_requested:
+            self._stop_requested = False
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(10):
+                    await self.backend.cancel_render(job_id)
+        await self._db.finish_job(job_id, "cancelled")

@@ -104,6 +104,19 @@ ACTIONS: tuple[Action, ...] = (
         Words("List past sessions, reopen one, or search past messages", "列出过去的会话、重新打开，或搜索过去的消息"),
         Shows.PALETTE | Shows.HELP,
     ),
+    # Issue 14: what things cost and every job, in the palette and F1 (no room in the footer).
+    Action(
+        "ledger", "ledger", "ctrl+l", Words("Credit ledger", "积分账本"),
+        Words("Credit ledger", "积分账本"),
+        Words("What each turn of this session cost (balance before → after) and the totals", "本会话每一轮的花费（前后余额）与合计"),
+        Shows.PALETTE | Shows.HELP,
+    ),
+    Action(
+        "jobs", "jobs", "ctrl+r", Words("Jobs", "任务"),
+        Words("Jobs: exports, previews, generations", "任务：导出、预览、生成"),
+        Words("Progress and time left; download again, retry a failed export, cancel a render", "进度与剩余时间；重新下载、重试失败的导出、取消渲染"),
+        Shows.PALETTE | Shows.HELP,
+    ),
     Action(
         "copy_reply", "copy_reply", "ctrl+y", Words("Copy reply", "复制回复"),
         Words("Copy the last reply", "复制上一条回复"),

@@ -17,7 +17,7 @@ from .action_table import ActionKeys
 from .chat_flow import ChatFlow
 from .commands import palette_commands
 from .environment import Terminal, system_opener
-from .flow_types import Flow
+from .flow_types import Flow, answer_flow
 from .messages import LinkActivated, PromptSubmitted, SuggestionChosen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
@@ -90,6 +90,41 @@ class AppActions(ChatFlow):
         pending = self.query_one(ChatLog).pending_suggestions
         if action in pending:
             self._run_suggestion(action, pending[action][1])
+
+    # ---- the agent's question (ui/screens/question.py) ------------------------------------------------------------------
+
+    def _show_question(self) -> None:
+        from .screens.question import QuestionScreen
+
+        question = self._question
+        if question is None or self._question_open:
+            return
+        self._question_open = True
+        self._queue.held = True
+
+        async def answered(answer: str | None) -> None:
+            self._question_open = False
+            self._queue.held = False
+            chat = self.query_one(ChatLog)
+            if not answer:
+                await chat.add_notice(t("question.skipped", self.lang), "info")
+                if not self.busy:
+                    await self._run_next_queued()
+                return
+            self._question = None
+            reply = answer_flow(answer)
+            if self.busy:  # the turn that asked has not closed yet: the answer goes first
+                self._enqueue(answer, "turn", reply, first=True)
+                return
+            await chat.add_user(answer)
+            chat.action_follow()
+            self.run_stream("turn", reply, prompt_text=answer)
+
+        self.push_screen(QuestionScreen(question.title, question.questions, lang=self.lang), answered)
+
+    def action_question_again(self) -> None:
+        if self._question is not None:
+            self._show_question()
 
     def _ask(self, event: ConfirmNeeded) -> None:
         original = self._turn_prompt  # the message that raised the question

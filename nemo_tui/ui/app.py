@@ -37,6 +37,7 @@ from .environment import Terminal, detect_terminal
 from .flow_types import Connected, ConnectFactory, ConversationLike, EventStream, Flow
 from .key_config import KeyConfig, read_key_config
 from .preview_actions import PreviewActions
+from .spend_actions import SpendActions
 from .startup import freeze_startup_objects
 from .strings import t
 from .styles import stylesheets
@@ -67,7 +68,7 @@ __all__ = [
 READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
 
-class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and graphics: see their modules
+class NemoApp(PreviewActions, SpendActions, GraphicsProbe, AppActions):  # issues 11 and 14: see their modules
     CSS_PATH = stylesheets()
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -108,6 +109,8 @@ class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and
                 raise TypeError("NemoApp needs the backend's label, or the strings key of one (label_key)")
             backend_label = t(label_key, lang)
         self.conversation = conversation
+        if conversation is not None:
+            self.adopt(conversation)
         self._connect = connect
         self.lang = lang
         # The strings key of the backend's name when it is one of ours: it follows the language.
@@ -136,6 +139,7 @@ class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and
         self._turn_kind: str | None = None
         self._question: Any = None  # the QuestionAsked the agent is waiting on (None: none)
         self._question_open = False
+        self._quote_open = False
         self.last_export: Path | None = None
         self._reapers: set[asyncio.Task[int]] = set()  # players started with Ctrl+O, until they exit
         # NO_COLOR is Textual's own (a monochrome filter); a 16-colour terminal gets the ANSI theme so
@@ -330,6 +334,7 @@ class NemoApp(PreviewActions, GraphicsProbe, AppActions):  # issue 11's keys and
             )
             return
         self.conversation = connected.conversation
+        self.adopt(connected.conversation)
         self.local = connected.local
         self._label_key = connected.label_key
         self.backend_label = connected.backend_label

@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 from ..core.i18n import has_chinese
 from ..core.queue import TurnQueue
 from .action_table import BY_ID, ActionKeys
-from .flow_types import ConversationLike, EventStream, Flow, answer_flow
+from .flow_types import ConversationLike, EventStream, Flow
 from .startup import freeze_startup_objects, greet_first_run
 from .strings import describe_error, t
 from .text import clean
@@ -50,6 +50,7 @@ class ChatFlow(App[None]):
     _queue: TurnQueue[tuple[str, Flow]]
     _question: Any
     _question_open: bool
+    _quote_open: bool  # a cost quote waits for a yes (ui/spend_actions.py): so does the queue
     _export_finished: bool
     _first_turn_done: bool
     _connect_error: str | None  # why connecting failed (the app then has no conversation)
@@ -74,6 +75,9 @@ class ChatFlow(App[None]):
         raise NotImplementedError
 
     def _ask(self, event: ConfirmNeeded) -> None:  # ui/actions.py
+        raise NotImplementedError
+
+    def _show_question(self) -> None:  # ui/actions.py
         raise NotImplementedError
 
     async def open_player(self, path: Path, draft: Draft | None = None) -> None:  # ui/preview_actions.py
@@ -137,6 +141,7 @@ class ChatFlow(App[None]):
         from ..core.events import (
             Activity,
             ConfirmNeeded,
+            CostQuote,
             CreditsUpdated,
             ExportDone,
             Notice,
@@ -182,6 +187,8 @@ class ChatFlow(App[None]):
                 await chat.add_suggestion(action, label, payload, key=key)
             case ConfirmNeeded():
                 self._ask(event)
+            case CostQuote():  # issue 14: ui/spend_actions.py
+                await self.show_quote(event)  # type: ignore[attr-defined]
             case TimelineUpdated(draft=draft, summary=summary, media_urls=urls):
                 self.query_one(TimelineView).show_draft(draft, summary, urls)
                 if self.connection == "offline":  # the state was read again: reachable again
@@ -300,7 +307,7 @@ class ChatFlow(App[None]):
         if self.conversation is None and len(self._queue):
             await self._give_back_queued()
             return
-        self._queue.held = self._question_open
+        self._queue.held = self._question_open or self._quote_open
         entry = self._queue.next()
         self._show_queue()
         if entry is None:
@@ -347,41 +354,6 @@ class ChatFlow(App[None]):
             self.notify(t("queue.dropped_back", self.lang), markup=False)
         else:
             self.notify(t("queue.dropped", self.lang, text=clean(entry.text)), markup=False)
-
-    # ---- the agent's question ------------------------------------------------------------------
-
-    def _show_question(self) -> None:
-        from .screens.question import QuestionScreen
-
-        question = self._question
-        if question is None or self._question_open:
-            return
-        self._question_open = True
-        self._queue.held = True
-
-        async def answered(answer: str | None) -> None:
-            self._question_open = False
-            self._queue.held = False
-            chat = self.query_one(ChatLog)
-            if not answer:
-                await chat.add_notice(t("question.skipped", self.lang), "info")
-                if not self.busy:
-                    await self._run_next_queued()
-                return
-            self._question = None
-            reply = answer_flow(answer)
-            if self.busy:  # the turn that asked has not closed yet: the answer goes first
-                self._enqueue(answer, "turn", reply, first=True)
-                return
-            await chat.add_user(answer)
-            chat.action_follow()
-            self.run_stream("turn", reply, prompt_text=answer)
-
-        self.push_screen(QuestionScreen(question.title, question.questions, lang=self.lang), answered)
-
-    def action_question_again(self) -> None:
-        if self._question is not None:
-            self._show_question()
 
     # ---- two-stage generation: look again for what the backend adds -------------------------
 

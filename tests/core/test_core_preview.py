@@ -13,6 +13,7 @@ import pytest
 from nemo_tui.client.nemo import NemoClient
 from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.events import Notice, PreviewReady, Progress
+from nemo_tui.core.jobs import jobs_report
 from nemo_tui.core.mp4info import read_mp4_info
 from nemo_tui.core.preview import PreviewCache, segment_at
 from nemo_tui.core.router import IntentKind, route
@@ -47,10 +48,16 @@ async def test_preview_renders_once_then_reuses_the_cached_file(conv: Conversati
     assert path.parent == tmp_path / "cache" / "previews" and read_mp4_info(path).duration_s > 0.5
     assert ready[0].draft.tracks
     assert b"cabac=0" in path.read_bytes()  # the engine's fast preview encode (x264 ultrafast), not an export
+    # The preview's render is a job in the jobs list, finished, naming its file; never resumed.
+    previews = [j for j in jobs_report(conv.store).jobs if j.kind == "preview"]
+    assert [(j.status, j.running, j.path, j.progress) for j in previews] == [("completed", False, path, 1.0)]
+    assert previews[0].video_s == pytest.approx(1.0) and conv.waiting_on is None
+    assert conv.store.pending_renders("local") == []
 
     started = time.monotonic()
     again = [e for e in await collect(conv.preview()) if isinstance(e, PreviewReady)]
     assert again[0].cached and again[0].path == path
+    assert len([j for j in jobs_report(conv.store).jobs if j.kind == "preview"]) == 1  # no render: no job
     assert time.monotonic() - started < 1.0
 
     # A changed draft is a different preview.
