@@ -1,6 +1,6 @@
 """The chat flow of the app: one turn worker drives a Conversation flow and shows its events; what
-waits for the running turn (the queue), the agent's questions, the looks for what the backend adds
-after a generation. Mixed into `NemoApp` (ui/app.py)."""
+waits for the running turn (the queue), the looks for what the backend adds after a generation.
+The agent's questions and confirmations are asked in ui/actions.py. Mixed into `NemoApp` (ui/app.py)."""
 
 from __future__ import annotations
 
