@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
+from .actions import AppActions
+from .flow_types import Flow
 from .screens.confirm import ConfirmScreen
 from .strings import t
 from .widgets.chat_log import ChatLog
@@ -32,14 +34,13 @@ async def in_session(conv: Any, session_id: str, flow: Callable[[], EventStream]
             yield event
 
 
-class SpendActions:
+class SpendActions(AppActions):
     """Mixed into NemoApp before AppActions (its check_action comes first)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        app: Any = self
         if action in ("ledger", "jobs"):  # open while a turn runs too: that is when jobs move
-            return getattr(app.conversation, "store", None) is not None
-        return super().check_action(action, parameters)  # type: ignore[misc]
+            return getattr(self.conversation, "store", None) is not None
+        return super().check_action(action, parameters)
 
     def adopt(self, conversation: Any) -> None:
         """The TUI can ask: core holds a quote above the threshold (or the balance) back for a yes."""
@@ -51,45 +52,43 @@ class SpendActions:
     async def show_quote(self, event: CostQuote) -> None:
         from ..core.i18n import format_credits
 
-        app: Any = self
         text = event.text
         if event.balance is not None:
-            text += " " + t("quote.balance", app.lang, balance=format_credits(event.balance))
-        await app.query_one(ChatLog).add_notice(text, "info")
+            text += " " + t("quote.balance", self.lang, balance=format_credits(event.balance))
+        await self.query_one(ChatLog).add_notice(text, "info")
         if event.refused:  # the session's budget: core's warning says why; nothing was sent
             self._give_back(event.payload)
-            app.notify(t("quote.back", app.lang), markup=False)
+            self.notify(t("quote.back", self.lang), markup=False)
         elif event.confirm:
             self._confirm_quote(event.payload, f"{text}\n\n{event.confirm}")
 
     def _confirm_quote(self, payload: str, question: str) -> None:
-        app: Any = self
-        app._quote_open = True
-        app._queue.held = True  # what was typed meanwhile waits for the answer: the order is kept
+        self._quote_open = True
+        self._queue.held = True  # what was typed meanwhile waits for the answer: the order is kept
 
         async def answered(yes: bool | None) -> None:
-            app._quote_open = False
-            app._queue.held = app._question_open
-            conv = app.conversation
+            self._quote_open = False
+            self._queue.held = self._question_open
+            conv = self.conversation
             if yes and conv is not None:
                 conv.approve(payload)  # this message, once: the quote is spent as said
-                factory = lambda: conv.chat(payload)  # noqa: E731 — already in the chat and the history
-                if app.busy:  # the turn that quoted has not closed yet: this goes first
-                    app._enqueue("", "turn", factory, first=True)
+                # already in the chat and the history: sent as it is, not handled as a new message
+                factory: Flow = lambda conversation: conversation.chat(payload)  # noqa: E731
+                if self.busy:  # the turn that quoted has not closed yet: this goes first
+                    self._enqueue("", "turn", factory, first=True)
                 else:
-                    app.run_stream("turn", factory, prompt_text=payload)
+                    self.run_stream("turn", factory, prompt_text=payload)
                 return
             self._give_back(payload)  # "no", or Escape: nothing sent, nothing spent
-            await app.query_one(ChatLog).add_notice(t("quote.not_sent", app.lang), "warning")
-            if not app.busy:
-                await app._run_next_queued()
+            await self.query_one(ChatLog).add_notice(t("quote.not_sent", self.lang), "warning")
+            if not self.busy:
+                await self._run_next_queued()
 
-        app.push_screen(ConfirmScreen(question, lang=app.lang), answered)
+        self.push_screen(ConfirmScreen(question, lang=self.lang), answered)
 
     def _give_back(self, text: str) -> None:
         """The message back into the prompt, before anything typed since."""
-        app: Any = self
-        prompt = app.query_one(PromptInput)
+        prompt = self.query_one(PromptInput)
         typed = prompt.text
         prompt.restore(f"{text}\n{typed}" if typed.strip() and text not in typed else text)
         prompt.focus()
@@ -99,56 +98,58 @@ class SpendActions:
     def action_ledger(self) -> None:
         from .screens.ledger import LedgerScreen
 
-        app: Any = self
-        if isinstance(app.screen, LedgerScreen):
-            app.pop_screen()
+        if isinstance(self.screen, LedgerScreen):
+            self.pop_screen()
             return
-        store = getattr(app.conversation, "store", None)
+        store = getattr(self.conversation, "store", None)
         if store is not None:
-            app.push_screen(LedgerScreen(store, app.session_id, lang=app.lang, hint=app.say("ledger.hint")))
+            self.push_screen(
+                LedgerScreen(store, self.session_id, lang=self.lang, hint=self.say("ledger.hint"))
+            )
 
     def action_jobs(self) -> None:
         from .screens.jobs import JobsScreen
 
-        app: Any = self
-        if isinstance(app.screen, JobsScreen):
-            app.pop_screen()
+        if isinstance(self.screen, JobsScreen):
+            self.pop_screen()
             return
-        conv = app.conversation
+        conv = self.conversation
         store, backend_key = getattr(conv, "store", None), getattr(conv, "backend_key", None)
         if store is not None and backend_key is not None:
-            screen = JobsScreen(store, backend_key, session_id=app.session_id, lang=app.lang)
-            app.push_screen(screen, self._job_chosen)
+            screen = JobsScreen(store, backend_key, session_id=self.session_id, lang=self.lang)
+            self.push_screen(screen, self._job_chosen)
 
     async def _job_chosen(self, choice: tuple[str, JobView] | None) -> None:
-        app: Any = self
-        conv = app.conversation
+        conv = self.conversation
         if choice is None or conv is None:
             return
         action, job = choice
         if action == "cancel":
             self._cancel(job.id)
         elif action == "download":
-            app.run_stream("export", lambda: conv.download_again(job.id))
-        elif job.session_id == app.session_id:  # retry: a new render of the session's draft
-            app.run_stream("export", conv.export)
-        elif app.busy:
-            app.notify(app.say("prompt.busy"), severity="warning", markup=False)
+            self.run_stream("export", lambda conversation: conversation.download_again(job.id))
+        elif job.session_id == self.session_id:  # retry: a new render of the session's draft
+            self.run_stream("export", lambda conversation: conversation.export())
+        elif self.busy:
+            self.notify(self.say("prompt.busy"), severity="warning", markup=False)
         else:  # another session's export: open that session (as Ctrl+S does), then render it
-            await app.query_one(ChatLog).clear_log()
-            app.query_one(TimelineView).show_draft(None)
-            app.run_stream("export", lambda: in_session(conv, job.session_id, conv.export))
+            await self.query_one(ChatLog).clear_log()
+            self.query_one(TimelineView).show_draft(None)
+            self.run_stream(
+                "export", lambda conversation: in_session(conversation, job.session_id, conversation.export)
+            )
 
     def _cancel(self, job_id: str) -> None:
         """The render this app waits on stops like Ctrl+G (cancelled on the server, its row closed);
         any other (another process's, one left by a closed app) is cancelled beside the turn."""
-        app: Any = self
-        conv = app.conversation
-        if app.busy and getattr(conv, "waiting_on", None) == job_id:
-            conv.stop()
-            app.notify(t("jobs.stopping", app.lang, job=job_id), markup=False)
-            app._turn.cancel()
+        conv = self.conversation
+        if conv is None:
             return
-        app.run_worker(
-            app._apply_stream(lambda: conv.cancel_job(job_id)), group="job-cancel", exit_on_error=False
+        if self.busy and self._turn is not None and getattr(conv, "waiting_on", None) == job_id:
+            conv.stop()
+            self.notify(t("jobs.stopping", self.lang, job=job_id), markup=False)
+            self._turn.cancel()
+            return
+        self.run_worker(
+            self._apply_stream(lambda: conv.cancel_job(job_id)), group="job-cancel", exit_on_error=False
         )
