@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .textures import F32, sample_1d, sample_2d, splat
+from .layers import edge_coverage, put
+from .textures import F32, mix, sample_1d, sample_2d, smoothstep, splat
 
 if TYPE_CHECKING:
     from .landscape import LandscapeMixin
@@ -15,13 +16,12 @@ if TYPE_CHECKING:
 def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
     t = scene.t
     X, Y = scene.X(1.0), scene.Y()
-    fx, fy, fw, fh = scene.aspect / 2 + scene.pan * 1.0 * 0, 0.9, 0.09, 0.3
+    fx, fy, fw, fh = scene.aspect / 2, 0.9, 0.09, 0.3
     flicker = 0.85 + 0.15 * sample_1d(scene.ridge2, np.array([t * 60.0], F32))[0]
-    # Warm light spills on everything around the fire.
-    dx, dy = (X - fx)[None, :], (Y - fy + 0.1)[:, None]
-    img += (np.exp(-(dx * dx + dy * dy) / 0.05) * 0.45 * flicker)[..., None] * np.array(
-        [1.0, 0.45, 0.12], F32
-    )
+    # Warm light spills on everything around the fire (a Gaussian: one column times one row).
+    across = np.exp(-((X - fx) ** 2) / 0.05).astype(F32)
+    down = (np.exp(-((Y - fy + 0.1) ** 2) / 0.05) * 0.45 * flicker).astype(F32)
+    img += down[:, None, None] * (across[:, None] * np.array([1.0, 0.45, 0.12], F32))[None]
     rows = (fy - fh * 1.3 < Y) & (fy + 0.05 > Y)
     cols = np.abs(X - fx) < fw * 1.6
     if not rows.any() or not cols.any():
@@ -63,3 +63,17 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
         1.0,
     )
     splat(img, px, py, (1.0, 0.55, 0.15), ((1 - life) * 0.9).astype(F32), radius=1)
+
+
+def paint_beach(scene: LandscapeMixin, img: np.ndarray) -> None:
+    """The sand in the foreground of a campfire by the sea, darker where the waves wet it."""
+    p = scene.pal
+    X, Y = scene.X(1.0), scene.Y()
+    shore = 0.8 + 0.018 * np.sin(X * 2.6 + 1.0) + 0.007 * np.sin(X * 8.3 + 0.4)
+    r0 = int(np.searchsorted(Y, shore.min() - 2 / scene.h))
+    below = Y[r0:, None] - shore[None, :]
+    sand = np.array([0.86, 0.7, 0.5], F32) * (0.15 + 0.75 * p.light)
+    grain = sample_2d(scene.detail, Y[r0:] * 400, X * 400)
+    body = sand * (0.9 + 0.15 * grain - 0.1 * np.clip(below / 0.2, 0, 1))[..., None]
+    body = mix(body, sand * 0.6, smoothstep(0.025, 0.0, below))  # wet sand along the water
+    put(img[r0:], body, edge_coverage(below, shore, scene.h))

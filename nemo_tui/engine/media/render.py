@@ -82,7 +82,7 @@ class _Graph:
         w, h = self.w, self.h
         self.chains.append(
             f"[{source}]setpts=(PTS-STARTPTS)/{speed:.6g},fps={self.fps},"
-            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic:"
+            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=lanczos:"
             f"{TO_BT709},format=yuv420p,{BT709_FRAMES},"
             f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
             f"tpad=stop_mode=clone:stop_duration={duration_s:.3f},trim=duration={duration_s:.3f},"
