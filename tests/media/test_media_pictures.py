@@ -3,6 +3,8 @@ frames that depend on their time alone, smooth motion, and a campfire that stand
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -17,7 +19,9 @@ def test_clips_are_stored_at_540_rows_on_the_short_side_portrait_too() -> None:
     assert paint_size(1920, 1080) == (960, 540), "a larger clip is painted at 540 rows, scaled once"
 
 
-@pytest.mark.parametrize("prompt", ["night city skyline", "snowy forest with mountains", "foggy lake at dawn"])
+@pytest.mark.parametrize(
+    "prompt", ["night city skyline", "snowy forest with mountains", "foggy lake at dawn"]
+)
 def test_a_frame_depends_on_its_time_alone(prompt: str) -> None:
     # Two painters take alternate frames of a clip: what one painted before must not show.
     _, a = make_painter(prompt, 160, 90, 6.0, seed=3)
@@ -43,3 +47,21 @@ def test_a_campfire_on_the_beach_burns_on_the_sand() -> None:
     frame = painter.frame(1.0).astype(float)
     ground = frame[int(0.9 * 180) : int(0.95 * 180), :30]  # beside the fire, far from its light
     assert ground[..., 0].mean() > ground[..., 2].mean() + 8, "sand (warm) under the fire, not water"
+
+
+def test_buildings_glide_every_frame_instead_of_jumping() -> None:
+    # Before, the land was repainted only once the camera had moved a third of a pixel: most frames
+    # froze, then the buildings jumped a pixel. Now each frame moves them by a fraction of one.
+    _, painter = make_painter("night city skyline", 320, 180, 10.0, seed=1)
+    band = slice(int(0.7 * 180), int(0.88 * 180))  # buildings only: no sky, no street
+    frames = [painter.frame(0.1 + i / 30, i)[band].astype(float) for i in range(16)]
+    steps = [np.abs(b - a).mean() for a, b in pairwise(frames)]
+    assert min(steps) > 0.4 * float(np.mean(steps)) > 0, f"uneven motion: {np.round(steps, 2)}"
+
+
+def test_trees_sway_and_clouds_drift() -> None:
+    _, painter = make_painter("a quiet forest in the morning", 320, 180, 10.0)
+    a, b = painter.frame(2.0).astype(float), painter.frame(2.5).astype(float)
+    sky, trees = slice(0, 40), slice(120, 175)
+    assert np.abs(a[sky] - b[sky]).mean() > 0.5, "the clouds move"
+    assert np.abs(a[trees] - b[trees]).mean() > 2, "the trees move"

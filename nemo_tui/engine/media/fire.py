@@ -17,10 +17,10 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
     t = scene.t
     X, Y = scene.X(1.0), scene.Y()
     fx, fy, fw, fh = scene.aspect / 2, 0.9, 0.09, 0.3
-    flicker = 0.85 + 0.15 * sample_1d(scene.ridge2, np.array([t * 60.0], F32))[0]
+    flicker = 0.8 + 0.25 * sample_1d(scene.ridge2, np.array([t * 90.0], F32))[0]
     # Warm light spills on everything around the fire (a Gaussian: one column times one row).
     across = np.exp(-((X - fx) ** 2) / 0.05).astype(F32)
-    down = (np.exp(-((Y - fy + 0.1) ** 2) / 0.05) * 0.45 * flicker).astype(F32)
+    down = (np.exp(-((Y - fy + 0.1) ** 2) / 0.05) * 0.55 * flicker).astype(F32)
     img += down[:, None, None] * (across[:, None] * np.array([1.0, 0.45, 0.12], F32))[None]
     rows = (fy - fh * 1.3 < Y) & (fy + 0.05 > Y)
     cols = np.abs(X - fx) < fw * 1.6

@@ -157,7 +157,8 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         facing = np.tanh((dx[which, cols][None, :] + lean * (Yb[:, None] - summit[None, :])) * 120.0) * toward
         below = Yb[:, None] - top[None, :]
         if far:
-            shade = 1.0 + 0.3 * facing * np.exp(-below / 0.12)
+            # Strong near each summit, fading down its faces: no crease runs down from a valley.
+            shade = 1.0 + 0.3 * facing * np.exp(-np.maximum(Yb[:, None] - summit[None, :], 0) / 0.09)
         else:  # rounded hills: light follows the smooth slope, only near the crest
             # The slope of the smooth shape: the rocky detail would streak the light column by column.
             slope = np.tanh(-np.gradient(smooth_height) * self.h * 1.5 * toward)
@@ -244,9 +245,9 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         gx = (X - self.aspect / 2)[None, :] / v
         calm = smoothstep(0.0, 0.14, v)
         field = (
-            0.5 * np.sin(gz * 5.5 + 0.35 * gx + 1.6 * t)
-            + 0.3 * np.sin(gz * 9.1 - 0.9 * gx + 2.3 * t + 1.0)
-            + 0.2 * np.sin(gz * 14.0 + 1.7 * gx + 3.1 * t + 2.0)
+            0.5 * np.sin(gz * 5.5 + 0.35 * gx + 2.2 * t)
+            + 0.3 * np.sin(gz * 9.1 - 0.9 * gx + 3.1 * t + 1.0)
+            + 0.2 * np.sin(gz * 14.0 + 1.7 * gx + 4.2 * t + 2.0)
         ) * calm
         depth = smoothstep(0.0, 0.36, v[:, 0]) ** 0.7
         base = np.array(p.sea_far, F32) + depth[:, None] * (
@@ -276,7 +277,7 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
             )
             add_light(sea, strength, colour)
         # Breaking waves: a long swell whose crests turn to foam as they roll towards the camera.
-        swell = np.sin(gz * 1.9 + 0.12 * gx + 1.25 * t + 0.6 * np.sin(X * 7 + 0.3 * t)[None, :])
+        swell = np.sin(gz * 1.9 + 0.12 * gx + 1.6 * t + 0.6 * np.sin(X * 7 + 0.3 * t)[None, :])
         texture = sample_2d(self.detail, gz[:, 0] * 40, X * 260)
         foam = smoothstep(0.72, 0.97, swell + 0.35 * (texture - 0.5)) * smoothstep(0.06, 0.22, v) * 0.85
         foam_col = np.array([0.92, 0.94, 0.96], F32) * (0.35 + 0.65 * max(p.light, 0.35))

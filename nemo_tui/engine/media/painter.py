@@ -11,6 +11,7 @@ from functools import partial
 
 import numpy as np
 
+from .birds import bird_params, paint_birds
 from .landscape import LandscapeMixin
 from .layers import put
 from .palettes import palette_for
@@ -28,11 +29,12 @@ from .textures import (
 )
 from .vocabulary import SceneSpec
 
-CLOUD_DRIFT = 0.025  # world units a second: the wind carries the clouds across the sky
-FOG_DRIFT = 0.03
-# The camera glides sideways at a steady pace: the nearest layers move about 11 pixels a second at
-# 540 rows, the far mountains a third of that, the sky less (parallax).
-PAN_SPEED = 0.02
+CLOUD_DRIFT = 0.06  # world units a second: the wind carries the clouds across the sky
+FOG_DRIFT = 0.06
+DUST_DRIFT = 0.12
+# The camera glides sideways at a steady pace: the nearest layers move about 38 pixels a second at
+# 540 rows (1.3 a frame), the far mountains a third of that, the sky less (parallax).
+PAN_SPEED = 0.07
 
 
 class ScenePainter(LandscapeMixin):
@@ -84,6 +86,11 @@ class ScenePainter(LandscapeMixin):
         n_flakes = int(np.clip(width * height * 0.0065, 120, 2000))
         self.flakes = rng.uniform(0, 1, (6, 2000)).astype(F32)[:, :n_flakes]
         self.embers = rng.uniform(0, 1, (4, 60)).astype(F32)
+        self.birds = bird_params(rng)
+        # A few birds in a clear sky by day, a flock when asked for.
+        calm = not (self.overcast or spec.has("fog", "snow", "aurora")) and spec.time_of_day != "night"
+        self.n_birds = 12 if spec.has("birds") else (4 if calm else 0)
+        self.cloud_shadows = spec.has("sun") and calm and not spec.has("sea", "city")
         yy = (self.ys - 0.5)[:, None] / 0.75
         xx = (self.xs - self.aspect / 2)[None, :] / (0.75 * max(self.aspect, 1.0))
         self.vignette = (1.0 - 0.35 * smoothstep(0.35, 1.1, np.sqrt(xx * xx + yy * yy)))[..., None].astype(
@@ -129,9 +136,15 @@ class ScenePainter(LandscapeMixin):
             self.paint_stars(img)
         if s.has("aurora"):
             self.paint_aurora(img)
-        if s.has("clouds"):
+        if s.has("clouds") or s.time_of_day == "night":  # thin wisps cross a clear night sky
             self.scroll(img, "clouds", 0.3, self.paint_clouds, drift=-CLOUD_DRIFT * self.pan_dir)
+        if self.n_birds:
+            paint_birds(self, img, self.n_birds)
         self.paint_land(img)
+        if self.cloud_shadows:
+            self.scroll(img, "shadows", 1.0, self.paint_shadows, drift=-1.6 * CLOUD_DRIFT * self.pan_dir)
+        if s.has("desert"):  # sand blown off the crests
+            self.scroll(img, "dust", 0.8, partial(self.paint_fog, 2), drift=DUST_DRIFT * self.pan_dir)
         if s.has("fog"):
             self.scroll(img, "fog", 0.5, partial(self.paint_fog, 0), drift=FOG_DRIFT)
             self.scroll(img, "mist", 0.85, partial(self.paint_fog, 1), drift=-FOG_DRIFT * 0.7)
@@ -191,12 +204,12 @@ class ScenePainter(LandscapeMixin):
         for k, (base, amp, colour_top) in enumerate(
             [(0.4, 0.07, (0.55, 0.2, 0.85)), (0.27, 0.05, (0.3, 0.35, 1.0))]
         ):
-            bottom = base + amp * np.sin(X * (2.2 + k) + 0.25 * t + k) + 0.025 * np.sin(X * 7.3 - 0.6 * t)
+            bottom = base + amp * np.sin(X * (2.2 + k) + 0.5 * t + k) + 0.025 * np.sin(X * 7.3 - 1.1 * t)
             # Bright vertical rays drifting along the curtain, brighter and dimmer stretches of it.
             rays = np.clip(
-                0.5 + 0.9 * sample_1d(self.ridge2, X * 220 + t * (14 + 9 * k) + 700 * k), 0.05, 1.0
+                0.5 + 0.9 * sample_1d(self.ridge2, X * 220 + t * (30 + 14 * k) + 700 * k), 0.05, 1.0
             )
-            rays = rays * np.clip(0.7 + 0.8 * sample_1d(self.ridge, X * 40 - t * 3 + 300 * k), 0.25, 1.3)
+            rays = rays * np.clip(0.7 + 0.8 * sample_1d(self.ridge, X * 40 - t * 8 + 300 * k), 0.25, 1.3)
             above = bottom[None, :] - Y[:, None]
             curtain = np.where(above > 0, np.exp(-above / (0.16 - 0.04 * k)), np.exp(above / 0.012))
             light = curtain * rays[None, :] * (1.1 - 0.4 * k)
@@ -251,20 +264,39 @@ class ScenePainter(LandscapeMixin):
         dens = sample_2d(self.clouds, r, c)
         above = sample_2d(self.clouds, r + 5, c + 2)
         coverage = 0.82 if self.overcast else 0.5
+        opacity = 0.95 if self.overcast else 0.85
+        if not self.spec.has("clouds"):
+            coverage, opacity = 0.4, 0.3
         alpha = smoothstep(1.0 - coverage - 0.05, 1.0 - coverage + 0.3, dens)
-        alpha *= (
-            smoothstep(self.horizon + 0.02, self.horizon - 0.22, Y) * (0.95 if self.overcast else 0.85)
-        )[:, None]
+        alpha *= (smoothstep(self.horizon + 0.02, self.horizon - 0.22, Y) * opacity)[:, None]
         lit = np.clip(0.5 + (dens - above) * 6, 0, 1)
         if self.spec.time_of_day in ("sunset", "dawn", "dusk"):
             lit = np.clip(lit * 0.6 + smoothstep(0.2, self.horizon, Y)[:, None] * 0.6, 0, 1)
         shade = np.array(self.pal.cloud_shade, F32)
         put(region, shade + lit[..., None] * (np.array(self.pal.cloud_lit, F32) - shade), alpha)
 
+    def paint_shadows(self, img: np.ndarray) -> None:
+        """Shadows of clouds sliding over the land (flattened by perspective towards the horizon)."""
+        X, Y = self.X(1.0), self.Y()
+        r0 = int(np.searchsorted(Y, self.horizon - 0.1))
+        depth = np.clip(Y[r0:] - self.horizon + 0.1, 0.02, None)
+        shade = sample_2d(self.clouds, 40 * np.log(depth) + 300, X * 90)
+        amount = smoothstep(0.45, 0.75, shade) * (0.3 * self.pal.light)
+        put(img[r0:], np.zeros(3, F32), amount)
+
     # -- weather --------------------------------------------------------------------------------
     def paint_fog(self, k: int, img: np.ndarray) -> None:
-        """Bank k of fog: two banks drift past each other at different depths."""
+        """Bank k of fog: two banks drift past each other at different depths; k = 2 is blowing
+        sand, in streaks low over the dunes."""
         X, Y = self.X(0.5), self.Y()
+        if k == 2:
+            streaks = sample_2d(self.clouds, Y * 260 + 71, X * 70)
+            amount = smoothstep(self.horizon - 0.12, self.horizon + 0.05, Y)[:, None] * smoothstep(
+                0.45, 0.9, streaks
+            )
+            sand = np.array([0.95, 0.78, 0.55], F32) * (0.4 + 0.6 * self.pal.light)
+            put(img, sand, amount * (0.15 + 0.3 * self.pal.light))
+            return
         drift = sample_2d(self.detail, Y * (60 - 15 * k) + 37 * k, X * (90 - 20 * k) + 11 * k)
         amount = smoothstep(self.horizon - 0.45, 0.95, Y)[:, None] * (0.3 + 0.45 * drift)
         fog = np.array(self.pal.sky[-1][1], F32) * 0.85 + 0.12
