@@ -65,3 +65,37 @@ def test_trees_sway_and_clouds_drift() -> None:
     sky, trees = slice(0, 40), slice(120, 175)
     assert np.abs(a[sky] - b[sky]).mean() > 0.5, "the clouds move"
     assert np.abs(a[trees] - b[trees]).mean() > 2, "the trees move"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "plain", "element"),
+    [
+        ("sailboats on the sea at sunset", "the sea at sunset", "boats"),
+        ("帆船在海上", "海上", "boats"),
+        ("a lighthouse by the sea at night", "the sea at night", "lighthouse"),
+        ("海边的灯塔", "海边", "lighthouse"),
+        ("fireworks over the city", "city at night", "fireworks"),
+        ("城市上空的烟花", "城市夜景", "fireworks"),
+        ("a flock of birds over the lake at dawn", "the lake at dawn", "birds"),
+        ("海鸥飞过大海", "大海", "birds"),
+    ],
+)
+def test_drawn_subjects_are_drawn_and_not_called_missing(prompt: str, plain: str, element: str) -> None:
+    from nemo_tui.engine.honesty import missing, scene_words
+
+    spec, painter = make_painter(prompt, 192, 108, 4.0)
+    assert element in spec.elements, spec.names()
+    assert missing(prompt) == [], "the reply must not say it cannot draw what it draws"
+    assert scene_words(prompt, "en") != scene_words(plain, "en")
+    _, without = make_painter(plain, 192, 108, 4.0)
+    # Same time of day and ground: only the subject differs (fireworks at t = 2 s are mid-burst).
+    differs = np.abs(painter.frame(2.0).astype(int) - without.frame(2.0).astype(int)).mean()
+    assert differs > 0.3, f"{element} left no mark on the frame"
+
+
+def test_a_ship_or_an_eagle_is_still_said_to_be_missing() -> None:
+    from nemo_tui.engine.honesty import missing
+
+    assert missing("a cruise ship at sea") == ["boats"] and missing("an eagle over the mountains") == [
+        "birds"
+    ]

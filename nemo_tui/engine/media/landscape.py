@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .boats import paint_boats
 from .fire import paint_beach, paint_fire
 from .layers import LayerMixin, coverage, edge_coverage, put
+from .lighthouse import paint_lighthouse
 from .terrain import STREET, TerrainMixin
 from .textures import F32, add_light, mix, sample_1d, sample_2d, scale_rgb, smoothstep
+
+Paint = Callable[..., None]  # paint(scene, img): one layer of land
 
 if TYPE_CHECKING:
     from .palettes import Palette
@@ -36,6 +40,8 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
     clouds: np.ndarray
     detail: np.ndarray
     embers: np.ndarray
+    boats: np.ndarray
+    overcast: bool
     ridge: np.ndarray
     ridge2: np.ndarray
 
@@ -59,34 +65,39 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         self._strips = {}
         self.land_layers = self._land_layers()
 
-    def _land_layers(self) -> list[tuple[str, float | None, Callable[[np.ndarray], None]]]:
-        """(name, parallax, paint) from the back to the front; parallax None: painted every frame."""
-        s = self.spec
-        far_mountains = ("far mountains", 0.3, partial(self.paint_mountains, far=True))
-        trees = [(f"trees{k}", p, partial(self.paint_trees, k)) for k, p in enumerate((0.5, 0.75, 1.0))]
-        layers: list[tuple[str, float | None, Callable[[np.ndarray], None]]] = []
+    def _land_layers(self) -> list[tuple[str, float | None, Paint]]:
+        """(name, parallax, paint(scene, img)) from the back to the front; parallax None: painted
+        every frame. Unbound, so the painter holds no reference to itself (it is freed at once)."""
+        s, cls = self.spec, LandscapeMixin
+        far_mountains = ("far mountains", 0.3, partial(cls.paint_mountains, far=True))
+        trees = [(f"trees{k}", p, partial(cls.paint_trees, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))]
+        layers: list[tuple[str, float | None, Paint]] = []
         if s.has("sea"):
             if s.has("mountains"):
                 layers.append(far_mountains)
             if s.has("city"):
-                layers.append(("far city", 0.4, partial(self.paint_city, near=False)))
-            layers.append(("sea", None, self.paint_sea))
+                layers.append(("far city", 0.4, partial(cls.paint_city, near=False)))
+            if s.has("lighthouse"):
+                layers.append(("lighthouse", None, paint_lighthouse))
+            layers.append(("sea", None, cls.paint_sea))
+            if s.has("boats"):
+                layers.append(("boats", None, paint_boats))
             if s.has("forest"):
                 layers.append(trees[0])
-            if s.has("fire"):  # a campfire by the sea burns on the beach, not on the water
-                layers.append(("beach", 1.0, partial(paint_beach, self)))
+            if s.has("fire"):  # a campfire by the sea burns on a beach, not on the water
+                layers.append(("beach", 1.0, paint_beach))
             return layers
         if s.has("mountains"):
             layers.append(far_mountains)
         if s.has("desert"):
-            layers += [(f"dune{k}", p, partial(self.paint_dune, k)) for k, p in enumerate((0.5, 0.75, 1.0))]
+            layers += [(f"dune{k}", p, partial(cls.paint_dune, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))]
         else:
-            layers.append(("ground", None, self.paint_ground))
+            layers.append(("ground", None, cls.paint_ground))
             if s.has("mountains") and not s.has("city"):
-                layers.append(("near hills", 0.55, partial(self.paint_mountains, far=False)))
+                layers.append(("near hills", 0.55, partial(cls.paint_mountains, far=False)))
             if s.has("city"):
-                layers.append(("far city", 0.4, partial(self.paint_city, near=False)))
-                layers.append(("near city", 0.75, partial(self.paint_city, near=True)))
+                layers.append(("far city", 0.4, partial(cls.paint_city, near=False)))
+                layers.append(("near city", 0.75, partial(cls.paint_city, near=True)))
         if s.has("forest"):
             layers += trees
         return layers
@@ -112,10 +123,17 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         epoch = int(self.t * 0.5) if self.spec.has("city lights") else 0  # some windows switch
         for key, parallax, paint in self.land_layers:
             if parallax is None:
-                paint(img)
+                paint(self, img)
             else:
                 sway = partial(self.tree_sway, int(key[-1])) if key.startswith("trees") else None
-                self.scroll(img, key, parallax, paint, epoch=epoch if key.endswith("city") else 0, sway=sway)
+                self.scroll(
+                    img,
+                    key,
+                    parallax,
+                    partial(paint, self),
+                    epoch=epoch if key.endswith("city") else 0,
+                    sway=sway,
+                )
         if self.spec.has("city"):
             self.paint_traffic(img)
         if self.spec.has("fire"):

@@ -12,6 +12,7 @@ from functools import partial
 import numpy as np
 
 from .birds import bird_params, paint_birds
+from .fireworks import paint_fireworks
 from .landscape import LandscapeMixin
 from .layers import put
 from .palettes import palette_for
@@ -87,6 +88,8 @@ class ScenePainter(LandscapeMixin):
         self.flakes = rng.uniform(0, 1, (6, 2000)).astype(F32)[:, :n_flakes]
         self.embers = rng.uniform(0, 1, (4, 60)).astype(F32)
         self.birds = bird_params(rng)
+        self.boats = rng.uniform(0, 1, (4, 3)).astype(F32)
+        self.fireworks_seed = int(rng.integers(2**31))
         # A few birds in a clear sky by day, a flock when asked for.
         calm = not (self.overcast or spec.has("fog", "snow", "aurora")) and spec.time_of_day != "night"
         self.n_birds = 12 if spec.has("birds") else (4 if calm else 0)
@@ -138,6 +141,8 @@ class ScenePainter(LandscapeMixin):
             self.paint_aurora(img)
         if s.has("clouds") or s.time_of_day == "night":  # thin wisps cross a clear night sky
             self.scroll(img, "clouds", 0.3, self.paint_clouds, drift=-CLOUD_DRIFT * self.pan_dir)
+        if s.has("fireworks"):
+            paint_fireworks(self, img, self.fireworks_seed)
         if self.n_birds:
             paint_birds(self, img, self.n_birds)
         self.paint_land(img)

@@ -37,7 +37,7 @@ class TerrainMixin:
         def X(self, parallax: float) -> np.ndarray: ...
         def Y(self) -> np.ndarray: ...
 
-    def paint_dune(self, k: int, img: np.ndarray) -> None:
+    def paint_dune(self, img: np.ndarray, k: int) -> None:
         p = self.pal
         sand = np.array([0.93, 0.68, 0.4], F32) * (0.3 + 0.7 * p.light)
         if self.spec.time_of_day in ("sunset", "dawn"):
@@ -79,7 +79,7 @@ class TerrainMixin:
         below, height, haze = TREE_ROWS[k]
         return (1.08 if below is None else self.horizon + below), height, haze
 
-    def paint_trees(self, k: int, img: np.ndarray) -> None:
+    def paint_trees(self, img: np.ndarray, k: int) -> None:
         """Row k of fir trees (0 far … 2 near), each a stack of tiers, anti-aliased at the sides."""
         p, Y = self.pal, self.Y()
         base, height, haze = self._tree_row(k)
