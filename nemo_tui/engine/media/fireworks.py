@@ -43,10 +43,10 @@ def paint_fireworks(scene: ScenePainter, img: np.ndarray, seed: int) -> None:
         speed = rng.uniform(0.7, 1.0, 70).astype(F32)
         if age < CLIMB:  # the shell climbing, a spark with a short trail
             u = age / CLIMB
-            for back in range(4):
-                yy = scene.horizon + (y - scene.horizon) * (1 - (1 - max(u - back * 0.03, 0)) ** 2)
+            for trail in range(4):
+                yy = scene.horizon + (y - scene.horizon) * (1 - (1 - max(u - trail * 0.03, 0)) ** 2)
                 sx, sy = scene.to_screen(np.array([x], F32), np.array([yy], F32), 0.3)
-                splat(img, sx, sy, (1.0, 0.85, 0.6), np.array([0.9 - 0.2 * back], F32), radius=1)
+                splat(img, sx, sy, (1.0, 0.85, 0.6), np.array([0.9 - 0.2 * trail], F32), radius=1)
             continue
         s = age - CLIMB
         norm = np.sqrt((directions**2).sum(axis=0)) + 1e-6
