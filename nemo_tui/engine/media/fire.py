@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .layers import edge_coverage, put
+from .shapes import fill_polygon
 from .textures import F32, mix, sample_1d, sample_2d, smoothstep, splat
 
 if TYPE_CHECKING:
@@ -51,10 +52,16 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
         F32,
     )
     flame = np.stack([np.interp(heat, stops, palette[:, k]) for k in range(3)], -1).astype(F32)
-    logs = (np.abs(ly + 0.04) < 0.05) & (np.abs(lx) < 1.2)
-    region = img[r0 : r1 + 1, c0 : c1 + 1]
-    region[:] = np.where(logs[..., None], np.array([0.16, 0.08, 0.04], F32), region)
-    region += flame
+    # Two logs crossed under the flames (anti-aliased), lit from above by the fire.
+    cx, cy = scene.to_screen(np.array([fx], F32), np.array([fy + 0.012], F32), 1.0)
+    half, thick = 1.25 * fw * scene.h, 0.013 * scene.h
+    for tilt, tone in ((0.22, 0.8), (-0.22, 1.0)):
+        ux, uy = np.cos(tilt) * half, np.sin(tilt) * half
+        nx, ny = -np.sin(tilt) * thick, np.cos(tilt) * thick
+        x0, y0 = float(cx[0]), float(cy[0])
+        corners = [(x0 - ux - nx, y0 - uy - ny), (x0 + ux - nx, y0 + uy - ny), (x0 + ux + nx, y0 + uy + ny)]
+        fill_polygon(img, [*corners, (x0 - ux + nx, y0 - uy + ny)], np.array([0.2, 0.1, 0.05], F32) * tone)
+    img[r0 : r1 + 1, c0 : c1 + 1] += flame
     ex, ey, es, ew = scene.embers
     life = (ey + t * (0.25 + 0.3 * es)) % 1.0
     px, py = scene.to_screen(
