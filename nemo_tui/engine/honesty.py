@@ -106,6 +106,7 @@ ELEMENT_ZH = {
     "boats": "帆船",
     "lighthouse": "灯塔",
     "fireworks": "烟花",
+    "lightning": "闪电",
 }
 ELEMENT_EN = {
     "city": "a city skyline",
@@ -115,6 +116,7 @@ ELEMENT_EN = {
     "birds": "a flock of birds",
     "boats": "sailing boats",
     "lighthouse": "a lighthouse",
+    "lightning": "lightning",
 }
 _SHOWN = (
     "sun",
@@ -136,6 +138,7 @@ _SHOWN = (
     "boats",
     "lighthouse",
     "fireworks",
+    "lightning",
 )
 
 
@@ -157,7 +160,9 @@ def missing(prompt: str) -> list[str]:
                 low = low.replace(w, " ")
     out = []
     for subject, (en, zh) in SUBJECTS.items():
-        hit_en = any(re.search(rf"(?<![a-z]){w}(?![a-z])", low) and not _drawable(w) for w in en)
+        hit_en = any(
+            not _drawable(m.group(0)) for w in en for m in re.finditer(rf"(?<![a-z]){w}(?![a-z])", low)
+        )
         if hit_en or any(w in low and not _drawable(w) for w in zh):
             out.append(subject)
     return out

@@ -99,3 +99,14 @@ def test_a_ship_or_an_eagle_is_still_said_to_be_missing() -> None:
     assert missing("a cruise ship at sea") == ["boats"] and missing("an eagle over the mountains") == [
         "birds"
     ]
+
+
+@pytest.mark.parametrize("prompt", ["a thunderstorm over the hills", "雷雨中的城市"])
+def test_a_thunderstorm_has_lightning_that_flashes(prompt: str) -> None:
+    from nemo_tui.engine.honesty import missing
+    from nemo_tui.engine.media.lightning import PERIOD
+
+    spec, painter = make_painter(prompt, 160, 90, 10.0)
+    assert {"lightning", "rain"} <= spec.elements and missing(prompt) == []
+    brightness = [painter.frame(i / 15).mean() for i in range(int(PERIOD * 15) + 1)]
+    assert max(brightness) > float(np.median(brightness)) + 5, "one strike lights the sky within a period"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .layers import coverage, put
+from .shapes import segment_distance
 from .textures import F32
 
 if TYPE_CHECKING:
@@ -20,16 +21,6 @@ if TYPE_CHECKING:
 def bird_params(rng: np.random.Generator) -> np.ndarray:
     """(x, height, speed, phase, size) for up to 12 birds, drawn whether or not they fly."""
     return rng.uniform(0, 1, (5, 12)).astype(F32)
-
-
-def _segment_distance(
-    px: np.ndarray, py: np.ndarray, a: tuple[float, float], b: tuple[float, float]
-) -> np.ndarray:
-    ax, ay = a
-    dx, dy = b[0] - ax, b[1] - ay
-    u = np.clip(((px - ax) * dx + (py - ay) * dy) / max(dx * dx + dy * dy, 1e-6), 0, 1)
-    ex, ey = px - ax - u * dx, py - ay - u * dy
-    return np.sqrt(ex * ex + ey * ey)
 
 
 def paint_birds(scene: ScenePainter, img: np.ndarray, count: int) -> None:
@@ -59,7 +50,7 @@ def paint_birds(scene: ScenePainter, img: np.ndarray, count: int) -> None:
         for side in (-1.0, 1.0):
             elbow = (side * 0.5 * s, -0.2 * s - 0.25 * s * flap)
             tip = (side * s, -0.05 * s - 0.6 * s * flap)
-            d = np.minimum(d, _segment_distance(px, py, (0.0, 0.0), elbow))
-            d = np.minimum(d, _segment_distance(px, py, elbow, tip))
+            d = np.minimum(d, segment_distance(px, py, (0.0, 0.0), elbow))
+            d = np.minimum(d, segment_distance(px, py, elbow, tip))
         thickness = max(0.55, 0.07 * s)
         put(img[r0:r1, c0:c1], colour, coverage(thickness - d))

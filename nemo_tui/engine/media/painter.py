@@ -15,6 +15,7 @@ from .birds import bird_params, paint_birds
 from .fireworks import paint_fireworks
 from .landscape import LandscapeMixin
 from .layers import put
+from .lightning import paint_lightning
 from .palettes import palette_for
 from .textures import (
     F32,
@@ -143,6 +144,8 @@ class ScenePainter(LandscapeMixin):
             self.scroll(img, "clouds", 0.3, self.paint_clouds, drift=-CLOUD_DRIFT * self.pan_dir)
         if s.has("fireworks"):
             paint_fireworks(self, img, self.fireworks_seed)
+        if s.has("lightning"):
+            paint_lightning(self, img, self.fireworks_seed)
         if self.n_birds:
             paint_birds(self, img, self.n_birds)
         self.paint_land(img)
@@ -308,14 +311,15 @@ class ScenePainter(LandscapeMixin):
         put(img, fog, np.clip(amount * (0.7 + 0.3 * k), 0, 0.6))
 
     def _rain_texture(self, rng: np.random.Generator) -> np.ndarray:
-        size = 256
+        """A tile of streaks, one texel to a pixel at 540 rows (so a streak is a pixel wide there)."""
+        size = 512
         tex = np.zeros((size, size), F32)
-        n = 260
+        n = 1040
         x0 = rng.uniform(0, size, n)
         y0 = rng.uniform(0, size, n)
-        length = rng.uniform(6, 16, n)
+        length = rng.uniform(12, 32, n)
         bright = rng.uniform(0.3, 1.0, n)
-        for step in np.linspace(0, 1, 16):
+        for step in np.linspace(0, 1, 32):
             xi = (x0 + 0.18 * length * step).astype(int) % size
             yi = (y0 + length * step).astype(int) % size
             np.add.at(tex, (yi, xi), bright * (0.4 + 0.6 * step))
@@ -323,13 +327,13 @@ class ScenePainter(LandscapeMixin):
 
     def paint_rain(self, img: np.ndarray) -> None:
         assert self.rain is not None
-        scale = self.h / 270
+        scale = max(self.h, 540) / 540  # small frames (previews) get fewer, relatively longer streaks
         streaks = np.zeros((self.h, self.w), F32)
-        for speed, density, k in ((1.4, 0.55, 0), (0.8, 0.3, 1)):
-            ys = self.ys * self.h / scale * (1 + 0.6 * k) - self.t * speed * 270
-            xs = self.xs * self.h / scale * (1 + 0.6 * k) - self.t * speed * 270 * 0.18 + 97 * k
-            rows = np.take(self.rain, np.floor(ys).astype(np.int64) % 256, axis=0)
-            streaks += np.take(rows, np.floor(xs).astype(np.int64) % 256, axis=1) * F32(density)
+        for speed, density, k in ((1.4, 0.6, 0), (0.8, 0.35, 1)):
+            ys = self.ys * self.h / scale * (1 + 0.6 * k) - self.t * speed * 540
+            xs = self.xs * self.h / scale * (1 + 0.6 * k) - self.t * speed * 540 * 0.18 + 194 * k
+            rows = np.take(self.rain, np.floor(ys).astype(np.int64) % 512, axis=0)
+            streaks += np.take(rows, np.floor(xs).astype(np.int64) % 512, axis=1) * F32(density)
         add_light(img, streaks, (0.55, 0.6, 0.68))
 
     def paint_snow(self, img: np.ndarray) -> None:

@@ -28,6 +28,15 @@ def polygon_distance(px: np.ndarray, py: np.ndarray, points: Sequence[Point]) ->
     return d
 
 
+def segment_distance(px: np.ndarray, py: np.ndarray, a: Point, b: Point) -> np.ndarray:
+    """Distance (pixels) from pixel centres to the segment a-b."""
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    u = np.clip(((px - ax) * dx + (py - ay) * dy) / max(dx * dx + dy * dy, 1e-6), 0, 1)
+    ex, ey = px - ax - u * dx, py - ay - u * dy
+    return np.sqrt(ex * ex + ey * ey)
+
+
 def fill_polygon(img: np.ndarray, points: Sequence[Point], colour, opacity: float = 1.0) -> None:
     """Paint a convex polygon (frame pixel coordinates) over img, anti-aliased."""
     h, w = img.shape[:2]

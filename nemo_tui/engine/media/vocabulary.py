@@ -139,6 +139,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "boats": ("boat", "sailboat", "sailing", "yacht", "船", "帆船", "小船", "渔船", "游艇"),
     "lighthouse": ("lighthouse", "灯塔"),
     "fireworks": ("firework", "fireworks", "烟花", "烟火", "焰火"),
+    "lightning": ("lightning", "thunderstorm", "thunder", "闪电", "雷", "雷雨", "雷暴", "雷电"),
 }
 
 GROUNDS = ("sea", "mountains", "city", "forest", "desert")
@@ -204,6 +205,8 @@ def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
         els.add("sea")
     if "fireworks" in els and not els & set(GROUNDS):
         els.add("city")
+    if "lightning" in els:  # a storm: it rains under the clouds the bolts come from
+        els.add("rain")
     if not els & set(GROUNDS):
         if "aurora" in els or "snow" in els:
             els.add("mountains")
