@@ -112,6 +112,11 @@ def generate_clip(
         X264_PRESET,
         "-crf",
         X264_CRF,
+        # A clip is an intermediate that every preview and export decodes again: without CABAC and
+        # the deblocking filter it decodes about twice as fast and encodes faster (measured at
+        # 960x540: 0.19 s against 0.42 s to decode 5 s), for a file about a fifth larger.
+        "-tune",
+        "fastdecode",
         "-pix_fmt",
         "yuv420p",
         *BT709_TAGS,
