@@ -31,7 +31,7 @@ from .textures import (
 )
 from .vocabulary import SceneSpec
 
-CLOUD_DRIFT = 0.06  # world units a second: the wind carries the clouds across the sky
+CLOUD_DRIFT = 0.1  # world units a second: the wind carries the clouds across the sky
 FOG_DRIFT = 0.06
 DUST_DRIFT = 0.12
 # The camera glides sideways at a steady pace: the nearest layers move about 38 pixels a second at
@@ -140,7 +140,7 @@ class ScenePainter(LandscapeMixin):
             self.paint_stars(img)
         if s.has("aurora"):
             self.paint_aurora(img)
-        if s.has("clouds") or s.time_of_day == "night":  # thin wisps cross a clear night sky
+        if s.has("clouds", "desert") or s.time_of_day == "night":  # thin wisps cross clear skies
             self.scroll(img, "clouds", 0.3, self.paint_clouds, drift=-CLOUD_DRIFT * self.pan_dir)
         if s.has("fireworks"):
             paint_fireworks(self, img, self.fireworks_seed)
@@ -286,10 +286,11 @@ class ScenePainter(LandscapeMixin):
     def paint_shadows(self, img: np.ndarray) -> None:
         """Shadows of clouds sliding over the land (flattened by perspective towards the horizon)."""
         X, Y = self.X(1.0), self.Y()
-        r0 = int(np.searchsorted(Y, self.horizon - 0.1))
+        r0 = int(np.searchsorted(Y, self.horizon))  # below the horizon only: never on the sky
         depth = np.clip(Y[r0:] - self.horizon + 0.1, 0.02, None)
         shade = sample_2d(self.clouds, 40 * np.log(depth) + 300, X * 90)
-        amount = smoothstep(0.45, 0.75, shade) * (0.3 * self.pal.light)
+        fade_in = smoothstep(self.horizon, self.horizon + 0.08, Y[r0:])[:, None]
+        amount = smoothstep(0.45, 0.75, shade) * fade_in * (0.3 * self.pal.light)
         put(img[r0:], np.zeros(3, F32), amount)
 
     # -- weather --------------------------------------------------------------------------------
