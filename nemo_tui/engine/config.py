@@ -117,8 +117,9 @@ class EngineConfig:
     faults: Faults = field(default_factory=Faults)
     # Empty means "<this server's base URL>/register", worked out per request.
     register_url: str = ""
-    # Generated clips are procedural and stored at reduced size; the renderer scales them up.
-    max_generate_height: int = 360
+    # Generated clips are procedural and stored at reduced size, at most this many pixels on their
+    # short side (960x540 for 16:9, 540x960 for 9:16); the renderer scales them up once.
+    max_generate_height: int = 540
     # None renders at the draft's full size (up to 1920x1080 / 1080x1920); tests pass a small cap.
     max_render_height: int | None = None
     generate_fps: int = 30

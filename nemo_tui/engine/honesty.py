@@ -102,8 +102,22 @@ ELEMENT_ZH = {
     "aurora": "极光",
     "desert": "沙漠",
     "fog": "雾",
+    "birds": "飞鸟",
+    "boats": "帆船",
+    "lighthouse": "灯塔",
+    "fireworks": "烟花",
+    "lightning": "闪电",
 }
-ELEMENT_EN = {"city": "a city skyline", "fire": "a campfire", "sea": "the sea", "stars": "stars"}
+ELEMENT_EN = {
+    "city": "a city skyline",
+    "fire": "a campfire",
+    "sea": "the sea",
+    "stars": "stars",
+    "birds": "a flock of birds",
+    "boats": "sailing boats",
+    "lighthouse": "a lighthouse",
+    "lightning": "lightning",
+}
 _SHOWN = (
     "sun",
     "moon",
@@ -120,6 +134,11 @@ _SHOWN = (
     "aurora",
     "desert",
     "fog",
+    "birds",
+    "boats",
+    "lighthouse",
+    "fireworks",
+    "lightning",
 )
 
 
@@ -131,16 +150,20 @@ def missing(prompt: str) -> list[str]:
     """The subjects (by their English names) the prompt asks for that the painter cannot draw."""
     low = prompt.lower()
     # Chinese scene words first come out whole, so "海边" is not read as a subject inside it; a
-    # scene word that holds a subject ("雷雨": rain, with thunder) stays, and the subject is said.
+    # scene word that holds a subject ("雷雨": rain, with thunder) stays, and the subject is said,
+    # unless it is a subject the painter draws ("灯塔" holds "塔", a tower, but is drawn whole).
     subject_zh = [w for _, zh in SUBJECTS.values() for w in zh]
     for words in KEYWORDS.values():
         for w in words:
-            if re.search(r"[\u3400-\u9fff]", w) and len(w) > 1 and not any(z in w for z in subject_zh):
+            whole = w in subject_zh or not any(z in w for z in subject_zh)
+            if re.search(r"[\u3400-\u9fff]", w) and len(w) > 1 and whole:
                 low = low.replace(w, " ")
     out = []
     for subject, (en, zh) in SUBJECTS.items():
-        hit_en = any(re.search(rf"(?<![a-z]){w}(?![a-z])", low) and not _drawable(w) for w in en)
-        if hit_en or any(w in low for w in zh):
+        hit_en = any(
+            not _drawable(m.group(0)) for w in en for m in re.finditer(rf"(?<![a-z]){w}(?![a-z])", low)
+        )
+        if hit_en or any(w in low and not _drawable(w) for w in zh):
             out.append(subject)
     return out
 

@@ -43,8 +43,9 @@ def text_chunks(text: str) -> list[str]:
 
 
 def generation_size(width: int, height: int, max_height: int) -> tuple[int, int]:
-    """Procedural clips are drawn at reduced size (even numbers, for yuv420p)."""
-    scale = min(1.0, max_height / height)
+    """Procedural clips are drawn at reduced size (even numbers, for yuv420p): at most `max_height`
+    pixels on the short side, so a portrait clip is as sharp as a landscape one."""
+    scale = min(1.0, max_height / min(width, height))
     return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,19 @@ def _read_settings(backend: str, export_dir: Path | None, lang: str | None = Non
     from ..core.settings import Settings
 
     return Settings.from_env(backend=backend, export_dir=export_dir, lang=lang)
+
+
+def config_file_now(environ: Mapping[str, str] | None = None) -> Path:
+    """config.toml's path before the settings are read (they are read after the first paint), by
+    the settings' own rule: NEMO_CONFIG_DIR, else the platform's config folder. Keys, the send key
+    and the graphics setting then hold from the first keystroke, not from "connected"."""
+    from .. import env_vars
+    from ..core.config_toml import CONFIG_FILE
+    from ..dirs import user_config_dir
+
+    env = os.environ if environ is None else environ
+    raw = (env.get(env_vars.CONFIG_DIR) or "").strip()
+    return (Path(raw).expanduser() if raw else user_config_dir()) / CONFIG_FILE
 
 
 class _BadSettings(Exception):
@@ -69,7 +83,10 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choic
             settings, lang=lang, on_recovery=app.show_recovery, on_engine=engines.append
         )
         opened.append(built)
-        config_file = settings.config_dir / CONFIG_FILE
+        # Read at first paint already (config_file_now); again only if the settings moved it.
+        config_file = (
+            None if settings.config_dir / CONFIG_FILE == early_config else settings.config_dir / CONFIG_FILE
+        )
         if built.fell_back_from:
             return Connected(
                 built.conversation,
@@ -86,12 +103,14 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choic
 
     first_label = {"local": "app.sub_local", "cloud": "app.sub_cloud"}.get(backend, "app.sub_auto")
     # The reopened session's chat (and Up history) comes back through the app's SessionChanged.
+    early_config = config_file_now()
     app = NemoApp(
         connect=connect,
         label_key=first_label,
         local=backend == "local",
         lang=lang,
         warm_up=_warm_up,
+        config_file=early_config,
     )
 
     async def main() -> None:

@@ -198,3 +198,15 @@ def test_a_cloud_token_in_the_environment_does_not_break_the_local_engine(cli: C
     assert result.code == exits.OK, result.err
     assert result.out.startswith("Credits: 100 available")
     assert_hidden(secret, result.out, result.err)
+
+
+def test_every_exit_code_is_in_the_commands_help_and_no_other() -> None:
+    # The codes live in commands/exits.py; the --help epilog (kept import-light for a fast --help)
+    # spells them out: the two must not drift apart.
+    import re
+
+    from nemo_tui.commands import exits, parsers
+
+    codes = {value for name, value in vars(exits).items() if name.isupper() and isinstance(value, int)}
+    listed = {int(n) for n in re.findall(r"(?:^|\s)(\d{1,3})  \S", parsers.EXIT_CODES_HELP)}
+    assert listed == codes

@@ -123,8 +123,8 @@ def test_the_app_binds_the_table_and_every_key_in_the_strings_is_an_action() -> 
     bound = {b.id: b.key for b in NemoApp.BINDINGS}  # type: ignore[union-attr]
     assert bound == {a.id: a.keys for a in ACTIONS if a.scope == "app" and a.keys}
     named = set()
-    for table in (strings._EN, strings._ZH):
-        for text in table.values():
+    for texts in strings.STRINGS.values():
+        for text in texts.values():
             named |= set(re.findall(r"\{keys\[([\w.]+)\]\}", text))
     assert named and named <= set(BY_ID)
     assert strings.missing_in("zh") == set()

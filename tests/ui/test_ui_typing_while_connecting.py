@@ -107,3 +107,35 @@ async def test_a_message_sent_while_a_turn_runs_says_the_turn_is_running_and_it_
             ("handle", "generate a sunset"),
             ("handle", "add a title"),
         ]
+
+
+async def test_the_send_key_from_config_toml_holds_before_connected(tmp_path, engine_conversation) -> None:
+    # An IME user's Enter makes a new line from the first keystroke, not only once connected: the
+    # app reads config.toml at first paint (launch.config_file_now finds it by the settings' rule).
+    from nemo_tui.ui.launch import config_file_now
+
+    (tmp_path / "config.toml").write_text('send_key = "alt+enter"\n', encoding="utf-8")
+    config = config_file_now({"NEMO_CONFIG_DIR": str(tmp_path)})
+    assert config == tmp_path / "config.toml"
+    release = asyncio.Event()
+
+    async def connect() -> Connected:
+        await release.wait()
+        return Connected(engine_conversation, "local engine", True, label_key="app.sub_local")
+
+    app = NemoApp(
+        connect=connect,
+        label_key="app.sub_auto",
+        environ={"USER": "t", "LANG": "en_US.UTF-8"},
+        animate=False,
+        config_file=config,
+    )
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.pause()
+        assert app.connecting
+        await until(pilot, lambda: "enter" not in app.query_one(PromptInput).send_keys, what="the send key")
+        await pilot.press("a", "enter", "b")
+        assert app.query_one(PromptInput).text == "a\nb"  # Enter made a new line, nothing queued
+        assert app.query_one(QueuedView).texts == []
+        release.set()
+        await until(pilot, lambda: not app.connecting and not app.busy, what="connected")

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .textures import F32, sample_1d, sample_2d, splat
+from .layers import edge_coverage, put
+from .shapes import fill_polygon
+from .textures import F32, mix, sample_1d, sample_2d, smoothstep, splat
 
 if TYPE_CHECKING:
     from .landscape import LandscapeMixin
@@ -15,13 +17,12 @@ if TYPE_CHECKING:
 def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
     t = scene.t
     X, Y = scene.X(1.0), scene.Y()
-    fx, fy, fw, fh = scene.aspect / 2 + scene.pan * 1.0 * 0, 0.9, 0.09, 0.3
-    flicker = 0.85 + 0.15 * sample_1d(scene.ridge2, np.array([t * 60.0], F32))[0]
-    # Warm light spills on everything around the fire.
-    dx, dy = (X - fx)[None, :], (Y - fy + 0.1)[:, None]
-    img += (np.exp(-(dx * dx + dy * dy) / 0.05) * 0.45 * flicker)[..., None] * np.array(
-        [1.0, 0.45, 0.12], F32
-    )
+    fx, fy, fw, fh = scene.aspect / 2, 0.9, 0.09, 0.3
+    flicker = 0.8 + 0.25 * sample_1d(scene.ridge2, np.array([t * 90.0], F32))[0]
+    # Warm light spills on everything around the fire (a Gaussian: one column times one row).
+    across = np.exp(-((X - fx) ** 2) / 0.05).astype(F32)
+    down = (np.exp(-((Y - fy + 0.1) ** 2) / 0.05) * 0.55 * flicker).astype(F32)
+    img += down[:, None, None] * (across[:, None] * np.array([1.0, 0.45, 0.12], F32))[None]
     rows = (fy - fh * 1.3 < Y) & (fy + 0.05 > Y)
     cols = np.abs(X - fx) < fw * 1.6
     if not rows.any() or not cols.any():
@@ -51,10 +52,16 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
         F32,
     )
     flame = np.stack([np.interp(heat, stops, palette[:, k]) for k in range(3)], -1).astype(F32)
-    logs = (np.abs(ly + 0.04) < 0.05) & (np.abs(lx) < 1.2)
-    region = img[r0 : r1 + 1, c0 : c1 + 1]
-    region[:] = np.where(logs[..., None], np.array([0.16, 0.08, 0.04], F32), region)
-    region += flame
+    # Two logs crossed under the flames (anti-aliased), lit from above by the fire.
+    cx, cy = scene.to_screen(np.array([fx], F32), np.array([fy + 0.012], F32), 1.0)
+    half, thick = 1.25 * fw * scene.h, 0.013 * scene.h
+    for tilt, tone in ((0.22, 0.8), (-0.22, 1.0)):
+        ux, uy = np.cos(tilt) * half, np.sin(tilt) * half
+        nx, ny = -np.sin(tilt) * thick, np.cos(tilt) * thick
+        x0, y0 = float(cx[0]), float(cy[0])
+        corners = [(x0 - ux - nx, y0 - uy - ny), (x0 + ux - nx, y0 + uy - ny), (x0 + ux + nx, y0 + uy + ny)]
+        fill_polygon(img, [*corners, (x0 - ux + nx, y0 - uy + ny)], np.array([0.2, 0.1, 0.05], F32) * tone)
+    img[r0 : r1 + 1, c0 : c1 + 1] += flame
     ex, ey, es, ew = scene.embers
     life = (ey + t * (0.25 + 0.3 * es)) % 1.0
     px, py = scene.to_screen(
@@ -63,3 +70,17 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
         1.0,
     )
     splat(img, px, py, (1.0, 0.55, 0.15), ((1 - life) * 0.9).astype(F32), radius=1)
+
+
+def paint_beach(scene: LandscapeMixin, img: np.ndarray) -> None:
+    """The sand in the foreground of a campfire by the sea, darker where the waves wet it."""
+    p = scene.pal
+    X, Y = scene.X(1.0), scene.Y()
+    shore = 0.8 + 0.018 * np.sin(X * 2.6 + 1.0) + 0.007 * np.sin(X * 8.3 + 0.4)
+    r0 = int(np.searchsorted(Y, shore.min() - 2 / scene.h))
+    below = Y[r0:, None] - shore[None, :]
+    sand = np.array([0.86, 0.7, 0.5], F32) * (0.15 + 0.75 * p.light)
+    grain = sample_2d(scene.detail, Y[r0:] * 400, X * 400)
+    body = sand * (0.9 + 0.15 * grain - 0.1 * np.clip(below / 0.2, 0, 1))[..., None]
+    body = mix(body, sand * 0.6, smoothstep(0.025, 0.0, below))  # wet sand along the water
+    put(img[r0:], body, edge_coverage(below, shore, scene.h))

@@ -1,23 +1,31 @@
-"""The land and sea half of the scene painter: mountains, city, sea and waves, desert, forest, fire."""
+"""The land and sea half of the scene painter: mountains, city, sea and waves, desert, forest, fire.
+
+Land that only the camera moves is painted once per layer and scrolled (layers.py); the sea, the
+ground's colour rows and the fire are painted every frame."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .fire import paint_fire
-from .textures import F32, mix, sample_1d, sample_2d, smoothstep
+from .boats import paint_boats
+from .fire import paint_beach, paint_fire
+from .layers import LayerMixin, coverage, edge_coverage, put
+from .lighthouse import paint_lighthouse
+from .terrain import STREET, TerrainMixin
+from .textures import F32, add_light, mix, sample_1d, sample_2d, scale_rgb, smoothstep
+
+Paint = Callable[..., None]  # paint(scene, img): one layer of land
 
 if TYPE_CHECKING:
     from .palettes import Palette
     from .vocabulary import SceneSpec
 
-# (zoom, pan, epoch, canvas, opaque mask): one painted layer and the camera it was painted for
-LayerCache = tuple[float, float, int, np.ndarray, np.ndarray]
 
-
-class LandscapeMixin:
+class LandscapeMixin(TerrainMixin, LayerMixin):
     # Provided by ScenePainter (declared here so the type checker knows the mixin's inputs).
     spec: SceneSpec
     pal: Palette
@@ -26,13 +34,14 @@ class LandscapeMixin:
     aspect: float
     horizon: float
     t: float
-    zoom: float
     pan: float
     sun_x: float
     moon_x: float
     clouds: np.ndarray
     detail: np.ndarray
     embers: np.ndarray
+    boats: np.ndarray
+    overcast: bool
     ridge: np.ndarray
     ridge2: np.ndarray
 
@@ -51,7 +60,47 @@ class LandscapeMixin:
         self.peaks = [self._peaks(rng, far) for far in (True, False)]
         # A main summit in view, whatever the aspect ratio (a portrait frame sees a narrow slice).
         self.peaks[0][:, 0] = (self.aspect * rng.uniform(0.3, 0.7), 1.0, 1.6, 1.9)
-        self._land_cache: dict[str, LayerCache] = {}
+        self.cars = rng.uniform(0, 1, (4, 18)).astype(F32)
+        self.strip_xs = None
+        self._strips = {}
+        self.land_layers = self._land_layers()
+
+    def _land_layers(self) -> list[tuple[str, float | None, Paint]]:
+        """(name, parallax, paint(scene, img)) from the back to the front; parallax None: painted
+        every frame. Unbound, so the painter holds no reference to itself (it is freed at once)."""
+        s, cls = self.spec, LandscapeMixin
+        far_mountains = ("far mountains", 0.3, partial(cls.paint_mountains, far=True))
+        trees = [(f"trees{k}", p, partial(cls.paint_trees, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))]
+        layers: list[tuple[str, float | None, Paint]] = []
+        if s.has("sea"):
+            if s.has("mountains"):
+                layers.append(far_mountains)
+            if s.has("city"):
+                layers.append(("far city", 0.4, partial(cls.paint_city, near=False)))
+            if s.has("lighthouse"):
+                layers.append(("lighthouse", None, paint_lighthouse))
+            layers.append(("sea", None, cls.paint_sea))
+            if s.has("boats"):
+                layers.append(("boats", None, paint_boats))
+            if s.has("forest"):
+                layers.append(trees[0])
+            if s.has("fire"):  # a campfire by the sea burns on a beach, not on the water
+                layers.append(("beach", 1.0, paint_beach))
+            return layers
+        if s.has("mountains"):
+            layers.append(far_mountains)
+        if s.has("desert"):
+            layers += [(f"dune{k}", p, partial(cls.paint_dune, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))]
+        else:
+            layers.append(("ground", None, cls.paint_ground))
+            if s.has("mountains") and not s.has("city"):
+                layers.append(("near hills", 0.55, partial(cls.paint_mountains, far=False)))
+            if s.has("city"):
+                layers.append(("far city", 0.4, partial(cls.paint_city, near=False)))
+                layers.append(("near city", 0.75, partial(cls.paint_city, near=True)))
+        if s.has("forest"):
+            layers += trees
+        return layers
 
     def _peaks(self, rng: np.random.Generator, far: bool) -> np.ndarray:
         """Mountain peaks as (position, height, left slope, right slope) rows."""
@@ -71,60 +120,24 @@ class LandscapeMixin:
         return edges.astype(F32), heights.astype(F32), tone.astype(F32)
 
     def paint_land(self, img: np.ndarray) -> None:
-        s = self.spec
-        if s.has("sea"):
-            if s.has("mountains", "city"):
-                self._composite(img, "behind the sea", self._paint_far_shore)
-            self.paint_sea(img)
-            if s.has("forest"):
-                self._composite(img, "treeline", self.paint_forest)
-        else:
-            self._composite(img, "land", self._paint_still_land)
-        if s.has("fire"):
-            paint_fire(self, img)
-
-    def _paint_far_shore(self, canvas: np.ndarray) -> None:
-        if self.spec.has("mountains"):
-            self.paint_mountains(canvas, far=True)
+        epoch = int(self.t * 0.5) if self.spec.has("city lights") else 0  # some windows switch
+        for key, parallax, paint in self.land_layers:
+            if parallax is None:
+                paint(self, img)
+            else:
+                sway = partial(self.tree_sway, int(key[-1])) if key.startswith("trees") else None
+                self.scroll(
+                    img,
+                    key,
+                    parallax,
+                    partial(paint, self),
+                    epoch=epoch if key.endswith("city") else 0,
+                    sway=sway,
+                )
         if self.spec.has("city"):
-            self.paint_city(canvas, near=False)
-
-    def _paint_still_land(self, canvas: np.ndarray) -> None:
-        s = self.spec
-        if s.has("mountains"):
-            self.paint_mountains(canvas, far=True)
-        if s.has("desert"):
-            self.paint_desert(canvas)
-        else:
-            self.paint_ground(canvas)
-            if s.has("mountains") and not s.has("city"):
-                self.paint_mountains(canvas, far=False)
-            if s.has("city"):
-                self.paint_city(canvas, near=False)
-                self.paint_city(canvas, near=True)
-        if s.has("forest"):
-            self.paint_forest(canvas)
-
-    def _composite(self, img: np.ndarray, key: str, paint) -> None:
-        """Land does not move, only the camera does: repaint a layer group only once the camera has
-        moved a third of a pixel (or city windows switched), and paste the cached layer otherwise.
-
-        Layers paint onto a NaN canvas; whatever stays NaN is see-through.
-        """
-        epoch = int(self.t * 0.5) if self.spec.has("city lights") else 0
-        cached = self._land_cache.get(key)
-        moved = (
-            cached is None
-            or cached[2] != epoch
-            or max(abs(cached[0] - self.zoom) * self.aspect, abs(cached[1] - self.pan)) * self.h > 0.33
-        )
-        if cached is None or moved:
-            canvas = np.full(img.shape, np.nan, F32)
-            paint(canvas)
-            opaque = ~np.isnan(canvas[..., :1])
-            cached = (self.zoom, self.pan, epoch, canvas, np.broadcast_to(opaque, img.shape))
-            self._land_cache[key] = cached
-        np.copyto(img, cached[3], where=cached[4])
+            self.paint_traffic(img)
+        if self.spec.has("fire"):
+            paint_fire(self, img)
 
     # -- mountains ------------------------------------------------------------------------------
     def paint_mountains(self, img: np.ndarray, far: bool) -> None:
@@ -161,9 +174,9 @@ class LandscapeMixin:
         lean = np.where(which % 2 == 0, 0.5, -0.5).astype(F32)
         facing = np.tanh((dx[which, cols][None, :] + lean * (Yb[:, None] - summit[None, :])) * 120.0) * toward
         below = Yb[:, None] - top[None, :]
-        inside = below > 0
         if far:
-            shade = 1.0 + 0.3 * facing * np.exp(-below / 0.12)
+            # Strong near each summit, fading down its faces: no crease runs down from a valley.
+            shade = 1.0 + 0.3 * facing * np.exp(-np.maximum(Yb[:, None] - summit[None, :], 0) / 0.09)
         else:  # rounded hills: light follows the smooth slope, only near the crest
             # The slope of the smooth shape: the rocky detail would streak the light column by column.
             slope = np.tanh(-np.gradient(smooth_height) * self.h * 1.5 * toward)
@@ -180,52 +193,63 @@ class LandscapeMixin:
             body = colour * (shade * (0.95 + 0.08 * rock) * (1 - 0.15 * depth))[..., None]
         elif far and self.spec.has("snowcaps"):
             line = base - amp * 0.5 + 0.025 * sample_1d(self.ridge2, X * 1500 + off)
-            capped = Yb[:, None] < line[None, :]
+            capped = edge_coverage(line[None, :] - Yb[:, None], line, self.h)
             snow = np.array([0.92, 0.94, 1.0], F32) * (0.3 + 0.7 * p.light) * (0.75 + 0.25 * shade)[..., None]
-            body = np.where(capped[..., None], snow, body)
+            body = mix(body, snow, capped)
         haze = np.array(p.sky[-1][1], F32)
         body = mix(body, haze, (0.4 if far else 0.1) + 0.3 * depth * (1 if far else 0.3))
-        region = img[r0:r1]
-        region[:] = np.where(inside[..., None], body, region)
+        put(img[r0:r1], body, edge_coverage(below, top, self.h))
 
     # -- city -----------------------------------------------------------------------------------
     def paint_city(self, img: np.ndarray, near: bool) -> None:
-        p, t = self.pal, self.t
+        p, h = self.pal, self.h
         X, Y = self.X(0.75 if near else 0.4), self.Y()
         edges, heights, tone = self.buildings[int(near)]
         scale = 1.0 if not self.spec.has("sea") else 0.55
-        base = self.horizon + (0.3 if near else 0.0)
-        idx = np.clip(np.searchsorted(edges, X) - 1, 0, len(heights) - 1)
-        top = base - heights[idx] * scale - (0.12 if near else 0.0)
-        inside = Y[:, None] > top[None, :]
+        base = self.horizon + (STREET - self.horizon - 0.04 if near else 0.0)
+        # Each column may hold the edge between two buildings: blend the two by how much of it each
+        # covers, and each roof by how much of the pixel lies below it (anti-aliased both ways).
+        last = len(heights) - 1
+        left = np.clip(np.searchsorted(edges, X - 0.5 / h) - 1, 0, last)
+        right = np.clip(np.searchsorted(edges, X + 0.5 / h) - 1, 0, last)
+        share = np.where(left == right, 1.0, np.clip((edges[right] - X) * h + 0.5, 0, 1)).astype(F32)
+        lift = 0.12 if near else 0.0
+        top_l, top_r = base - heights[left] * scale - lift, base - heights[right] * scale - lift
+        r0 = int(np.searchsorted(Y, min(top_l.min(), top_r.min()) - 2 / h))
+        Yb = Y[r0:, None]
+        alpha = share * coverage((Yb - top_l) * h) + (1 - share) * coverage((Yb - top_r) * h)
+        alpha *= coverage((STREET - Yb) * h)  # they stand on the street
+        top = np.where(share >= 0.5, top_l, top_r)
         night = self.spec.has("city lights")
         body_col = np.array(p.mountain, F32) * (0.55 if near else 0.85)
         if self.spec.time_of_day == "day":
             body_col = np.array([0.42, 0.48, 0.58], F32) * (0.8 if near else 1.0)
-        body = body_col[None, None, :] * tone[idx][None, :, None] * np.ones((self.h, 1, 1), F32)
+        shade = share * tone[left] + (1 - share) * tone[right]
+        body = body_col[None, None, :] * shade[None, :, None] * np.ones((len(Yb), 1, 1), F32)
         if not night:
             body = mix(body, np.array(p.sky[-1][1], F32), 0.25 if not near else 0.1)
         cell_x, cell_y = (0.011, 0.014) if not near else (0.016, 0.02)
         cell_x, cell_y = cell_x * scale, cell_y * scale
         gx = np.floor(X / cell_x).astype(np.int64)
-        gy = np.floor(Y / cell_y).astype(np.int64)
-        fx = (X / cell_x - gx)[None, :]
-        fy = (Y / cell_y - gy)[:, None]
-        pane = (fx > 0.25) & (fx < 0.75) & (fy > 0.3) & (fy < 0.8)
-        pane &= Y[:, None] > top[None, :] + cell_y
-        h1 = ((gx[None, :] * 73856093) ^ (gy[:, None] * 19349663)) & 1023
+        gy = np.floor(Yb[:, 0] / cell_y).astype(np.int64)
+        fx = X / cell_x - gx
+        fy = Yb[:, 0] / cell_y - gy
+        pane = coverage(np.minimum(fy - 0.3, 0.8 - fy) * cell_y * h)[:, None] * coverage(
+            np.minimum(fx - 0.25, 0.75 - fx) * cell_x * h
+        )
+        pane *= coverage((Yb - top - cell_y) * h)
+        h1 = ((((gx[None, :] * 73856093) ^ (gy[:, None] * 19349663)) * 2654435761) >> 13) & 1023
         if night:
             # A few windows switch on or off as the clip plays.
-            flip = ((h1 * 7 + np.int64(t * 0.5)) & 63) == 0
-            lit = ((h1 < 420) ^ flip) & pane
+            flip = ((h1 * 7 + np.int64(self.t * 0.5)) & 63) == 0
+            lit = ((h1 < 420) ^ flip) * pane
             warm = np.where(
                 (h1 & 3)[..., None] == 0, np.array([0.75, 0.85, 1.0], F32), np.array([1.0, 0.82, 0.45], F32)
             )
-            body = np.where(lit[..., None], warm * (0.7 + 0.3 * (h1 & 7)[..., None] / 7), body)
+            body = mix(body, warm * (0.7 + 0.3 * (h1 & 7)[..., None] / 7), lit)
         else:
-            lit = (h1 < 500) & pane
-            body = np.where(lit[..., None], body * 1.25 + 0.05, body)
-        img[:] = np.where(inside[..., None], body, img)
+            body = mix(body, body * 1.25 + 0.05, (h1 < 500) * pane)
+        put(img[r0:], body, alpha)
 
     # -- sea ------------------------------------------------------------------------------------
     def paint_sea(self, img: np.ndarray) -> None:
@@ -239,121 +263,47 @@ class LandscapeMixin:
         gx = (X - self.aspect / 2)[None, :] / v
         calm = smoothstep(0.0, 0.14, v)
         field = (
-            0.5 * np.sin(gz * 5.5 + 0.35 * gx + 1.6 * t)
-            + 0.3 * np.sin(gz * 9.1 - 0.9 * gx + 2.3 * t + 1.0)
-            + 0.2 * np.sin(gz * 14.0 + 1.7 * gx + 3.1 * t + 2.0)
+            0.5 * np.sin(gz * 5.5 + 0.35 * gx + 2.2 * t)
+            + 0.3 * np.sin(gz * 9.1 - 0.9 * gx + 3.1 * t + 1.0)
+            + 0.2 * np.sin(gz * 14.0 + 1.7 * gx + 4.2 * t + 2.0)
         ) * calm
         depth = smoothstep(0.0, 0.36, v[:, 0]) ** 0.7
         base = np.array(p.sea_far, F32) + depth[:, None] * (
             np.array(p.sea_near, F32) - np.array(p.sea_far, F32)
         )
-        sea = base[:, None, :] * (1 + 0.28 * field)[..., None]
+        sea = np.zeros((len(v), len(X), 3), F32)
+        add_light(sea, 1 + 0.28 * field, base)
         sky_col = np.array(p.sky[-1][1], F32)
-        sea += (np.clip(field - 0.45, 0, None) * 0.35)[..., None] * sky_col
+        add_light(sea, np.clip(field - 0.45, 0, None) * 0.35, sky_col)
         lights = [(self.sun_x, p.sun)] if self.spec.has("sun") else []
         if self.spec.has("moon"):
             lights.append((self.moon_x, (0.8, 0.85, 0.95)))
         for lx, colour in lights if self.spec.has("reflection") else []:
-            width = 0.012 + 0.3 * v
-            dx = (X[None, :] - lx) / width
-            column = np.exp(-dx * dx)
-            glitter = 0.5 + 0.5 * np.sin(gx * 2.3 + gz * 7.0 - 2.6 * t) * np.sin(
-                -gx * 1.1 + gz * 11.0 + 1.7 * t
+            # The glittering column under the light; nothing worth drawing beyond 3 of its widths.
+            reach = 3 * (0.012 + 0.3 * float(v[-1, 0]))
+            c0, c1 = np.searchsorted(X, [lx - reach, lx + reach])
+            if c0 >= c1:
+                continue
+            Xc, gxc = X[c0:c1], gx[:, c0:c1]
+            dx = (Xc[None, :] - lx) / (0.012 + 0.3 * v)
+            glitter = 0.5 + 0.5 * np.sin(gxc * 2.3 + gz * 7.0 - 2.6 * t) * np.sin(
+                -gxc * 1.1 + gz * 11.0 + 1.7 * t
             )
-            strength = column * (0.3 + 1.1 * glitter**3) * (1.0 - 0.55 * smoothstep(0.0, 0.35, v))
-            sea += strength[..., None] * np.array(colour, F32)
+            strength = np.zeros(field.shape, F32)
+            strength[:, c0:c1] = (
+                np.exp(-dx * dx) * (0.3 + 1.1 * glitter**3) * (1.0 - 0.55 * smoothstep(0.0, 0.35, v))
+            )
+            add_light(sea, strength, colour)
         # Breaking waves: a long swell whose crests turn to foam as they roll towards the camera.
-        swell = np.sin(gz * 1.9 + 0.12 * gx + 1.25 * t + 0.6 * np.sin(X * 7 + 0.3 * t)[None, :])
-        texture = sample_2d(self.detail, gz[:, 0] * 40, (X + 0.0) * 260 + 0 * t)
-        foam = smoothstep(0.72, 0.97, swell + 0.35 * (texture - 0.5)) * smoothstep(0.06, 0.22, v)
+        swell = np.sin(gz * 1.9 + 0.12 * gx + 1.6 * t + 0.6 * np.sin(X * 7 + 0.3 * t)[None, :])
+        texture = sample_2d(self.detail, gz[:, 0] * 40, X * 260)
+        foam = smoothstep(0.72, 0.97, swell + 0.35 * (texture - 0.5)) * smoothstep(0.06, 0.22, v) * 0.85
         foam_col = np.array([0.92, 0.94, 0.96], F32) * (0.35 + 0.65 * max(p.light, 0.35))
         if self.spec.time_of_day in ("sunset", "dawn"):
             foam_col = foam_col * np.array([1.0, 0.85, 0.75], F32)
-        sea += (foam_col - sea) * (foam * 0.85)[..., None]
+        scale_rgb(sea, 1 - foam)
+        add_light(sea, foam, foam_col)
         # The horizon line blends softly into the sky.
         edge = int(np.searchsorted(v[:, 0], 0.012))
         sea[:edge] += (sky_col - sea[:edge]) * (smoothstep(0.012, 0.0, v[:edge]) * 0.5)[..., None]
         img[r0:] = sea
-
-    # -- desert, ground, forest -----------------------------------------------------------------
-    def paint_desert(self, img: np.ndarray) -> None:
-        p = self.pal
-        sand = np.array([0.93, 0.68, 0.4], F32) * (0.3 + 0.7 * p.light)
-        if self.spec.time_of_day in ("sunset", "dawn"):
-            sand = sand * np.array([1.05, 0.8, 0.65], F32)
-        Y = self.Y()
-        for k, (base, amp, freq, parallax) in enumerate(
-            (
-                (self.horizon, 0.04, 3.0, 0.5),
-                (self.horizon + 0.12, 0.08, 1.8, 0.75),
-                (self.horizon + 0.28, 0.1, 1.2, 1.0),
-            )
-        ):
-            X = self.X(parallax)
-            top = base - amp * (
-                0.6 * np.sin(X * freq * 6.28 / 2 + k * 2.1) + 0.4 * np.sin(X * freq * 6.28 / 0.9 + k)
-            )
-            slope = np.gradient(top) * self.h
-            side = np.clip(0.6 + slope * 2.5 * (1 if self.sun_x > self.aspect / 2 else -1), 0.3, 1.1)
-            below = Y[:, None] - top[None, :]
-            depth = np.clip(below / 0.3, 0, 1)
-            light = 0.8 + (side - 0.8)[None, :] * np.exp(-below / 0.08)
-            body = sand * (light * (0.95 - 0.15 * depth + 0.05 * k))[..., None]
-            haze = 0.35 * (1 - k / 2)
-            body = mix(body, np.array(p.sky[-1][1], F32), haze)
-            img[:] = np.where((Y[:, None] > top[None, :])[..., None], body, img)
-
-    def paint_ground(self, img: np.ndarray) -> None:
-        p = self.pal
-        Y = self.Y()
-        r0 = int(np.searchsorted(Y, self.horizon))
-        ground = np.array(p.ground, F32)
-        if self.spec.has("snow", "aurora"):
-            ground = np.array([0.88, 0.9, 0.96], F32) * (0.25 + 0.7 * p.light)
-        depth = smoothstep(self.horizon, 1.0, Y[r0:])
-        rows = mix(
-            np.broadcast_to(np.array(p.sky[-1][1], F32) * 0.5 + ground * 0.5, (len(depth), 3)),
-            ground * 0.8,
-            depth,
-        )
-        img[r0:] = rows[:, None, :]
-
-    def paint_forest(self, img: np.ndarray) -> None:
-        p, Y = self.pal, self.Y()
-        snowy = self.spec.has("snow")
-        haze_to = np.array(p.sky[-1][1], F32)
-        rows: tuple[tuple[float, float, float, float], ...] = (
-            (self.horizon + 0.01, 0.08, 0.5, 0.5),
-            (self.horizon + 0.13, 0.16, 0.75, 0.25),
-            (1.08, 0.4, 1.0, 0.0),
-        )
-        if self.spec.has("sea"):
-            rows = rows[:1]
-        snow_col = np.array([0.86, 0.89, 0.96], F32) * (0.25 + 0.7 * p.light)
-        for k, (base, height, parallax, haze) in enumerate(rows):
-            X = self.X(parallax)
-            spacing = 0.4 * height
-            r0 = int(np.searchsorted(Y, base - height * 1.2))
-            r1 = int(np.searchsorted(Y, base + 0.01))
-            if r0 >= r1:
-                continue
-            Yb, region = Y[r0:r1], img[r0:r1]
-            for half_step in (0.0, 0.5):
-                params = self.trees[2 * k + int(half_step * 2)]
-                cells = X / spacing + half_step + 17 * k
-                i = np.floor(cells).astype(np.int64)
-                u = cells - i - 0.5
-                pr = params[:, i % 512]
-                tree_h = height * (0.6 + 0.55 * pr[0])
-                centre = 0.3 * (pr[1] - 0.5)
-                xi = (base - Yb)[:, None] / tree_h[None, :]
-                tier = (xi * 4.0 + pr[2][None, :]) % 1.0
-                width = 0.55 * (1 - xi) * (0.6 + 0.4 * (1 - tier))
-                inside = (np.abs(u - centre)[None, :] < width) & (xi > -0.3) & (xi < 1)
-                tone = (0.75 + 0.5 * pr[3])[None, :, None]
-                lit = (0.8 + 0.5 * (u - centre) * (1 if self.sun_x > self.aspect / 2 else -1))[None, :, None]
-                colour = np.array(p.tree, F32) * tone * lit * np.ones((r1 - r0, 1, 1), F32)
-                if snowy:
-                    colour = np.where(((tier < 0.2) & (xi < 0.97))[..., None], snow_col, colour)
-                colour = mix(colour, haze_to, haze)
-                region[:] = np.where(inside[..., None], colour, region)

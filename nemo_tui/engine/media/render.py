@@ -62,6 +62,9 @@ class _Graph:
     def __init__(self, width: int, height: int, fps: int, decode: list[str] | None = None):
         self.w, self.h, self.fps = width, height, fps
         self.decode = decode or []  # input options for every video clip (PREVIEW_DECODE)
+        # Clips are stored at 540 rows and scaled once: lanczos keeps that detail in an export; a
+        # preview is scaled down to a terminal's size, where bilinear is as good and cheaper.
+        self.scaler = "bilinear" if decode else "lanczos"
         self.inputs: list[list[str]] = []
         self.chains: list[str] = []
         self.audio: list[str] = []
@@ -82,7 +85,7 @@ class _Graph:
         w, h = self.w, self.h
         self.chains.append(
             f"[{source}]setpts=(PTS-STARTPTS)/{speed:.6g},fps={self.fps},"
-            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic:"
+            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags={self.scaler}:"
             f"{TO_BT709},format=yuv420p,{BT709_FRAMES},"
             f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,"
             f"tpad=stop_mode=clone:stop_duration={duration_s:.3f},trim=duration={duration_s:.3f},"

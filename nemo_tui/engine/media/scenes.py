@@ -1,13 +1,18 @@
 """Procedural clip generation: a prompt becomes a painted, moving scene encoded to H.264.
 
-Frames are painted with numpy at about a quarter of the output size (the painter draws smooth shapes,
-so ffmpeg's bicubic upscale loses little) in a writer thread that pipes raw RGB into ffmpeg, which
-scales and encodes. This is procedural art, not a neural model, and the metadata says so.
+Frames are painted with numpy, anti-aliased, at up to 540 rows on their short side (the engine stores
+clips at that size, so an export scales them once, with lanczos, and a 1080p export carries 540 rows
+of detail). Two painters take alternate frames in two threads (numpy lets go of the interpreter lock
+in its loops) and a writer pipes the raw RGB, in order, into ffmpeg, which encodes (and scales, when
+asked for a larger clip than is painted). This is procedural art, not a neural model, and the
+metadata says so.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -17,8 +22,9 @@ from .ffmpeg import BT709_FRAMES, BT709_TAGS, TO_BT709, X264_CRF, X264_PRESET, F
 from .painter import ScenePainter
 from .vocabulary import SceneSpec, parse_prompt, prompt_digest
 
-# Painting cost grows with pixels; ~270 rows keeps 1080p generation near the cost of its encode.
-PAINT_ROWS = 270
+# Painting cost grows with pixels: 540 rows is half of 1080p's, with a quarter of its pixels to paint.
+PAINT_ROWS = 540
+PAINTERS = 2  # threads painting alternate frames
 
 
 def paint_size(width: int, height: int) -> tuple[int, int]:
@@ -65,15 +71,27 @@ def generate_clip(
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     pw, ph = paint_size(width, height)
-    spec, painter = make_painter(prompt, pw, ph, duration_s, seed)
     n_frames = max(1, round(duration_s * fps))
+    # Identical painters (same scene, same seed): a frame depends on its time alone.
+    painters = [make_painter(prompt, pw, ph, duration_s, seed)[1] for _ in range(min(PAINTERS, n_frames))]
+    spec = painters[0].spec
+    for painter in painters[1:]:
+        painter.share_layers(painters[0])  # each layer is painted once, not once per painter
 
     def feed(pipe: IO[bytes]) -> None:
-        for i in range(n_frames):
-            pipe.write(painter.frame(i / fps, i).tobytes())
+        with ThreadPoolExecutor(len(painters), thread_name_prefix="nemo-paint") as pool:
+            ahead: deque[Future[np.ndarray]] = deque()
+            for i in range(n_frames):
+                # Painter k only ever paints frames k, k + n, ...: its next frame waits for its last.
+                painter = painters[i % len(painters)]
+                if len(ahead) >= len(painters):
+                    pipe.write(ahead.popleft().result().tobytes())
+                ahead.append(pool.submit(painter.frame, i / fps, i))
+            while ahead:
+                pipe.write(ahead.popleft().result().tobytes())
 
-    # One explicit conversion to BT.709 YUV (with the upscale, when there is one).
-    scale = ["-vf", f"scale={width}:{height}:flags=bicubic:{TO_BT709},format=yuv420p,{BT709_FRAMES}"]
+    # One explicit conversion to BT.709 YUV (with the upscale, when there is one: lanczos, once).
+    scale = ["-vf", f"scale={width}:{height}:flags=lanczos:{TO_BT709},format=yuv420p,{BT709_FRAMES}"]
     tmp = out_path.with_name(f".{out_path.name}.part")
     args = [
         "-y",
@@ -94,6 +112,11 @@ def generate_clip(
         X264_PRESET,
         "-crf",
         X264_CRF,
+        # A clip is an intermediate that every preview and export decodes again: without CABAC and
+        # the deblocking filter it decodes about twice as fast and encodes faster (measured at
+        # 960x540: 0.19 s against 0.42 s to decode 5 s), for a file about a fifth larger.
+        "-tune",
+        "fastdecode",
         "-pix_fmt",
         "yuv420p",
         *BT709_TAGS,

@@ -134,6 +134,12 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "aurora": ("aurora", "northern lights", "borealis", "极光", "北极光"),
     "desert": ("desert", "dune", "sand", "sahara", "沙漠", "沙丘", "荒漠"),
     "fog": ("fog", "foggy", "mist", "misty", "haze", "hazy", "雾", "薄雾", "大雾", "云雾"),
+    # Drawn subjects (a module each): a flock of birds, sailing boats, a lighthouse, fireworks.
+    "birds": ("bird", "flock", "seagull", "gull", "鸟", "飞鸟", "鸟群", "海鸥"),
+    "boats": ("boat", "sailboat", "sailing", "yacht", "船", "帆船", "小船", "渔船", "游艇"),
+    "lighthouse": ("lighthouse", "灯塔"),
+    "fireworks": ("firework", "fireworks", "烟花", "烟火", "焰火"),
+    "lightning": ("lightning", "thunderstorm", "thunder", "闪电", "雷", "雷雨", "雷暴", "雷电"),
 }
 
 GROUNDS = ("sea", "mountains", "city", "forest", "desert")
@@ -183,7 +189,9 @@ def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
             if len(times) == 1
             else next(t for t in ("sunset", "dawn", "dusk", "night", "day") if t in times)
         )
-    elif els & {"stars", "aurora", "moon"} or ("city" in els and "neon" in text) or "fire" in els:
+    elif (
+        els & {"stars", "aurora", "moon", "fireworks"} or ("city" in els and "neon" in text) or "fire" in els
+    ):
         tod = "night"
     elif "sun" in els:
         tod = "day"
@@ -193,8 +201,12 @@ def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
     else:
         tod = "day"
 
-    if "waves" in els:
+    if els & {"waves", "boats", "lighthouse"}:  # boats sail and lighthouses stand by the sea
         els.add("sea")
+    if "fireworks" in els and not els & set(GROUNDS):
+        els.add("city")
+    if "lightning" in els:  # a storm: it rains under the clouds the bolts come from
+        els.add("rain")
     if not els & set(GROUNDS):
         if "aurora" in els or "snow" in els:
             els.add("mountains")
