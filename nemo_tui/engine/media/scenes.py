@@ -20,7 +20,7 @@ import numpy as np
 
 from .ffmpeg import BT709_FRAMES, BT709_TAGS, TO_BT709, X264_CRF, X264_PRESET, FFmpegError, run_ffmpeg
 from .painter import ScenePainter
-from .proxy import PROXY_CRF, proxy_path, proxy_size
+from .proxy import PROXY_X264, proxy_path, proxy_size
 from .vocabulary import SceneSpec, parse_prompt, prompt_digest
 
 # Painting cost grows with pixels: 540 rows is half of 1080p's, with a quarter of its pixels to paint.
@@ -116,7 +116,7 @@ def generate_clip(
         ]
         outputs = [
             *["-map", "[clip]", *x264, "-crf", X264_CRF, *mp4, str(tmp)],
-            *["-map", "[proxy]", *x264, "-crf", PROXY_CRF, *mp4, str(small_tmp)],
+            *["-map", "[proxy]", "-c:v", "libx264", *PROXY_X264, "-pix_fmt", "yuv420p", *mp4, str(small_tmp)],
         ]
     args = [
         "-y",
