@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 from ..protocol import PREVIEW_QUALITY, Draft
 from .config import EngineConfig
+from .media.proxy import proxy_path
 from .store import EngineStore
 
 log = logging.getLogger("nemo_tui.engine.jobs")
@@ -70,9 +71,10 @@ class RenderRunner:
         self._stopping = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def resolve_media(self, source: str, client_id: str | None = None) -> Path | None:
+    def resolve_media(self, source: str, client_id: str | None = None, preview: bool = False) -> Path | None:
         """A draft's `source` (a media id, or a URL of a file on this server) -> its local file.
-        With `client_id`, only media of that account's sessions (a render uses its own account's)."""
+        With `client_id`, only media of that account's sessions (a render uses its own account's).
+        `preview`: a generated clip's proxy when it has one (media/proxy.py); exports never get it."""
         media_id = source
         if "://" in source or source.startswith("/"):
             parts = urlparse(source).path.strip("/").split("/")
@@ -85,6 +87,10 @@ class RenderRunner:
         if client_id is not None and self.store.media_account(media_id) != client_id:
             return None
         path = self.config.data_dir / media["path"]
+        if preview and media.get("origin") == "generated":
+            small = proxy_path(path)
+            if small.is_file():
+                return small
         return path if path.is_file() else None
 
     def _run(self, render_id: str) -> None:
@@ -132,7 +138,7 @@ class RenderRunner:
         try:
             render_draft(
                 Draft.from_wire(json.loads(job["draft"])),
-                partial(self.resolve_media, client_id=job["client_id"]),
+                partial(self.resolve_media, client_id=job["client_id"], preview=preview),
                 final,
                 width=job["width"],
                 height=job["height"],

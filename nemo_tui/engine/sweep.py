@@ -19,6 +19,8 @@ import logging
 import os
 from pathlib import Path
 
+from .media.proxy import proxy_path
+
 log = logging.getLogger("nemo_tui.engine.sweep")
 SWEPT_FOLDERS = ("uploads", "media", "renders")
 
@@ -59,10 +61,12 @@ class DataDirLock:
 
 
 def referenced(store) -> set[str]:
-    """Every file path (relative to the data dir, POSIX) that a media row or a render job names."""
+    """Every file path (relative to the data dir, POSIX) that a media row or a render job names, and
+    the preview proxy beside each generated clip (media/proxy.py)."""
+    clips = store._q("SELECT path FROM media WHERE path IS NOT NULL AND origin='generated'")
     rows = store._q("SELECT path FROM media WHERE path IS NOT NULL")
     rows += store._q("SELECT output_path AS path FROM renders WHERE output_path IS NOT NULL")
-    return {Path(r["path"]).as_posix() for r in rows}
+    return {Path(r["path"]).as_posix() for r in rows} | {proxy_path(r["path"]).as_posix() for r in clips}
 
 
 def sweep(data_dir: Path, store) -> DataDirLock:

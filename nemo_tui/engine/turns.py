@@ -25,6 +25,7 @@ from . import edits, edits_items
 from .agent import Call, Plan, plan_turn
 from .api import in_thread
 from .config import EngineConfig
+from .media.proxy import proxy_path
 from .sse import CUT_STREAM, Emit
 from .store import EngineSession, EngineStore
 
@@ -252,6 +253,7 @@ class Turn:
         finally:
             if not recorded:
                 path.unlink(missing_ok=True)
+                proxy_path(path).unlink(missing_ok=True)
 
     async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
         from .media.scenes import generate_clip  # deferred: the server starts without the media stack
@@ -269,6 +271,7 @@ class Turn:
             path,
             seed=self.rng.randrange(2**31),
             fps=self.config.generate_fps,
+            proxy=True,  # the small copy preview renders decode (media/proxy.py)
         )
         await self._record(
             path,

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from media_helpers import facts, frame_at
 
+from nemo_tui.engine.media.proxy import proxy_path
 from nemo_tui.engine.media.scenes import generate_clip, make_painter
 from nemo_tui.engine.media.vocabulary import KEYWORDS, TIMES_OF_DAY, parse_prompt
 
@@ -58,6 +59,26 @@ def test_generated_clip_is_h264_at_the_size_asked(tmp_path: Path) -> None:
     assert (meta["width"], meta["height"], meta["duration_s"]) == (160, 90, 0.5)
     assert {"sunset", "sea"} <= set(meta["scene"])
     assert not list(tmp_path.glob(".*")), "no temporary file is left behind"
+
+
+def test_a_proxy_is_the_same_clip_at_half_the_rows(tmp_path: Path) -> None:
+    """generate_clip(proxy=True): the clip is the one it writes without, and beside it the same
+    frames at 270 rows, as many, as long (previews decode it; media/proxy.py)."""
+    out, alone = tmp_path / "clip.mp4", tmp_path / "alone.mp4"
+    meta = generate_clip("a sunset over the ocean", 0.5, 960, 540, out, seed=7, fps=24, proxy=True)
+    generate_clip("a sunset over the ocean", 0.5, 960, 540, alone, seed=7, fps=24)
+    assert out.read_bytes() == alone.read_bytes()
+    f, p = facts(out), facts(proxy_path(out))
+    assert (p.video_codec, p.pix_fmt, p.width, p.height) == ("h264", "yuv420p", 480, 270)
+    assert (meta["proxy_width"], meta["proxy_height"]) == (480, 270)
+    assert p.frames == f.frames == 12 and abs(p.video_duration_s - f.video_duration_s) < 1e-3
+    small = frame_at(out, 0.25)[::2, ::2].astype(float)
+    assert np.abs(frame_at(proxy_path(out), 0.25) - small).mean() < 6, "the same picture, smaller"
+    assert not proxy_path(alone).exists(), "no proxy unless asked"
+    assert not list(tmp_path.glob(".*")), "no temporary file is left behind"
+    # A clip at or under 270 rows needs none.
+    assert "proxy_width" not in generate_clip("a sunset", 0.2, 480, 270, tmp_path / "s.mp4", proxy=True)
+    assert not proxy_path(tmp_path / "s.mp4").exists()
 
 
 def test_clip_frames_move_and_are_not_blank(media: dict[str, Path]) -> None:
