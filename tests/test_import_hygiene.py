@@ -132,7 +132,13 @@ def test_no_import_cycles_among_nemo_tui_modules():
 
 # Facts every layer needs (README, Layout): these import nothing of nemo_tui, so the engine can use
 # them without reaching core and the TUI's first paint without loading pydantic.
-LEAF_MODULES = ("nemo_tui.languages", "nemo_tui.loopback", "nemo_tui.dirs", "nemo_tui.env_vars")
+LEAF_MODULES = (
+    "nemo_tui.languages",
+    "nemo_tui.loopback",
+    "nemo_tui.dirs",
+    "nemo_tui.env_vars",
+    "nemo_tui.ffmpeg_path",
+)
 
 
 def test_the_shared_fact_modules_are_leaves():

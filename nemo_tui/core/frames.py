@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from ..ffmpeg_path import FFmpegNotFound, find_ffmpeg
 
 
 class DecodeError(Exception):
@@ -26,16 +26,10 @@ class DecodeError(Exception):
 def ffmpeg_exe() -> str:
     """NEMO_FFMPEG wins (a system ffmpeg), else the static build of the imageio-ffmpeg wheel (the
     engine finds its ffmpeg the same way; core may not import the engine)."""
-    override = os.environ.get("NEMO_FFMPEG")
-    if override:
-        found = shutil.which(override)
-        if not found:
-            raise DecodeError(f"NEMO_FFMPEG is set to {override!r}, which is not a program that can be run")
-        return found
-    import imageio_ffmpeg
-
-    exe: str = imageio_ffmpeg.get_ffmpeg_exe()
-    return exe
+    try:
+        return find_ffmpeg()
+    except FFmpegNotFound as exc:
+        raise DecodeError(str(exc)) from None
 
 
 def _decode_args(path: Path | str, start_s: float, width: int, height: int, rate: float | None) -> list[str]:

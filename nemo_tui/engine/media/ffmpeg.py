@@ -7,9 +7,7 @@ Command lines built on top of this module stay within what distribution ffmpeg 5
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -18,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from ...ffmpeg_path import FFmpegNotFound, find_ffmpeg
 
 # Measured on 2 cores (tests/bench.py): x264 `veryfast` spends ~1.8x the reference's time on these
 # moving, full-frame scenes; `superfast` (no mb-tree, diamond search) stays within 1.5x and still looks
@@ -48,15 +48,10 @@ class FFmpegError(Exception):
 
 def ffmpeg_exe() -> str:
     """NEMO_FFMPEG wins (a system ffmpeg ≥ 5.1); else the static build shipped by imageio-ffmpeg."""
-    override = os.environ.get("NEMO_FFMPEG")
-    if override:
-        found = shutil.which(override)
-        if not found:
-            raise FFmpegError(f"NEMO_FFMPEG is set to {override!r}, which is not a program that can be run")
-        return found
-    import imageio_ffmpeg  # deferred: importing it is cheap, but only media work needs it
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
+    try:
+        return find_ffmpeg()
+    except FFmpegNotFound as exc:
+        raise FFmpegError(str(exc)) from None
 
 
 # Lines ffmpeg prints that say nothing about why it failed.
