@@ -7,6 +7,7 @@ A leaf module (platformdirs only, imported when asked): the engine, the client a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 APP_DIR_NAME = "nemo-tui"
@@ -38,3 +39,10 @@ def user_log_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_log_dir(APP_DIR_NAME))
+
+
+def folder(environ: Mapping[str, str], variable: str, default: Callable[[], Path]) -> Path:
+    """A folder a NEMO_* variable moves: its value (~ expanded) when set, else `default()` — the
+    rule the typed settings follow, for the places that need a folder before they are read."""
+    raw = (environ.get(variable) or "").strip()
+    return Path(raw).expanduser() if raw else default()

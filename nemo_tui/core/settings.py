@@ -19,7 +19,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .. import env_vars
-from ..dirs import user_cache_dir, user_config_dir, user_data_dir
+from ..dirs import folder, user_cache_dir, user_config_dir, user_data_dir
 from ..protocol import DEFAULT_WEB_BASE
 
 DEFAULT_API_BASE = "https://mega-api-prod.nemovideo.ai"
@@ -40,9 +40,7 @@ def default_export_dir() -> Path:
 
 def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where previews are cached: NEMO_CACHE_DIR, else the platform's user cache folder."""
-    env = os.environ if env is None else env
-    override = (env.get(env_vars.CACHE_DIR) or "").strip()
-    return Path(override).expanduser() if override else user_cache_dir()
+    return folder(os.environ if env is None else env, env_vars.CACHE_DIR, user_cache_dir)
 
 
 class Settings(BaseModel):

@@ -48,11 +48,11 @@ def config_file_now(environ: Mapping[str, str] | None = None) -> Path:
     and the graphics setting then hold from the first keystroke, not from "connected"."""
     from .. import env_vars
     from ..core.config_toml import CONFIG_FILE
-    from ..dirs import user_config_dir
+    from ..dirs import folder, user_config_dir
 
-    env = os.environ if environ is None else environ
-    raw = (env.get(env_vars.CONFIG_DIR) or "").strip()
-    return (Path(raw).expanduser() if raw else user_config_dir()) / CONFIG_FILE
+    return (
+        folder(os.environ if environ is None else environ, env_vars.CONFIG_DIR, user_config_dir) / CONFIG_FILE
+    )
 
 
 class _BadSettings(Exception):
