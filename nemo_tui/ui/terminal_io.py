@@ -15,10 +15,10 @@ import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from textual import work
 from textual._xterm_parser import XTermParser
+from textual.app import App
 from textual.driver import Driver
 from textual.drivers import linux_driver
 from textual.message import Message
@@ -26,6 +26,7 @@ from textual.message import Message
 from ..core import graphics
 from ..core.config_toml import setting
 from ..core.term_replies import QUERIES, ReplyFilter, da1_attributes, tmux_wrap
+from .environment import Terminal
 from .messages import TerminalReplied
 
 REPLY_TIMEOUT_S = 0.5  # after the first paint, in a worker: the start itself waits on nothing
@@ -66,9 +67,11 @@ def driver_class(chosen: type[Driver]) -> type[Driver]:
     return ReplyAwareDriver if chosen is linux_driver.LinuxDriver else chosen
 
 
-class GraphicsProbe:
+class GraphicsProbe(App[None]):
     """Mixed into NemoApp: `probe_graphics()` after the first paint decides `terminal.graphics`."""
 
+    terminal: Terminal  # NemoApp's, set in its __init__
+    _environ: dict[str, str]
     terminal_write: Callable[[str], None] | None = None  # the real terminal, or a test's fake
     graphics_choice: graphics.GraphicsChoice | None = None  # what was decided, and why
     reply_timeout_s = REPLY_TIMEOUT_S
@@ -83,11 +86,10 @@ class GraphicsProbe:
         """Where kitty images go, when they can be drawn: graphics "kitty", a terminal to write to and
         truecolour output (the placeholders' colour carries the image id). Sixel is drawn as
         half-blocks for now. In tmux, every sequence is passed through to the terminal outside."""
-        app: Any = self
         write = self._terminal_writer()
-        if app.terminal.graphics != "kitty" or write is None or app.console.color_system != "truecolor":
+        if self.terminal.graphics != "kitty" or write is None or self.console.color_system != "truecolor":
             return None
-        if app._environ.get("TMUX"):
+        if self._environ.get("TMUX"):
             return lambda sequence: write(tmux_wrap(sequence))
         return write
 
@@ -130,8 +132,7 @@ class GraphicsProbe:
     def use_graphics(self, choice: graphics.GraphicsChoice) -> None:
         from .widgets.timeline import TimelineView
 
-        app: Any = self
         self.graphics_choice = choice
-        app.terminal = replace(app.terminal, graphics=choice.mode)
-        app.query_one(TimelineView).set_pictures(choice.mode != "none")
-        app.log(f"graphics: {choice.mode} ({choice.source})")
+        self.terminal = replace(self.terminal, graphics=choice.mode)
+        self.query_one(TimelineView).set_pictures(choice.mode != "none")
+        self.log(f"graphics: {choice.mode} ({choice.source})")
