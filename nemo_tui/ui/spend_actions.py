@@ -19,10 +19,12 @@ from .widgets.timeline import TimelineView
 if TYPE_CHECKING:
     from ..core.events import CostQuote
     from ..core.jobs import JobView
-    from .flow_types import EventStream
+    from .flow_types import ConversationLike, EventStream
 
 
-async def in_session(conv: Any, session_id: str, flow: Callable[[], EventStream]) -> AsyncIterator[Any]:
+async def in_session(
+    conv: ConversationLike, session_id: str, flow: Callable[[], EventStream]
+) -> AsyncIterator[Any]:
     """Open another stored session of this backend, then run `flow` there (nothing more when the
     session could not be opened)."""
     opened = False
