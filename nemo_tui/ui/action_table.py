@@ -62,8 +62,14 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     # -- the prompt's own keys and the framework's palette: described, not bound here ---------------
-    Action("send", "submit", "enter", Words("Send", "发送"), shows=Shows.HELP, scope="prompt"),
-    Action("newline", "newline", "ctrl+j,alt+enter", Words("New line", "换行"), shows=Shows.HELP, scope="prompt"),
+    # Not priority: a priority binding runs from the app's queue, ahead of the keys still waiting in the
+    # prompt's, so a message and its Enter arriving in one burst (tmux send-keys, a paste, a fast
+    # typist over SSH) would be sent cut short. PromptInput._on_key takes them in order instead.
+    Action("send", "submit", "enter", Words("Send", "发送"), shows=Shows.HELP, scope="prompt", priority=False),
+    Action(
+        "newline", "newline", "ctrl+j,alt+enter", Words("New line", "换行"),
+        shows=Shows.HELP, scope="prompt", priority=False,
+    ),
     # -- the app's actions ---------------------------------------------------------------------------
     Action(
         "export", "export", "ctrl+e", Words("Export", "导出"),

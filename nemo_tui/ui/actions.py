@@ -51,12 +51,12 @@ class AppActions(ChatFlow):
         text = event.text
         if self._question is not None and not self._question_open:
             self._question = None  # typed instead of answering: the message is the answer
-        if self.conversation is None and not self.busy:
+        if self.conversation is None and not self.busy and not self.connecting:
             # Connecting failed: nothing would ever send it. Keep it where it was typed.
             self.query_one(PromptInput).restore(text)
             self.notify(self.say("app.not_connected"), severity="error", markup=False)
             return
-        if self.busy or self._question_open or len(self._queue):
+        if self.busy or self.connecting or self._question_open or len(self._queue):
             # One turn per session: it waits for the running one (or for connecting), in order.
             self._enqueue(text, "turn", lambda conversation: conversation.handle(text))
             self.notify(self.say("queue.connecting" if self.connecting else "queue.added"), markup=False)

@@ -62,8 +62,11 @@ class ChatFlow(App[None]):
 
     @property
     def connecting(self) -> bool:
-        """The first turn is still choosing the backend, starting the engine or connecting."""
-        return self.busy and self._turn_kind == "start" and self.connection == "connecting"
+        """The backend is still being chosen, started or connected to: from the first paint (the
+        first turn starts just after it: a key can land in between) until the first turn is done."""
+        if self.connection != "connecting":
+            return False
+        return self.conversation is None or (self.busy and self._turn_kind == "start")
 
     def set_language(self, lang: str) -> None:  # NemoApp's
         raise NotImplementedError
