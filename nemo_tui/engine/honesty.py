@@ -1,5 +1,5 @@
 """Saying plainly what a procedural clip will show when the prompt names something the painter
-cannot draw (a cat, a rocket, a busy street's people): the subject, and what it draws instead.
+cannot draw (a spaceship, a bus, a river, a horse): the subject, and what it draws instead.
 
 The painter's own vocabulary decides what is drawable: a subject word that the vocabulary knows
 (because someone taught the painter to draw it) is never reported as missing.
@@ -13,30 +13,8 @@ from .media.vocabulary import KEYWORDS, TIMES_OF_DAY, parse_prompt
 
 # subject -> (English words, Chinese words). Chinese matches as substrings, so only whole nouns.
 SUBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "a cat": (("cat", "cats", "kitten", "kittens", "kitty"), ("猫", "小猫", "猫咪")),
-    "a dog": (("dog", "dogs", "puppy", "puppies"), ("狗", "小狗", "狗狗")),
-    "a rocket": (("rocket", "rockets", "spaceship", "spacecraft"), ("火箭", "飞船")),
-    "people": (
-        (
-            "people",
-            "person",
-            "man",
-            "woman",
-            "men",
-            "women",
-            "child",
-            "children",
-            "kid",
-            "kids",
-            "crowd",
-            "crowds",
-        ),
-        ("人群", "行人", "人们", "男人", "女人", "孩子", "小孩", "人物"),
-    ),
-    "cars and traffic": (
-        ("car", "cars", "traffic", "bus", "taxi", "busy"),
-        ("汽车", "车流", "车辆", "出租车", "繁忙", "热闹"),
-    ),
+    "a spaceship": (("spaceship", "spaceships", "spacecraft"), ("飞船",)),
+    "buses": (("bus", "buses"), ("公交车", "巴士")),
     "birds": (("bird", "birds", "seagull", "seagulls", "eagle"), ("鸟", "海鸥", "老鹰")),
     "animals": (
         ("horse", "horses", "fish", "whale", "dolphin", "deer", "lion", "tiger", "bear"),
@@ -50,7 +28,7 @@ SUBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "a robot": (("robot", "robots"), ("机器人",)),
     "dragons and dinosaurs": (("dragon", "dragons", "dinosaur", "dinosaurs"), ("龙", "恐龙")),
     "flowers": (("flower", "flowers", "butterfly", "butterflies"), ("鲜花", "花朵", "花海", "蝴蝶")),
-    "a waterfall or river": (("waterfall", "waterfalls", "river", "stream"), ("瀑布", "河", "小溪")),
+    "a river or stream": (("river", "rivers", "stream", "streams"), ("河", "小溪")),
     "a lighthouse": (("lighthouse",), ("灯塔",)),
     "fireworks": (("firework", "fireworks"), ("烟花", "烟火")),
     "lightning": (("lightning", r"thunder\w*"), ("闪电", "雷")),
@@ -62,11 +40,8 @@ SUBJECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 _NAMES_ZH = {
-    "a cat": "猫",
-    "a dog": "狗",
-    "a rocket": "火箭",
-    "people": "人",
-    "cars and traffic": "汽车和车流",
+    "a spaceship": "飞船",
+    "buses": "公交车",
     "birds": "鸟",
     "animals": "动物",
     "boats": "船",
@@ -74,7 +49,7 @@ _NAMES_ZH = {
     "a robot": "机器人",
     "dragons and dinosaurs": "龙和恐龙",
     "flowers": "花",
-    "a waterfall or river": "瀑布和河流",
+    "a river or stream": "河流和小溪",
     "a lighthouse": "灯塔",
     "fireworks": "烟花",
     "lightning": "闪电",
@@ -107,6 +82,12 @@ ELEMENT_ZH = {
     "lighthouse": "灯塔",
     "fireworks": "烟花",
     "lightning": "闪电",
+    "rocket": "发射的火箭",
+    "cat": "猫",
+    "dog": "狗",
+    "people": "行人",
+    "cars": "汽车",
+    "waterfall": "瀑布",
 }
 ELEMENT_EN = {
     "city": "a city skyline",
@@ -117,6 +98,12 @@ ELEMENT_EN = {
     "boats": "sailing boats",
     "lighthouse": "a lighthouse",
     "lightning": "lightning",
+    "rocket": "a rocket launching",
+    "cat": "a cat",
+    "dog": "a dog",
+    "people": "people walking",
+    "cars": "cars on a road",
+    "waterfall": "a waterfall",
 }
 _SHOWN = (
     "sun",
@@ -139,6 +126,12 @@ _SHOWN = (
     "lighthouse",
     "fireworks",
     "lightning",
+    "rocket",
+    "cat",
+    "dog",
+    "people",
+    "cars",
+    "waterfall",
 )
 
 

@@ -17,6 +17,7 @@ from .layers import LayerMixin, coverage, edge_coverage, put
 from .lighthouse import paint_lighthouse
 from .terrain import STREET, TerrainMixin
 from .textures import F32, add_light, mix, sample_1d, sample_2d, scale_rgb, smoothstep
+from .waterfall import paint_waterfall
 
 Paint = Callable[..., None]  # paint(scene, img): one layer of land
 
@@ -70,8 +71,13 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         every frame. Unbound, so the painter holds no reference to itself (it is freed at once)."""
         s, cls = self.spec, LandscapeMixin
         far_mountains = ("far mountains", 0.3, partial(cls.paint_mountains, far=True))
-        trees = [(f"trees{k}", p, partial(cls.paint_trees, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))]
+        trees: list[tuple[str, float | None, Paint]] = [
+            (f"trees{k}", p, partial(cls.paint_trees, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))
+        ]
         layers: list[tuple[str, float | None, Paint]] = []
+        falls: list[tuple[str, float | None, Paint]] = [("waterfall", None, paint_waterfall)]
+        if s.has("waterfall"):  # between the far rows of trees and the near one
+            trees = trees if s.has("sea") else [*trees[:2], *falls, trees[2]]
         if s.has("sea"):
             if s.has("mountains"):
                 layers.append(far_mountains)
@@ -82,9 +88,11 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
             layers.append(("sea", None, cls.paint_sea))
             if s.has("boats"):
                 layers.append(("boats", None, paint_boats))
+            if s.has("waterfall"):  # off a cliff into the sea
+                layers += falls
             if s.has("forest"):
                 layers.append(trees[0])
-            if s.has("fire"):  # a campfire by the sea burns on a beach, not on the water
+            if s.has("fire", "people", "cat", "dog"):  # a campfire, or feet, on a beach, not on the water
                 layers.append(("beach", 1.0, paint_beach))
             return layers
         if s.has("mountains"):
@@ -100,6 +108,8 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
                 layers.append(("near city", 0.75, partial(cls.paint_city, near=True)))
         if s.has("forest"):
             layers += trees
+        elif s.has("waterfall"):
+            layers += falls
         return layers
 
     def _peaks(self, rng: np.random.Generator, far: bool) -> np.ndarray:
@@ -134,7 +144,7 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
                     epoch=epoch if key.endswith("city") else 0,
                     sway=sway,
                 )
-        if self.spec.has("city"):
+        if self.spec.has("city") and not self.spec.has("cars"):  # cars draw their own lights
             self.paint_traffic(img)
         if self.spec.has("fire"):
             paint_fire(self, img)

@@ -11,12 +11,16 @@ from functools import partial
 
 import numpy as np
 
+from .animals import paint_cat, paint_dog
 from .birds import bird_params, paint_birds
+from .cars import paint_cars
 from .fireworks import paint_fireworks
 from .landscape import LandscapeMixin
 from .layers import put
 from .lightning import paint_lightning
 from .palettes import palette_for
+from .people import paint_people
+from .rocket import paint_rocket
 from .textures import (
     F32,
     add_light,
@@ -149,6 +153,16 @@ class ScenePainter(LandscapeMixin):
         if self.n_birds:
             paint_birds(self, img, self.n_birds)
         self.paint_land(img)
+        if s.has("rocket"):
+            paint_rocket(self, img)
+        if s.has("cars"):
+            paint_cars(self, img)
+        if s.has("people"):
+            paint_people(self, img)
+        if s.has("cat"):
+            paint_cat(self, img)
+        if s.has("dog"):
+            paint_dog(self, img)
         if self.cloud_shadows:
             self.scroll(img, "shadows", 1.0, self.paint_shadows, drift=-1.6 * CLOUD_DRIFT * self.pan_dir)
         if s.has("desert"):  # sand blown off the crests

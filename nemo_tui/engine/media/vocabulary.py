@@ -134,13 +134,68 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "aurora": ("aurora", "northern lights", "borealis", "极光", "北极光"),
     "desert": ("desert", "dune", "sand", "sahara", "沙漠", "沙丘", "荒漠"),
     "fog": ("fog", "foggy", "mist", "misty", "haze", "hazy", "雾", "薄雾", "大雾", "云雾"),
-    # Drawn subjects (a module each): a flock of birds, sailing boats, a lighthouse, fireworks.
+    # Drawn subjects (a module each): a flock of birds, sailing boats, a lighthouse, fireworks,
+    # lightning, a rocket, a cat, a dog, people, cars, a waterfall.
     "birds": ("bird", "flock", "seagull", "gull", "鸟", "飞鸟", "鸟群", "海鸥"),
     "boats": ("boat", "sailboat", "sailing", "yacht", "船", "帆船", "小船", "渔船", "游艇"),
     "lighthouse": ("lighthouse", "灯塔"),
     "fireworks": ("firework", "fireworks", "烟花", "烟火", "焰火"),
     "lightning": ("lightning", "thunderstorm", "thunder", "闪电", "雷", "雷雨", "雷暴", "雷电"),
+    "rocket": ("rocket", "火箭"),
+    "cat": ("cat", "kitten", "kitty", "猫", "小猫", "猫咪"),
+    "dog": ("dog", "puppy", "puppies", "狗", "小狗", "狗狗"),
+    "people": (
+        "people",
+        "person",
+        "man",
+        "woman",
+        "men",
+        "women",
+        "child",
+        "children",
+        "kid",
+        "crowd",
+        "pedestrian",
+        "walker",
+        "行人",
+        "人群",
+        "人们",
+        "路人",
+        "游客",
+        "男人",
+        "女人",
+        "孩子",
+        "小孩",
+        "人物",
+        "一群人",
+        "人来人往",
+    ),
+    "cars": (
+        "car",
+        "traffic",
+        "taxi",
+        "highway",
+        "freeway",
+        "motorway",
+        "汽车",
+        "小汽车",
+        "轿车",
+        "车流",
+        "车辆",
+        "出租车",
+        "堵车",
+    ),
+    "waterfall": ("waterfall", "cascade", "瀑布"),
 }
+# Chinese words that hold a trigger but mean something else: 火箭 (a rocket) is no campfire, nor is
+# 烟火 (fireworks); 熊猫 (a panda) and 猫头鹰 (an owl) are no cats; 热狗 (a hot dog) is no dog.
+NOT_INSIDE: dict[str, tuple[str, ...]] = {
+    "火": ("火箭", "烟火", "焰火", "火车", "火星"),
+    "猫": ("熊猫", "猫头鹰"),
+    "狗": ("热狗",),
+}
+# A busy scene has people in it, and cars when it is a city's street.
+BUSY = ("busy", "bustling", "繁忙", "热闹")
 
 GROUNDS = ("sea", "mountains", "city", "forest", "desert")
 
@@ -166,8 +221,13 @@ class SceneSpec:
 
 def _has_word(text: str, word: str) -> bool:
     if re.search(r"[\u3400-\u9fff]", word):
+        for whole in NOT_INSIDE.get(word, ()):
+            text = text.replace(whole, " ")
         return word in text
-    return re.search(rf"(?<![a-z]){re.escape(word)}(e?s)?(?![a-z])", text) is not None
+    # Whole words, and their plurals: "-es" only where English writes it ("beaches", "volcanoes"),
+    # so "cares" is not a car and "stares" is not a star.
+    plural = "(es)?" if re.search(r"(s|x|z|ch|sh|o)$", word) else "s?"
+    return re.search(rf"(?<![a-z]){re.escape(word)}{plural}(?![a-z])", text) is not None
 
 
 def prompt_digest(prompt: str, seed: int) -> int:
@@ -178,8 +238,10 @@ def prompt_digest(prompt: str, seed: int) -> int:
 
 def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
     """Pick the elements a prompt names; fill in what a believable scene needs around them."""
-    text = prompt.lower()
+    text = prompt.lower().replace("man-made", "artificial")  # no people in a man-made lake
     found = [name for name, words in KEYWORDS.items() if any(_has_word(text, w) for w in words)]
+    if any(_has_word(text, w) for w in BUSY):
+        found += [e for e in ("people", "cars") if e not in found and (e == "people" or "city" in found)]
     els = {e for e in found if e not in TIMES_OF_DAY}
     times = [e for e in found if e in TIMES_OF_DAY]
 
@@ -208,8 +270,10 @@ def parse_prompt(prompt: str, seed: int = 0) -> SceneSpec:
     if "lightning" in els:  # a storm: it rains under the clouds the bolts come from
         els.add("rain")
     if not els & set(GROUNDS):
-        if "aurora" in els or "snow" in els:
+        if "aurora" in els or "snow" in els or "waterfall" in els:
             els.add("mountains")
+        elif "cars" in els:  # traffic drives through a town
+            els.add("city")
         elif "fire" in els:
             els.add("forest")
         elif "rain" in els:
