@@ -59,6 +59,30 @@ def looks_like_generation(text: str) -> bool:
     return bool(_GENERATION_REQUEST.search(text))
 
 
+# A clip drawn again ("regenerate the last clip", "make the second clip a snowy forest instead",
+# "重新生成第一个片段", "把第二个片段换成雪山"): charged like a new clip of that clip's length.
+_REGENERATION_REQUEST = re.compile(
+    r"(?i)\bre-?(?:generate|roll|make|shoot|draw)\b|\bredo (?:the|this|that|it)\b.*\b(?:clip|shot|scene|segment|one)\b"
+    r"|\b(?:another|a different|a new|a fresh)\s+(?:version|take|variation)\b"
+    r"|\b(?:generate|make|render)\b.*\b(?:clip|shot|segment)\b.*\bagain\b"
+    r"|\b(?:make|change|turn|switch|replace|swap out|convert|transform)\b.*\b(?:clip|shot|scene|segment|one|it)\b"
+    r".*?\b(?:to|into|with|for|as|a|an)\s+\w"
+    r"|\b(?:clip|shot|segment)\b.*\b(?:should (?:be|show)|instead)\b"
+    r"|重新(?:生成|制作|做|画|拍)|重拍|重画|重做.*(?:片段|镜头)|再(?:生成|做|画|拍)一(?:次|遍|版)|换一?个版本"
+    r"|(?:片段|镜头|段|它).*(?:换成|改成|改为|变成|替换成|替换为|变为|换为)|用.+(?:替换|代替).*(?:片段|镜头|段)"
+)
+# … unless what it becomes is a length, a speed or another edit's words ("第一个片段改成3秒").
+_OTHER_EDIT = re.compile(
+    r"(?i)\d+(?:\.\d+)?\s*-?\s*(?:s\b|secs?\b|seconds?\b|x\b|×|秒|倍)|\b(?:fast|faster|slow|slower|slow[- ]?mo\w*"
+    r"|speed|louder|quieter|bigger|smaller|vertical|square|landscape|title|caption|subtitle|music|volume"
+    r"|all|both|every)\b|标题|字幕|音乐|音量|倍速|竖屏|横屏|方形|所有|全部|顺序|位置"
+)
+
+
+def looks_like_regeneration(text: str) -> bool:
+    return bool(_REGENERATION_REQUEST.search(text)) and not _OTHER_EDIT.search(text)
+
+
 def question_text(title: str, questions: list[Question], lang: str) -> str:
     """A question as plain lines (history, headless output): title, then each prompt with its
     numbered options."""

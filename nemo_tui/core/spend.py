@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ..protocol import Credits, Draft, NemoError, TrackType
+from .activity import looks_like_regeneration
 from .events import CostQuote
 from .flow_base import Event, FlowBase, log
 from .i18n import t
@@ -20,6 +21,13 @@ def video_ms(draft: Draft | None) -> int:
     if draft is None:
         return 0
     return sum(max(s.duration_ms, 0) for tr in draft.tracks_of(TrackType.VIDEO) for s in tr.segments)
+
+
+def clip_seconds(draft: Draft | None) -> list[float]:
+    """The length of each clip on the timeline, in order: what drawing one again costs."""
+    if draft is None:
+        return []
+    return [max(s.duration_ms, 0) / 1000 for tr in draft.tracks_of(TrackType.VIDEO) for s in tr.segments]
 
 
 class SpendFlows(FlowBase):
@@ -60,8 +68,14 @@ class SpendFlows(FlowBase):
         return self._last_balance
 
     async def quote_for(self, text: str) -> Quote | None:
-        """The quote for a message, or None when it does not look like a generation."""
-        seconds = video_seconds(text)
+        """The quote for a message, or None when it does not look like a generation. A clip drawn
+        again is quoted at its length, so the draft is read first when it is not known yet."""
+        if looks_like_regeneration(text) and self._draft is None and self._session_id:
+            try:
+                self._seen(await self.backend.state())
+            except NemoError as exc:
+                log.debug("state read for a quote failed: %r", exc)
+        seconds = video_seconds(text, clip_seconds(self._draft))
         if seconds is None:
             return None
         rate = LOCAL_RATE if self._local else await self._db.learned_rate(self.backend_key)

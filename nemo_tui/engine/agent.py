@@ -18,6 +18,7 @@ from .agent_ask import DEFAULT_GENERATE_S, MAX_GENERATE_S, ambiguity_questions, 
 from .agent_history import history as _history
 from .agent_items import plan_items
 from .agent_refs import latest
+from .agent_regen import redoes_a_clip
 from .agent_types import Call, Plan
 from .agent_types import number as _number
 from .agent_types import track as _track
@@ -85,7 +86,7 @@ def plan_turn(
 
 def _plan_clause(clause: str, plan: Plan, state: dict[str, Any], uploads: list[dict[str, Any]], say) -> bool:
     low = lx.strip_quotes(clause).lower()
-    if li.REDO.search(low) or lx.UNDO.search(low):
+    if (li.REDO.search(low) or lx.UNDO.search(low)) and not redoes_a_clip(low):
         return _history(low, plan, state, say)
     if plan_items(clause, plan, state, say):
         return True

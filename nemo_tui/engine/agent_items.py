@@ -1,6 +1,6 @@
 """The agent's edits on items already in the draft: titles (text, colour, position, size, time),
-clips (move, swap, reorder, trim, split, duplicate, delete, speed, fades) and the music (relative
-volume, fades).
+clips (regenerate, move, swap, reorder, trim, split, duplicate, delete, speed, fades) and the music
+(relative volume, fades).
 
 `plan_items` reads one clause; it returns False when the clause is not an item edit (the caller
 then tries adding, generating and the rest). Each call it plans is also applied to the working
@@ -26,6 +26,7 @@ from .agent_near import (
     TITLE_FADE_ZH,
     near_miss,
 )
+from .agent_regen import regenerate
 from .agent_types import Call
 from .edits import canvas
 from .media.text import font_size
@@ -42,6 +43,9 @@ def plan_items(clause: str, plan: Any, state: dict[str, Any], say) -> bool:
     if li.CROSSFADE.search(low):
         say(CROSSFADE_EN, CROSSFADE_ZH)
         return True
+    # Before the generation check: "重新生成第一个片段" and "generate the second clip again" name a clip.
+    if (done := regenerate(ctx)) is not None:
+        return done
     if lx.GENERATE.search(low) and not li.DUPLICATE.search(low):
         return False
     for step in (

@@ -46,8 +46,8 @@ NEAR_MISSES: list[tuple[re.Pattern[str], str, str]] = [
             r"|\bsepia\b|\bblur|\bsharpen|\bvintage\b|滤镜|调色|亮度|亮一点|暗一点|对比度|饱和度|黑白|模糊|锐化|复古"
         ),
         "I can't grade or filter a clip; the closest is generating it again with another time of day "
-        "or weather (e.g. “generate a 5-second video of the city at sunset”) and deleting the old one.",
-        "我不能给片段加滤镜或调色；最接近的做法是换个时间或天气重新生成（例如“生成一个5秒的黄昏城市视频”），再删掉旧的。",
+        "or weather (e.g. “change the first clip to the city at sunset”), charged like a new clip.",
+        "我不能给片段加滤镜或调色；最接近的做法是换个时间或天气重新生成（例如“把第一个片段换成黄昏的城市”），和生成新片段一样扣积分。",
     ),
     (
         re.compile(r"\bzoom\b|\bcrop\b|\bpan\b|\bken burns\b|缩放|放大画面|裁切画面|平移"),
@@ -87,6 +87,33 @@ TITLE_FADE_EN = (
     "music, or change when the title shows (e.g. “show the title from 1 to 4 seconds”)."
 )
 TITLE_FADE_ZH = "标题不能淡入淡出，只能在设定的时间出现和消失；可以给片段和背景音乐加淡入淡出，或修改标题出现的时间（例如“标题从1秒显示到4秒”）。"
+
+
+# Regenerating (agent_regen.py): what it cannot do, and the closest thing it can.
+REGEN_TITLE_EN = (
+    "Titles are text, not generated video, so there's nothing to regenerate; I can change a title's "
+    "words, colour, size, position or timing (e.g. “change the title to 'Hello'”)."
+)
+REGEN_TITLE_ZH = (
+    "标题是文字，不是生成的视频，没有可重新生成的内容；可以修改标题的文字、颜色、大小、位置或显示时间"
+    "（例如“标题改成「你好」”）。"
+)
+REGEN_ALL_EN = (
+    "I regenerate one clip at a time, each charged like a new clip of its length; "
+    "say e.g. “regenerate the first clip”, then the next one."
+)
+REGEN_ALL_ZH = (
+    "我一次重新生成一个片段，每个按同样时长的新片段扣积分；可以说“重新生成第一个片段”，再说下一个。"
+)
+REGEN_LENGTH_EN = (
+    "A regenerated clip keeps its length and place, so the rest of the timeline stays put. For a clip "
+    "of another length, generate a new one (e.g. “generate a 10-second video of snow”) and delete the "
+    "old one, or regenerate this one and then trim it."
+)
+REGEN_LENGTH_ZH = (
+    "重新生成的片段保持原来的时长和位置，时间线的其余部分不变。想要别的时长，可以生成一个新片段"
+    "（例如“生成一个10秒的雪景视频”）再删掉旧的，或者重新生成后再裁剪。"
+)
 
 
 def near_miss(low: str) -> tuple[str, str] | None:

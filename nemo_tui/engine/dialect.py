@@ -78,7 +78,7 @@ def number(value: float) -> int | float:
 
 
 def tool_name(name: str, args: dict[str, Any]) -> str:
-    if name == "generate_video":
+    if name in ("generate_video", "regenerate_video"):  # both draw a clip and are charged for it
         return GENERATION_TOOL
     if name == "set_background_music" and args.get("style"):
         return MUSIC_TOOL

@@ -201,6 +201,40 @@ def set_speed(draft: dict[str, Any], kind: int, index: int, speed: float) -> Edi
     return new, {"status": "ok", "speed": speed, "duration_ms": seg["d"]}
 
 
+# What a clip's metadata says about its source: a regenerated clip gets all of them anew.
+SOURCE_KEYS = (
+    "source",
+    "name",
+    "prompt",
+    "speed",
+    "offset",
+    "source_ms",
+    "kind",
+    "procedural",
+    "scene",
+    "matched",
+)
+
+
+def regenerate(
+    draft: dict[str, Any],
+    index: int,
+    *,
+    source: str,
+    name: str,
+    prompt: str,
+    extra: dict[str, Any] | None = None,
+) -> Edit:
+    """Clip `index` with new media in its slot: the same length and place (and fades), a new source
+    drawn whole at normal speed. Not in TOOLS: the media comes from a generation (turns.py)."""
+    new = copy.deepcopy(draft)
+    track, pos = _slot(new, 0, index)
+    seg = track["sg"][pos]
+    kept = {k: v for k, v in (seg.get("m") or {}).items() if k not in SOURCE_KEYS}
+    seg["m"] = {"name": name, "source": source, "prompt": prompt, **kept, **(extra or {})}
+    return new, {"status": "ok", "index": index, "duration_ms": int(seg.get("d", 0)), "source": source}
+
+
 TOOLS: dict[str, Callable[..., Edit]] = {
     "update_item": update,
     "delete_item": delete,

@@ -125,12 +125,13 @@ HELP_EN = (
     'I can: generate a video ("generate a 10-second video of a sunset"), set the aspect ratio '
     "(16:9, 9:16 or 1:1), add, replace or remove background music with a volume, add a title or "
     "caption with its time, position and colour, trim the video to a length, remove a track, use "
-    "your uploaded clip or image, and undo the last edit."
+    'your uploaded clip or image, change what a clip shows ("make the second clip a snowy forest", '
+    "charged like a new clip of its length), and undo the last edit."
 )
 HELP_ZH = (
     "我可以：生成视频（“生成一个10秒的日落视频”）、设置画面比例（横屏16:9、竖屏9:16、方形1:1）、"
     "添加、更换或去掉背景音乐并设置音量、添加标题或字幕（时间、位置、颜色）、裁剪时长、删除轨道、"
-    "使用你上传的视频或图片，以及撤销上一步。"
+    "使用你上传的视频或图片、更换片段的画面（“把第二个片段换成雪山”，按同样时长的新片段扣积分），以及撤销上一步。"
 )
 
 
@@ -282,7 +283,7 @@ def scene_prompt(clause: str) -> str:
     text = strip_quotes(clause).strip()
     if has_cjk(text):
         # Only the leading request verbs: inside the scene they are words ("海浪拍岸", "未来城市").
-        text = re.sub(r"^(?:请|麻烦|帮我|给我|为我)*(?:生成|制作|创建|做|来|拍摄?)*", "", text)
+        text = re.sub(r"^(?:请|麻烦|帮我|给我|为我)*(?:重新)?(?:生成|制作|创建|做|来|拍摄?)*", "", text)
         text = re.sub(rf"{_NUM}\s*(?:秒钟?|分钟)的?", "", text)
         text = re.sub(r"竖屏|竖版|横屏|横版|正方形|方形|的?(?:背景音乐|音乐|配乐).*$", "", text)
         text = re.sub(r"^(?:一个|一段|一条|个|段|条)", "", text.strip())

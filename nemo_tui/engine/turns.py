@@ -31,6 +31,7 @@ from .store import EngineSession, EngineStore
 
 # Generation is CPU-heavy: one clip or track at a time, in a worker thread.
 GENERATION_SLOTS = anyio.CapacityLimiter(1)
+GENERATING = ("generate_video", "regenerate_video")  # the tools that draw a clip, charged by its seconds
 
 
 def text_chunks(text: str) -> list[str]:
@@ -144,7 +145,7 @@ class Turn:
         for call in self.plan.calls:
             call_id = "fc-" + uuid.uuid4().hex[:12]
             await emit(AdkEvent.call_event(invocation, call_id, call.name, call.args))
-            if call.name == "generate_video" and self.config.faults.drop_stream_during_generation:
+            if call.name in GENERATING and self.config.faults.drop_stream_during_generation:
                 await emit(CUT_STREAM)
             new_draft, response, history = await self._tool(call, draft)
             delta: dict[str, Any] = {}
@@ -182,6 +183,13 @@ class Turn:
             return (*edits.set_aspect_ratio(draft, args["ratio"]), "")
         if call.name == "generate_video":
             return (*await self._generate_video(draft, args["prompt"], float(args["duration"])), "")
+        if call.name == "regenerate_video":
+            return (
+                *await self._regenerate_video(
+                    draft, int(args["index"]), args["prompt"], float(args["duration"])
+                ),
+                "",
+            )
         if call.name == "set_background_music":
             return (*await self._music(draft, args.get("style"), float(args["volume"])), "")
         if call.name == "remove_background_music":
@@ -255,7 +263,11 @@ class Turn:
                 path.unlink(missing_ok=True)
                 proxy_path(path).unlink(missing_ok=True)
 
-    async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
+    async def _draw_clip(
+        self, draft: dict[str, Any], prompt: str, seconds: float
+    ) -> tuple[str, dict[str, Any]]:
+        """Generate a clip (a new seed each time), record it as media and charge `seconds` credits:
+        its media id and the segment metadata that says what it really is."""
         from .media.scenes import generate_clip  # deferred: the server starts without the media stack
         from .media.vocabulary import parse_prompt
 
@@ -286,16 +298,31 @@ class Turn:
         )
         self.generated.append(prompt)
         spec = parse_prompt(prompt)
+        # What the clip really is: procedural, and the scene elements the prompt matched.
+        return media_id, {"procedural": True, "scene": spec.names(), "matched": list(spec.matched)}
+
+    async def _generate_video(self, draft: dict[str, Any], prompt: str, seconds: float):
+        media_id, extra = await self._draw_clip(draft, prompt, seconds)
         new, response = edits.add_video_segment(
             draft,
             source=media_id,
             name=edits.short_name(prompt),
             duration_ms=int(seconds * 1000),
             prompt=prompt,
-            # What the clip really is: procedural, and the scene elements the prompt matched.
-            extra={"procedural": True, "scene": spec.names(), "matched": list(spec.matched)},
+            extra=extra,
         )
         response.update({"media_id": media_id, "procedural": True})
+        return new, response
+
+    async def _regenerate_video(self, draft: dict[str, Any], index: int, prompt: str, seconds: float):
+        """A new clip in the slot of clip `index`: the same length and place, charged like any clip."""
+        if not 0 <= index < len(edits_items.segments(draft, 0)):
+            return None, {"status": "error", "message": f"there is no clip {index + 1}"}
+        media_id, extra = await self._draw_clip(draft, prompt, seconds)
+        new, response = edits_items.regenerate(
+            draft, index, source=media_id, name=edits.short_name(prompt), prompt=prompt, extra=extra
+        )
+        response.update({"media_id": media_id, "procedural": True, "prompt": prompt})
         return new, response
 
     async def _music(self, draft: dict[str, Any], style: str | None, volume: float):

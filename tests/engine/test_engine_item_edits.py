@@ -18,9 +18,9 @@ THREE = {
         {
             "tt": 0,
             "sg": [
-                {"d": 4000, "m": {"name": "sunset over the ocean"}},
-                {"d": 3000, "m": {"name": "city at night"}},
-                {"d": 2000, "m": {"name": "forest in the rain"}},
+                {"d": 4000, "m": {"name": "sunset over the ocean", "prompt": "sunset over the ocean"}},
+                {"d": 3000, "m": {"name": "city at night", "prompt": "city at night"}},
+                {"d": 2000, "m": {"name": "forest in the rain", "prompt": "forest in the rain"}},
             ],
         },
         {"tt": 1, "sg": [{"d": 9000, "m": {"name": "Lo-fi music", "style": "lofi", "volume": 0.4}}]},
@@ -57,8 +57,8 @@ TWO = {
         {
             "tt": 0,
             "sg": [
-                {"d": 4000, "m": {"name": "sunset over the ocean"}},
-                {"d": 3000, "m": {"name": "city at night"}},
+                {"d": 4000, "m": {"name": "sunset over the ocean", "prompt": "sunset over the ocean"}},
+                {"d": 3000, "m": {"name": "city at night", "prompt": "city at night"}},
             ],
         },
         {"tt": 1, "sg": [{"d": 7000, "m": {"name": "Lo-fi music", "style": "lofi", "volume": 0.3}}]},
@@ -77,9 +77,10 @@ DRAFTS = {"three": THREE, "two": TWO}
 
 
 def clip(seg):
-    """'sunset:4000', plus ' x2' (speed), ' +1500' (source offset), ' in1000' / ' out1000' (fades)."""
+    """'sunset:4000', plus ' x2' (speed), ' +1500' (source offset), ' in1000' / ' out1000' (fades),
+    and ' new' when its media was generated again."""
     m = seg.get("m") or {}
-    text = f"{m.get('name', '').split()[0]}:{seg['d']}"
+    text = f"{m.get('name', '').split()[0]}:{seg['d']}" + (" new" if m.get("source") == REGENERATED else "")
     for key, mark in (("speed", " x"), ("offset", " +"), ("fade_in", " in"), ("fade_out", " out")):
         if m.get(key):
             text += f"{mark}{m[key]:g}"
@@ -103,10 +104,18 @@ def view(draft):
     return out
 
 
+REGENERATED = "media_regenerated"
+
+
 def apply(draft, plan):
     for call in plan.calls:
         if call.name in edits_items.TOOLS:
             draft = edits_items.apply(draft, call.name, call.args)[0]
+        elif call.name == "regenerate_video":  # the media a turn would draw, as turns.py puts it in
+            prompt = call.args["prompt"]
+            draft = edits_items.regenerate(
+                draft, call.args["index"], source=REGENERATED, name=prompt, prompt=prompt
+            )[0]
         elif call.name == "set_background_music" and call.args["style"] is None:
             draft = edits.set_background_music(
                 draft, source=None, style=None, volume=call.args["volume"], duration_ms=0
@@ -165,6 +174,23 @@ FADE_OUT3 = clips(S, C, "forest:2000 out1000")
 FADE_BOTH = clips("sunset:4000 in1000", C, "forest:2000 out1000")
 FADE_IN1_2S = clips("sunset:4000 in2000", C, F)
 FADE2_BOTH = clips(S, "city:3000 in1000 out1000", F)
+
+
+NEW1_SNOWY = clips("snowy:4000 new", C, F)
+NEW2_SNOWY = clips(S, "snowy:3000 new", F)
+NEW2_SNOW_MOUNTAIN = clips(S, "雪山:3000 new", F)
+NEW2_CITY = clips(S, "city:3000 new", F)
+NEW1_NIGHT = clips("night:4000 new", C, F)
+NEW1_NIGHT_ZH = clips("夜晚的城市:4000 new", C, F)
+NEW1_SUNSET = clips("sunset:4000 new", C, F)
+NEW3_DESERT = clips(S, C, "desert:2000 new")
+NEW3_FOREST = clips(S, C, "forest:2000 new")
+NEW3_SNOWY_ZH = clips(S, C, "下雪的森林:2000 new")
+NEW2_AURORA = clips(S, "极光:3000 new", F)
+NEW2_BEACH = clips(S, "海边日落:3000 new", F)
+NEW1_DESERT = clips("沙漠:4000 new", C, F)
+NEW1_SNOW_MOUNTAIN = clips("雪山:4000 new", C, F)
+NEW2_TWO = clips(S, "city:3000 new")
 
 
 def title(**kw):
@@ -407,6 +433,29 @@ ROWS = [
     ("把音乐调低一点", "two", music(volume=0.2)),
     ("音乐音量调高", "two", music(volume=0.45)),
     ("把配乐的音量降低", "three", music(volume=0.27)),
+    # ---- clips: regenerate (a new scene, or the same prompt with a new seed; charged) ----
+    ("make the second clip a snowy forest instead", "three", NEW2_SNOWY),
+    ("change the first clip to a night city", "three", NEW1_NIGHT),
+    ("regenerate the last clip", "three", NEW3_FOREST),
+    ("replace the second clip with a snowy forest", "three", NEW2_SNOWY),
+    ("turn the last clip into a desert at dusk", "three", NEW3_DESERT),
+    ("the second clip should show a snowy forest", "three", NEW2_SNOWY),
+    ("swap out the first clip for a snowy forest", "three", NEW1_SNOWY),
+    ("re-roll the second clip", "three", NEW2_CITY),
+    ("give me a different version of the first clip", "three", NEW1_SUNSET),
+    ("generate the city clip again", "three", NEW2_CITY),
+    ("regenerate the second clip", "two", NEW2_TWO),
+    ("把第二个片段换成雪山", "three", NEW2_SNOW_MOUNTAIN),
+    ("重新生成第一个片段", "three", NEW1_SUNSET),
+    ("第一个片段改成夜晚的城市", "three", NEW1_NIGHT_ZH),
+    ("把最后一个片段重新生成一下", "three", NEW3_FOREST),
+    ("第二段换成海边日落", "three", NEW2_BEACH),
+    ("把第一个镜头改为沙漠", "three", NEW1_DESERT),
+    ("把第三个片段变成下雪的森林", "three", NEW3_SNOWY_ZH),
+    ("第二个片段的画面换成极光", "three", NEW2_AURORA),
+    ("用雪山替换第一个片段", "three", NEW1_SNOW_MOUNTAIN),
+    ("重做第二个片段", "three", NEW2_CITY),
+    ("再生成一次第二个片段", "two", NEW2_TWO),
 ]
 
 
@@ -427,6 +476,12 @@ def test_item_edit(text, base, expected):
     plan = plan_turn(text, draft)
     assert plan.calls, plan.reply
     assert changes(draft, apply(draft, plan)) == expected, plan.reply
+    # Only a regenerated clip is charged: its own length, as a fresh generation of it would be.
+    redrawn = [c.args for c in plan.calls if c.name == "regenerate_video"]
+    lengths = [edits_items.segments(draft, 0)[a["index"]]["d"] / 1000 for a in redrawn]
+    assert [a["duration"] for a in redrawn] == lengths and plan.generate_seconds == sum(lengths)
+    if redrawn:
+        assert f"costs {lengths[0]:g} credits" in plan.reply or f"费用{lengths[0]:g}积分" in plan.reply
     # The reply says what was done, in the request's language, and never "I can't".
     assert plan.reply and has_cjk(plan.reply) == has_cjk(text)
     assert "can't" not in plan.reply and "做不到" not in plan.reply
@@ -445,6 +500,12 @@ NEAR_MISSES = [
     ("标题淡入", "可以给片段和背景音乐加淡入淡出"),
     ("speed up the music", "I can change its volume, fade it"),
     ("把音乐移到第二个片段", "可以调节音量"),
+    ("regenerate the title", "I can change a title's words"),
+    ("重新生成标题", "可以修改标题的文字"),
+    ("regenerate all the clips", "one clip at a time"),
+    ("重新生成所有片段", "一次重新生成一个片段"),
+    ("change the second clip to 10 seconds of snow", "generate a new one"),
+    ("把第二个片段换成10秒的雪景", "可以生成一个新片段"),
 ]
 
 
@@ -467,3 +528,48 @@ def test_adding_a_title_beside_one_keeps_the_first(text, words):
     plan = plan_turn(text, TWO)
     assert [c.name for c in plan.calls] == ["add_text"], plan.reply
     assert plan.calls[0].args["text"] == words
+
+
+def test_a_regenerated_clip_names_what_it_cannot_draw():
+    plan = plan_turn("make the second clip a cat playing in the snow", THREE)
+    assert [c.name for c in plan.calls] == ["regenerate_video"]
+    assert "can't draw a cat" in plan.reply and "can't draw a cat" in plan.notice
+
+
+def test_an_upload_has_no_prompt_to_draw_again_but_can_be_replaced():
+    upload = {"t": [{"tt": 0, "sg": [{"d": 3000, "m": {"name": "beach.mp4", "source": "media_up"}}]}]}
+    plan = plan_turn("regenerate the first clip", upload)
+    assert plan.calls == [] and "your upload" in plan.reply and "change the clip to" in plan.reply
+    plan = plan_turn("change the first clip to a snowy forest", upload)
+    assert [c.args for c in plan.calls] == [{"index": 0, "prompt": "snowy forest", "duration": 3}]
+
+
+def test_a_regenerated_clip_plays_at_normal_speed_and_later_clauses_see_it():
+    fast = edits_items.set_speed(THREE, 0, 1, 2.0)[0]
+    plan = plan_turn("regenerate the second clip, then fade it out", fast)
+    assert [c.name for c in plan.calls] == ["regenerate_video", "update_item"]
+    assert plan.calls[0].args == {"index": 1, "prompt": "city at night", "duration": 1.5}
+    assert "normal speed" in plan.reply and plan.generate_seconds == 1.5
+    assert changes(fast, apply(fast, plan)) == clips(S, "city:1500 new out750", F)
+
+
+@pytest.mark.parametrize("text", ["make it a snowy forest", "把它换成雪山"])
+def test_it_is_the_clip_the_last_turn_made(text):
+    before = {**TWO, "t": [TWO["t"][0] | {"sg": TWO["t"][0]["sg"][:1]}, *TWO["t"][1:]]}
+    plan = plan_turn(text, TWO, previous=before)
+    assert [c.args["index"] for c in plan.calls if c.name == "regenerate_video"] == [1]
+
+
+@pytest.mark.parametrize(
+    "text, call",
+    [
+        ("make a 3-second video of snow", "generate_video"),
+        ("重新生成一个5秒的日落视频", "generate_video"),
+        ("make it vertical", "set_aspect_ratio"),
+        ("redo", None),
+    ],
+)
+def test_new_clips_and_other_edits_are_not_regenerations(text, call):
+    plan = plan_turn(text, TWO)
+    assert "regenerate_video" not in [c.name for c in plan.calls]
+    assert call is None or [c.name for c in plan.calls] == [call]
