@@ -531,9 +531,9 @@ def test_adding_a_title_beside_one_keeps_the_first(text, words):
 
 
 def test_a_regenerated_clip_names_what_it_cannot_draw():
-    plan = plan_turn("make the second clip a cat playing in the snow", THREE)
+    plan = plan_turn("make the second clip a horse playing in the snow", THREE)
     assert [c.name for c in plan.calls] == ["regenerate_video"]
-    assert "can't draw a cat" in plan.reply and "can't draw a cat" in plan.notice
+    assert "can't draw animals" in plan.reply and "can't draw animals" in plan.notice
 
 
 def test_an_upload_has_no_prompt_to_draw_again_but_can_be_replaced():
