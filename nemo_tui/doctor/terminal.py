@@ -118,7 +118,7 @@ def graphics_protocol(environ: Mapping[str, str]) -> str | None:
 
 _DRAWN = {
     "kitty": "kitty images",
-    "sixel": "Sixel (drawn as half-block cells for now)",
+    "sixel": "Sixel images",
     "halfblock": "half-block cells",
     "none": "off (text timeline only)",
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .actions import AppActions
 from .screens.player import PlayerScreen
+from .sixel_overlay import SixelOverlay
 from .strings import t
 from .widgets.chat_log import ChatLog
 from .widgets.prompt import PromptInput
@@ -23,6 +24,7 @@ class PreviewActions(AppActions):
     """NemoApp's base: its check_action and action_open_export come before AppActions' ones."""
 
     kitty_writer: Callable[[], Callable[[str], None] | None]  # GraphicsProbe's (ui/terminal_io.py)
+    sixel_overlay: Callable[[], SixelOverlay | None]  # GraphicsProbe's too
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "preview":
@@ -47,7 +49,10 @@ class PreviewActions(AppActions):
         def closed(_: None) -> None:
             self.query_one(PromptInput).focus()
 
-        self.push_screen(PlayerScreen(path, draft, lang=self.lang, kitty_write=self.kitty_writer()), closed)
+        player = PlayerScreen(
+            path, draft, lang=self.lang, kitty_write=self.kitty_writer(), sixel=self.sixel_overlay()
+        )
+        self.push_screen(player, closed)
 
     async def action_open_export(self) -> None:
         """Ctrl+O. Over SSH a desktop player would start on the remote machine (or not at all): play

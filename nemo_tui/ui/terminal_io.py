@@ -15,8 +15,9 @@ import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.driver import Driver
@@ -28,6 +29,11 @@ from ..core.config_toml import setting
 from ..core.term_replies import QUERIES, ReplyFilter, da1_attributes, tmux_wrap
 from .environment import Terminal
 from .messages import TerminalReplied
+from .sixel_overlay import DEFAULT_CELL, SixelOverlay, terminal_cell_size
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.screen import Screen
 
 REPLY_TIMEOUT_S = 0.5  # after the first paint, in a worker: the start itself waits on nothing
 
@@ -75,6 +81,8 @@ class GraphicsProbe(App[None]):
     terminal_write: Callable[[str], None] | None = None  # the real terminal, or a test's fake
     graphics_choice: graphics.GraphicsChoice | None = None  # what was decided, and why
     reply_timeout_s = REPLY_TIMEOUT_S
+    sixel: SixelOverlay | None = None  # graphics "sixel": the pictures drawn after each update
+    cell_pixels: tuple[int, int] | None = None  # the terminal's cell size, when it reports one
 
     def _terminal_writer(self) -> Callable[[str], None] | None:
         driver = getattr(self, "_driver", None)
@@ -84,14 +92,50 @@ class GraphicsProbe(App[None]):
 
     def kitty_writer(self) -> Callable[[str], None] | None:
         """Where kitty images go, when they can be drawn: graphics "kitty", a terminal to write to and
-        truecolour output (the placeholders' colour carries the image id). Sixel is drawn as
-        half-blocks for now. In tmux, every sequence is passed through to the terminal outside."""
+        truecolour output (the placeholders' colour carries the image id). In tmux, every sequence is
+        passed through to the terminal outside."""
         write = self._terminal_writer()
         if self.terminal.graphics != "kitty" or write is None or self.console.color_system != "truecolor":
             return None
         if self._environ.get("TMUX"):
             return lambda sequence: write(tmux_wrap(sequence))
         return write
+
+    def sixel_overlay(self) -> SixelOverlay | None:
+        """Where Sixel pictures go, when they can be drawn: graphics "sixel" and a terminal to write
+        to, outside tmux (passed through, an image would land at the outer terminal's cursor)."""
+        write = self._terminal_writer()
+        if self.terminal.graphics != "sixel" or write is None or self._environ.get("TMUX"):
+            return None
+        if self.sixel is None:
+            self.cell_pixels = self.cell_pixels or terminal_cell_size()
+            self.sixel = SixelOverlay(write, self.cell_pixels or DEFAULT_CELL)
+        return self.sixel
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The cell size, from the terminal's in-band resize report (pixels) when it sends one."""
+        size, pixels = event.size, event.pixel_size
+        if pixels is not None and size.width and size.height and pixels.width and pixels.height:
+            self.cell_pixels = (max(pixels.width // size.width, 1), max(pixels.height // size.height, 1))
+            if self.sixel is not None:
+                self.sixel.cell = self.cell_pixels
+
+    # Sixel pictures are drawn after each screen update, inside its synchronized-update bracket when
+    # the terminal has one (Textual 8.2.8's App._display / _end_update, pinned).
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        if self.sixel is None:
+            super()._display(screen, renderable)
+            return
+        self.sixel.before_display(renderable)
+        try:
+            super()._display(screen, renderable)
+        finally:
+            self.sixel.after_display()  # headless, or nothing written: drawn here instead
+
+    def _end_update(self) -> None:
+        if self.sixel is not None:
+            self.sixel.after_display()
+        super()._end_update()
 
     def on_terminal_replied(self, message: TerminalReplied) -> None:
         self._graphics_replies = [*getattr(self, "_graphics_replies", []), *message.replies]
@@ -134,5 +178,7 @@ class GraphicsProbe(App[None]):
 
         self.graphics_choice = choice
         self.terminal = replace(self.terminal, graphics=choice.mode)
-        self.query_one(TimelineView).set_pictures(choice.mode != "none")
+        timeline = self.query_one(TimelineView)
+        timeline.set_graphics(kitty_write=self.kitty_writer(), sixel=self.sixel_overlay())
+        timeline.set_pictures(choice.mode != "none")
         self.log(f"graphics: {choice.mode} ({choice.source})")

@@ -1,4 +1,4 @@
-"""The in-terminal player: a preview (or an export) played as pixels (half-blocks or kitty), over the chat.
+"""The in-terminal player: a preview (or an export) played as pixels (half-blocks, kitty or Sixel), over the chat.
 
 Keys never wait on decoding: they change the wanted state (playing, where to seek, frames to step)
 and wake the decoding worker, which owns the ffmpeg pipe (core/frames.py) and draws each frame when
@@ -24,6 +24,7 @@ from ...core.mp4info import NotMp4, read_mp4_info
 from ...core.preview import segment_at, time_code
 from ...protocol import Draft
 from ..action_table import BY_ID
+from ..sixel_overlay import SixelOverlay
 from ..strings import t
 from ..widgets.frame_view import FrameView
 
@@ -52,9 +53,11 @@ class PlayerScreen(ModalScreen[None]):
         lang: str = "en",
         fps: float = PLAYBACK_FPS,
         kitty_write: Callable[[str], None] | None = None,
+        sixel: SixelOverlay | None = None,
     ):
         super().__init__()
         self._kitty_write = kitty_write  # graphics "kitty": frames go to the terminal as images
+        self._sixel = sixel  # graphics "sixel": frames drawn over the view's cells
         self.path, self.draft, self.lang, self.fps = Path(path), draft, lang, fps
         self.duration_s = 0.0
         self.position = 0.0  # the time of the frame on screen
@@ -65,7 +68,7 @@ class PlayerScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="player-box"):
-            yield FrameView(id="player-frame", kitty_write=self._kitty_write)
+            yield FrameView(id="player-frame", kitty_write=self._kitty_write, sixel=self._sixel)
             yield Static("", id="player-status", markup=False)
 
     def on_mount(self) -> None:
@@ -203,6 +206,6 @@ class PlayerScreen(ModalScreen[None]):
         if frame is None:
             return False
         self.position = frame.time_s
-        view.show(frame.pixels)
+        await view.present(frame.pixels)
         self._show_status()
         return True

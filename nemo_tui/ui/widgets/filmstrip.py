@@ -1,18 +1,23 @@
-"""The filmstrip rows of the timeline: each video segment's picture (core/filmstrip.py) drawn as
-half-block cells (core/halfblock.py, as in the player) at the segment's column, above the track bars.
+"""The filmstrip rows of the timeline: each video segment's picture (core/filmstrip.py) at the
+segment's column, above the track bars, drawn as the player draws its frames: kitty placeholder
+cells (the picture sent to the terminal as a kitty image), blank cells under a Sixel picture
+(ui/sixel_overlay.py draws it), or half-block cells (core/halfblock.py) everywhere else.
 
-Pure drawing and layout, no I/O: the timeline's worker decodes the pictures and hands them here.
+Layout and drawing only: the timeline's worker decodes the pictures, sends or encodes them, and
+hands them here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from ...core import kitty
 from ...core.halfblock import HalfBlockRenderer
 
 if TYPE_CHECKING:
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 FILM_ROWS = 3  # cell rows: pictures 6 pixels tall, enough to tell a beach from a city
 MIN_SCREEN_ROWS = 30  # below this the chat needs the rows more than the pictures do
 MIN_BAR_CELLS = 24
+Look = Literal["halfblock", "kitty", "sixel"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,12 @@ class Tile:
 
     @property
     def pixel_size(self) -> tuple[int, int]:
+        """Half-block pixels: one a cell across, two down."""
         return self.width, FILM_ROWS * 2
+
+    def pixels_for(self, look: Look, cell: tuple[int, int]) -> tuple[int, int]:
+        """The picture's size drawn as `look` (`cell`: pixels a cell for kitty and Sixel)."""
+        return self.pixel_size if look == "halfblock" else (self.width * cell[0], FILM_ROWS * cell[1])
 
 
 def layout(shots: list[Shot], draft: Draft, bar_w: int) -> list[Tile]:
@@ -63,22 +74,38 @@ def layout(shots: list[Shot], draft: Draft, bar_w: int) -> list[Tile]:
     return tiles
 
 
+def tile_cells(
+    look: Look, renderer: HalfBlockRenderer, blank: Style, image_id: Callable[[int], int]
+) -> Callable[[int, Tile, np.ndarray], list[list[Segment]]]:
+    """The cells of the index-th picture: kitty placeholders (image `image_id(index)`), blank cells
+    under a Sixel picture, or half-blocks."""
+
+    def cells(index: int, tile: Tile, pixels: np.ndarray) -> list[list[Segment]]:
+        if look == "kitty":
+            return kitty.placeholder_lines(image_id(index), tile.width, FILM_ROWS)
+        if look == "sixel":
+            return [[Segment(" " * tile.width, blank)] for _ in range(FILM_ROWS)]
+        return renderer.lines(pixels)
+
+    return cells
+
+
 def film_strips(
     pictures: list[tuple[Tile, np.ndarray]],
-    renderer: HalfBlockRenderer,
+    cells: Callable[[int, Tile, np.ndarray], list[list[Segment]]],
     label: Segment,
     bar_w: int,
     blank: Style,
 ) -> list[Strip]:
-    """FILM_ROWS strips: the label column, then each picture at its column on a blank row."""
+    """FILM_ROWS strips: the label column, then each picture's cells at its column on a blank row."""
     rows: list[list[Segment]] = [[label] for _ in range(FILM_ROWS)]
     cursor = 0
-    for tile, pixels in sorted(pictures, key=lambda item: item[0].column):
+    for index, (tile, pixels) in enumerate(pictures):  # in column order (layout's)
         if tile.column > cursor:
             for row in rows:
                 row.append(Segment(" " * (tile.column - cursor), blank))
-        for row, cells in zip(rows, renderer.lines(pixels), strict=False):
-            row.extend(cells)
+        for row, line in zip(rows, cells(index, tile, pixels), strict=False):
+            row.extend(line)
         cursor = tile.column + tile.width
     if cursor < bar_w:
         for row in rows:

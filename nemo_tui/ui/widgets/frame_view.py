@@ -2,10 +2,13 @@
 background), through the Line API: one Strip per row from core/halfblock.py, never a widget per cell.
 
 Given a terminal writer (graphics "kitty", ui/terminal_io.py), the frame goes to the terminal as a
-kitty image instead and the rows are its placeholder cells (core/kitty.py)."""
+kitty image instead and the rows are its placeholder cells (core/kitty.py). Given the Sixel overlay
+(graphics "sixel", ui/sixel_overlay.py), the frame is encoded as Sixel in a thread at the view's
+pixel size and drawn over the view's cells after each screen update; the rows stay blank."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable
 
@@ -14,16 +17,24 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...core import kitty
+from ...core import kitty, sixel
 from ...core.halfblock import HalfBlockRenderer
+from ..sixel_overlay import SixelOverlay, SixelPicture
 
 
 class FrameView(Widget):
     """Attributes down: the player calls show(pixels); the view only draws."""
 
-    def __init__(self, *, id: str | None = None, kitty_write: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        kitty_write: Callable[[str], None] | None = None,
+        sixel: SixelOverlay | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._kitty_write = kitty_write
+        self._sixel = sixel
         self._image_id = random.randint(1, 2**24 - 1)  # the placeholders' colour carries it
         self._placed: tuple[int, int] | None = None  # (columns, rows) of the kitty placement drawn
         self._renderer = HalfBlockRenderer()
@@ -34,11 +45,29 @@ class FrameView(Widget):
 
     @property
     def pixel_size(self) -> tuple[int, int]:
-        """(width, height) in pixels that fill the view: two pixels a cell, stacked (kitty: more)."""
+        """(width, height) in pixels that fill the view: two pixels a cell, stacked (kitty: more;
+        Sixel: the terminal's own pixels)."""
         columns, rows = max(self.size.width, 1), max(self.size.height, 1)
+        if self._sixel is not None:
+            return columns * self._sixel.cell[0], rows * self._sixel.cell[1]
         if self._kitty_write is not None and kitty.fits(columns, rows):
             return columns * kitty.PIXELS_PER_CELL[0], rows * kitty.PIXELS_PER_CELL[1]
         return columns, rows * 2
+
+    async def present(self, pixels: np.ndarray) -> None:
+        """Show a frame; a Sixel frame is encoded in a thread first (the event loop never waits)."""
+        if self._sixel is None:
+            self.show(pixels)
+            return
+        height, width = pixels.shape[:2]
+        cell_w, cell_h = self._sixel.cell
+        if width % cell_w or height % cell_h:  # decoded for another cell size: the next one fits
+            return
+        data = await asyncio.to_thread(sixel.encode, pixels)
+        if self.is_attached:
+            self._sixel.show(self, [SixelPicture(data, 0, 0, width // cell_w, height // cell_h)])
+            self.last_pixels = pixels
+            self.frames_shown += 1
 
     def show(self, pixels: np.ndarray) -> None:
         height, width = pixels.shape[:2]
@@ -64,5 +93,7 @@ class FrameView(Widget):
         return strip.crop_extend(0, width, self.rich_style) if self._width != width else strip
 
     def on_unmount(self) -> None:
+        if self._sixel is not None:
+            self._sixel.forget(self)  # the next screen's repaint covers its cells
         if self._kitty_write is not None:
             self._kitty_write(kitty.delete(self._image_id))  # the terminal frees the picture

@@ -3,11 +3,15 @@ and draws pixels) and one row per track, segments as proportional blocks.
 
 Line API (`render_line` -> `Strip`): the rows are built once per (draft, pictures, width, style) and
 cached, so a refresh or a scroll never rebuilds widgets (the way toolong draws its log lines). The
-pictures are decoded in a worker after each change (ffmpeg in a thread), never on a keystroke.
+pictures are decoded in a worker after each change (ffmpeg in a thread), never on a keystroke, and
+drawn as the player draws (ui/widgets/filmstrip.py): kitty images, Sixel, or half-blocks.
 """
 
 from __future__ import annotations
 
+import asyncio
+import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -19,11 +23,13 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...core import kitty, sixel
 from ...core.halfblock import HalfBlockRenderer
 from ..action_table import bindings_for
+from ..sixel_overlay import SixelOverlay, SixelPicture
 from ..strings import t
 from ..text import clean, one_line
-from .filmstrip import FILM_ROWS, MIN_SCREEN_ROWS, Tile, film_strips, layout
+from .filmstrip import FILM_ROWS, MIN_SCREEN_ROWS, Look, Tile, film_strips, layout, tile_cells
 
 if TYPE_CHECKING:  # the protocol's pydantic models load after the first paint
     import numpy as np
@@ -101,10 +107,15 @@ class TimelineView(ScrollView, can_focus=True):
         self.summary = ""
         self.media_urls: dict[str, str] = {}
         self.film: list[tuple[Tile, np.ndarray]] = []  # the pictures on screen (tests look at them)
-        self._film_key: tuple | None = None  # (draft serial, bar width, room) the film was built for
+        self._film_key: tuple | None = None  # (draft serial, bar width, room, look) the film was built for
         self._draft_serial = 0
         self._shots: ShotCache | None = None
         self._renderer = HalfBlockRenderer()
+        self._kitty_write: Callable[[str], None] | None = None  # set_graphics: how pictures are drawn
+        self._sixel: SixelOverlay | None = None
+        self._kitty_base = random.randint(1, 2**24 - 257)  # picture i is kitty image base + i
+        self._kitty_sent = 0  # kitty images in the terminal (ids base .. base + sent - 1)
+        self.film_look: Look = "halfblock"  # how self.film is drawn
         self._version = 0
         self._cache_key: tuple | None = None
         self._lines: list[Strip] = []
@@ -134,8 +145,27 @@ class TimelineView(ScrollView, can_focus=True):
             self._start_film()
         elif self.film:
             self.film = []
+            self._send_film([], "halfblock", 0)
             self._version += 1
             self._relayout()
+
+    def set_graphics(
+        self, *, kitty_write: Callable[[str], None] | None = None, sixel: SixelOverlay | None = None
+    ) -> None:
+        """Draw the pictures as kitty images (a terminal writer), as Sixel (the app's overlay) or, with
+        neither, as half-blocks (ui/terminal_io.py, once the graphics mode is known)."""
+        if (kitty_write, sixel) == (self._kitty_write, self._sixel):
+            return
+        self._send_film([], "halfblock", 0)  # the old way's pictures go
+        self._kitty_write, self._sixel, self._film_key = kitty_write, sixel, None
+        self._start_film()
+
+    def _look(self) -> tuple[Look, tuple[int, int]]:
+        if self._kitty_write is not None:
+            return "kitty", kitty.PIXELS_PER_CELL
+        if self._sixel is not None:
+            return "sixel", self._sixel.cell
+        return "halfblock", (1, 2)
 
     def _relayout(self) -> None:
         self.virtual_size = Size(self.size.width, self._line_count())
@@ -172,10 +202,11 @@ class TimelineView(ScrollView, can_focus=True):
         if not self.pictures or not self.is_mounted:
             return
         _, bar_w = self._bar_width(self.scrollable_content_region.width)
-        key = (self._draft_serial, bar_w, self.app.size.height >= MIN_SCREEN_ROWS)
+        roomy = self.app.size.height >= MIN_SCREEN_ROWS
+        key = (self._draft_serial, bar_w, roomy, self._look())  # the look: a new cell size too
         if key != self._film_key:
             self._film_key = key
-            self._build_film(bar_w, roomy=key[2])
+            self._build_film(bar_w, roomy=roomy)
 
     @work(exclusive=True, group="filmstrip", exit_on_error=False)
     async def _build_film(self, bar_w: int, *, roomy: bool) -> None:
@@ -185,16 +216,46 @@ class TimelineView(ScrollView, can_focus=True):
         tiles = layout(shots(draft, self.media_urls), draft, bar_w) if draft and roomy else []
         if self._shots is None and tiles:
             self._shots = ShotCache()
+        look, cell = self._look()
+        if look == "kitty" and not all(kitty.fits(tile.width, FILM_ROWS) for tile in tiles):
+            look, cell = "halfblock", (1, 2)
         film: list[tuple[Tile, np.ndarray]] = []
         for tile in tiles:
             assert self._shots is not None
-            pixels = await self._shots.pixels(tile.shot, *tile.pixel_size)
+            pixels = await self._shots.pixels(tile.shot, *tile.pixels_for(look, cell))
             if pixels is not None:
                 film.append((tile, pixels))
+        sixels = (
+            [await asyncio.to_thread(sixel.encode, pixels) for _, pixels in film] if look == "sixel" else []
+        )
         if film or self.film:
-            self.film = film
+            self.film, self.film_look = film, look
+            self._send_film(sixels, look, self._bar_width(self.scrollable_content_region.width)[0])
             self._version += 1  # the cached strips hold the old pictures
             self._relayout()
+
+    def _send_film(self, sixels: list[str], look: Look, label_w: int) -> None:
+        """Give the terminal this film's pictures: kitty images (those left over freed), Sixel
+        pictures to the overlay (none: it forgets the old ones)."""
+        if self._kitty_write is not None:
+            sent = len(self.film) if look == "kitty" else 0
+            for index, (tile, pixels) in enumerate(self.film[:sent]):
+                self._kitty_write(kitty.transmit(pixels, self._kitty_base + index, tile.width, FILM_ROWS))
+            for index in range(sent, self._kitty_sent):
+                self._kitty_write(kitty.delete(self._kitty_base + index))
+            self._kitty_sent = sent
+        if self._sixel is not None:
+            pictures = [
+                SixelPicture(data, label_w + tile.column, 1, tile.width, FILM_ROWS)
+                for data, (tile, _) in zip(sixels, self.film, strict=False)
+            ]
+            if pictures:
+                self._sixel.show(self, pictures)
+            else:
+                self._sixel.forget(self)
+
+    def on_unmount(self) -> None:
+        self._send_film([], "halfblock", 0)
 
     # ---- drawing ---------------------------------------------------------------------------------
 
@@ -226,7 +287,10 @@ class TimelineView(ScrollView, can_focus=True):
         lines = [self._ruler(label_w, bar_w, total_ms)]
         if self.film:
             label = RichSegment(" " * label_w, self._style("label"))
-            lines += film_strips(self.film, self._renderer, label, bar_w, self.rich_style)
+            cells = tile_cells(
+                self.film_look, self._renderer, self.rich_style, lambda i: self._kitty_base + i
+            )
+            lines += film_strips(self.film, cells, label, bar_w, self.rich_style)
         counters: dict[int, int] = {}
         for track in draft.tracks:
             counters[track.type] = counters.get(track.type, 0) + 1
