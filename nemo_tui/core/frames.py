@@ -118,15 +118,21 @@ class FrameSource:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-        # Drain the pipe to its end: with a full buffer asyncio stops reading it, never sees the EOF,
-        # and wait() (which waits for the pipe to close too) would hang.
-        if proc.stdout is not None:
-            with contextlib.suppress(Exception):
-                await proc.stdout.read()
-        await proc.wait()
+        # Seen through even when the caller is cancelled again (the app closing while a player
+        # stops): a process left unwaited is reaped after its loop is gone ("Event loop is closed").
+        await asyncio.shield(_stop(proc))
+
+
+async def _stop(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+    # Drain the pipe to its end: with a full buffer asyncio stops reading it, never sees the EOF,
+    # and wait() (which waits for the pipe to close too) would hang.
+    if proc.stdout is not None:
+        with contextlib.suppress(Exception):
+            await proc.stdout.read()
+    await proc.wait()
 
 
 def grab_frame(path: Path | str, at_s: float, width: int, height: int) -> np.ndarray:

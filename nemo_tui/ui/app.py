@@ -70,6 +70,9 @@ READY_FILE_ENV = "NEMO_BENCH_READY_FILE"
 
 class NemoApp(PreviewActions, SpendActions, GraphicsProbe, AppActions):  # issues 11 and 14: see their modules
     CSS_PATH = stylesheets()
+    # Focus the prompt from the screen's first moment: keys that come before on_mount (typed while
+    # the app was starting) would otherwise reach the first focusable widget, the timeline, and vanish.
+    AUTO_FOCUS = "#prompt"
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
 

@@ -22,11 +22,40 @@ if TYPE_CHECKING:
     from ..engine.runner import EngineServer
 
 
-def ui_language(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
-    """The person's language for the app's own words, from the locale (zh_CN.UTF-8 → "zh")."""
+LANGUAGE_FILE = "language"  # in the data folder: the language the app last spoke ("en" or "zh")
+
+
+def language_file(environ: Mapping[str, str] | None = None) -> Path:
+    from .. import env_vars
+    from ..dirs import folder, user_data_dir
+
+    return (
+        folder(os.environ if environ is None else environ, env_vars.DATA_DIR, user_data_dir) / LANGUAGE_FILE
+    )
+
+
+def ui_language(environ: Mapping[str, str] | None = None) -> str:
+    """The person's language for the app's own words at first paint: the language the app last
+    spoke (a Chinese session reopens in Chinese from its first word, not after connecting), else
+    the locale (zh_CN.UTF-8 → "zh")."""
     from ..languages import locale_language
 
-    return locale_language(os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    try:
+        last = language_file(environ).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        last = ""
+    return last if last in ("en", "zh") else locale_language(environ)
+
+
+def remember_language(lang: str, environ: Mapping[str, str] | None = None) -> None:
+    """Kept for the next start; a folder that cannot be written only costs that."""
+    path = language_file(environ)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(lang, encoding="utf-8")
+    except OSError:
+        pass
 
 
 def _warm_up() -> None:
@@ -65,8 +94,8 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choic
     from .key_config import CONFIG_FILE
     from .strings import t
 
-    # --lang en|zh paints in that language at once; auto (or none) starts from the locale and
-    # follows the reopened session's language once connected.
+    # --lang en|zh paints in that language at once; auto (or none) starts from the language the
+    # app last spoke (else the locale) and follows the reopened session's language once connected.
     lang = lang_choice if lang_choice in ("en", "zh") else ui_language()
     opened: list[Backend] = []
     engines: list[EngineServer] = []  # started, or starting when the person quit
@@ -117,6 +146,8 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choic
         try:
             await app.run_async()
         finally:
+            if lang_choice not in ("en", "zh"):  # a one-off --lang is not the person's language
+                remember_language(app.lang)
             for built in opened:
                 await built.aclose()
 

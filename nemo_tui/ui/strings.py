@@ -32,12 +32,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "未连接到后端；请退出（{keys[quit]}）后重新启动 nemo-tui。",
     },
     "welcome.local": {
-        "en": "nemo-tui makes and edits videos from what you type. Backend: the local engine on this computer — free (procedural clips, no AI model). Try one:",
-        "zh": "nemo-tui 根据你输入的文字生成和编辑视频。后端：本机的本地引擎——免费（程序化片段，不是 AI 模型）。试试：",
+        "en": "Type a video to make, or a change. The local engine is free. Try one:",
+        "zh": "输入要做的视频或要改的地方；本机的本地引擎免费。试试：",
     },
     "welcome.cloud": {
-        "en": "nemo-tui makes and edits videos from what you type. Backend: the NemoVideo cloud — about 100 credits a generated clip, 50 an edit, exporting free. Try one:",
-        "zh": "nemo-tui 根据你输入的文字生成和编辑视频。后端：NemoVideo 云端——生成一个片段约 100 积分，一次编辑约 50 积分，导出免费。试试：",
+        "en": "Type a video to make, or a change. NemoVideo cloud: about 100 credits a clip, 50 an edit, export free. Try one:",
+        "zh": "输入要做的视频或要改的地方。NemoVideo 云端：生成片段约 100 积分，编辑约 50 积分，导出免费。试试：",
     },
     "sessions.title": {"en": "Sessions", "zh": "会话"},
     "sessions.search": {

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import functools
+import struct
+import termios
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -39,11 +43,22 @@ REPLY_TIMEOUT_S = 0.5  # after the first paint, in a worker: the start itself wa
 
 
 class ReplyAwareParser(XTermParser):
-    """Textual's parser, minus the terminal's answers (sent up as one TerminalReplied each read)."""
+    """Textual's parser, minus the terminal's answers (sent up as one TerminalReplied each read).
 
-    def __init__(self, debug: bool = False) -> None:
+    `typeahead`: how many bytes were typed before the app took the terminal (read in the shell's
+    line mode, where Enter arrives as a line feed): in those, "\n" is Enter, not Ctrl+J."""
+
+    def __init__(self, debug: bool = False, typeahead: int = 0) -> None:
         super().__init__(debug)
         self.replies = ReplyFilter()
+        self._typeahead = typeahead
+
+    def _uncooked(self, data: str) -> str:
+        cut = 0
+        while cut < len(data) and self._typeahead > 0:
+            self._typeahead -= len(data[cut].encode("utf-8", "surrogateescape"))
+            cut += 1
+        return data[:cut].replace("\n", "\r") + data[cut:]
 
     def _answers(self, before: int) -> list[Message]:
         new = self.replies.replies[before:]
@@ -51,6 +66,8 @@ class ReplyAwareParser(XTermParser):
 
     def feed(self, data: str) -> Iterable[Message]:
         before = len(self.replies.replies)
+        if self._typeahead > 0:
+            data = self._uncooked(data)
         if not data:  # the end of input: what is held goes on as keys
             return [*super().feed(self.replies.tick_all()), *super().feed("")]
         keys = self.replies.feed(data)
@@ -61,11 +78,31 @@ class ReplyAwareParser(XTermParser):
         return [*(super().feed(released) if released else []), *super().tick()]
 
 
+def pending_input(fileno: int) -> int:
+    """Bytes waiting to be read from the terminal (FIONREAD); 0 when it cannot say."""
+    try:
+        answer = fcntl.ioctl(fileno, termios.FIONREAD, b"\0\0\0\0")
+    except OSError:
+        return 0
+    return max(struct.unpack("i", answer)[0], 0)
+
+
 class ReplyAwareDriver(linux_driver.LinuxDriver):
-    """Textual's Linux driver reading keys with ReplyAwareParser."""
+    """Textual's Linux driver reading keys with ReplyAwareParser, and keeping what was typed before
+    the app started (a person types as soon as they press Enter on `nemo-tui`)."""
+
+    _typeahead = 0
+
+    def start_application_mode(self) -> None:
+        # Measured before the terminal leaves line mode: whole lines typed so far, Enter as "\n".
+        self._typeahead = pending_input(self.fileno)
+        super().start_application_mode()
 
     def run_input_thread(self) -> None:
-        linux_driver.XTermParser = ReplyAwareParser  # type: ignore[misc]  # the name its input thread builds
+        # The name its input thread builds the parser from.
+        linux_driver.XTermParser = functools.partial(  # type: ignore[misc]
+            ReplyAwareParser, typeahead=self._typeahead
+        )
         super().run_input_thread()
 
 

@@ -30,8 +30,8 @@ async def test_a_first_run_says_what_it_does_and_costs_and_an_example_is_picked_
         shot(app, f"first-run-{lang}")
         text = screen_text(app)
         words = {
-            "en": ("makes and edits videos", "local engine", "free"),
-            "zh": ("生成和编辑视频", "本地引擎", "免费"),
+            "en": ("Type a video to make", "local engine", "free"),
+            "zh": ("输入要做的视频", "本地引擎", "免费"),
         }
         welcome = [n for n in infos(app) if words[lang][0] in n]
         assert len(welcome) == 1 and all(w in welcome[0] for w in words[lang])
@@ -57,5 +57,5 @@ async def test_the_cloud_says_credits_and_a_start_that_reopens_a_session_has_no_
     async with again.run_test(size=(100, 30)) as pilot:
         await settle(again, pilot)
         assert "Reopened your last project." in [t for _, t in again.query_one(ChatLog).transcript]
-        assert not [n for n in infos(again) if "makes and edits videos" in n]
+        assert not [n for n in infos(again) if "Type a video to make" in n]
         assert "[Alt+1]" not in screen_text(again)

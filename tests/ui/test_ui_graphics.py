@@ -71,6 +71,14 @@ def test_textual_alone_would_type_a_late_answer_into_the_prompt() -> None:
     assert [m.replies for m in messages if isinstance(m, TerminalReplied)] == [[KITTY_OK]]
 
 
+def test_enter_typed_before_the_app_took_the_terminal_is_enter_and_ctrl_j_after_it_is_not() -> None:
+    # In the shell's line mode Enter reaches the app as "\n" (Ctrl+J's code): only the bytes that
+    # were waiting when the app started are read that way. "余额\n" is 7 bytes of UTF-8.
+    parser = ReplyAwareParser(typeahead=len("余额\n".encode()))
+    keys = [m.key for part in ("余", "额\nab", "\n") for m in parser.feed(part) if hasattr(m, "key")]
+    assert keys == ["余", "额", "enter", "a", "b", "ctrl+j"]
+
+
 async def test_no_answer_in_time_gives_half_blocks_and_a_late_answer_types_nothing(tmp_path: Path) -> None:
     terminal = FakeTerminal()
     app = graphics_app(tmp_path, terminal, TERM="xterm-256color")

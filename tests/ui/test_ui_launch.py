@@ -22,10 +22,27 @@ from nemo_tui.ui.widgets.prompt import PromptInput
 from nemo_tui.ui.widgets.status_bar import StatusBar
 
 
-def test_ui_language_follows_the_locale():
-    assert launch.ui_language({"LANG": "zh_CN.UTF-8"}) == "zh"
-    assert launch.ui_language({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
-    assert launch.ui_language({}) == "en"
+def test_ui_language_follows_the_locale(tmp_path: Path):
+    data = {"NEMO_DATA_DIR": str(tmp_path)}  # no language spoken here before
+    assert launch.ui_language({**data, "LANG": "zh_CN.UTF-8"}) == "zh"
+    assert launch.ui_language({**data, "LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
+    assert launch.ui_language(data) == "en"
+
+
+def test_the_app_starts_in_the_language_it_last_spoke(tmp_path: Path):
+    environ = {"NEMO_DATA_DIR": str(tmp_path / "data"), "LANG": "en_US.UTF-8"}
+    launch.remember_language("zh", environ)  # a Chinese session, quit
+    assert launch.ui_language(environ) == "zh"  # "正在连接…" at first paint, not "Setting up..."
+    launch.remember_language("en", environ)
+    assert launch.ui_language(environ) == "en"
+    (tmp_path / "data" / launch.LANGUAGE_FILE).write_text("klingon", encoding="utf-8")
+    assert launch.ui_language(environ) == "en"  # not a language it speaks: the locale's
+
+
+def test_an_unwritable_data_folder_costs_only_the_remembered_language(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    launch.remember_language("zh", {"NEMO_DATA_DIR": str(blocker / "data")})  # no exception
 
 
 @pytest.fixture

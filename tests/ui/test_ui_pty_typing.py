@@ -166,3 +166,14 @@ def test_a_burst_after_connecting_is_sent_whole(app: RunningApp) -> None:
     app.type(text + "\r")
     messages = app.wait_for(lambda messages: len(_user_texts(messages)) >= 1)
     assert _user_texts(messages) == [text]
+
+
+def test_what_is_typed_before_the_app_starts_is_sent_when_connected(app: RunningApp) -> None:
+    # Typed while Python is still starting: the terminal is in the shell's line mode then (Enter
+    # arrives as a line feed) and the app's widgets do not exist yet.
+    app.type("余额\r")
+    app.wait_painted()
+    app.wait_drawn(CREDITS_ANSWER)
+    app.type("make a sunset video please\r")
+    messages = app.wait_for(lambda messages: len(_user_texts(messages)) >= 1)
+    assert _user_texts(messages) == ["make a sunset video please"]  # the prompt was left empty
