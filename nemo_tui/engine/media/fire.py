@@ -18,7 +18,9 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
     t = scene.t
     X, Y = scene.X(1.0), scene.Y()
     fx, fy, fw, fh = scene.aspect / 2, 0.9, 0.09, 0.3
-    flicker = 0.8 + 0.25 * sample_1d(scene.ridge2, np.array([t * 90.0], F32))[0]
+    # Firelight wavers a few times a second, smoothly from frame to frame (not a flicker).
+    flicker = 0.8 + 0.25 * sample_1d(scene.ridge2, np.array([t * 24.0], F32))[0]
+    paint_smoke(scene, img, fx, fy - 0.12)
     # Warm light spills on everything around the fire (a Gaussian: one column times one row).
     across = np.exp(-((X - fx) ** 2) / 0.05).astype(F32)
     down = (np.exp(-((Y - fy + 0.1) ** 2) / 0.05) * 0.55 * flicker).astype(F32)
@@ -72,6 +74,29 @@ def paint_fire(scene: LandscapeMixin, img: np.ndarray) -> None:
     splat(img, px, py, (1.0, 0.55, 0.15), ((1 - life) * 0.9).astype(F32), radius=1)
 
 
+def paint_smoke(scene: LandscapeMixin, img: np.ndarray, fx: float, fy: float) -> None:
+    """A plume of smoke rising from the fire, leaning away in the breeze and spreading as it rises;
+    the puffs in it climb with time."""
+    t = scene.t
+    X, Y = scene.X(1.0), scene.Y()
+    r0, r1 = int(np.searchsorted(Y, fy - 0.62)), int(np.searchsorted(Y, fy))
+    c0, c1 = np.searchsorted(X, [fx - 0.2, fx + 0.45])
+    if r0 >= r1 or c0 >= c1:
+        return
+    Ys, Xs = Y[r0:r1], X[c0:c1]
+    rise = np.clip((fy - Ys) / 0.6, 0, 1)[:, None]  # 0 at the flames, 1 at the plume's top
+    centre = fx + 0.22 * rise**1.6 + 0.015 * np.sin(2.0 * t + rise * 5)
+    width = 0.018 + 0.11 * rise
+    plume = np.exp(-(((Xs[None, :] - centre) / width) ** 2))
+    puffs = sample_2d(scene.wisp, Ys * 70 + t * 9.0, Xs * 60 - t * 3.0)
+    alpha = plume * smoothstep(0.25, 0.65, puffs) * smoothstep(0.0, 0.12, rise) * (1 - rise) * 0.7
+    grey = np.array([0.8, 0.8, 0.85], F32) * (0.28 + 0.3 * scene.pal.light)
+    glow = np.exp(-rise / 0.2) * 0.8  # lit by the flames from below
+    colour = grey + (np.array([0.95, 0.5, 0.22], F32) - grey) * glow[..., None]
+    region = img[r0:r1, c0:c1]
+    region += (colour - region) * alpha[..., None]
+
+
 def paint_beach(scene: LandscapeMixin, img: np.ndarray) -> None:
     """The sand in the foreground of a campfire by the sea, darker where the waves wet it."""
     p = scene.pal
@@ -81,6 +106,10 @@ def paint_beach(scene: LandscapeMixin, img: np.ndarray) -> None:
     below = Y[r0:, None] - shore[None, :]
     sand = np.array([0.86, 0.7, 0.5], F32) * (0.15 + 0.75 * p.light)
     grain = sample_2d(scene.detail, Y[r0:] * 400, X * 400)
-    body = sand * (0.9 + 0.15 * grain - 0.1 * np.clip(below / 0.2, 0, 1))[..., None]
+    # Ripples the wind left in the dry sand, in patches.
+    wavy = (X * 240 + 3.0 * sample_1d(scene.ridge2, X * 90 + 1200))[None, :]
+    patch = smoothstep(0.3, 0.7, sample_2d(scene.wisp, Y[r0:] * 40, X * 30 + 500))
+    ripples = np.sin(Y[r0:, None] * 520 + wavy) * patch * smoothstep(0.03, 0.08, below)
+    body = sand * (0.9 + 0.15 * grain + 0.07 * ripples - 0.1 * np.clip(below / 0.2, 0, 1))[..., None]
     body = mix(body, sand * 0.6, smoothstep(0.025, 0.0, below))  # wet sand along the water
     put(img[r0:], body, edge_coverage(below, shore, scene.h))

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .atmosphere import FOG_DRIFT, AtmosphereMixin
 from .boats import paint_boats
 from .fire import paint_beach, paint_fire
-from .layers import LayerMixin, coverage, edge_coverage, put
+from .layers import LayerMixin, coverage, put
 from .lighthouse import paint_lighthouse
+from .mountains import paint_mountains
 from .terrain import STREET, TerrainMixin
-from .textures import F32, add_light, mix, sample_1d, sample_2d, scale_rgb, smoothstep
+from .textures import F32, add_light, mix, sample_2d, scale_rgb, smoothstep
 from .waterfall import paint_waterfall
 
 Paint = Callable[..., None]  # paint(scene, img): one layer of land
@@ -45,6 +47,8 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
     overcast: bool
     ridge: np.ndarray
     ridge2: np.ndarray
+    wisp: np.ndarray
+    pan_dir: float
 
     if TYPE_CHECKING:
 
@@ -70,7 +74,7 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         """(name, parallax, paint(scene, img)) from the back to the front; parallax None: painted
         every frame. Unbound, so the painter holds no reference to itself (it is freed at once)."""
         s, cls = self.spec, LandscapeMixin
-        far_mountains = ("far mountains", 0.3, partial(cls.paint_mountains, far=True))
+        far_mountains = ("far mountains", 0.3, partial(paint_mountains, far=True))
         trees: list[tuple[str, float | None, Paint]] = [
             (f"trees{k}", p, partial(cls.paint_trees, k=k)) for k, p in enumerate((0.5, 0.75, 1.0))
         ]
@@ -102,7 +106,9 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
         else:
             layers.append(("ground", None, cls.paint_ground))
             if s.has("mountains") and not s.has("city"):
-                layers.append(("near hills", 0.55, partial(cls.paint_mountains, far=False)))
+                if s.time_of_day == "dawn" or s.has("fog"):  # mist lying in the valley, drifting
+                    layers.append(("valley mist", 0.45, partial(AtmosphereMixin.paint_fog, k=2)))
+                layers.append(("near hills", 0.55, partial(paint_mountains, far=False)))
             if s.has("city"):
                 layers.append(("far city", 0.4, partial(cls.paint_city, near=False)))
                 layers.append(("near city", 0.75, partial(cls.paint_city, near=True)))
@@ -110,6 +116,8 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
             layers += trees
         elif s.has("waterfall"):
             layers += falls
+        if s.has("mountains") and not s.has("desert", "city", "snow", "aurora", "forest"):
+            layers.append(("grass", 1.0, cls.paint_grass))  # tall grass in front, in the wind
         return layers
 
     def _peaks(self, rng: np.random.Generator, far: bool) -> np.ndarray:
@@ -135,12 +143,17 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
             if parallax is None:
                 paint(self, img)
             else:
-                sway = partial(self.tree_sway, int(key[-1])) if key.startswith("trees") else None
+                sway: Callable[[np.ndarray], np.ndarray] | None = None
+                if key.startswith("trees"):
+                    sway = partial(self.tree_sway, int(key[-1]))
+                elif key == "grass":
+                    sway = self.grass_sway
                 self.scroll(
                     img,
                     key,
                     parallax,
                     partial(paint, self),
+                    drift=FOG_DRIFT * 0.6 * self.pan_dir if key == "valley mist" else 0.0,
                     epoch=epoch if key.endswith("city") else 0,
                     sway=sway,
                 )
@@ -148,67 +161,6 @@ class LandscapeMixin(TerrainMixin, LayerMixin):
             self.paint_traffic(img)
         if self.spec.has("fire"):
             paint_fire(self, img)
-
-    # -- mountains ------------------------------------------------------------------------------
-    def paint_mountains(self, img: np.ndarray, far: bool) -> None:
-        p = self.pal
-        X, Y = self.X(0.3 if far else 0.55), self.Y()
-        base = self.horizon + (0.005 if far else 0.1)
-        amp = 0.3 if far else 0.17
-        pos, peak, left, right = self.peaks[0 if far else 1]
-        dx = X[None, :] - pos[:, None]
-        slope = np.where(dx < 0, left[:, None], right[:, None])
-        if far:  # sharp peaks far away, rounded hills nearer
-            profile = peak[:, None] * amp - np.abs(dx) * slope * amp
-        else:
-            profile = peak[:, None] * amp * np.exp(-((dx * slope) ** 2) * 2.5)
-        cols = np.arange(X.shape[0])
-        which = np.argmax(profile, axis=0)
-        height = profile[which, cols]
-        smooth_height = height.copy()
-        off = self.ridge_offset + (0 if far else 900)
-        height += amp * (
-            0.05 * sample_1d(self.ridge, X * 900 + off) + 0.025 * sample_1d(self.ridge2, X * 2600 + off)
-        )
-        height = np.maximum(height, 0.01)
-        top = base - height
-        r0 = int(np.searchsorted(Y, top.min()))
-        r1 = int(np.searchsorted(Y, base + 0.01)) if far else self.h
-        if r0 >= r1:
-            return
-        Yb = Y[r0:r1]
-        # Faces towards the sun are lit, the others in shade; the contrast fades down the slope.
-        # The split between the faces runs diagonally down from each summit, like a real ridge.
-        summit = base - peak[which] * amp
-        toward = 1 if self.sun_x > self.aspect / 2 else -1
-        lean = np.where(which % 2 == 0, 0.5, -0.5).astype(F32)
-        facing = np.tanh((dx[which, cols][None, :] + lean * (Yb[:, None] - summit[None, :])) * 120.0) * toward
-        below = Yb[:, None] - top[None, :]
-        if far:
-            # Strong near each summit, fading down its faces: no crease runs down from a valley.
-            shade = 1.0 + 0.3 * facing * np.exp(-np.maximum(Yb[:, None] - summit[None, :], 0) / 0.09)
-        else:  # rounded hills: light follows the smooth slope, only near the crest
-            # The slope of the smooth shape: the rocky detail would streak the light column by column.
-            slope = np.tanh(-np.gradient(smooth_height) * self.h * 1.5 * toward)
-            shade = 1.0 + 0.18 * slope[None, :] * np.exp(-below / 0.035)
-        rock = sample_2d(self.detail, Yb * 250, X * 250)
-        colour = np.array(p.mountain, F32) * (1.15 if far else 0.8)
-        if not far:
-            colour = colour * 0.5 + np.array(p.ground, F32) * 0.5
-        depth = np.clip(below / 0.3, 0, 1)
-        body = colour * (shade * (0.9 + 0.2 * rock) * (1 - 0.25 * depth))[..., None]
-        snowfield = not far and self.spec.has("snow", "aurora")  # auroras shine over snowy land
-        if snowfield:  # nearby hills under snow are white all over, shaded by their slopes
-            colour = np.array([0.86, 0.9, 1.0], F32) * (0.12 + 0.8 * p.light)
-            body = colour * (shade * (0.95 + 0.08 * rock) * (1 - 0.15 * depth))[..., None]
-        elif far and self.spec.has("snowcaps"):
-            line = base - amp * 0.5 + 0.025 * sample_1d(self.ridge2, X * 1500 + off)
-            capped = edge_coverage(line[None, :] - Yb[:, None], line, self.h)
-            snow = np.array([0.92, 0.94, 1.0], F32) * (0.3 + 0.7 * p.light) * (0.75 + 0.25 * shade)[..., None]
-            body = mix(body, snow, capped)
-        haze = np.array(p.sky[-1][1], F32)
-        body = mix(body, haze, (0.4 if far else 0.1) + 0.3 * depth * (1 if far else 0.3))
-        put(img[r0:r1], body, edge_coverage(below, top, self.h))
 
     # -- city -----------------------------------------------------------------------------------
     def paint_city(self, img: np.ndarray, near: bool) -> None:

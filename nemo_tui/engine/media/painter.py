@@ -7,16 +7,14 @@ coordinates and of time, so motion is smooth and the same (spec, seed, t) always
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
 from .animals import paint_cat, paint_dog
+from .atmosphere import AtmosphereMixin
 from .birds import bird_params, paint_birds
 from .cars import paint_cars
 from .fireworks import paint_fireworks
 from .landscape import LandscapeMixin
-from .layers import put
 from .lightning import paint_lightning
 from .palettes import palette_for
 from .people import paint_people
@@ -35,15 +33,12 @@ from .textures import (
 )
 from .vocabulary import SceneSpec
 
-CLOUD_DRIFT = 0.1  # world units a second: the wind carries the clouds across the sky
-FOG_DRIFT = 0.06
-DUST_DRIFT = 0.12
 # The camera glides sideways at a steady pace: the nearest layers move about 38 pixels a second at
 # 540 rows (1.3 a frame), the far mountains a third of that, the sky less (parallax).
 PAN_SPEED = 0.07
 
 
-class ScenePainter(LandscapeMixin):
+class ScenePainter(LandscapeMixin, AtmosphereMixin):
     def __init__(
         self,
         spec: SceneSpec,
@@ -104,6 +99,9 @@ class ScenePainter(LandscapeMixin):
         self.vignette = (1.0 - 0.35 * smoothstep(0.35, 1.1, np.sqrt(xx * xx + yy * yy)))[..., None].astype(
             F32
         )
+        # Finer, evenly spread noise for wisps, fog and smoke: drawn after every other choice (so they
+        # keep their look) and before the grain (whose draws depend on the size).
+        self.wisp = fbm_2d(rng, 128, 256, 2.6)
         # A fixed dither pattern keeps the 8-bit gradients from banding; it is the same in every
         # frame, so the encoder spends nothing on it (moving grain would cost bits and time).
         # Both are kept in 0..255 units (the grain also rounds), so finishing a frame is three passes.
@@ -144,8 +142,7 @@ class ScenePainter(LandscapeMixin):
             self.paint_stars(img)
         if s.has("aurora"):
             self.paint_aurora(img)
-        if s.has("clouds", "desert") or s.time_of_day == "night":  # thin wisps cross clear skies
-            self.scroll(img, "clouds", 0.3, self.paint_clouds, drift=-CLOUD_DRIFT * self.pan_dir)
+        self.paint_sky_air(img)
         if s.has("fireworks"):
             paint_fireworks(self, img, self.fireworks_seed)
         if s.has("lightning"):
@@ -163,13 +160,7 @@ class ScenePainter(LandscapeMixin):
             paint_cat(self, img)
         if s.has("dog"):
             paint_dog(self, img)
-        if self.cloud_shadows:
-            self.scroll(img, "shadows", 1.0, self.paint_shadows, drift=-1.6 * CLOUD_DRIFT * self.pan_dir)
-        if s.has("desert"):  # sand blown off the crests
-            self.scroll(img, "dust", 0.8, partial(self.paint_fog, 2), drift=DUST_DRIFT * self.pan_dir)
-        if s.has("fog"):
-            self.scroll(img, "fog", 0.5, partial(self.paint_fog, 0), drift=FOG_DRIFT)
-            self.scroll(img, "mist", 0.85, partial(self.paint_fog, 1), drift=-FOG_DRIFT * 0.7)
+        self.paint_air(img)
         if s.has("rain"):
             self.paint_rain(img)
         if s.has("snow"):
@@ -274,57 +265,7 @@ class ScenePainter(LandscapeMixin):
             body = mix(body, (1.0, 1.0, 0.95), smoothstep(r, 0, d) * 0.7)
         disc += (body - disc) * alpha[..., None]
 
-    def paint_clouds(self, img: np.ndarray) -> None:
-        X, Y = self.X(0.3), self.Y()
-        rows = int(np.searchsorted(Y, self.horizon + 0.02))
-        if rows <= 0:
-            return
-        Y, region = Y[:rows], img[:rows]
-        top = 0.02
-        r = (Y - top) * 110
-        c = X * 160
-        dens = sample_2d(self.clouds, r, c)
-        above = sample_2d(self.clouds, r + 5, c + 2)
-        coverage = 0.82 if self.overcast else 0.5
-        opacity = 0.95 if self.overcast else 0.85
-        if not self.spec.has("clouds"):
-            coverage, opacity = 0.4, 0.3
-        alpha = smoothstep(1.0 - coverage - 0.05, 1.0 - coverage + 0.3, dens)
-        alpha *= (smoothstep(self.horizon + 0.02, self.horizon - 0.22, Y) * opacity)[:, None]
-        lit = np.clip(0.5 + (dens - above) * 6, 0, 1)
-        if self.spec.time_of_day in ("sunset", "dawn", "dusk"):
-            lit = np.clip(lit * 0.6 + smoothstep(0.2, self.horizon, Y)[:, None] * 0.6, 0, 1)
-        shade = np.array(self.pal.cloud_shade, F32)
-        put(region, shade + lit[..., None] * (np.array(self.pal.cloud_lit, F32) - shade), alpha)
-
-    def paint_shadows(self, img: np.ndarray) -> None:
-        """Shadows of clouds sliding over the land (flattened by perspective towards the horizon)."""
-        X, Y = self.X(1.0), self.Y()
-        r0 = int(np.searchsorted(Y, self.horizon))  # below the horizon only: never on the sky
-        depth = np.clip(Y[r0:] - self.horizon + 0.1, 0.02, None)
-        shade = sample_2d(self.clouds, 40 * np.log(depth) + 300, X * 90)
-        fade_in = smoothstep(self.horizon, self.horizon + 0.08, Y[r0:])[:, None]
-        amount = smoothstep(0.45, 0.75, shade) * fade_in * (0.3 * self.pal.light)
-        put(img[r0:], np.zeros(3, F32), amount)
-
     # -- weather --------------------------------------------------------------------------------
-    def paint_fog(self, k: int, img: np.ndarray) -> None:
-        """Bank k of fog: two banks drift past each other at different depths; k = 2 is blowing
-        sand, in streaks low over the dunes."""
-        X, Y = self.X(0.5), self.Y()
-        if k == 2:
-            streaks = sample_2d(self.clouds, Y * 260 + 71, X * 70)
-            amount = smoothstep(self.horizon - 0.12, self.horizon + 0.05, Y)[:, None] * smoothstep(
-                0.45, 0.9, streaks
-            )
-            sand = np.array([0.95, 0.78, 0.55], F32) * (0.4 + 0.6 * self.pal.light)
-            put(img, sand, amount * (0.15 + 0.3 * self.pal.light))
-            return
-        drift = sample_2d(self.detail, Y * (60 - 15 * k) + 37 * k, X * (90 - 20 * k) + 11 * k)
-        amount = smoothstep(self.horizon - 0.45, 0.95, Y)[:, None] * (0.3 + 0.45 * drift)
-        fog = np.array(self.pal.sky[-1][1], F32) * 0.85 + 0.12
-        put(img, fog, np.clip(amount * (0.7 + 0.3 * k), 0, 0.6))
-
     def _rain_texture(self, rng: np.random.Generator) -> np.ndarray:
         """A tile of streaks, one texel to a pixel at 540 rows (so a streak is a pixel wide there)."""
         size = 512

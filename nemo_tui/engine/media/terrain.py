@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .layers import coverage, edge_coverage, put
-from .textures import F32, mix, smoothstep, splat
+from .textures import F32, blur_columns, mix, sample_1d, sample_2d, smoothstep, splat
 
 if TYPE_CHECKING:
     from .palettes import Palette
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 DUNES = ((0.0, 0.04, 3.0), (0.12, 0.08, 1.8), (0.28, 0.1, 1.2))  # (below the horizon, height, frequency)
 # Rows of trees: (base below the horizon, or None for the frame's foot; height; haze).
 TREE_ROWS = ((0.01, 0.08, 0.5), (0.13, 0.16, 0.25), (None, 0.4, 0.0))
+GRASS = 0.14  # how tall the grass at the foot of the frame grows
 STREET = 0.92  # where the city's buildings stand; the street runs below
 
 
@@ -31,6 +32,9 @@ class TerrainMixin:
     sun_x: float
     trees: list[np.ndarray]
     cars: np.ndarray
+    detail: np.ndarray
+    ridge: np.ndarray
+    ridge2: np.ndarray
 
     if TYPE_CHECKING:
 
@@ -48,12 +52,19 @@ class TerrainMixin:
         top = base - amp * (
             0.6 * np.sin(X * freq * 6.28 / 2 + k * 2.1) + 0.4 * np.sin(X * freq * 6.28 / 0.9 + k)
         )
-        slope = np.gradient(top) * self.h
-        side = np.clip(0.6 + slope * 2.5 * (1 if self.sun_x > self.aspect / 2 else -1), 0.3, 1.1)
+        slope = blur_columns(np.gradient(top) * self.h, 0.015 * self.h)
+        # A soft limit: a hard clip creased the light where the slope reached it, a line down the sand.
+        side = 0.7 + 0.4 * np.tanh((slope * 2.5 * (1 if self.sun_x > self.aspect / 2 else -1) - 0.1) / 0.4)
         r0 = int(np.searchsorted(Y, top.min() - 2 / self.h))
         below = Y[r0:, None] - top[None, :]
         depth = np.clip(below / 0.3, 0, 1)
         light = 0.8 + (side - 0.8)[None, :] * np.exp(-np.maximum(below, 0) / 0.08)
+        # Wind ripples: wavy lines across the sand, finer with distance, in patches.
+        Yr, Xr = Y[r0:], X * (40 + 30 * k)
+        wavy = (X * (200 + 50 * k) + 3.0 * sample_1d(self.ridge2, Xr + 500 * k))[None, :]
+        wave = np.sin(Yr[:, None] * (420 + 140 * k) + wavy)
+        patch = smoothstep(0.3, 0.75, sample_2d(self.detail, Yr * 60 + 40 * k, X * 45))
+        light = light * (1 + (0.05 + 0.025 * k) * wave * patch * smoothstep(0.0, 0.02, below))
         body = sand * (light * (0.95 - 0.15 * depth + 0.05 * k))[..., None]
         body = mix(body, np.array(p.sky[-1][1], F32), 0.35 * (1 - k / 2))
         put(img[r0:], body, edge_coverage(below, top, self.h))
@@ -122,6 +133,36 @@ class TerrainMixin:
         t = self.t
         wind = 0.65 * np.sin(1.1 * t + 1.3 * k) + 0.35 * np.sin(2.7 * t + 0.4 + 2.1 * k)
         return (bend * wind * 0.0035 * (1 + k) * self.h).astype(F32)
+
+    def paint_grass(self, img: np.ndarray) -> None:
+        """Tall grass along the foot of the frame, dark against the land: pointed blades of uneven
+        height (two rows of them, half a blade apart), a little lighter at the tips."""
+        p, Y, X = self.pal, self.Y(), self.X(0)
+        height = GRASS * (0.75 + 0.35 * sample_1d(self.ridge, X * 45 + 600))
+        top = np.full(X.shape, 2.0, F32)
+        for k, spacing in enumerate((0.009, 0.006)):
+            cells = X / spacing + 0.5 * k
+            i = np.floor(cells).astype(np.int64)
+            u = cells - i - 0.5
+            blade = self.trees[k][:, (i + 97 * k) % 512]
+            tall = height * (0.35 + 0.65 * blade[0]) * (1 - 0.25 * k)
+            tip = np.clip(1 - 2 * np.abs(u - 0.3 * (blade[1] - 0.5)), 0, 1) ** 0.7
+            top = np.minimum(top, 1.0 - tall * tip)
+        r0 = int(np.searchsorted(Y, top.min() - 2 / self.h))
+        below = Y[r0:, None] - top[None, :]
+        up = np.clip(1 - below / height[None, :], 0, 1)  # 1 at the tallest tips, 0 at the foot
+        ground = np.array(p.ground, F32)
+        tips = ground * 0.8 + np.array(p.sun, F32) * 0.08 * p.light
+        body = ground * 0.3 + (tips - ground * 0.3) * (up**2)[..., None]
+        put(img[r0:], body, edge_coverage(below, top, self.h))
+
+    def grass_sway(self, rows: np.ndarray) -> np.ndarray:
+        """How far (pixels) the wind bends the grass at each frame row: most at the tips."""
+        y = (rows + 0.5) / self.h
+        bend = np.clip((1.0 - y) / GRASS, 0, 1) ** 1.5
+        t = self.t
+        wind = 0.6 * np.sin(1.7 * t + 0.5) + 0.4 * np.sin(3.1 * t + 1.9)
+        return (bend * wind * 0.006 * self.h).astype(F32)
 
     def paint_traffic(self, img: np.ndarray) -> None:
         """Head and tail lights driving along the street at the foot of the near buildings."""

@@ -62,6 +62,22 @@ def sample_2d(tex: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray
     return upper * (1 - fr) + lower * fr
 
 
+def blur_columns(values: np.ndarray, sigma: float) -> np.ndarray:
+    """A 1-D array blurred by a Gaussian of `sigma` samples (the ends held)."""
+    radius = max(1, int(3 * sigma))
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / max(sigma, 1e-3)) ** 2)
+    padded = np.pad(values.astype(np.float64), radius, mode="edge")
+    return np.convolve(padded, kernel / kernel.sum(), mode="valid").astype(F32)
+
+
+def patches(values: np.ndarray, share: float, soft: float) -> np.ndarray:
+    """0..1: where `values` (noise) stand in the top `share` of them, soft over `soft` above that
+    level. Taking the level from the values themselves gives every sky its share of wisps, whatever
+    part of the noise it happens to sample."""
+    level = float(np.quantile(values, 1.0 - share))
+    return smoothstep(level, level + soft, values)
+
+
 def gradient_rows(stops: list[tuple[float, tuple[float, float, float]]], s: np.ndarray) -> np.ndarray:
     """Colours (n, 3) along s from (position, rgb) stops."""
     pos = np.array([p for p, _ in stops], dtype=F32)
