@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import functools
 import struct
 import termios
 from collections.abc import Callable, Iterable
@@ -99,10 +98,13 @@ class ReplyAwareDriver(linux_driver.LinuxDriver):
         super().start_application_mode()
 
     def run_input_thread(self) -> None:
-        # The name its input thread builds the parser from.
-        linux_driver.XTermParser = functools.partial(  # type: ignore[misc]
-            ReplyAwareParser, typeahead=self._typeahead
-        )
+        typeahead = self._typeahead
+
+        class Parser(ReplyAwareParser):
+            def __init__(self, debug: bool = False) -> None:
+                super().__init__(debug, typeahead)
+
+        linux_driver.XTermParser = Parser  # type: ignore[misc]  # the name its input thread builds
         super().run_input_thread()
 
 
