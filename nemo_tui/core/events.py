@@ -191,6 +191,7 @@ class PreviewReady(BaseModel):
     path: Path
     draft: Draft
     cached: bool = False
+    poster: Path | None = None  # where its first frame is kept for the next time (core/frames.py)
 
 
 class UploadDone(BaseModel):

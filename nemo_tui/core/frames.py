@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,3 +151,37 @@ def grab_frame(path: Path | str, at_s: float, width: int, height: int) -> np.nda
             return np.frombuffer(done.stdout[:size], dtype=np.uint8).reshape(height, width, 3)
         error = done.stderr.decode("utf-8", "replace").strip().splitlines()
     raise DecodeError(f"no picture in {Path(path).name}: {error[-1] if error else 'no frames'}")
+
+
+# ---- posters: a preview's first frame, kept beside it ---------------------------------------------
+# Playing a cached preview again waits on nothing but this small file: the first frame is on screen
+# before ffmpeg has started (a process spawn, then a seek and a decode), which then takes over.
+
+
+def read_poster(path: Path, width: int, height: int) -> np.ndarray | None:
+    """The poster at `path` at width x height (resampled by nearest pixel when the player's size has
+    changed since it was kept), or None when there is none or it cannot be read."""
+    try:
+        pixels = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3 or 0 in pixels.shape:
+        return None
+    if pixels.shape[:2] != (height, width):
+        rows = (np.arange(height) * pixels.shape[0]) // height
+        columns = (np.arange(width) * pixels.shape[1]) // width
+        pixels = pixels[rows][:, columns]
+    return np.ascontiguousarray(pixels)
+
+
+def write_poster(path: Path, pixels: np.ndarray) -> None:
+    """Kept for the next time (written whole or not at all; a cache that cannot be written only
+    costs the head start)."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        with open(partial, "wb") as out:
+            np.save(out, pixels, allow_pickle=False)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()

@@ -45,6 +45,11 @@ class PreviewCache:
     def path_for(self, key: str) -> Path:
         return self.folder / f"{key}.mp4"
 
+    @staticmethod
+    def poster_for(video: Path) -> Path:
+        """The first frame as the player last showed it (core/frames.py), kept beside the video."""
+        return video.with_suffix(".poster.npy")
+
     def get(self, key: str) -> Path | None:
         """The cached preview (marked as just used), or None."""
         path = self.path_for(key)
@@ -70,6 +75,7 @@ class PreviewCache:
                 break
             if path != keep:
                 path.unlink(missing_ok=True)
+                self.poster_for(path).unlink(missing_ok=True)
                 total -= size
 
 
@@ -111,7 +117,7 @@ class PreviewFlows(FlowBase):
         key = cache.key(draft, self.backend_key, quality)
         hit = await asyncio.to_thread(cache.get, key)
         if hit is not None:
-            yield PreviewReady(path=hit, draft=draft, cached=True)
+            yield PreviewReady(path=hit, draft=draft, cached=True, poster=cache.poster_for(hit))
             return
         async for event in self._render_preview(draft, key, quality):
             yield event
@@ -159,7 +165,7 @@ class PreviewFlows(FlowBase):
             self.waiting_on = None
         await self._db.finish_job(job.id, "completed")
         await asyncio.to_thread(cache.admit, key)
-        yield PreviewReady(path=path, draft=draft, cached=False)
+        yield PreviewReady(path=path, draft=draft, cached=False, poster=cache.poster_for(path))
 
     async def _stop_preview(self, job_id: str) -> None:
         """Nobody waits for it any more: cancelled on the server when the person stopped it."""

@@ -83,7 +83,9 @@ class ChatFlow(App[None]):
     def _show_question(self) -> None:  # ui/actions.py
         raise NotImplementedError
 
-    async def open_player(self, path: Path, draft: Draft | None = None) -> None:  # ui/preview_actions.py
+    async def open_player(
+        self, path: Path, draft: Draft | None = None, *, poster: Path | None = None
+    ) -> None:  # ui/preview_actions.py
         raise NotImplementedError
 
     # ---- running the conversation -----------------------------------------------------------------
@@ -217,9 +219,9 @@ class ChatFlow(App[None]):
                 self.refresh_bindings()
             case UploadDone():
                 self.query_one(TransferProgress).hide()
-            case PreviewReady(path=path, draft=draft):  # issue 11: ui/preview_actions.py
+            case PreviewReady(path=path, draft=draft, poster=poster):  # issue 11: ui/preview_actions.py
                 self.query_one(TransferProgress).hide()
-                await self.open_player(path, draft)
+                await self.open_player(path, draft, poster=poster)
             case QuestionAsked():
                 self._question = event
                 self._show_question()

@@ -36,8 +36,11 @@ class PreviewActions(AppActions):
     def action_preview(self) -> None:
         self.run_stream("preview", lambda conversation: conversation.preview())
 
-    async def open_player(self, path: Path, draft: Draft | None = None) -> None:
-        """Play `path` in the terminal (NEMO_GRAPHICS=none: say where it is instead)."""
+    async def open_player(
+        self, path: Path, draft: Draft | None = None, *, poster: Path | None = None
+    ) -> None:
+        """Play `path` in the terminal (NEMO_GRAPHICS=none: say where it is instead); `poster`: where
+        its first frame is kept (a preview's), shown before the decoder starts."""
         if self.terminal.graphics == "none":
             await self.query_one(ChatLog).add_notice(
                 t("preview.no_graphics", self.lang, path=str(path)), "info"
@@ -50,7 +53,12 @@ class PreviewActions(AppActions):
             self.query_one(PromptInput).focus()
 
         player = PlayerScreen(
-            path, draft, lang=self.lang, kitty_write=self.kitty_writer(), sixel=self.sixel_overlay()
+            path,
+            draft,
+            lang=self.lang,
+            kitty_write=self.kitty_writer(),
+            sixel=self.sixel_overlay(),
+            poster=poster,
         )
         self.push_screen(player, closed)
 

@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from nemo_tui.client.nemo import NemoClient
 from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.events import Notice, PreviewReady, Progress
+from nemo_tui.core.frames import read_poster, write_poster
 from nemo_tui.core.jobs import jobs_report
 from nemo_tui.core.mp4info import read_mp4_info
 from nemo_tui.core.preview import PreviewCache, segment_at
@@ -83,13 +85,30 @@ def _mp4(folder: Path, name: str, size: int, age_s: float) -> Path:
 def test_the_cache_drops_the_least_recently_played_over_its_budget(tmp_path: Path) -> None:
     cache = PreviewCache(tmp_path, max_bytes=2500)
     old, played, newer = _mp4(tmp_path, "old", 1000, 30), _mp4(tmp_path, "played", 1000, 20), None
+    write_poster(cache.poster_for(old), np.zeros((4, 6, 3), np.uint8))
     assert cache.get("played") == played  # playing it makes it the newest
     newer = _mp4(tmp_path, "newer", 1000, 10)
     _mp4(tmp_path, "new", 1000, 0)
     cache.admit("new")
     assert sorted(p.name for p in tmp_path.glob("*.mp4")) == ["new.mp4", "played.mp4"]
     assert not old.exists() and not newer.exists()
+    assert not cache.poster_for(old).exists()  # its first frame goes with it
     assert cache.get("old") is None
+
+
+def test_a_kept_first_frame_fits_the_player_and_a_bad_one_is_none(tmp_path: Path) -> None:
+    poster = tmp_path / "k.poster.npy"
+    assert read_poster(poster, 8, 4) is None  # never kept
+    picture = np.arange(4 * 8 * 3, dtype=np.uint8).reshape(4, 8, 3)
+    write_poster(poster, picture)
+    assert np.array_equal(read_poster(poster, 8, 4), picture)
+    half = read_poster(poster, 4, 2)  # the terminal got smaller since: every other pixel
+    assert half is not None and np.array_equal(half, picture[::2, ::2])
+    poster.write_bytes(b"not numpy")
+    assert read_poster(poster, 8, 4) is None
+    write_poster(poster, np.zeros((4, 8), np.float32))  # not a picture
+    assert read_poster(poster, 8, 4) is None
+    assert not list(tmp_path.glob("*.part"))
 
 
 def test_the_key_follows_the_draft_backend_and_quality() -> None:

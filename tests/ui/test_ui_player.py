@@ -14,6 +14,7 @@ import numpy as np
 from test_ui_engine import notices, send
 from ui_scripted import make_app, screen_text, settle
 
+from nemo_tui.core.frames import FrameSource
 from nemo_tui.ui.screens.player import PlayerScreen
 from nemo_tui.ui.widgets.frame_view import FrameView
 from nemo_tui.ui.widgets.prompt import PromptInput
@@ -49,12 +50,12 @@ async def open_preview(app, pilot) -> tuple[PlayerScreen, FrameView]:
     return screen, view
 
 
-async def test_f5_plays_the_draft_and_the_keys_control_it(engine_conversation):
+async def test_f5_plays_the_draft_and_the_keys_control_it(engine_conversation, monkeypatch):
     app = make_app(engine_conversation)
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(app, pilot)
         await send(app, pilot, CLIP)
-        _, view = await open_preview(app, pilot)
+        screen, view = await open_preview(app, pilot)
 
         # Playing: the picture changes over time, and it is drawn in pixels, not left blank.
         first = view.last_pixels.copy()
@@ -97,10 +98,29 @@ async def test_f5_plays_the_draft_and_the_keys_control_it(engine_conversation):
         await until(pilot, lambda: player(app) is None, "the player to close")
         assert isinstance(app.focused, PromptInput)
 
-        # The same draft again: the cached preview, no render.
+        # The same draft again: the cached preview, no render. Its first frame was kept beside it
+        # (the poster) and is on screen before the decoder has even started.
+        poster = screen.path.with_suffix(".poster.npy")
+        await until(pilot, poster.exists, "the first frame kept")
+        kept = np.load(poster)
+        assert kept.shape == first.shape and kept.std() > 5  # the player's size, a real picture
+        decoder_may_start = asyncio.Event()
+        real_seek = FrameSource.seek
+
+        async def held_seek(source, start_s):
+            await decoder_may_start.wait()
+            await real_seek(source, start_s)
+
+        monkeypatch.setattr(FrameSource, "seek", held_seek)
         started = time.monotonic()
-        await open_preview(app, pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: player(app) is not None, "the player to open")
+        again = player(app).query_one(FrameView)
+        await until(pilot, lambda: again.frames_shown >= 1, "the kept first frame")
         assert time.monotonic() - started < 3.0
+        assert np.array_equal(again.last_pixels, kept)
+        decoder_may_start.set()
+        await until(pilot, lambda: again.frames_shown >= 3, "frames from the decoder")
         await pilot.press("escape")
         await until(pilot, lambda: player(app) is None, "the player to close")
 

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...core.frames import DecodeError, FrameSource
+from ...core.frames import DecodeError, FrameSource, read_poster, write_poster
 from ...core.mp4info import NotMp4, read_mp4_info
 from ...core.preview import segment_at, time_code
 from ...protocol import Draft
@@ -54,8 +54,10 @@ class PlayerScreen(ModalScreen[None]):
         fps: float = PLAYBACK_FPS,
         kitty_write: Callable[[str], None] | None = None,
         sixel: SixelOverlay | None = None,
+        poster: Path | None = None,
     ):
         super().__init__()
+        self._poster = poster  # a preview's first frame, kept beside it (core/frames.py)
         self._kitty_write = kitty_write  # graphics "kitty": frames go to the terminal as images
         self._sixel = sixel  # graphics "sixel": frames drawn over the view's cells
         self.path, self.draft, self.lang, self.fps = Path(path), draft, lang, fps
@@ -139,6 +141,7 @@ class PlayerScreen(ModalScreen[None]):
         # a thread reads the file's duration, instead of one after the other.
         source = FrameSource(self.path, *view.pixel_size, rate=self.fps)
         info = asyncio.ensure_future(asyncio.to_thread(read_mp4_info, self.path))
+        poster_shown = await self._show_poster(view)
         try:
             await source.seek(self._seek_to or 0.0)
             self._seek_to = None
@@ -155,6 +158,8 @@ class PlayerScreen(ModalScreen[None]):
             if self._seek_to is None:
                 await self._next(source, view)
                 anchor = (time.monotonic(), self.position)
+                if self._poster is not None and not poster_shown and view.last_pixels is not None:
+                    self.run_worker(asyncio.to_thread(write_poster, self._poster, view.last_pixels))
             while self.is_attached:
                 size = view.pixel_size
                 if (source.width, source.height) != size:
@@ -194,6 +199,17 @@ class PlayerScreen(ModalScreen[None]):
             )
         finally:
             await source.close()
+
+    async def _show_poster(self, view: FrameView) -> bool:
+        """The first frame from where it was kept, if it was, while ffmpeg starts (a cached preview
+        played again: F5 to a picture without waiting on a process spawn and a decode)."""
+        if self._poster is None or self._seek_to:
+            return False
+        pixels = await asyncio.to_thread(read_poster, self._poster, *view.pixel_size)
+        if pixels is None:
+            return False
+        await view.present(pixels)
+        return True
 
     async def _next(self, source: FrameSource, view: FrameView, *, skip: int = 0) -> bool:
         """Read (skipping `skip` late frames) and draw the next frame; False at the end."""
