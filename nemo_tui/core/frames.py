@@ -158,15 +158,26 @@ def grab_frame(path: Path | str, at_s: float, width: int, height: int) -> np.nda
 # before ffmpeg has started (a process spawn, then a seek and a decode), which then takes over.
 
 
-def read_poster(path: Path, width: int, height: int) -> np.ndarray | None:
-    """The poster at `path` at width x height (resampled by nearest pixel when the player's size has
-    changed since it was kept), or None when there is none or it cannot be read."""
+def load_poster(path: Path) -> np.ndarray | None:
+    """The poster kept at `path`, or None when there is none or it is not a picture."""
     try:
-        pixels = np.load(path, allow_pickle=False)
+        pixels: np.ndarray = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError):
         return None
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3 or 0 in pixels.shape:
         return None
+    return pixels
+
+
+def read_poster(path: Path, width: int, height: int) -> np.ndarray | None:
+    """The poster at `path` at width x height, or None (see fit_poster)."""
+    pixels = load_poster(path)
+    return None if pixels is None else fit_poster(pixels, width, height)
+
+
+def fit_poster(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
+    """The poster at width x height: resampled by nearest pixel when the player's size has changed
+    since it was kept (shown for a moment, until the decoder's first frame replaces it)."""
     if pixels.shape[:2] != (height, width):
         rows = (np.arange(height) * pixels.shape[0]) // height
         columns = (np.arange(width) * pixels.shape[1]) // width

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +20,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...core.frames import DecodeError, FrameSource, read_poster, write_poster
+from ...core.frames import DecodeError, FrameSource, fit_poster, load_poster, write_poster
 from ...core.mp4info import NotMp4, read_mp4_info
 from ...core.preview import segment_at, time_code
 from ...protocol import Draft
@@ -58,6 +59,7 @@ class PlayerScreen(ModalScreen[None]):
     ):
         super().__init__()
         self._poster = poster  # a preview's first frame, kept beside it (core/frames.py)
+        self._poster_read: asyncio.Future[np.ndarray | None] | None = None
         self._kitty_write = kitty_write  # graphics "kitty": frames go to the terminal as images
         self._sixel = sixel  # graphics "sixel": frames drawn over the view's cells
         self.path, self.draft, self.lang, self.fps = Path(path), draft, lang, fps
@@ -78,6 +80,10 @@ class PlayerScreen(ModalScreen[None]):
         title = BY_ID["preview"].title
         self.query_one("#player-box").border_title = (
             title(self.lang) if title and self.draft else self.path.name
+        )
+        # Read while the screen is laid out (the view's size is known only then).
+        self._poster_read = (
+            asyncio.ensure_future(asyncio.to_thread(load_poster, self._poster)) if self._poster else None
         )
         self.call_after_refresh(self._play)
 
@@ -132,7 +138,7 @@ class PlayerScreen(ModalScreen[None]):
         line = f"{state} {time_code(self.position)} / {time_code(self.duration_s)}"
         line += f"  {name}" if name else ""
         line += "   " + t("player.keys", self.lang)
-        self.query_one("#player-status", Static).update(line)
+        self.query_one("#player-status", Static).update(line, layout=False)  # one fixed line: no re-layout
 
     @work(exclusive=True, group="player", exit_on_error=False)
     async def _play(self) -> None:
@@ -203,12 +209,12 @@ class PlayerScreen(ModalScreen[None]):
     async def _show_poster(self, view: FrameView) -> bool:
         """The first frame from where it was kept, if it was, while ffmpeg starts (a cached preview
         played again: F5 to a picture without waiting on a process spawn and a decode)."""
-        if self._poster is None or self._seek_to:
+        if self._poster_read is None:
             return False
-        pixels = await asyncio.to_thread(read_poster, self._poster, *view.pixel_size)
-        if pixels is None:
+        pixels = await self._poster_read
+        if pixels is None or self._seek_to:  # none kept, or a key already moved on from the start
             return False
-        await view.present(pixels)
+        await view.present(fit_poster(pixels, *view.pixel_size))
         return True
 
     async def _next(self, source: FrameSource, view: FrameView, *, skip: int = 0) -> bool:
