@@ -30,6 +30,10 @@ class LinkActivated(Message):
         self.href = href
 
 
+class TerminalGone(Message):
+    """The terminal's input ended (ui/terminal_io.py): it hung up."""
+
+
 class TerminalReplied(Message):
     """The terminal answered a query (ui/terminal_io.py): the answers, taken out of the keys."""
 

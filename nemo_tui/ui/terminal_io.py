@@ -11,8 +11,11 @@ headless (tests, `run_test`) it asks nothing unless a test gives it a terminal o
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import fcntl
+import os
+import selectors
 import struct
 import termios
 from collections.abc import Callable, Iterable
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
+from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.driver import Driver
@@ -31,13 +35,14 @@ from ..core import graphics
 from ..core.config_toml import setting
 from ..core.term_replies import QUERIES, ReplyFilter, da1_attributes, tmux_wrap
 from .environment import Terminal
-from .messages import TerminalReplied
+from .messages import TerminalGone, TerminalReplied
 from .sixel_overlay import DEFAULT_CELL, SixelOverlay, terminal_cell_size
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.screen import Screen
 
+HANGUP_EXIT = 129  # what a shell reports for a program ended by SIGHUP (128 + 1)
 REPLY_TIMEOUT_S = 0.5  # after the first paint, in a worker: the start itself waits on nothing
 
 
@@ -98,14 +103,31 @@ class ReplyAwareDriver(linux_driver.LinuxDriver):
         super().start_application_mode()
 
     def run_input_thread(self) -> None:
-        typeahead = self._typeahead
+        """Keys from the terminal, as Textual's loop reads them, with two differences: the parser is
+        ReplyAwareParser, and the end of input (the terminal hung up: an SSH link or a tmux pane gone
+        without a SIGHUP reaching the app) closes the app. Textual's own loop would spin on a
+        descriptor that is always readable and always empty, at a full core, forever."""
+        parser = ReplyAwareParser(self._debug, self._typeahead)
+        decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+        with selectors.SelectSelector() as selector:
+            selector.register(self.fileno, selectors.EVENT_READ)
+            while not self.exit_event.is_set():
+                if selector.select(0.1):
+                    try:
+                        data = os.read(self.fileno, 4096)
+                    except OSError:  # EIO: the other end of the terminal is closed
+                        data = b""
+                    if not data:
+                        self.process_message(TerminalGone())
+                        break
+                    self._post_all(parser.feed(decode(data)))
+                self._post_all(parser.tick())
+        with contextlib.suppress(EOFError, ParseError):  # what the parser still holds goes on as keys
+            self._post_all(parser.feed(""))
 
-        class Parser(ReplyAwareParser):
-            def __init__(self, debug: bool = False) -> None:
-                super().__init__(debug, typeahead)
-
-        linux_driver.XTermParser = Parser  # type: ignore[misc]  # the name its input thread builds
-        super().run_input_thread()
+    def _post_all(self, messages: Iterable[Message]) -> None:
+        for message in messages:
+            self.process_message(message)
 
 
 def driver_class(chosen: type[Driver]) -> type[Driver]:
@@ -175,6 +197,12 @@ class GraphicsProbe(App[None]):
         if self.sixel is not None:
             self.sixel.after_display()
         super()._end_update()
+
+    def on_terminal_gone(self, message: TerminalGone) -> None:
+        """No terminal any more (the driver read the end of its input): nobody is there to see or
+        type, so close as a hangup would, cleanly (the engine stopped, renders resumed next start)."""
+        self.log("the terminal hung up: closing")
+        self.exit(return_code=HANGUP_EXIT)
 
     def on_terminal_replied(self, message: TerminalReplied) -> None:
         self._graphics_replies = [*getattr(self, "_graphics_replies", []), *message.replies]

@@ -1,4 +1,4 @@
-"""Typing into the real app in a pseudo-terminal, keys arriving as a terminal sends them.
+"""The real app in a pseudo-terminal: keys arriving as a terminal sends them, and a terminal that hangs up.
 
 Pilot posts one key at a time and waits for each; a terminal does not. tmux's `send-keys "text"
 Enter`, a paste, or a fast typist over SSH hands the app a message and its Enter in one read, and
@@ -47,11 +47,13 @@ class RunningApp:
             "NEMO_BENCH_READY_FILE": str(self.ready),
             "NEMO_GRAPHICS": "halfblock",  # no query to the (silent) pseudo-terminal
             "TERM": "xterm-256color",
+            "LANG": "en_US.UTF-8",
             "COLUMNS": "100",
             "LINES": "30",
             **(extra_env or {}),
         }
         env.pop("TMUX", None)
+        env.pop("LC_ALL", None)
         env.pop("NEMO_TOKEN", None)
         self.leader, follower = pty.openpty()
         os.set_blocking(self.leader, False)
@@ -177,3 +179,19 @@ def test_what_is_typed_before_the_app_starts_is_sent_when_connected(app: Running
     app.type("make a sunset video please\r")
     messages = app.wait_for(lambda messages: len(_user_texts(messages)) >= 1)
     assert _user_texts(messages) == ["make a sunset video please"]  # the prompt was left empty
+
+
+def test_a_terminal_that_hangs_up_closes_the_app_instead_of_spinning(app: RunningApp) -> None:
+    # The other end of the terminal closes with no SIGHUP reaching the app (it is not the terminal's
+    # session leader here): its input reads end. Textual's own loop would spin at a full core.
+    app.wait_painted()
+    app.wait_drawn("Ready")
+    os.close(app.leader)
+    app.leader = os.open(os.devnull, os.O_RDONLY)  # for close()
+    started = time.monotonic()
+    try:
+        code = app.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the app was still running 10 s after its terminal hung up")
+    assert code == 129  # as after a SIGHUP
+    assert time.monotonic() - started < 10
