@@ -8,7 +8,9 @@ f5_first    the real app on the real local engine (default quality: 1080p clips 
             from the cache. Target ≤ 0.3 s.
 playback    frames drawn per second at 120x40 cells, first frame to last of the 10 s (the preview
             has 15 a second: 150 frames, fewer when frames are skipped); key latency: `.` pressed
-            every 100 ms while playing, press → its handler; RSS growth over the playback.
+            every 100 ms while playing, press → its handler; RSS growth over the playback, then
+            over a minute of it (--loops more plays of the 10 s; rss_last_loops_mb: growth from the
+            end of the first of those to the end of the last: 0 when memory is flat).
             Targets ≥ 15 fps, < 50 ms.
 """
 
@@ -51,7 +53,7 @@ async def _halfblock(video: Path) -> dict[str, float]:
     return {"halfblock_ms": statistics.median(times), "halfblock_worst_ms": max(times)}
 
 
-async def _app(root: Path) -> dict[str, float]:
+async def _app(root: Path, loops: int = 5) -> dict[str, float]:
     from nemo_tui.backend import LOOPBACK_RENDER_POLL_S
     from nemo_tui.client.nemo import NemoClient
     from nemo_tui.core.conversation import Conversation
@@ -146,6 +148,17 @@ async def _app(root: Path) -> dict[str, float]:
                 out["frames_drawn"] = len(drawn_at)
                 out["key_latency_ms"] = max(latencies)
                 out["rss_growth_mb"] = _rss_mb() - rss_before
+                # A minute of playing: the 10 s preview five more times from the start (Space at the
+                # end starts it over), RSS after each; flat means the last ones add nothing.
+                after_each = []
+                for _ in range(loops):
+                    await pilot.press("space")
+                    await until(lambda: player.playing)
+                    await until(lambda: not player.playing, timeout_s=30)
+                    after_each.append(_rss_mb())
+                if after_each:
+                    out["rss_minute_mb"] = after_each[-1] - rss_before
+                    out["rss_last_loops_mb"] = after_each[-1] - after_each[0]
                 out["video"] = str(player.path)
                 return out
     finally:
@@ -157,9 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--loops", type=int, default=5, help="plays of the preview after the timed one (memory over a minute)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="nemo-bench-preview-") as tmp:
-        results = asyncio.run(_app(Path(tmp)))
+        results = asyncio.run(_app(Path(tmp), args.loops))
         results.update(asyncio.run(_halfblock(Path(str(results.pop("video"))))))
     if args.json:
         print(json.dumps(results))

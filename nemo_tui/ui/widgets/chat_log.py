@@ -38,6 +38,8 @@ class SuggestionHints(Horizontal, can_focus=True):
     def __init__(self) -> None:
         super().__init__(classes="hints")
         self.actions: dict[str, tuple[str, str]] = {}  # action -> (label, payload)
+        self._waiting: list[Label] = []  # added before this row was in the DOM: mounted with it
+        self.gone = False  # removed from the chat (a newer row replaces it)
 
     def add(self, action: str, label: str, payload: str = "", *, key: str = "?") -> None:
         """`key`: the hint's key as the app has it (the action table's `hints.<action>`)."""
@@ -45,7 +47,19 @@ class SuggestionHints(Horizontal, can_focus=True):
             return
         self.actions[action] = (label, payload)
         key = key.upper() if len(key) == 1 else key
-        self.mount(Label(Content(f"[{key}] {clean(label)}"), markup=False, classes="hint"))
+        hint = Label(Content(f"[{key}] {clean(label)}"), markup=False, classes="hint")
+        if self.is_attached:
+            self.mount(hint)
+        elif not self.gone:
+            self._waiting.append(hint)
+
+    def on_mount(self) -> None:
+        if self._waiting:
+            self.mount(*self._waiting)
+            self._waiting.clear()
+
+    def on_unmount(self) -> None:
+        self.gone = True
 
     def action_choose(self, action: str) -> None:
         if action in self.actions:
@@ -260,12 +274,15 @@ class ChatLog(VerticalScroll, can_focus=True):
     async def add_suggestion(
         self, action: str, label: str, payload: str = "", *, key: str = "?"
     ) -> SuggestionHints:
-        if self._hints is None or not self._hints.is_attached:
-            self._hints = SuggestionHints()
-            await self._add(self._hints)
-        self._hints.add(action, label, payload, key=key)
+        # One row of hints, held here: another call (or a new message clearing `_hints`) may run
+        # while this one waits for the row to mount.
+        hints = self._hints
+        if hints is None or hints.gone:
+            hints = self._hints = SuggestionHints()
+            await self._add(hints)
+        hints.add(action, label, payload, key=key)
         self._after_growth()
-        return self._hints
+        return hints
 
     @property
     def pending_suggestions(self) -> dict[str, tuple[str, str]]:
