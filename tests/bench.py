@@ -158,18 +158,20 @@ def export_draft() -> Draft:
     )
 
 
+def export_media(d: Path) -> dict[str, Path]:
+    """The export draft's inputs, made once and not timed: what the engine would have generated
+    earlier (two 5 s clips as stored, 10 s of music), keyed by the draft's `source` names."""
+    media = {"sunset": d / "sunset.mp4", "city": d / "city.mp4", "bgm": d / "bgm.m4a"}
+    generate_clip("a sunset over the ocean with waves crashing", 5, *EXPORT_CLIP_SIZE, media["sunset"])
+    generate_clip("night city skyline with lights", 5, *EXPORT_CLIP_SIZE, media["city"], seed=1)
+    generate_music("lofi", 10, media["bgm"])
+    return media
+
+
 def run(repeat: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="nemo-bench-") as tmp:
         d = Path(tmp)
-        # Export inputs, made once and not timed: what the engine would have generated earlier.
-        media = {
-            "sunset": d / "sunset.mp4",
-            "city": d / "city.mp4",
-            "bgm": d / "bgm.m4a",
-        }
-        generate_clip("a sunset over the ocean with waves crashing", 5, *EXPORT_CLIP_SIZE, media["sunset"])
-        generate_clip("night city skyline with lights", 5, *EXPORT_CLIP_SIZE, media["city"], seed=1)
-        generate_music("lofi", 10, media["bgm"])
+        media = export_media(d)
         draft = export_draft()
         runs: dict[str, list[float]] = {
             "reference": [],
