@@ -169,12 +169,6 @@ def load_poster(path: Path) -> np.ndarray | None:
     return pixels
 
 
-def read_poster(path: Path, width: int, height: int) -> np.ndarray | None:
-    """The poster at `path` at width x height, or None (see fit_poster)."""
-    pixels = load_poster(path)
-    return None if pixels is None else fit_poster(pixels, width, height)
-
-
 def fit_poster(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
     """The poster at width x height: resampled by nearest pixel when the player's size has changed
     since it was kept (shown for a moment, until the decoder's first frame replaces it)."""

@@ -38,14 +38,14 @@ def ui_language(environ: Mapping[str, str] | None = None) -> str:
     """The person's language for the app's own words at first paint: the language the app last
     spoke (a Chinese session reopens in Chinese from its first word, not after connecting), else
     the locale (zh_CN.UTF-8 → "zh")."""
-    from ..languages import locale_language
+    from ..languages import LANGS, locale_language
 
     environ = os.environ if environ is None else environ
     try:
         last = language_file(environ).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         last = ""
-    return last if last in ("en", "zh") else locale_language(environ)
+    return last if last in LANGS else locale_language(environ)
 
 
 def remember_language(lang: str, environ: Mapping[str, str] | None = None) -> None:
@@ -90,13 +90,15 @@ class _BadSettings(Exception):
 
 def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choice: str | None = None) -> int:
     from ..backend import connect_async
+    from ..languages import LANGS
     from .app import Connected, NemoApp
     from .key_config import CONFIG_FILE
     from .strings import t
 
     # --lang en|zh paints in that language at once; auto (or none) starts from the language the
     # app last spoke (else the locale) and follows the reopened session's language once connected.
-    lang = lang_choice if lang_choice in ("en", "zh") else ui_language()
+    chosen = lang_choice if lang_choice in LANGS else None
+    lang = chosen or ui_language()
     opened: list[Backend] = []
     engines: list[EngineServer] = []  # started, or starting when the person quit
     bad_settings: list[str] = []
@@ -146,7 +148,7 @@ def run_app(*, backend: str = "auto", export_dir: Path | None = None, lang_choic
         try:
             await app.run_async()
         finally:
-            if lang_choice not in ("en", "zh"):  # a one-off --lang is not the person's language
+            if chosen is None:  # a one-off --lang is not the person's language
                 remember_language(app.lang)
             for built in opened:
                 await built.aclose()

@@ -14,7 +14,7 @@ import pytest
 from nemo_tui.client.nemo import NemoClient
 from nemo_tui.core.conversation import Conversation
 from nemo_tui.core.events import Notice, PreviewReady, Progress
-from nemo_tui.core.frames import read_poster, write_poster
+from nemo_tui.core.frames import fit_poster, load_poster, write_poster
 from nemo_tui.core.jobs import jobs_report
 from nemo_tui.core.mp4info import read_mp4_info
 from nemo_tui.core.preview import PreviewCache, segment_at
@@ -98,16 +98,17 @@ def test_the_cache_drops_the_least_recently_played_over_its_budget(tmp_path: Pat
 
 def test_a_kept_first_frame_fits_the_player_and_a_bad_one_is_none(tmp_path: Path) -> None:
     poster = tmp_path / "k.poster.npy"
-    assert read_poster(poster, 8, 4) is None  # never kept
+    assert load_poster(poster) is None  # never kept
     picture = np.arange(4 * 8 * 3, dtype=np.uint8).reshape(4, 8, 3)
     write_poster(poster, picture)
-    assert np.array_equal(read_poster(poster, 8, 4), picture)
-    half = read_poster(poster, 4, 2)  # the terminal got smaller since: every other pixel
-    assert half is not None and np.array_equal(half, picture[::2, ::2])
+    kept = load_poster(poster)
+    assert kept is not None and np.array_equal(fit_poster(kept, 8, 4), picture)
+    half = fit_poster(kept, 4, 2)  # the terminal got smaller since: every other pixel
+    assert np.array_equal(half, picture[::2, ::2])
     poster.write_bytes(b"not numpy")
-    assert read_poster(poster, 8, 4) is None
+    assert load_poster(poster) is None
     write_poster(poster, np.zeros((4, 8), np.float32))  # not a picture
-    assert read_poster(poster, 8, 4) is None
+    assert load_poster(poster) is None
     assert not list(tmp_path.glob("*.part"))
 
 
